@@ -1,0 +1,33 @@
+# The two commands a new user needs (see README):
+#   make demo   - create .venv, install rumourscope, run the main job on the bundled demo case
+#   make test   - install the test dependencies (and Chromium for browser tests), run every test
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	bash tools/install-system-deps
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/rumourscope demo
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,53 @@
+"""rumourscope: how far did a post spread in group chats, and how far was it likely to go?
+
+Reproducible reach estimates for courts and classrooms. Start with::
+
+    import rumourscope as rs
+    case = rs.demo_case()
+    case.network
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .errors import (
+    CaseDataError,
+    MissingDependencyError,
+    NetworkError,
+    ParameterError,
+    PlatformRuleError,
+    Problem,
+    RumourscopeError,
+    UnknownGroupError,
+    UnknownUserError,
+)
+from .model import Channel, Delay, DelayKind, DeletionScope, Post, SpreadModel
+from .network import GroupNetwork
+from .platform import GENERIC, WECHAT, Platform
+
+try:
+    __version__ = version("rumourscope")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "GENERIC",
+    "WECHAT",
+    "CaseDataError",
+    "Channel",
+    "Delay",
+    "DelayKind",
+    "DeletionScope",
+    "GroupNetwork",
+    "MissingDependencyError",
+    "NetworkError",
+    "ParameterError",
+    "Platform",
+    "PlatformRuleError",
+    "Post",
+    "Problem",
+    "RumourscopeError",
+    "SpreadModel",
+    "UnknownGroupError",
+    "UnknownUserError",
+    "__version__",
+]

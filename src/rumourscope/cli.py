@@ -1,0 +1,34 @@
+"""The ``rumourscope`` command."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from .errors import RumourscopeError
+
+app = typer.Typer(
+    name="rumourscope",
+    help="How far did a post spread, and how far was it likely to go?",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.command()
+def demo() -> None:
+    """Load the bundled fictional demo case and print a summary of it."""
+    from .casefile import demo_case
+
+    case = demo_case()
+    typer.echo(case.describe())
+
+
+def main() -> None:
+    """Entry point: bad input gives one clear line and exit code 2, never a traceback."""
+    try:
+        app()
+    except RumourscopeError as exc:
+        typer.echo(f"rumourscope: error: {exc}", err=True)
+        sys.exit(2)
