@@ -1,0 +1,45 @@
+"""The browser harness itself: a throwaway notebook with a slider driving a plotly FigureWidget.
+
+If this fails, the notebook browser tests cannot be trusted either, so it runs first.
+"""
+
+import nbformat
+import pytest
+
+from .conftest import open_notebook, plot_data, run_all_cells, save_screenshot
+
+pytestmark = pytest.mark.browser
+
+CELLS = [
+    "import ipywidgets as w\nimport plotly.graph_objects as go",
+    "fig = go.FigureWidget(go.Scatter(x=[0, 1, 2], y=[0, 1, 4]))\n"
+    "slider = w.IntSlider(value=2, min=1, max=5, description='power')\n"
+    "def redraw(change):\n"
+    "    fig.data[0].y = [x ** change['new'] for x in (0, 1, 2)]\n"
+    "slider.observe(redraw, names='value')\n"
+    "w.VBox([slider, fig])",
+]
+
+
+def test_slider_moves_a_plotly_figure(jupyterlab, browser):
+    url, root = jupyterlab
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, root / "harness.ipynb")
+
+    page = open_notebook(browser, url, "harness.ipynb")
+    run_all_cells(page, timeout_s=120)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    before = plot_data(page)
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    handle.press("ArrowRight")
+    page.wait_for_function(
+        "(y) => JSON.stringify(document.querySelector('.js-plotly-plot').data[0].y) !== y",
+        arg=__import__("json").dumps(before[0]["y"]),
+        timeout=30_000,
+    )
+    after = plot_data(page)
+    assert after[0]["y"] == [0, 1, 8]
+    assert save_screenshot(page, "harness").stat().st_size > 0
+    page.close()
