@@ -3,6 +3,8 @@
 If this fails, the notebook browser tests cannot be trusted either, so it runs first.
 """
 
+import json
+
 import nbformat
 import pytest
 
@@ -24,7 +26,7 @@ CELLS = [
 def test_slider_moves_a_plotly_figure(jupyterlab, browser):
     url, root = jupyterlab
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(nb, root / "harness.ipynb")
 
     page = open_notebook(browser, url, "harness.ipynb")
@@ -36,7 +38,7 @@ def test_slider_moves_a_plotly_figure(jupyterlab, browser):
     handle.press("ArrowRight")
     page.wait_for_function(
         "(y) => JSON.stringify(document.querySelector('.js-plotly-plot').data[0].y) !== y",
-        arg=__import__("json").dumps(before[0]["y"]),
+        arg=json.dumps(before[0]["y"]),
         timeout=30_000,
     )
     after = plot_data(page)
