@@ -14,6 +14,7 @@ __all__ = [
     "CaseDataError",
     "MissingDependencyError",
     "NetworkError",
+    "OutputExistsError",
     "ParameterError",
     "PlatformRuleError",
     "Problem",
@@ -94,3 +95,7 @@ class UnknownGroupError(_KeyErrorMessage):
 
 class MissingDependencyError(RumourscopeError, ImportError):
     """An optional piece needs a package or program that is not installed."""
+
+
+class OutputExistsError(RumourscopeError, FileExistsError):
+    """An output folder already exists and replacing it was not asked for."""
