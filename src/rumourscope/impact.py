@@ -1,0 +1,218 @@
+"""The impact summary: what a damages exhibit about the spread of a post states.
+
+An :class:`ImpactSummary` holds finished tables only; it is built once, from a case, a model and
+an ensemble, by :func:`rumourscope.summarise_impact`, and then rendered by
+:func:`rumourscope.write_report`, printed by the command line, or inspected in a notebook. It
+keeps what the evidence shows (``observed``) strictly apart from what the model estimates
+(everything else), as court rules on expert evidence require.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["QUANTITY_LABELS", "ImpactSummary"]
+
+QUANTITY_LABELS: Mapping[str, str] = {
+    "views": "views",
+    "unique_viewers": "unique viewers",
+    "reposts": "reposts (forwards)",
+    "groups_reached": "groups reached",
+}
+"""Plain-English names of the modelled quantities, as reports print them."""
+
+# The tables of a summary, in report order, with the columns each must have.
+TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "evidence": ("file", "sha256", "obtained", "description"),
+    "observed": ("fact", "value", "when", "source"),
+    "parameters": ("parameter", "value", "range", "unit", "source", "meaning"),
+    "estimates": ("quantity", "p5", "p50", "p95", "mean"),
+    "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95"),
+    "thresholds": (
+        "threshold", "jurisdiction", "legal_character", "quantity", "count",
+        "observed", "observed_finding", "p_exceed", "ci_low", "ci_high", "mc_error",
+    ),
+    "deletion": (
+        "scenario", "deletion_time", "quantity", "p5", "p50", "p95",
+        "mean_difference", "difference_ci_low", "difference_ci_high",
+    ),
+    "scenarios": ("scenario", "parameters", "reason", "quantity", "p5", "p50", "p95"),
+    "sensitivity": (
+        "parameter", "low", "central", "high", "quantity",
+        "at_low", "at_central", "at_high", "swing",
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ImpactSummary:
+    """The finished findings about one case: observed facts, estimates, and their uncertainty.
+
+    Build one with :func:`rumourscope.summarise_impact`; every table is a pandas DataFrame.
+
+    Attributes
+    ----------
+    title : str
+        The case title.
+    case : mapping of str to str
+        The facts assumed (the instructions): the original post, the deletion, the time zone.
+    evidence : DataFrame
+        ``file, sha256, obtained, description``: every input with its hash and how it was got.
+    observed : DataFrame
+        ``fact, value, when, source``: what the evidence shows, never a model output.
+    parameters : DataFrame
+        ``parameter, value, range, unit, source, meaning``; ``source`` is "assumption" unless a
+        published source backs the value.
+    estimates : DataFrame
+        ``quantity, p5, p50, p95, mean`` of each modelled total over the ensemble.
+    audience : DataFrame
+        ``breakdown, label, reachable, p5, p50, p95``: unique viewers per jurisdiction and per
+        community, with the number of such people the post could have reached at all.
+    thresholds : DataFrame
+        One row per legal threshold: observed counts compared as facts (``observed``,
+        ``observed_finding``), modelled totals only as a probability of reaching the count
+        (``p_exceed`` with a 95% interval ``ci_low``-``ci_high`` and Monte Carlo error).
+    deletion : DataFrame
+        Reach up to the deletion, and the paired counterfactuals (deletion at other times, no
+        deletion) with the mean paired difference from what happened and its 95% interval.
+    scenarios : DataFrame
+        Low / central / high scenarios, each with its parameters and reason.
+    sensitivity : DataFrame
+        One-at-a-time sensitivity: the output at each end of each uncertain parameter's range.
+    curves : DataFrame
+        ``time, quantity, p5, p50, p95``: cumulative counts over time (hours after the post).
+    totals : DataFrame
+        Per-run totals of the ensemble (one row per run), for the distribution of reach.
+    runs : int
+        Ensemble size of the main estimate.
+    seed : int or None
+        The seed everything was drawn from (``None``: not reproducible).
+    settings : mapping
+        Every parameter needed to re-create the numbers (JSON-serialisable).
+    inputs : DataFrame
+        ``path, sha256, bytes`` of every input file read.
+    command : str
+        The command that re-creates the report.
+    platform_notes : str
+        How the platform works, with sources (for the appendix).
+    limitations : tuple of str
+        What the estimates cannot show.
+    names_shown : bool
+        Whether display names of readers appear (only when counsel opted in).
+    source_folder : Path or None
+        The case folder read (never written to, never printed in a report).
+    """
+
+    title: str
+    case: Mapping[str, str]
+    evidence: pd.DataFrame
+    observed: pd.DataFrame
+    parameters: pd.DataFrame
+    estimates: pd.DataFrame
+    audience: pd.DataFrame
+    thresholds: pd.DataFrame
+    deletion: pd.DataFrame
+    scenarios: pd.DataFrame
+    sensitivity: pd.DataFrame
+    curves: pd.DataFrame
+    totals: pd.DataFrame
+    runs: int
+    seed: int | None
+    settings: Mapping[str, Any]
+    inputs: pd.DataFrame
+    command: str
+    platform_notes: str = ""
+    limitations: tuple[str, ...] = ()
+    names_shown: bool = False
+    source_folder: Path | None = None
+
+    def __post_init__(self) -> None:
+        for name, columns in TABLE_COLUMNS.items():
+            missing = [c for c in columns if c not in getattr(self, name).columns]
+            if missing:
+                raise ValueError(f"ImpactSummary.{name} lacks column(s) {missing}")
+
+    # ------------------------------------------------------------------ views
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name, in report order (what the CSV and XLSX files hold)."""
+        return {name: getattr(self, name) for name in TABLE_COLUMNS}
+
+    def headline(self) -> pd.DataFrame:
+        """The headline figures as ``figure, value`` rows: what a summary page leads with.
+
+        Observed facts come first and are labelled as such; modelled figures give the median
+        and the 5th-95th percentile range; threshold rows give the probability of reaching the
+        threshold with its 95% interval.
+        """
+        rows: list[tuple[str, str]] = []
+        for fact in self.observed.itertuples(index=False):
+            rows.append((f"Observed: {fact.fact}", format_count(fact.value)))
+        for est in self.estimates.itertuples(index=False):
+            rows.append(
+                (
+                    f"Modelled {QUANTITY_LABELS.get(est.quantity, est.quantity)}",
+                    f"{format_count(est.p50)} (5th-95th percentile "
+                    f"{format_count(est.p5)}-{format_count(est.p95)})",
+                )
+            )
+        for th in self.thresholds.itertuples(index=False):
+            rows.append(
+                (
+                    f"P({QUANTITY_LABELS.get(th.quantity, th.quantity)} >= "
+                    f"{format_count(th.count)}) [{th.threshold}]",
+                    f"{format_prob(th.p_exceed)} (95% CI {format_prob(th.ci_low)}-"
+                    f"{format_prob(th.ci_high)})",
+                )
+            )
+        return pd.DataFrame(rows, columns=["figure", "value"])
+
+    def summary(self) -> pd.DataFrame:
+        """The modelled estimates (``quantity, p5, p50, p95, mean``)."""
+        return self.estimates.copy()
+
+    def __repr__(self) -> str:
+        return (
+            f"ImpactSummary({self.title!r}, runs={self.runs}, seed={self.seed}, "
+            f"{len(self.observed)} observed facts, {len(self.thresholds)} thresholds, "
+            f"{len(self.scenarios['scenario'].unique())} scenarios)"
+        )
+
+
+# ---------------------------------------------------------------------- formatting
+def format_count(value: Any) -> str:
+    """A count as reports print it: rounded to a whole number, with thousands separators.
+
+    Examples
+    --------
+    >>> format_count(1234.4), format_count(None), format_count("478 (screenshot)")
+    ('1,234', '-', '478 (screenshot)')
+    """
+    if value is None or isinstance(value, str):
+        return "-" if value is None else value
+    if isinstance(value, float) and math.isnan(value):
+        return "-"
+    return f"{round(float(value)):,}"
+
+
+def format_prob(value: Any) -> str:
+    """A probability as a percentage with one decimal; tiny non-zero values are not shown as 0.
+
+    Examples
+    --------
+    >>> format_prob(0.1234), format_prob(0.0), format_prob(0.0002), format_prob(1.0)
+    ('12.3%', '0.0%', '<0.1%', '100.0%')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    value = float(value)
+    if 0 < value < 0.0005:
+        return "<0.1%"
+    if 0.9995 < value < 1:
+        return ">99.9%"
+    return f"{value:.1%}"

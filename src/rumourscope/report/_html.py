@@ -1,0 +1,153 @@
+"""Render an :class:`~rumourscope.impact.ImpactSummary` as one self-contained HTML document.
+
+Every user-supplied string passes through Jinja2's autoescaping or :func:`markupsafe.escape`;
+plotly.js is embedded inline once, and figures are inline JSON, so the file loads nothing from
+anywhere and reads the same offline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from importlib.resources import files
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from ..impact import QUANTITY_LABELS, ImpactSummary, format_count, format_prob
+
+__all__ = ["SECTIONS", "render_html"]
+
+SECTIONS = (
+    ("summary", "1. Summary"),
+    ("evidence", "2. Evidence relied on"),
+    ("observed", "3. Observed facts"),
+    ("method", "4. Method in plain words"),
+    ("parameters", "5. Parameters"),
+    ("results", "6. Results with intervals"),
+    ("thresholds", "7. Legal thresholds"),
+    ("audience", "8. Audience"),
+    ("deletion", "9. Deletion"),
+    ("scenarios", "10. Scenarios"),
+    ("sensitivity", "11. Sensitivity"),
+    ("platform", "A. How the platform works"),
+    ("limitations", "B. Limitations"),
+    ("privacy", "C. Privacy"),
+    ("reproduce", "D. Re-creating these numbers"),
+)
+# A4 minus the page margins is about 690 CSS pixels: figures drawn at this width print whole.
+FIGURE_WIDTH = 680
+FIGURE_HEIGHT = 380
+_PLOTLY_CONFIG = {"displaylogo": False, "responsive": False, "showLink": False}
+
+
+def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: str) -> str:
+    """The report as an HTML string; ``figures`` maps a section's figure name to a plotly Figure."""
+    from jinja2 import Environment, select_autoescape
+    from plotly.offline import get_plotlyjs
+
+    templates = files("rumourscope.report") / "templates"
+    env = Environment(autoescape=select_autoescape(default=True), keep_trailing_newline=True)
+    env.filters["count"] = format_count
+    env.filters["prob"] = format_prob
+    template = env.from_string((templates / "report.html.j2").read_text(encoding="utf-8"))
+    snippets = {name: _figure_html(name, fig) for name, fig in figures.items() if fig is not None}
+
+    def figure(name: str, caption: str) -> Markup:
+        if name not in snippets:
+            return Markup("")
+        return Markup('<div class="figure">{}<p class="caption">{}</p></div>').format(
+            snippets[name], caption
+        )
+
+    return template.render(
+        s=summary,
+        version=version,
+        css=Markup((templates / "report.css").read_text(encoding="utf-8")),
+        # "</script" cannot occur in the minified library, so inline embedding is safe
+        plotlyjs=Markup(get_plotlyjs()),
+        sections=SECTIONS,
+        labels=QUANTITY_LABELS,
+        platform_notes=summary.platform_notes,
+        table=html_table,
+        figure=figure,
+    )
+
+
+def html_table(
+    frame: pd.DataFrame,
+    columns: Sequence[tuple[str, str]],
+    *,
+    count_cols: Sequence[str] = (),
+    hash_col: str | None = None,
+    label_col: str | None = None,
+) -> Markup:
+    """An escaped HTML table of ``frame``'s ``columns`` (pairs of column name and heading)."""
+    if frame.empty:
+        return Markup('<p class="muted">None.</p>')
+    head = Markup("").join(
+        Markup('<th class="num">{}</th>' if c in count_cols else "<th>{}</th>").format(h)
+        for c, h in columns
+    )
+    body = []
+    for _, row in frame.iterrows():
+        cells = []
+        for column, _heading in columns:
+            value = row[column]
+            if column in count_cols:
+                cells.append(Markup('<td class="num">{}</td>').format(format_count(_nan(value))))
+            elif column == hash_col:
+                cells.append(Markup('<td class="hash">{}</td>').format(cell_text(value)))
+            elif column == label_col:
+                cells.append(Markup("<td>{}</td>").format(QUANTITY_LABELS.get(value, value)))
+            else:
+                cells.append(Markup("<td>{}</td>").format(cell_text(value)))
+        body.append(Markup("<tr>") + Markup("").join(cells) + Markup("</tr>"))
+    return Markup("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(
+        head, Markup("\n").join(body)
+    )
+
+
+def cell_text(value: Any) -> str:
+    """A table cell as plain text (escaped later): lists joined, missing values as a dash.
+
+    Examples
+    --------
+    >>> cell_text((0.02, 0.04)), cell_text(None), cell_text(0.30000000000000004)
+    ('0.02, 0.04', '-', '0.3')
+    """
+    value = _nan(value)
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(cell_text(v) for v in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {cell_text(v)}" for k, v in value.items()) or "-"
+    return str(value)
+
+
+def _nan(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def _figure_html(name: str, fig: Any) -> Markup:
+    import plotly.graph_objects as go
+
+    fig = go.Figure(fig)  # a copy: the caller's figure keeps its own size
+    fig.update_layout(width=FIGURE_WIDTH, height=fig.layout.height or FIGURE_HEIGHT, autosize=False)
+    # a fixed div id (not plotly's random one) keeps the file byte-identical across runs
+    return Markup(
+        fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=f"figure-{name}",
+            config=_PLOTLY_CONFIG,
+        )
+    )

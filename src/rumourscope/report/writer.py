@@ -1,0 +1,211 @@
+"""Write the exhibit: HTML, PDF, CSV and XLSX tables and a manifest, into one folder, atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import platform as _platform
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..impact import ImpactSummary
+from ._files import atomic_folder, sha256_file, write_csv, write_xlsx
+from ._html import render_html
+from ._pdf import find_chromium, print_to_pdf
+
+__all__ = ["ReportFiles", "write_report"]
+
+MANIFEST_NOTE = (
+    "Re-running the command with the same inputs, seed and rumourscope version reproduces every "
+    "output byte for byte (same sha256); only created_utc changes. The PDF's internal dates are "
+    "fixed to 1980-01-01 for that reason."
+)
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """Where :func:`write_report` put each file (``pdf`` is ``None`` when it was skipped)."""
+
+    folder: Path
+    html: Path
+    pdf: Path | None
+    xlsx: Path
+    csv: tuple[Path, ...]
+    manifest: Path
+
+
+def write_report(
+    summary: ImpactSummary,
+    out_dir: str | Path,
+    *,
+    pdf: bool = True,
+    force: bool = False,
+    figures: Mapping[str, Any] | None = None,
+    chromium: str | None = None,
+) -> ReportFiles:
+    """Write the report folder: ``report.html``, ``report.pdf``, tables and ``manifest.json``.
+
+    Everything is written to a staging folder first and moved into place only when complete,
+    so a failure never leaves a half-written report, and an existing folder is replaced only
+    with ``force=True``.
+
+    Parameters
+    ----------
+    summary : ImpactSummary
+        What to report (see :func:`rumourscope.summarise_impact`).
+    out_dir : str or Path
+        The report folder to create.
+    pdf : bool, default=True
+        Print the HTML to PDF with headless Chromium.
+    force : bool, default=False
+        Replace ``out_dir`` if it exists.
+    figures : mapping of str to plotly Figure, optional
+        Figures by name (``curves``, ``distribution``, ``audience``, ``deletion``,
+        ``tornado``); by default drawn from the summary with :mod:`rumourscope.plots`.
+    chromium : str, optional
+        The Chromium executable (default: the first of ``chromium``, ``chromium-browser``,
+        ``google-chrome`` on PATH).
+
+    Returns
+    -------
+    ReportFiles
+
+    Raises
+    ------
+    OutputExistsError
+        ``out_dir`` exists and ``force`` is false, or it would overwrite an input.
+    MissingDependencyError
+        ``pdf=True`` and no Chromium is installed (checked before anything is written).
+    """
+    from .. import __version__
+    from ._figures import report_figures
+
+    out_dir = Path(out_dir)
+    _refuse_to_overwrite_inputs(summary, out_dir)
+    exe = find_chromium(chromium) if pdf else None
+    if figures is None:
+        figures = report_figures(summary)
+    with atomic_folder(out_dir, force=force) as stage:
+        html = stage / "report.html"
+        html.write_text(render_html(summary, figures, version=__version__), encoding="utf-8")
+        if exe is not None:
+            print_to_pdf(html, stage / "report.pdf", chromium=exe)
+        (stage / "tables").mkdir()
+        tables = {**summary.tables(), "curves": summary.curves, "runs": summary.totals}
+        for name, frame in tables.items():
+            write_csv(frame, stage / "tables" / f"{name}.csv")
+        write_xlsx(tables, stage / "tables.xlsx")
+        manifest = build_manifest(summary, stage, version=__version__, chromium=exe)
+        (stage / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+            encoding="utf-8",
+        )
+    return ReportFiles(
+        folder=out_dir,
+        html=out_dir / "report.html",
+        pdf=out_dir / "report.pdf" if exe is not None else None,
+        xlsx=out_dir / "tables.xlsx",
+        csv=tuple(out_dir / "tables" / f"{name}.csv" for name in tables),
+        manifest=out_dir / "manifest.json",
+    )
+
+
+def build_manifest(
+    summary: ImpactSummary, folder: Path, *, version: str, chromium: str | None = None
+) -> dict[str, Any]:
+    """The manifest of a report folder: version, seed, parameters, input and output hashes."""
+    outputs = [
+        {
+            "path": p.relative_to(folder).as_posix(),
+            "sha256": sha256_file(p),
+            "bytes": p.stat().st_size,
+        }
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    ]
+    return {
+        "tool": "rumourscope",
+        "version": version,
+        "title": summary.title,
+        "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "command": summary.command,
+        "seed": summary.seed,
+        "runs": summary.runs,
+        "parameters": jsonable(summary.settings),
+        "inputs": jsonable(summary.inputs.to_dict("records")),
+        "outputs": outputs,
+        "results": {
+            name: jsonable(frame.to_dict("records"))
+            for name, frame in summary.tables().items()
+            if name not in ("evidence", "parameters")
+        },
+        "environment": _environment(chromium),
+        "pseudonymised": True,
+        "note": MANIFEST_NOTE,
+    }
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with numpy scalars, tuples and NaN turned into plain JSON types.
+
+    Examples
+    --------
+    >>> jsonable({"a": np.int64(3), "b": (1.5, float("nan"))})
+    {'a': 3, 'b': [1.5, None]}
+    """
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _environment(chromium: str | None) -> dict[str, str]:
+    import plotly
+
+    env = {
+        "python": _platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "plotly": plotly.__version__,
+    }
+    if chromium is not None:
+        try:
+            done = subprocess.run(
+                [chromium, "--version"], capture_output=True, text=True, timeout=30, check=False
+            )
+            env["chromium"] = done.stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            env["chromium"] = "unknown"
+    return env
+
+
+def _refuse_to_overwrite_inputs(summary: ImpactSummary, out_dir: Path) -> None:
+    from ..errors import OutputExistsError
+
+    if summary.source_folder is None:
+        return
+    target, source = out_dir.resolve(), Path(summary.source_folder).resolve()
+    # replacing the case folder, or a folder holding it, would destroy the evidence
+    if target == source or target in source.parents:
+        raise OutputExistsError(
+            f"output folder {str(out_dir)!r} would replace the case folder {str(source)!r}; "
+            f"write the report elsewhere so the evidence is never touched"
+        )
