@@ -1,0 +1,308 @@
+"""Observed evidence about a spread: time-stamped counts, exact or lower bounds, with sources.
+
+A lawyer's evidence is a handful of snapshots: a read counter of 2,314 at 14:05, the post seen in
+12 other groups by the next morning, "at least 40 forwards" on a screenshot. :class:`Evidence` holds
+them as a validated table that the fitting code (:func:`~rumourscope.calibrate.fit_abc`) and the
+quick counter forecast (:func:`~rumourscope.calibrate.fit_hawkes_counts`) read.
+
+Times are hours after the first post.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import CaseDataError, Problem
+
+__all__ = ["Bound", "Evidence", "ObservationKind"]
+
+_FILE = "observations"
+
+
+class ObservationKind(StrEnum):
+    """What an observed count counts."""
+
+    VIEWS = "views"
+    """Reads of the post, as a click or read counter shows them (one person may read twice)."""
+    REPOSTS = "reposts"
+    """Forwards of the post into a group, Moments or a chat."""
+    GROUPS_SEEN = "groups_seen"
+    """Groups where the post was seen (including the group it was first posted in)."""
+    UNIQUE_VIEWERS = "unique_viewers"
+    """Distinct people who read it."""
+    NAMED_READERS = "named_readers"
+    """Readers identified by name in the evidence: a lower bound on the distinct readers."""
+    MEMBERS = "members"
+    """Members of a group at that time: a fact about the network, not about the spread."""
+
+
+class Bound(StrEnum):
+    """How an observed count relates to the true count at that time."""
+
+    EXACT = "exact"
+    AT_LEAST = "at_least"
+
+
+#: Kinds that describe the spread and so can be compared with a simulation.
+SPREAD_KINDS: tuple[ObservationKind, ...] = tuple(
+    k for k in ObservationKind if k is not ObservationKind.MEMBERS
+)
+_COLUMNS = ["hours", "kind", "count", "bound", "group", "source", "time"]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Evidence:
+    """A validated table of observed counts.
+
+    Build one with :meth:`from_frame` or :meth:`from_case`; the table is sorted by time.
+
+    Attributes
+    ----------
+    observations : pandas.DataFrame
+        One row per observation with columns ``hours`` (float, hours after the first post),
+        ``kind`` (:class:`ObservationKind` value), ``count`` (int), ``bound`` (``"exact"`` or
+        ``"at_least"``), ``group`` (the group it concerns, or missing for the whole spread),
+        ``source`` (the evidence file it comes from) and ``time`` (UTC timestamp, may be missing).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ev = Evidence.from_frame(pd.DataFrame({
+    ...     "hours": [1.0, 3.0, 3.0], "kind": ["views", "views", "reposts"],
+    ...     "count": [120, 410, 6], "bound": ["exact", "exact", "at_least"],
+    ...     "source": ["shot1.png", "shot2.png", "shot2.png"]}))
+    >>> ev
+    Evidence(3 observations of views, reposts over 1-3 h)
+    >>> ev.series("views")
+    (array([1., 3.]), array([120, 410]))
+    >>> Evidence.from_frame(pd.DataFrame({"hours": [1.0], "kind": ["likes"], "count": [3]}))
+    Traceback (most recent call last):
+    ...
+    rumourscope.errors.CaseDataError: 1 problem in the case data:
+      - observations, row 2, column 'kind': value 'likes': unknown kind; allowed: views, ...
+    """
+
+    observations: pd.DataFrame
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        first_post: pd.Timestamp | None = None,
+        evidence_dir: str | Path | None = None,
+        file: str = _FILE,
+    ) -> Evidence:
+        """Validate a table of observations.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Columns ``kind`` and ``count``, and ``hours`` (after the first post) or ``time``
+            (time-zone aware; needs ``first_post``). Optional: ``bound`` (``exact`` when
+            missing), ``group`` and ``source``.
+        first_post : pandas.Timestamp, optional
+            When the post first appeared; turns ``time`` into ``hours``.
+        evidence_dir : str or Path, optional
+            When given, every ``source`` must name a file inside it.
+        file : str, default="observations"
+            Name used in error messages.
+
+        Raises
+        ------
+        CaseDataError
+            Listing every problem: unknown kinds or bounds, negative or non-integer counts,
+            observations before the post, counts that decrease, missing evidence files.
+        """
+        problems: list[Problem] = []
+        if not isinstance(frame, pd.DataFrame):
+            got = type(frame).__name__
+            raise CaseDataError([Problem(file, f"expected a DataFrame, got {got}")])
+        missing = [c for c in ("kind", "count") if c not in frame.columns]
+        if "hours" not in frame.columns and "time" not in frame.columns:
+            missing.append("hours (or time)")
+        if missing:
+            raise CaseDataError([Problem(file, f"missing column(s): {', '.join(missing)}")])
+        frame = frame.reset_index(drop=True)
+        rows = np.arange(len(frame)) + 2  # spreadsheet line numbers: the header is line 1
+        table = pd.DataFrame(index=frame.index)
+        table["time"] = _utc_times(frame, problems, file, rows)
+        table["hours"] = _hours(frame, table["time"], first_post, problems, file, rows)
+        table["kind"] = _labels(frame["kind"], ObservationKind, "kind", problems, file, rows)
+        bound = frame["bound"] if "bound" in frame.columns else pd.Series("exact", frame.index)
+        table["bound"] = _labels(bound.fillna("exact"), Bound, "bound", problems, file, rows)
+        table["count"] = _counts(frame["count"], problems, file, rows)
+        table["group"] = _optional_text(frame, "group")
+        table["source"] = _optional_text(frame, "source")
+        if evidence_dir is not None:
+            _check_sources(table["source"], Path(evidence_dir), problems, file, rows)
+        if not problems:
+            _check_monotone(table, problems, file, rows)
+        if problems:
+            raise CaseDataError(problems)
+        table = table.assign(row=rows).sort_values(["hours", "row"], kind="stable")
+        return cls(table[_COLUMNS].reset_index(drop=True))
+
+    @classmethod
+    def from_case(cls, case: Any) -> Evidence:
+        """The evidence of a loaded case (its ``observations`` table, already checked on load).
+        """
+        return cls.from_frame(case.observations)
+
+    # ------------------------------------------------------------------ reading
+    def __len__(self) -> int:
+        return len(self.observations)
+
+    @property
+    def kinds(self) -> tuple[ObservationKind, ...]:
+        """Kinds present, in :class:`ObservationKind` order."""
+        present = set(self.observations["kind"])
+        return tuple(k for k in ObservationKind if k.value in present)
+
+    @property
+    def last_hour(self) -> float:
+        """Hours after the first post of the latest observation."""
+        return float(self.observations["hours"].max()) if len(self) else 0.0
+
+    def spread(self, *, until: float | None = None) -> pd.DataFrame:
+        """Observations that describe the spread (all but ``members``), optionally up to a time."""
+        obs = self.observations
+        keep = obs["kind"] != ObservationKind.MEMBERS.value
+        if until is not None:
+            keep &= obs["hours"] <= until
+        return obs[keep].reset_index(drop=True)
+
+    def until(self, hours: float) -> Evidence:
+        """The evidence as it stood ``hours`` after the first post."""
+        obs = self.observations
+        return Evidence(obs[obs["hours"] <= hours].reset_index(drop=True))
+
+    def series(self, kind: str, group: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(hours, counts)`` of one kind (and group; ``None`` means the whole spread).
+
+        When several observations share a time, the largest count is kept.
+        """
+        kind = ObservationKind(kind).value
+        obs = self.observations
+        same_group = obs["group"].isna() if group is None else obs["group"] == group
+        sel = obs[(obs["kind"] == kind) & same_group]
+        sel = sel.groupby("hours", sort=True)["count"].max()
+        return sel.index.to_numpy(dtype=float), sel.to_numpy(dtype=np.int64)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per kind (and group): how many observations, first and last time, last count."""
+        obs = self.observations.assign(group=self.observations["group"].fillna("(all)"))
+        grouped = obs.groupby(["kind", "group"], sort=False)
+        return pd.DataFrame(
+            {
+                "observations": grouped.size(),
+                "first_hours": grouped["hours"].min(),
+                "last_hours": grouped["hours"].max(),
+                "last_count": grouped["count"].last(),
+                "lower_bounds": grouped["bound"].apply(lambda b: int((b == "at_least").sum())),
+            }
+        ).reset_index()
+
+    def __repr__(self) -> str:
+        if not len(self):
+            return "Evidence(no observations)"
+        kinds = ", ".join(k.value for k in self.kinds)
+        lo, hi = self.observations["hours"].min(), self.last_hour
+        return f"Evidence({len(self)} observations of {kinds} over {lo:g}-{hi:g} h)"
+
+
+# ---------------------------------------------------------------------- validation helpers
+def _utc_times(frame, problems, file, rows) -> pd.Series:
+    if "time" not in frame.columns:
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
+    times = pd.to_datetime(frame["time"], errors="coerce", utc=False, format="mixed")
+    if getattr(times.dt, "tz", None) is None:
+        bad = frame["time"].notna()
+        for i in np.flatnonzero(bad.to_numpy()):
+            problems.append(Problem(file, "time needs an explicit time zone (e.g. +08:00)",
+                                    int(rows[i]), "time", frame["time"].iloc[i]))
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
+    return times.dt.tz_convert("UTC")
+
+
+def _hours(frame, times, first_post, problems, file, rows) -> pd.Series:
+    if "hours" in frame.columns:
+        hours = pd.to_numeric(frame["hours"], errors="coerce").astype(float)
+        bad = ~np.isfinite(hours.to_numpy())
+        for i in np.flatnonzero(bad):
+            problems.append(Problem(file, "hours must be a finite number", int(rows[i]),
+                                    "hours", frame["hours"].iloc[i]))
+    elif first_post is None:
+        problems.append(Problem(file, "times need first_post to become hours after the post"))
+        return pd.Series(np.nan, index=frame.index)
+    else:
+        hours = (times - pd.Timestamp(first_post).tz_convert("UTC")) / pd.Timedelta(hours=1)
+    for i in np.flatnonzero((hours < 0).to_numpy()):
+        problems.append(Problem(file, "observation before the post (hours after it must be >= 0)",
+                                int(rows[i]), "hours", float(hours.iloc[i])))
+    return hours
+
+
+def _labels(values: pd.Series, enum: type[StrEnum], column, problems, file, rows) -> pd.Series:
+    allowed = [m.value for m in enum]
+    text = values.astype(str).str.strip().str.lower()
+    for i in np.flatnonzero(~text.isin(allowed).to_numpy()):
+        problems.append(Problem(file, f"unknown {column}; allowed: {', '.join(allowed)}",
+                                int(rows[i]), column, values.iloc[i]))
+    return text.astype(object)
+
+
+def _counts(values: pd.Series, problems, file, rows) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
+    bad = ~np.isfinite(numbers) | (numbers < 0) | (numbers != np.round(numbers))
+    for i in np.flatnonzero(bad):
+        problems.append(Problem(file, "count must be a whole number >= 0", int(rows[i]),
+                                "count", values.iloc[i]))
+    return pd.Series(np.where(bad, 0, numbers).astype(np.int64), index=values.index)
+
+
+def _optional_text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series(None, index=frame.index, dtype=object)
+    values = frame[column].astype(object)
+    return values.where(values.notna() & (values.astype(str).str.strip() != ""), None)
+
+
+def _check_sources(sources, root: Path, problems, file, rows) -> None:
+    for i, src in enumerate(sources):
+        if src is not None and not (root / str(src)).is_file():
+            problems.append(Problem(file, f"evidence file not found in {root}", int(rows[i]),
+                                    "source", src))
+
+
+def _check_monotone(table: pd.DataFrame, problems: list[Problem], file: str, rows) -> None:
+    """A true cumulative count never falls: an exact count below an earlier count contradicts it.
+
+    A later lower bound below an earlier count is merely weaker evidence, not a contradiction.
+    Member counts are exempt (people leave groups).
+    """
+    spread = table[table["kind"] != ObservationKind.MEMBERS.value]
+    for (kind, _), series in spread.groupby(["kind", spread["group"].fillna("")], sort=False):
+        series = series.sort_values("hours", kind="stable")
+        hours, counts = series["hours"].to_numpy(), series["count"].to_numpy()
+        exact = (series["bound"] == Bound.EXACT.value).to_numpy()
+        for j in np.flatnonzero(exact):
+            earlier = hours <= hours[j]
+            earlier[j] = False
+            if not earlier.any() or counts[earlier].max() <= counts[j]:
+                continue
+            i = np.flatnonzero(earlier)[np.argmax(counts[earlier])]
+            row_i, row_j = rows[series.index[i]], rows[series.index[j]]
+            problems.append(Problem(
+                file,
+                f"{kind} count decreases: {counts[i]} at {hours[i]:g} h (row {row_i}) but "
+                f"exactly {counts[j]} at {hours[j]:g} h; a cumulative count cannot fall",
+                int(row_j), "count", int(counts[j])))
+
