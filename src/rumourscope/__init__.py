@@ -21,9 +21,11 @@ from .errors import (
     UnknownGroupError,
     UnknownUserError,
 )
+from .impact import ImpactSummary
 from .model import Channel, Delay, DelayKind, DeletionScope, Post, SpreadModel
 from .network import GroupNetwork
 from .platform import GENERIC, WECHAT, Platform
+from .report import ReportFiles, write_report
 
 try:
     __version__ = version("rumourscope")
@@ -39,6 +41,7 @@ __all__ = [
     "DelayKind",
     "DeletionScope",
     "GroupNetwork",
+    "ImpactSummary",
     "MissingDependencyError",
     "NetworkError",
     "OutputExistsError",
@@ -47,9 +50,11 @@ __all__ = [
     "PlatformRuleError",
     "Post",
     "Problem",
+    "ReportFiles",
     "RumourscopeError",
     "SpreadModel",
     "UnknownGroupError",
     "UnknownUserError",
     "__version__",
+    "write_report",
 ]

@@ -64,6 +64,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 def write_xlsx(tables: Mapping[str, pd.DataFrame], path: Path) -> None:
     """Write tables as sheets of one XLSX workbook, byte-identical for identical tables."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     book = Workbook()
     book.remove(book.active)
@@ -74,7 +75,7 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: Path) -> None:
         for row in safe.itertuples(index=False):
             sheet.append([_xlsx_cell(v) for v in row])
         for cell in sheet[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
     raw = io.BytesIO()
     book.save(raw)
