@@ -1,0 +1,193 @@
+"""The house style of every figure: palette, labels with units, threshold and deletion markers.
+
+Colours are the Okabe-Ito palette, which stays distinguishable for the common forms of colour
+blindness and in greyscale print; backgrounds are white so figures print and project well.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..errors import ParameterError
+
+OKABE_ITO = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+QUANTITY_COLOURS: Mapping[str, str] = {
+    "views": OKABE_ITO[0],
+    "reposts": OKABE_ITO[1],
+    "unique_viewers": OKABE_ITO[2],
+    "groups_reached": OKABE_ITO[3],
+}
+QUANTITY_NAMES: Mapping[str, str] = {
+    "views": "views",
+    "unique_viewers": "unique viewers",
+    "reposts": "reposts",
+    "groups_reached": "groups reached",
+}
+QUANTITY_AXES: Mapping[str, str] = {
+    "views": "Views (reads of any copy)",
+    "unique_viewers": "Unique viewers (people)",
+    "reposts": "Reposts (forwards)",
+    "groups_reached": "Groups reached",
+}
+HOURS_AXIS = "Hours after the first post"
+THRESHOLD_COLOUR = "#000000"
+DELETION_COLOUR = "#555555"
+FONT = "Arial, Helvetica, sans-serif"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A threshold as a figure draws it: a label, the quantity it counts and the count."""
+
+    label: str
+    quantity: str
+    count: float
+
+
+def quantity_name(quantity: str) -> str:
+    return QUANTITY_NAMES.get(quantity, quantity.replace("_", " "))
+
+
+def quantity_axis(quantity: str) -> str:
+    return QUANTITY_AXES.get(quantity, quantity.replace("_", " ").capitalize())
+
+
+def quantity_colour(quantity: str, fallback: int = 0) -> str:
+    return QUANTITY_COLOURS.get(quantity, OKABE_ITO[fallback % len(OKABE_ITO)])
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    """A ``#rrggbb`` colour as a translucent ``rgba(...)`` (for percentile bands)."""
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha:g})"
+
+
+def count_text(value: float) -> str:
+    """A count with thousands separators; non-whole values keep one decimal."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if float(value).is_integer() or abs(value) >= 100:
+        return f"{round(value):,}"
+    return f"{value:,.1f}"
+
+
+def prob_text(p: float) -> str:
+    """A probability as a percentage; tiny non-zero values are not printed as 0."""
+    if p is None or math.isnan(p):
+        return "-"
+    if 0 < p < 0.0005:
+        return "<0.1%"
+    if 0.9995 < p < 1:
+        return ">99.9%"
+    return f"{p:.1%}"
+
+
+def as_lines(thresholds: Iterable[Any] | None, quantity: str | None = None) -> list[Line]:
+    """Thresholds as :class:`Line` objects, keeping those that count ``quantity``.
+
+    Accepts :class:`rumourscope.thresholds.Threshold` objects (or anything with ``quantity`` and
+    ``count`` attributes, and a ``name`` or ``label``), and ``(label, quantity, count)`` tuples.
+    ``None`` means the PRC 2013 thresholds.
+    """
+    if thresholds is None:
+        thresholds = default_thresholds()
+    lines = []
+    for t in thresholds:
+        if isinstance(t, Line):
+            line = t
+        elif isinstance(t, tuple) and len(t) == 3:
+            line = Line(str(t[0]), str(t[1]), float(t[2]))
+        elif hasattr(t, "quantity") and hasattr(t, "count"):
+            label = getattr(t, "label", None) or getattr(t, "name", None) or str(t)
+            line = Line(str(label), str(t.quantity), float(t.count))
+        else:
+            raise ParameterError(
+                f"a threshold must be a Threshold or a (label, quantity, count) tuple, got {t!r}"
+            )
+        if quantity is None or line.quantity == quantity:
+            lines.append(line)
+    return lines
+
+
+def default_thresholds() -> list[Any]:
+    """The PRC 2013 thresholds (5,000 views, 500 reposts)."""
+    from .. import thresholds
+
+    return [thresholds.PRC_2013_VIEWS, thresholds.PRC_2013_REPOSTS]
+
+
+def finish(fig: go.Figure, title: str, *, height: int = 480, legend: bool = True) -> go.Figure:
+    """Apply the house layout: white background, readable fonts, title, legend below."""
+    fig.update_layout(
+        template="simple_white",
+        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
+        font={"family": FONT, "size": 13, "color": "#222222"},
+        colorway=list(OKABE_ITO),
+        height=height,
+        margin={"l": 80, "r": 30, "t": 70, "b": 120 if legend else 70},
+        hoverlabel={"font": {"family": FONT}},
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14 * 480 / height - 0.06, "x": 0},
+    )
+    fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5", zeroline=False)
+    fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5", zeroline=False)
+    return fig
+
+
+def quantile_columns(frame: pd.DataFrame) -> dict[float, str]:
+    """Columns named ``p5``, ``p50``, ``p97.5``... of a table, by their percentile."""
+    found = {}
+    for column in frame.columns:
+        name = str(column)
+        if name.startswith("p") and name[1:].replace(".", "", 1).isdigit():
+            found[float(name[1:])] = name
+    return dict(sorted(found.items()))
+
+
+def require_columns(frame: Any, columns: Iterable[str], what: str) -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ParameterError(
+            f"{what} lacks column(s) {missing}; it has {list(map(str, frame.columns))}"
+        )
+    return frame
+
+
+def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion (95% by default)."""
+    if n == 0:
+        return (math.nan, math.nan)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def nice_log_ticks(low: float, high: float) -> list[float]:
+    """1-2-5 ticks between two positive numbers (powers of ten alone over a wide range)."""
+    ticks = []
+    mantissas = (1, 2, 5) if np.log10(high / low) <= 4 else (1,)
+    for exponent in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1):
+        for mantissa in mantissas:
+            tick = mantissa * 10.0**exponent
+            if low <= tick <= high:
+                ticks.append(tick)
+    return ticks

@@ -1,0 +1,285 @@
+"""Counts over time: cumulative views and reposts with percentile bands, and deletion scenarios."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..errors import ParameterError
+from ._style import (
+    DELETION_COLOUR,
+    HOURS_AXIS,
+    OKABE_ITO,
+    THRESHOLD_COLOUR,
+    as_lines,
+    count_text,
+    finish,
+    quantile_columns,
+    quantity_axis,
+    quantity_colour,
+    quantity_name,
+    require_columns,
+    rgba,
+)
+
+__all__ = ["deletion_curves", "reach_curves"]
+
+CURVE_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+# a threshold far above every curve would squash them flat; past this factor it becomes a note
+THRESHOLD_HEADROOM = 1.6
+
+
+def curves_table(curves: Any) -> pd.DataFrame:
+    """``time, quantity, p..`` rows from a table or from anything with a ``curves()`` method."""
+    if not isinstance(curves, pd.DataFrame) and hasattr(curves, "curves"):
+        curves = curves.curves(quantiles=CURVE_QUANTILES)
+    frame = require_columns(curves, ["time", "quantity"], "curves")
+    if "p50" not in quantile_columns(frame).values():
+        raise ParameterError(
+            f"curves needs a median column 'p50' and optional bands such as 'p5'/'p95'; "
+            f"it has {list(map(str, frame.columns))}"
+        )
+    return frame
+
+
+def reach_curves(
+    curves: Any,
+    *,
+    quantities: Sequence[str] = ("views", "reposts"),
+    thresholds: Iterable[Any] | None = None,
+    deletion_time: float | None = None,
+    title: str = "How the post spread over time",
+) -> go.Figure:
+    """Cumulative counts over time: the median run and percentile bands, one panel per quantity.
+
+    Parameters
+    ----------
+    curves : DataFrame or ReachEstimate
+        Rows ``time, quantity`` with percentile columns ``p50`` and optionally symmetric pairs
+        such as ``p5``/``p95`` and ``p25``/``p75`` (as ``ReachEstimate.curves()`` and
+        ``ImpactSummary.curves`` give), or an estimate whose ``curves()`` gives them.
+    quantities : sequence of str, default=("views", "reposts")
+        Which quantities to draw, one panel each.
+    thresholds : iterable of Threshold, optional
+        Horizontal lines for thresholds counting a drawn quantity (default: PRC 2013). A
+        threshold far above every curve is named in a note instead of flattening the curves.
+    deletion_time : float, optional
+        Hours after the first post when the original was deleted (a vertical line).
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rumourscope import plots
+    >>> curves = pd.DataFrame({"time": [0, 1, 2] * 2, "quantity": ["views"] * 3 + ["reposts"] * 3,
+    ...                        "p5": [0, 5, 9, 0, 0, 1], "p50": [0, 10, 20, 0, 1, 2],
+    ...                        "p95": [0, 30, 60, 0, 3, 6]})
+    >>> fig = plots.reach_curves(curves, thresholds=[("PRC", "reposts", 5)], deletion_time=1.5)
+    >>> [t.name for t in fig.data if t.showlegend]
+    ['5th-95th percentile (90% of runs)', 'median run']
+    """
+    table = curves_table(curves)
+    lines = as_lines(thresholds)
+    quantities = [q for q in quantities if (table["quantity"] == q).any()]
+    if not quantities:
+        raise ParameterError(
+            f"curves holds no rows for the requested quantities; it has "
+            f"{sorted(table['quantity'].unique())}"
+        )
+    fig = make_subplots(
+        rows=len(quantities), cols=1, shared_xaxes=True, vertical_spacing=0.08,
+        subplot_titles=[f"Cumulative {quantity_name(q)}" for q in quantities],
+    )  # fmt: skip
+    for row, quantity in enumerate(quantities, start=1):
+        part = table[table["quantity"] == quantity].sort_values("time")
+        top = _add_bands(fig, part, quantity, row=row, legend=row == 1)
+        _add_thresholds(fig, [ln for ln in lines if ln.quantity == quantity], top, row=row)
+        fig.update_yaxes(title_text=quantity_axis(quantity), rangemode="tozero", row=row, col=1)
+    fig.update_xaxes(title_text=HOURS_AXIS, row=len(quantities), col=1)
+    if deletion_time is not None:
+        add_deletion_line(fig, deletion_time, "original deleted")
+    return finish(fig, title, height=260 + 230 * len(quantities))
+
+
+def deletion_curves(
+    scenarios: Mapping[str, Any],
+    *,
+    deletion_times: Mapping[str, float | None],
+    quantity: str = "views",
+    thresholds: Iterable[Any] | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """What a different deletion time would have changed: median and percentiles per scenario.
+
+    Parameters
+    ----------
+    scenarios : mapping of str to DataFrame or ReachEstimate
+        Curves per scenario label (same form as :func:`reach_curves` takes), e.g. from the paired
+        re-runs of ``ReachEstimate.counterfactual``. The first scenario is drawn as the reference.
+    deletion_times : mapping of str to float or None
+        The deletion time of each scenario in hours (``None``: never deleted); drawn as lines.
+    quantity : str, default="views"
+        The quantity to compare.
+    thresholds : iterable of Threshold, optional
+        Threshold lines for ``quantity`` (default: PRC 2013).
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rumourscope import plots
+    >>> def curve(scale):
+    ...     return pd.DataFrame({"time": [0, 5, 10], "quantity": "views",
+    ...                          "p5": [0, 2 * scale, 3 * scale], "p50": [0, 4 * scale, 6 * scale],
+    ...                          "p95": [0, 8 * scale, 9 * scale]})
+    >>> fig = plots.deletion_curves({"deleted at 9 h": curve(10), "deleted at 2 h": curve(3)},
+    ...                             deletion_times={"deleted at 9 h": 9, "deleted at 2 h": 2},
+    ...                             thresholds=[])
+    >>> len(fig.layout.shapes)
+    2
+    """
+    if not scenarios:
+        raise ParameterError("deletion_curves needs at least one scenario")
+    unknown = set(scenarios) - set(deletion_times)
+    if unknown:
+        raise ParameterError(f"deletion_times lacks scenario(s) {sorted(unknown)}")
+    fig = go.Figure()
+    top = 0.0
+    for k, (label, curves) in enumerate(scenarios.items()):
+        table = curves_table(curves)
+        part = table[table["quantity"] == quantity].sort_values("time")
+        if part.empty:
+            raise ParameterError(f"scenario {label!r} has no curve for {quantity!r}")
+        colour = OKABE_ITO[k % len(OKABE_ITO)]
+        top = max(top, _add_scenario(fig, part, quantity, colour=colour, label=label))
+        when = deletion_times[label]
+        if when is not None:
+            add_deletion_line(fig, when, label, colour=colour, level=k)
+    _add_thresholds(fig, as_lines(thresholds, quantity), top)
+    fig.update_xaxes(title_text=HOURS_AXIS)
+    fig.update_yaxes(title_text=quantity_axis(quantity), rangemode="tozero")
+    title = title or f"Deletion scenarios: cumulative {quantity_name(quantity)}"
+    return finish(fig, title, height=480)
+
+
+def add_deletion_line(
+    fig: go.Figure, hours: float, label: str, *, colour: str = DELETION_COLOUR, level: int = 0
+) -> None:
+    """A dotted vertical line at a deletion time, labelled at the top of the plotting area."""
+    fig.add_vline(x=hours, line={"color": colour, "dash": "dot", "width": 2})
+    fig.add_annotation(
+        x=hours, y=1.0 - 0.07 * level, xref="x", yref="paper", yanchor="top", xanchor="left",
+        text=f"{label} ({hours:g} h)", showarrow=False, font={"color": colour, "size": 12},
+        bgcolor="rgba(255,255,255,0.8)",
+    )  # fmt: skip
+
+
+def _add_bands(
+    fig: go.Figure,
+    part: pd.DataFrame,
+    quantity: str,
+    *,
+    row: int | None = None,
+    colour: str | None = None,
+    label: str = "median run",
+    legend: bool = True,
+) -> float:
+    """Percentile bands (outermost palest) and the median line; returns the highest value drawn."""
+    colour = colour or quantity_colour(quantity)
+    cols = quantile_columns(part)
+    where = {"row": row, "col": 1} if row is not None else {}
+    pairs = [(lo, 100 - lo) for lo in cols if lo < 50 and (100 - lo) in cols]
+    name = quantity_name(quantity)
+    for depth, (lo, hi) in enumerate(pairs):
+        band = f"{lo:g}th-{hi:g}th percentile ({hi - lo:g}% of runs)"
+        fig.add_trace(
+            go.Scatter(x=part["time"], y=part[cols[lo]], mode="lines", line={"width": 0},
+                       hoverinfo="skip", showlegend=False, legendgroup=f"{label}{band}"),
+            **where,
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=part["time"], y=part[cols[hi]], mode="lines", line={"width": 0},
+                fill="tonexty", fillcolor=rgba(colour, 0.15 + 0.15 * depth),
+                name=band if label == "median run" else f"{label}: {band}",
+                legendgroup=f"{label}{band}", showlegend=legend,
+                customdata=part[cols[lo]],
+                hovertemplate=f"%{{x:.1f}} h: {band} %{{customdata:,.0f}}-%{{y:,.0f}} {name}"
+                "<extra></extra>",
+            ),
+            **where,
+        )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=part["time"], y=part["p50"], mode="lines", line={"color": colour, "width": 3},
+            name=label, legendgroup=label, showlegend=legend,
+            hovertemplate=f"%{{x:.1f}} h: median %{{y:,.0f}} {name}<extra>{label}</extra>",
+        ),
+        **where,
+    )  # fmt: skip
+    drawn = [cols[hi] for _, hi in pairs] or ["p50"]
+    return float(part[drawn].max().max()) if len(part) else 0.0
+
+
+def _add_scenario(
+    fig: go.Figure, part: pd.DataFrame, quantity: str, *, colour: str, label: str
+) -> float:
+    """A scenario's median as a solid line and its outer percentiles as thin dotted lines:
+    overlapping filled bands of several scenarios would hide one another."""
+    cols = quantile_columns(part)
+    lo, hi = min(cols), max(cols)
+    name = quantity_name(quantity)
+    fig.add_trace(
+        go.Scatter(
+            x=part["time"], y=part["p50"], mode="lines", line={"color": colour, "width": 3},
+            name=f"{label}: median", legendgroup=label,
+            hovertemplate=f"%{{x:.1f}} h: median %{{y:,.0f}} {name}<extra>{label}</extra>",
+        )
+    )  # fmt: skip
+    if lo < 50 < hi:
+        for k, q in enumerate((lo, hi)):
+            fig.add_trace(
+                go.Scatter(
+                    x=part["time"], y=part[cols[q]], mode="lines",
+                    line={"color": colour, "width": 1, "dash": "dot"},
+                    name=f"{label}: {lo:g}th and {hi:g}th percentiles", legendgroup=label,
+                    showlegend=k == 0,
+                    hovertemplate=f"%{{x:.1f}} h: {q:g}th percentile %{{y:,.0f}} {name}"
+                    f"<extra>{label}</extra>",
+                )
+            )  # fmt: skip
+    return float(part[cols[hi]].max()) if len(part) else 0.0
+
+
+def _add_thresholds(fig: go.Figure, lines: list, top: float, *, row: int | None = None) -> None:
+    where = {"row": row, "col": 1} if row is not None else {}
+    yref = "y domain" if row in (None, 1) else f"y{row} domain"
+    for k, line in enumerate(lines):
+        text = f"{line.label}: {count_text(line.count)} {quantity_name(line.quantity)}"
+        if line.count <= THRESHOLD_HEADROOM * max(top, 1.0):
+            fig.add_hline(
+                y=line.count, line={"color": THRESHOLD_COLOUR, "dash": "dash", "width": 1.5},
+                annotation_text=text, annotation_position="top right",
+                annotation_font={"size": 12},
+                **where,
+            )  # fmt: skip
+        else:
+            fig.add_annotation(
+                x=0.01, y=0.97 - 0.09 * k, xref="paper", yref=yref, xanchor="left", yanchor="top",
+                text=f"{text} — far above every run shown", showarrow=False,
+                font={"size": 12}, bgcolor="rgba(255,255,255,0.85)",
+            )  # fmt: skip
