@@ -6,12 +6,18 @@ a simulation. Figures share one print-friendly style with a colour-blind-safe pa
 internet connection to display.
 """
 
+from .audience import audience
 from .curves import deletion_curves, reach_curves
 from .distribution import ReachDistribution, reach_distribution
+from .sensitivity import PARAMETER_NAMES, threshold_heatmap, tornado
 
 __all__ = [
+    "PARAMETER_NAMES",
     "ReachDistribution",
+    "audience",
     "deletion_curves",
     "reach_curves",
     "reach_distribution",
+    "threshold_heatmap",
+    "tornado",
 ]
