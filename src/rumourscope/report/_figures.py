@@ -1,11 +1,43 @@
-"""The report's figures, drawn from an ImpactSummary's tables with :mod:`rumourscope.plots`."""
+"""The report's figures, drawn from an ImpactSummary's tables with :mod:`rumourscope.plots`.
+
+plotly renders a subset of HTML inside text (``<a href>``, ``<b>``, ...), so every user-supplied
+label is escaped before it reaches a figure: a hostile threshold or scenario name shows as text.
+"""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from ..impact import ImpactSummary
 
 
 def report_figures(summary: ImpactSummary) -> dict[str, Any]:
-    return {}
+    """Figures by report section; a figure whose table is empty is left out."""
+    from .. import plots
+
+    lines = [(escape(t.threshold), t.quantity, t.count) for t in summary.thresholds.itertuples()]
+    figures: dict[str, Any] = {}
+    if not summary.curves.empty:
+        figures["curves"] = plots.reach_curves(
+            summary.curves, thresholds=lines, deletion_time=summary.deletion_time
+        )
+    if not summary.totals.empty:
+        figures["distribution"] = plots.reach_distribution(
+            summary.totals, "views", thresholds=lines
+        )
+    if not summary.deletion_curves.empty:
+        frames = {
+            escape(str(label)): frame
+            for label, frame in summary.deletion_curves.groupby("scenario", sort=False)
+        }
+        times = {
+            label: None
+            if frame["deletion_time"].isna().all()
+            else float(frame["deletion_time"].iloc[0])
+            for label, frame in frames.items()
+        }
+        figures["deletion"] = plots.deletion_curves(
+            frames, deletion_times=times, quantity="views", thresholds=lines
+        )
+    return figures

@@ -39,7 +39,7 @@ SECTIONS = (
 # A4 minus the page margins is about 690 CSS pixels: figures drawn at this width print whole.
 FIGURE_WIDTH = 680
 FIGURE_HEIGHT = 380
-_PLOTLY_CONFIG = {"displaylogo": False, "responsive": False, "showLink": False}
+_PLOTLY_CONFIG = {"displaylogo": False, "responsive": False}
 
 
 def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: str) -> str:
