@@ -1,0 +1,70 @@
+"""Many runs with a different parameter set per run, for fitting: one compiled call per batch.
+
+The engine's ensemble runs one model many times; a calibration needs each run to use the
+parameters of its own particle. This reuses the engine's single-run kernel unchanged, so a run
+here is bit for bit the run ``estimate_reach`` would make with the same key and parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numba as nb
+import numpy as np
+from numba import njit, prange
+
+from .._kernel import GRID_NAMES, N_TOTALS, TOTAL_NAMES, new_scratch, run_one
+from .._prepare import KernelInputs, prepare
+from ..model import Post, SpreadModel
+from ..network import GroupNetwork
+
+GRID_COLUMNS = GRID_NAMES  # cumulative views, unique viewers, reposts at each grid time
+TOTAL_COLUMNS = TOTAL_NAMES
+
+
+@njit(cache=True, parallel=True)
+def _run_varied(run_keys, net, n_groups, group_read, repost, par, posts_user, posts_group,
+                posts_time, times, n_jur, n_comm, n_lanes):  # pragma: no cover - compiled
+    n_runs, n_times = run_keys.shape[0], times.shape[0]
+    totals = np.zeros((n_runs, N_TOTALS), np.int64)
+    grid = np.zeros((n_runs, n_times, 3), np.int32)
+    for lane in prange(n_lanes):
+        scratch, bufs = new_scratch(net, n_groups, n_times)
+        # Breakdowns are not needed for fitting; one scratch pair per lane absorbs them.
+        by_jur = np.zeros((n_jur + 1, 2), np.int64)
+        by_comm = np.zeros((n_comm, 2), np.int64)
+        for r in range(lane, n_runs, n_lanes):
+            bufs, _, _ = run_one(run_keys[r], net, group_read[r], repost[r], par[r],
+                                 posts_user, posts_group, posts_time, times, scratch, bufs,
+                                   False, totals[r], grid[r], by_jur, by_comm)
+    return totals, grid
+
+
+class BatchSimulator:
+    """Runs a network and posts under many models at once, reporting counts at fixed times."""
+
+    def __init__(self, net: GroupNetwork, model: SpreadModel, posts: Sequence[Post] | Post,
+                 times: np.ndarray):
+        self.net = net
+        self.inputs, self.posts = prepare(net, model, posts, times)
+
+    def _inputs(self, model: SpreadModel) -> KernelInputs:
+        return prepare(self.net, model, self.posts, self.inputs.times)[0]
+
+    def run(self, models: Sequence[SpreadModel], run_keys: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+        """Per run: totals ``(runs, len(TOTAL_COLUMNS))`` and grid ``(runs, times, 3)``."""
+        inputs = [self._inputs(m) for m in models]
+        depth = max(i.repost.size for i in inputs)
+        # The last entry of a repost profile applies to every later read, so padding with it
+        # changes nothing.
+        repost = np.array([np.pad(i.repost, (0, depth - i.repost.size), mode="edge")
+                           for i in inputs])
+        group_read = np.array([i.group_read for i in inputs])
+        par = np.array([i.par for i in inputs])
+        base = self.inputs
+        return _run_varied(np.ascontiguousarray(run_keys, np.uint64), base.net, base.n_groups,
+                           group_read, repost, par, base.posts_user, base.posts_group,
+                           base.posts_time, base.times, base.n_jur, base.n_comm,
+                           # several strided lanes per thread balance runs of uneven length
+                           max(1, min(len(models), 4 * nb.get_num_threads())))

@@ -1,0 +1,236 @@
+"""Fit the spread model to evidence by approximate Bayesian computation (ABC-SMC).
+
+There is no tractable likelihood for a spread through overlapping groups, but the model is cheap
+to simulate, so the fit keeps the parameter values whose *simulated* history comes close to the
+observed one. Sequential Monte Carlo (Beaumont et al. 2009, with the adaptive tolerance of
+Del Moral et al. 2012) refines a population of parameter sets ("particles") over rounds:
+
+1. Round 0 draws the particles from the prior and simulates one spread for each.
+2. Each later round sets the tolerance to a quantile of the previous round's distances, proposes
+   new particles by perturbing previous ones (a Gaussian kernel with twice their weighted
+   covariance, on the logit scale of each parameter's range), simulates them, and keeps those
+   whose run came within the tolerance, until the population is full. Weights correct for
+   proposing from the previous population instead of the prior.
+3. It stops after ``rounds`` rounds, or when the acceptance rate falls below ``min_acceptance``
+   (the tolerance can no longer be tightened at a sensible cost).
+
+Each accepted particle keeps the run that matched, so the final population is a sample from the
+joint posterior of parameters *and* spread histories consistent with the evidence: its final
+counts are the conditional forecast (:meth:`CalibrationResult.forecast`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import special
+from tqdm.auto import tqdm
+
+from .._prepare import run_seeds
+from ..errors import ParameterError
+from ..model import Post, SpreadModel
+from ..network import GroupNetwork
+from ._batch import TOTAL_COLUMNS, BatchSimulator
+from .evidence import Evidence
+from .priors import DEFAULT_PRIORS, Prior, apply_params, check_priors
+from .result import FINAL_COLUMNS, CalibrationResult, Population
+from .targets import Targets
+
+__all__ = ["fit_abc"]
+
+
+def fit_abc(
+    net: GroupNetwork,
+    model: SpreadModel,
+    posts: Sequence[Post] | Post,
+    evidence: Evidence | pd.DataFrame,
+    *,
+    priors: Mapping[str, Prior] | None = None,
+    particles: int = 200,
+    rounds: int = 6,
+    quantile: float = 0.5,
+    min_acceptance: float = 0.03,
+    max_simulations: int | None = None,
+    progress: bool | None = None,
+    rng: Any = None,
+) -> CalibrationResult:
+    """Fit uncertain parameters of ``model`` to ``evidence`` by ABC-SMC.
+
+    Parameters
+    ----------
+    net, model, posts
+        The network, the model (its other parameters stay fixed: delays, deletion, horizon)
+        and where the post started, as for :func:`rumourscope.estimate_reach`.
+    evidence : Evidence or DataFrame
+        The observed counts; a DataFrame is validated with :meth:`Evidence.from_frame`.
+    priors : mapping of str to Prior, optional
+        Which parameters to fit, and their priors; :data:`DEFAULT_PRIORS` (``read_prob``,
+        ``repost_prob`` at the first read, ``group_forward_prob``) when omitted.
+    particles : int, default=200
+        Population size; the posterior is a weighted sample of this many parameter sets.
+    rounds : int, default=6
+        Most refinement rounds after the prior round.
+    quantile : float, default=0.5
+        Each round's tolerance is this quantile of the previous round's distances.
+    min_acceptance : float, default=0.03
+        Stop when a round accepts fewer than this share of its proposals.
+    max_simulations : int, optional
+        Most simulations in one round (default ``50 * particles``); a round that runs out
+        is discarded and the fit stops with the previous population.
+    progress : bool, optional
+        Show a progress bar; by default only on an interactive terminal or notebook.
+    rng : int, Generator or None
+        Seed; the same seed gives the same posterior, in any number of threads.
+
+    Returns
+    -------
+    CalibrationResult
+
+    Examples
+    --------
+    >>> import pandas as pd, rumourscope as rs
+    >>> net = rs.synthetic_network(n_users=500, rng=1)
+    >>> g = net.groups["size"].idxmax()
+    >>> posts = [rs.Post(net.members_of(g)[0], g, 0.0)]
+    >>> model = rs.SpreadModel(horizon=24.0)
+    >>> ev = pd.DataFrame({"hours": [2.0, 6.0], "kind": ["views", "views"], "count": [12, 25]})
+    >>> fit = fit_abc(net, model, posts, ev, particles=50, rounds=2, rng=0)
+    >>> fit.posterior.shape[0]
+    50
+    >>> list(fit.summary().columns)
+    ['parameter', 'prior', 'mean', 'q05', 'median', 'q95']
+    """
+    if not isinstance(evidence, Evidence):
+        evidence = Evidence.from_frame(evidence)
+    priors = check_priors(DEFAULT_PRIORS if priors is None else priors)
+    _check_settings(particles, rounds, quantile, min_acceptance)
+    max_simulations = 50 * particles if max_simulations is None else int(max_simulations)
+    targets = Targets.from_evidence(evidence, model.horizon)
+    sim = BatchSimulator(net, model, posts, targets.times)
+    space = _Space(priors)
+    rng = np.random.default_rng(rng)
+
+    def simulate(theta: np.ndarray, gen: np.random.Generator = rng
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        models = [apply_params(model, dict(zip(space.names, row, strict=True))) for row in theta]
+        _, keys = run_seeds(gen, len(theta))
+        totals, grid = sim.run(models, keys)
+        finals = totals[:, [TOTAL_COLUMNS.index(c) for c in FINAL_COLUMNS]]
+        return targets.distance(grid), finals
+
+    theta = space.sample_prior(particles, rng)
+    dist, finals = simulate(theta)
+    pop = Population(theta, np.full(particles, 1.0 / particles), dist, finals)
+    history = [_round_row(0, math.inf, particles, particles, pop)]
+    with tqdm(total=rounds, desc="ABC-SMC", disable=_disable(progress), leave=False) as bar:
+        for r in range(1, rounds + 1):
+            eps = float(np.quantile(pop.distance, quantile))
+            new, tried = _next_population(pop, eps, space, simulate, particles, max_simulations,
+                                          rng)
+            if new is None:
+                history.append(_round_row(r, eps, tried, 0, None))
+                break
+            pop = new
+            history.append(_round_row(r, eps, tried, particles, pop))
+            bar.update(1)
+            bar.set_postfix(tolerance=f"{eps:.3g}", acceptance=f"{particles / tried:.1%}")
+            if particles / tried < min_acceptance or eps == 0.0:
+                break
+    return CalibrationResult(
+        population=pop, names=space.names, priors=priors, base_model=model,
+        diagnostics=pd.DataFrame(history), targets=targets, evidence=evidence,
+        _simulate=simulate,
+    )
+
+
+class _Space:
+    """The fitted parameters on an unbounded scale: logit of the position within each range."""
+
+    def __init__(self, priors: Mapping[str, Prior]):
+        self.names = tuple(priors)
+        self.priors = tuple(priors.values())
+        self.low = np.array([p.support[0] for p in self.priors])
+        self.width = np.array([p.support[1] - p.support[0] for p in self.priors])
+
+    def sample_prior(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        return np.column_stack([p.sample(n, rng=rng) for p in self.priors])
+
+    def to_z(self, theta: np.ndarray) -> np.ndarray:
+        return special.logit(np.clip((theta - self.low) / self.width, 1e-12, 1 - 1e-12))
+
+    def from_z(self, z: np.ndarray) -> np.ndarray:
+        return self.low + self.width * special.expit(z)
+
+    def log_prior_z(self, z: np.ndarray) -> np.ndarray:
+        """Log prior density on the logit scale (prior density times the Jacobian)."""
+        theta = self.from_z(z)
+        s = special.expit(z)
+        out = np.log(self.width * s * (1 - s))
+        for j, p in enumerate(self.priors):
+            out[:, j] += np.log(np.maximum(p.pdf(theta[:, j]), 1e-300))
+        return out.sum(axis=1)
+
+
+def _next_population(pop, eps, space, simulate, n, max_simulations, rng):
+    """Propose, simulate and accept until ``n`` particles are within ``eps`` (or the budget)."""
+    z_prev = space.to_z(pop.theta)
+    cov = 2.0 * np.atleast_2d(np.cov(z_prev, rowvar=False, aweights=pop.weights))
+    cov += 1e-9 * np.eye(len(space.names))
+    chol = np.linalg.cholesky(cov)
+    kept: list[tuple[np.ndarray, ...]] = []
+    n_kept = tried = 0
+    rate = 0.5
+    while n_kept < n:
+        if tried >= max_simulations:
+            return None, tried
+        size = int(min(max_simulations - tried, max(n // 4, math.ceil((n - n_kept) / rate))))
+        parents = rng.choice(len(pop.weights), size=size, p=pop.weights)
+        z = z_prev[parents] + rng.standard_normal((size, len(space.names))) @ chol.T
+        theta = space.from_z(z)
+        dist, finals = simulate(theta)
+        tried += size
+        ok = dist <= eps
+        kept.append((theta[ok], dist[ok], finals[ok]))
+        n_kept += int(ok.sum())
+        rate = max(n_kept / tried, 1.0 / max_simulations)
+    theta, dist, finals = (np.concatenate(parts)[:n] for parts in zip(*kept, strict=True))
+    z = space.to_z(theta)
+    # Importance weight: prior over the mixture of perturbation kernels that proposed it.
+    inv = np.linalg.inv(cov)
+    diff = z[:, None, :] - z_prev[None, :, :]
+    log_kernel = -0.5 * np.einsum("ijk,kl,ijl->ij", diff, inv, diff)
+    log_mix = special.logsumexp(log_kernel, axis=1, b=pop.weights[None, :])
+    log_w = space.log_prior_z(z) - log_mix
+    w = np.exp(log_w - log_w.max())
+    return Population(theta, w / w.sum(), dist, finals), tried
+
+
+def _round_row(r: int, eps: float, tried: int, accepted: int, pop: Population | None) -> dict:
+    return {
+        "round": r,
+        "tolerance": eps,
+        "simulations": tried,
+        "accepted": accepted,
+        "acceptance_rate": accepted / tried if tried else math.nan,
+        "ess": pop.ess if pop is not None else math.nan,
+        "completed": pop is not None,
+    }
+
+
+def _check_settings(particles, rounds, quantile, min_acceptance) -> None:
+    if not isinstance(particles, int | np.integer) or particles < 10:
+        raise ParameterError(f"particles must be an integer >= 10, got {particles!r}")
+    if not isinstance(rounds, int | np.integer) or rounds < 0:
+        raise ParameterError(f"rounds must be an integer >= 0, got {rounds!r}")
+    if not 0 < quantile < 1:
+        raise ParameterError(f"quantile must be in (0, 1), got {quantile}")
+    if not 0 <= min_acceptance < 1:
+        raise ParameterError(f"min_acceptance must be in [0, 1), got {min_acceptance}")
+
+
+def _disable(progress: bool | None) -> bool | None:
+    return None if progress is None else not progress
