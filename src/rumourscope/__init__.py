@@ -25,6 +25,11 @@ from .impact import ImpactSummary
 from .model import Channel, Delay, DelayKind, DeletionScope, Post, SpreadModel
 from .network import GroupNetwork
 from .platform import GENERIC, WECHAT, Platform
+from . import thresholds
+from .intervals import ProbabilityEstimate
+from .reach import PairedComparison, ReachEstimate, estimate_reach
+from .simulate import Cascade, simulate
+from .thresholds import Threshold
 from .report import ReportFiles, write_report
 
 try:
@@ -33,6 +38,14 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0+unknown"
 
 __all__ = [
+    "Cascade",
+    "PairedComparison",
+    "ProbabilityEstimate",
+    "ReachEstimate",
+    "Threshold",
+    "estimate_reach",
+    "simulate",
+    "thresholds",
     "GENERIC",
     "WECHAT",
     "CaseDataError",

@@ -1,0 +1,82 @@
+"""Running many runs: chunks, threads, a progress bar, and optionally a Dask cluster.
+
+Each run's randomness is fixed by its own key (spawned from the ensemble's seed), so how the runs
+are cut into chunks, or which thread or worker runs them, cannot change any number.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from typing import Any
+
+import numba
+import numpy as np
+
+from . import _kernel as k
+from ._prepare import KernelInputs
+from .errors import ParameterError
+
+RunArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # totals, grid, by_jur, by_comm
+
+
+def run_chunk(inputs: KernelInputs, keys: np.ndarray) -> RunArrays:
+    """Run the runs of ``keys`` on all threads of this process."""
+    return k.run_ensemble(keys, *inputs.args(), 4 * numba.get_num_threads())
+
+
+def _show_progress(progress: bool | None) -> bool:
+    if progress is not None:
+        return bool(progress)
+    # Auto: only on an interactive terminal, never in CI logs.
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def run_many(
+    inputs: KernelInputs,
+    keys: np.ndarray,
+    *,
+    client: Any = None,
+    chunk_size: int | None = None,
+    progress: bool | None = None,
+) -> RunArrays:
+    """All runs of ``keys``, in order, in this process or on a Dask ``client``."""
+    n = len(keys)
+    if chunk_size is None:
+        chunk_size = max(256, math.ceil(n / 20))
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int | np.integer) or (
+        chunk_size < 1
+    ):
+        raise ParameterError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    starts = range(0, n, int(chunk_size))
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=n, unit="run", desc="simulating", disable=not _show_progress(progress))
+    try:
+        if client is None:
+            parts = []
+            for s in starts:
+                parts.append(run_chunk(inputs, keys[s : s + chunk_size]))
+                bar.update(len(parts[-1][0]))
+        else:
+            parts = _run_on_dask(client, inputs, keys, starts, int(chunk_size), bar)
+    finally:
+        bar.close()
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))  # type: ignore[return-value]
+
+
+def _run_on_dask(client: Any, inputs: KernelInputs, keys: np.ndarray, starts: range,
+                 chunk_size: int, bar: Any) -> list[RunArrays]:
+    from dask.distributed import as_completed
+
+    shared = client.scatter(inputs, broadcast=True)
+    futures = [
+        client.submit(run_chunk, shared, keys[s : s + chunk_size], pure=False) for s in starts
+    ]
+    position = {f.key: i for i, f in enumerate(futures)}
+    parts: list[Any] = [None] * len(futures)
+    for future in as_completed(futures):
+        parts[position[future.key]] = future.result()
+        bar.update(len(parts[position[future.key]][0]))
+    return parts

@@ -1,0 +1,445 @@
+"""The compiled simulation kernel: the only code in the package that has to be fast.
+
+One run is an event-driven simulation over a binary heap of pending reads. Every random decision
+is a pure function of ``(run key, who, what)`` through a counter-based hash (splitmix64 mixing),
+never a draw from a sequential stream. So a decision does not depend on the order in which events
+happen to be processed, on the thread that runs it, or on which other decisions a scenario skips:
+re-running a run with another deletion time replays the same random world (common random numbers),
+and a run gives the same numbers whatever the number of threads, chunks or processes.
+
+Copies are identified for hashing by what they are, not by when they were created: the original
+post by its index, a forwarded copy by ``(forwarder, channel, target)`` (a person forwards at most
+once, so that is unique).
+
+Numba is used because the hot loop walks CSR arrays with data-dependent control flow (a heap,
+early exits, per-user state) that vectorised numpy cannot express, and because it runs whole
+ensembles in parallel threads without a Python call per event or per run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+# Channel codes (as in rumourscope.model.Channel).
+GROUP, MOMENTS, CHAT = 0, 1, 2
+# Delay kind codes (as in rumourscope.model.DelayKind).
+EXPONENTIAL, LOGNORMAL, FIXED = 0, 1, 2
+
+# Positions in the float64 parameter vector built by rumourscope._prepare.
+(
+    P_MOMENTS_READ,
+    P_CHAT_READ,
+    P_GROUP_FWD,
+    P_MOMENTS_FWD,
+    P_CHAT_FWD,
+    P_DELETION,
+    P_SCOPE_ALL,
+    P_HORIZON,
+    P_MAX_CHATS,
+    P_READ_KIND,
+    P_READ_MEAN,
+    P_READ_SIGMA,
+    P_FWD_KIND,
+    P_FWD_MEAN,
+    P_FWD_SIGMA,
+    N_PARAMS,
+) = range(16)
+
+# Columns of the per-run totals.
+(
+    T_VIEWS,
+    T_UNIQUE,
+    T_REPOSTS,
+    T_GROUPS,
+    T_VIEWS_BEFORE,
+    T_UNIQUE_BEFORE,
+    T_REPOSTS_BEFORE,
+    T_EXAMINED,
+    N_TOTALS,
+) = range(9)
+TOTAL_NAMES = (
+    "views",
+    "unique_viewers",
+    "reposts",
+    "groups_reached",
+    "views_before_deletion",
+    "unique_viewers_before_deletion",
+    "reposts_before_deletion",
+    "examined",
+)
+# Columns of the cumulative time grid.
+GRID_NAMES = ("views", "unique_viewers", "reposts")
+
+# Purposes: which decision a hash is for, so that no two decisions share a uniform.
+_READ, _READ_DELAY, _READ_DELAY2, _REPOST, _FWD_DELAY, _FWD_DELAY2 = 1, 2, 3, 4, 5, 6
+_GROUP_FWD, _MOMENTS_FWD, _CHAT_FWD, _ORIGINAL = 7, 8, 9, 10
+
+_ORIGIN_FLAG, _FORWARDED_FLAG = 1, 2
+_GOLD = np.uint64(0x9E3779B97F4A7C15)
+_GOLD2 = np.uint64(0xD1B54A32D192ED03)
+_COPY_MASK = np.int64(0xFFFFFFFF)
+
+
+@njit(cache=True)
+def _mix(z):
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def _key(a, b, purpose):
+    return _mix(_mix(np.uint64(a) * _GOLD + np.uint64(purpose)) ^ (np.uint64(b) * _GOLD2))
+
+
+@njit(cache=True)
+def uniform(run_key, a, b, purpose):
+    """A uniform in [0, 1) that depends only on its arguments."""
+    z = _mix(run_key ^ _key(a, b, purpose))
+    return np.float64(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(cache=True)
+def _delay(kind, mean, sigma, run_key, a, b, purpose, purpose2):
+    if kind == FIXED:
+        return mean
+    u = uniform(run_key, a, b, purpose)
+    if kind == EXPONENTIAL:
+        return -mean * np.log1p(-u)
+    # Box-Muller: the second uniform is drawn only for the log-normal.
+    z = np.sqrt(-2.0 * np.log1p(-u)) * np.cos(2.0 * np.pi * uniform(run_key, a, b, purpose2))
+    return np.exp(np.log(mean) - 0.5 * sigma * sigma + sigma * z)
+
+
+# ---------------------------------------------------------------------- growable buffers
+@njit(cache=True)
+def _grow(a, n):
+    if n < a.shape[0]:
+        return a
+    b = np.empty(max(2 * a.shape[0], n + 1), dtype=a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+@njit(cache=True)
+def _grow_rows(a, n):
+    if n < a.shape[0]:
+        return a
+    b = np.empty((max(2 * a.shape[0], n + 1), a.shape[1]), dtype=a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+# ---------------------------------------------------------------------- the read queue
+@njit(cache=True)
+def _push(ht, hk, n, t, k):
+    ht = _grow(ht, n)
+    hk = _grow(hk, n)
+    i = n
+    while i > 0:
+        p = (i - 1) >> 1
+        # Ties in time are broken by (reader, copy) so the order never depends on insertion.
+        if t < ht[p] or (t == ht[p] and k < hk[p]):
+            ht[i] = ht[p]
+            hk[i] = hk[p]
+            i = p
+        else:
+            break
+    ht[i] = t
+    hk[i] = k
+    return ht, hk, n + 1
+
+
+@njit(cache=True)
+def _pop(ht, hk, n):
+    t0, k0 = ht[0], hk[0]
+    n -= 1
+    t, k = ht[n], hk[n]
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= n:
+            break
+        if c + 1 < n and (ht[c + 1] < ht[c] or (ht[c + 1] == ht[c] and hk[c + 1] < hk[c])):
+            c += 1
+        if ht[c] < t or (ht[c] == t and hk[c] < k):
+            ht[i] = ht[c]
+            hk[i] = hk[c]
+            i = c
+        else:
+            break
+    if n > 0:
+        ht[i] = t
+        hk[i] = k
+    return t0, k0, n
+
+
+# ---------------------------------------------------------------------- one copy's readers
+@njit(cache=True)
+def _broadcast(run_key, c, cf, ci, ck, ht, hk, hn, net, group_read, par, flag):
+    """Draw who reads copy ``c`` and when, and queue those reads."""
+    gm_ptr, gm_idx, fr_ptr, fr_idx = net[2], net[3], net[4], net[5]
+    t0 = cf[c, 0]
+    end = min(cf[c, 1], par[P_HORIZON])
+    chan, poster, ckey = ci[c, 0], ci[c, 2], ck[c]
+    kind, mean, sigma = par[P_READ_KIND], par[P_READ_MEAN], par[P_READ_SIGMA]
+    if chan == CHAT:
+        m = ci[c, 3]
+        if flag[m] & _ORIGIN_FLAG == 0 and uniform(run_key, ckey, m, _READ) < par[P_CHAT_READ]:
+            t = t0 + _delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
+            if t < end:
+                ht, hk, hn = _push(ht, hk, hn, t, (np.int64(m) << 32) | c)
+        return ht, hk, hn, 1
+    if chan == GROUP:
+        g = ci[c, 1]
+        lo, hi, audience, p = gm_ptr[g], gm_ptr[g + 1], gm_idx, group_read[g]
+    else:
+        lo, hi, audience, p = fr_ptr[poster], fr_ptr[poster + 1], fr_idx, par[P_MOMENTS_READ]
+    if p <= 0.0 or end <= t0:
+        return ht, hk, hn, 0
+    for j in range(lo, hi):
+        m = audience[j]
+        if m == poster or flag[m] & _ORIGIN_FLAG:
+            continue
+        if uniform(run_key, ckey, m, _READ) < p:
+            t = t0 + _delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
+            if t < end:
+                ht, hk, hn = _push(ht, hk, hn, t, (np.int64(m) << 32) | c)
+    return ht, hk, hn, hi - lo
+
+
+@njit(cache=True)
+def _add_copy(nc, cf, ci, ck, key, chan, group, poster, target, parent, time, deleted_at):
+    cf = _grow_rows(cf, nc)
+    ci = _grow_rows(ci, nc)
+    ck = _grow(ck, nc)
+    cf[nc, 0], cf[nc, 1] = time, deleted_at
+    ci[nc, 0], ci[nc, 1], ci[nc, 2], ci[nc, 3], ci[nc, 4] = chan, group, poster, target, parent
+    ck[nc] = key
+    return cf, ci, ck
+
+
+@njit(cache=True)
+def _bin(times, t):
+    return np.searchsorted(times, t)
+
+
+# ---------------------------------------------------------------------- one run
+@njit(cache=True)
+def run_one(
+    run_key, net, group_read, repost, par, posts_user, posts_group, posts_time, times,
+    scratch, bufs, record, totals, grid, by_jur, by_comm,
+):
+    """Simulate one run into ``totals``/``grid``/``by_jur``/``by_comm`` (views, unique)."""
+    ug_ptr, ug_idx, fr_ptr, fr_idx, ujur, ucomm = net[0], net[1], net[4], net[5], net[6], net[7]
+    expo, flag, touched, ghit, gtouched, hist, cand_u, cand_f = scratch
+    ht, hk, cf, ci, ck, ef, ei = bufs
+    horizon, deletion = par[P_HORIZON], par[P_DELETION]
+    later_deleted = deletion if par[P_SCOPE_ALL] > 0 else np.inf
+    max_chats = np.int64(par[P_MAX_CHATS])
+    n_rep = repost.shape[0]
+    nt = ngt = hn = nc = ne = 0
+    hist[:] = 0
+    for i in range(posts_user.shape[0]):
+        u = posts_user[i]
+        if flag[u] == 0:
+            touched[nt] = u
+            nt += 1
+        flag[u] = _ORIGIN_FLAG | _FORWARDED_FLAG
+    for i in range(posts_user.shape[0]):
+        g = posts_group[i]
+        chan = GROUP if g >= 0 else MOMENTS
+        key = _key(i, 0, _ORIGINAL)
+        cf, ci, ck = _add_copy(nc, cf, ci, ck, key, chan, g, posts_user[i], -1, -1,
+                               posts_time[i], deletion)
+        nc += 1
+        if g >= 0 and ghit[g] == 0:
+            ghit[g] = 1
+            gtouched[ngt] = g
+            ngt += 1
+        ht, hk, hn, ex = _broadcast(run_key, nc - 1, cf, ci, ck, ht, hk, hn, net, group_read,
+                                    par, flag)
+        totals[T_EXAMINED] += ex
+    while hn > 0:
+        t, packed, hn = _pop(ht, hk, hn)
+        v = packed >> 32
+        c = packed & _COPY_MASK
+        k = expo[v] + 1
+        expo[v] = k
+        b = _bin(times, t)
+        totals[T_VIEWS] += 1
+        hist[b, 0] += 1
+        j = ujur[v] if ujur[v] >= 0 else by_jur.shape[0] - 1
+        by_jur[j, 0] += 1
+        mask, bit = ucomm[v], 0
+        while mask != 0:
+            if mask & np.uint64(1):
+                by_comm[bit, 0] += 1
+                if k == 1:
+                    by_comm[bit, 1] += 1
+            mask = mask >> np.uint64(1)
+            bit += 1
+        if t < deletion:
+            totals[T_VIEWS_BEFORE] += 1
+        if k == 1:
+            touched[nt] = v
+            nt += 1
+            totals[T_UNIQUE] += 1
+            hist[b, 1] += 1
+            by_jur[j, 1] += 1
+            if t < deletion:
+                totals[T_UNIQUE_BEFORE] += 1
+        if record:
+            ef = _grow(ef, ne)
+            ei = _grow_rows(ei, ne)
+            ef[ne] = t
+            ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 0, v, c, k
+            ne += 1
+        if flag[v] & _FORWARDED_FLAG:
+            continue
+        if uniform(run_key, ck[c], v, _REPOST) >= repost[min(k, n_rep) - 1]:
+            continue
+        flag[v] |= _FORWARDED_FLAG
+        tf = t + _delay(par[P_FWD_KIND], par[P_FWD_MEAN], par[P_FWD_SIGMA], run_key, v, 0,
+                        _FWD_DELAY, _FWD_DELAY2)
+        # A deleted copy can no longer be forwarded.
+        if tf >= horizon or tf >= cf[c, 1]:
+            continue
+        read_group = ci[c, 1] if ci[c, 0] == GROUP else -1
+        # Targets: other groups, Moments, then chats; each forward is one repost and one copy.
+        n_targets = ug_ptr[v + 1] - ug_ptr[v] + 1
+        n_cand = 0
+        for f in fr_idx[fr_ptr[v] : fr_ptr[v + 1]]:
+            u = uniform(run_key, v, f, _CHAT_FWD)
+            if u < par[P_CHAT_FWD]:
+                cand_u[n_cand], cand_f[n_cand] = u, f
+                n_cand += 1
+        totals[T_EXAMINED] += fr_ptr[v + 1] - fr_ptr[v]
+        n_chat = n_cand if max_chats < 0 else min(n_cand, max_chats)
+        if n_chat < n_cand:
+            # Keep the chats with the smallest uniforms: a uniformly random subset of the cap.
+            for a in range(n_chat):
+                best = a
+                for q in range(a + 1, n_cand):
+                    if cand_u[q] < cand_u[best]:
+                        best = q
+                cand_u[a], cand_u[best] = cand_u[best], cand_u[a]
+                cand_f[a], cand_f[best] = cand_f[best], cand_f[a]
+        for q in range(n_targets + n_chat):
+            if q < n_targets - 1:
+                g = ug_idx[ug_ptr[v] + q]
+                if g == read_group or uniform(run_key, v, g, _GROUP_FWD) >= par[P_GROUP_FWD]:
+                    continue
+                chan, target, key = GROUP, -1, _key(v, g, _GROUP_FWD)
+            elif q == n_targets - 1:
+                if uniform(run_key, v, 0, _MOMENTS_FWD) >= par[P_MOMENTS_FWD]:
+                    continue
+                chan, g, target, key = MOMENTS, -1, -1, _key(v, 0, _MOMENTS_FWD)
+            else:
+                target = cand_f[q - n_targets]
+                chan, g, key = CHAT, -1, _key(v, target, _CHAT_FWD)
+            cf, ci, ck = _add_copy(nc, cf, ci, ck, key, chan, g, v, target, c, tf,
+                                   later_deleted)
+            nc += 1
+            totals[T_REPOSTS] += 1
+            hist[_bin(times, tf), 2] += 1
+            if tf < deletion:
+                totals[T_REPOSTS_BEFORE] += 1
+            if g >= 0 and ghit[g] == 0:
+                ghit[g] = 1
+                gtouched[ngt] = g
+                ngt += 1
+            if record:
+                ef = _grow(ef, ne)
+                ei = _grow_rows(ei, ne)
+                ef[ne] = tf
+                ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
+                ne += 1
+            ht, hk, hn, ex = _broadcast(run_key, nc - 1, cf, ci, ck, ht, hk, hn, net,
+                                        group_read, par, flag)
+            totals[T_EXAMINED] += ex
+    totals[T_GROUPS] = ngt
+    acc0 = acc1 = acc2 = 0
+    for b in range(grid.shape[0]):
+        acc0 += hist[b, 0]
+        acc1 += hist[b, 1]
+        acc2 += hist[b, 2]
+        grid[b, 0], grid[b, 1], grid[b, 2] = acc0, acc1, acc2
+    for i in range(nt):
+        expo[touched[i]] = 0
+        flag[touched[i]] = 0
+    for i in range(ngt):
+        ghit[gtouched[i]] = 0
+    return (ht, hk, cf, ci, ck, ef, ei), nc, ne
+
+
+@njit(cache=True)
+def new_scratch(net, n_groups, n_times):
+    n_users = net[0].shape[0] - 1
+    fr_ptr = net[4]
+    max_friends = 0
+    for u in range(n_users):
+        max_friends = max(max_friends, fr_ptr[u + 1] - fr_ptr[u])
+    scratch = (
+        np.zeros(n_users, np.int32),
+        np.zeros(n_users, np.int8),
+        np.empty(n_users, np.int32),
+        np.zeros(n_groups, np.int8),
+        np.empty(n_groups, np.int32),
+        np.zeros((n_times + 1, 3), np.int64),
+        np.empty(max_friends, np.float64),
+        np.empty(max_friends, np.int32),
+    )
+    bufs = (
+        np.empty(1024, np.float64),
+        np.empty(1024, np.int64),
+        np.empty((64, 2), np.float64),
+        np.empty((64, 5), np.int64),
+        np.empty(64, np.uint64),
+        np.empty(1024, np.float64),
+        np.empty((1024, 4), np.int64),
+    )
+    return scratch, bufs
+
+
+@njit(cache=True)
+def simulate_recorded(
+    run_key, net, n_groups, group_read, repost, par, posts_user, posts_group, posts_time,
+    times, n_jur, n_comm,
+):
+    """One run with its full event list and copy table."""
+    scratch, bufs = new_scratch(net, n_groups, times.shape[0])
+    totals = np.zeros(N_TOTALS, np.int64)
+    grid = np.zeros((times.shape[0], 3), np.int32)
+    by_jur = np.zeros((n_jur + 1, 2), np.int64)
+    by_comm = np.zeros((n_comm, 2), np.int64)
+    bufs, nc, ne = run_one(run_key, net, group_read, repost, par, posts_user, posts_group,
+                           posts_time, times, scratch, bufs, True, totals, grid, by_jur, by_comm)
+    cf, ci, ef, ei = bufs[2], bufs[3], bufs[5], bufs[6]
+    return (totals, grid, by_jur, by_comm, cf[:nc].copy(), ci[:nc].copy(), ef[:ne].copy(),
+            ei[:ne].copy())
+
+
+@njit(cache=True, parallel=True)
+def run_ensemble(
+    run_keys, net, n_groups, group_read, repost, par, posts_user, posts_group, posts_time,
+    times, n_jur, n_comm, n_lanes,
+):
+    """Many runs in parallel threads; run ``r`` uses ``run_keys[r]`` and nothing else random.
+
+    ``n_lanes`` (a few per thread) strided lanes share the runs; any value gives the same result.
+    """
+    n_runs, n_times = run_keys.shape[0], times.shape[0]
+    totals = np.zeros((n_runs, N_TOTALS), np.int64)
+    grid = np.zeros((n_runs, n_times, 3), np.int32)
+    by_jur = np.zeros((n_runs, n_jur + 1, 2), np.int64)
+    by_comm = np.zeros((n_runs, n_comm, 2), np.int64)
+    n_lanes = max(1, min(n_runs, n_lanes))
+    for lane in prange(n_lanes):
+        scratch, bufs = new_scratch(net, n_groups, n_times)
+        for r in range(lane, n_runs, n_lanes):
+            bufs, _, _ = run_one(run_keys[r], net, group_read, repost, par, posts_user,
+                                 posts_group, posts_time, times, scratch, bufs, False,
+                                 totals[r], grid[r], by_jur[r], by_comm[r])
+    return totals, grid, by_jur, by_comm
