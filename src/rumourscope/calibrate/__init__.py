@@ -11,7 +11,7 @@
 
 from .abc import fit_abc
 from .evidence import Bound, Evidence, ObservationKind
-from .forecast import ProbabilityEstimate, ReachForecast
+from .forecast import ReachForecast
 from .hawkes import HawkesFit, Kernel, fit_hawkes, fit_hawkes_counts, simulate_hawkes
 from .priors import DEFAULT_PRIORS, FITTABLE, Prior, PriorKind, apply_params
 from .result import CalibrationResult
@@ -27,7 +27,6 @@ __all__ = [
     "ObservationKind",
     "Prior",
     "PriorKind",
-    "ProbabilityEstimate",
     "ReachForecast",
     "apply_params",
     "fit_abc",

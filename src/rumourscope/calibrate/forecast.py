@@ -7,36 +7,16 @@ questions the same way.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import ParameterError
+from ..intervals import ProbabilityEstimate, wilson_interval
 
-__all__ = ["ProbabilityEstimate", "ReachForecast"]
-
-
-@dataclass(frozen=True)
-class ProbabilityEstimate:
-    """A Monte Carlo probability with its Wilson interval.
-
-    ``n_effective`` is the effective sample size behind it (the number of runs when unweighted).
-    """
-
-    estimate: float
-    low: float
-    high: float
-    mc_error: float
-    n_effective: float
-    level: float = 0.95
-
-    def __str__(self) -> str:
-        pct = round(100 * self.level)
-        return f"{self.estimate:.3f} ({pct}% interval {self.low:.3f}-{self.high:.3f})"
+__all__ = ["ReachForecast"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -98,14 +78,17 @@ class ReachForecast:
             )
         return self.samples[quantity].to_numpy(dtype=float)
 
-    def prob_at_least(self, quantity: str, n: float, *, level: float = 0.95) -> ProbabilityEstimate:
-        """P(final ``quantity`` >= ``n``) with a Wilson interval on the effective sample size."""
-        if not 0 < level < 1:
-            raise ParameterError(f"level must be in (0, 1), got {level}")
-        p = float(np.sum(self.weights[self._values(quantity) >= n]))
+    def prob_at_least(self, quantity: str, n: float) -> ProbabilityEstimate:
+        """P(final ``quantity`` >= ``n``) with a 95% Wilson interval.
+
+        Weighted runs count as their effective sample size (``runs`` and ``hits`` of the
+        result are rounded effective counts), so unequal weights widen the interval honestly.
+        """
+        p = min(1.0, float(np.sum(self.weights[self._values(quantity) >= n])))
         m = self.n_effective
-        low, high = wilson_interval(p, m, level)
-        return ProbabilityEstimate(p, low, high, math.sqrt(p * (1 - p) / m), m, level)
+        low, high = wilson_interval(min(p * m, m), m)
+        return ProbabilityEstimate(quantity, n, p, low, high, float(np.sqrt(p * (1 - p) / m)),
+                                   round(m), round(p * m))
 
     def quantiles(self, quantity: str, q: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.Series:
         """Weighted quantiles of the final ``quantity`` (the inverse of the weighted CDF)."""
@@ -146,21 +129,6 @@ class ReachForecast:
             parts.append(f"{name} median {q.iloc[1]:g} [90%: {q.iloc[0]:g}-{q.iloc[2]:g}]")
         head = f"ReachForecast[{self.method}]" if self.method else "ReachForecast"
         return f"{head}({'; '.join(parts)})"
-
-
-def wilson_interval(p: float, n: float, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a proportion ``p`` out of ``n`` (possibly effective) trials.
-
-    Examples
-    --------
-    >>> [round(x, 3) for x in wilson_interval(0.5, 100)]
-    [0.404, 0.596]
-    """
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    denom = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: Sequence[float]) -> np.ndarray:

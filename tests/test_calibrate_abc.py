@@ -1,0 +1,126 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rumourscope as rs
+from rumourscope.calibrate import Evidence, Prior, fit_abc
+
+TIMES = [1.0, 2.0, 4.0, 8.0]
+
+
+@pytest.fixture(scope="module")
+def case():
+    rng = np.random.default_rng(2024)
+    rows = []
+    for g, size in enumerate(rng.integers(30, 130, 50)):
+        rows += [(f"u{u}", f"g{g}") for u in rng.choice(1500, size, replace=False)]
+    net = rs.GroupNetwork.from_frames(pd.DataFrame(rows, columns=["user", "group"]))
+    group = net.groups["size"].idxmax()
+    posts = [rs.Post(net.members_of(group)[0], group, 0.0)]
+    truth = rs.SpreadModel(read_prob=0.35, repost_prob=(0.03, 0.06), horizon=48.0)
+    cascade = rs.simulate(net, truth, posts, rng=8)
+    counts = cascade.counts_over_time(TIMES)
+    evidence = Evidence.from_frame(pd.concat([
+        pd.DataFrame({"hours": TIMES, "kind": "views", "count": counts["views"]}),
+        pd.DataFrame({"hours": TIMES, "kind": "reposts", "count": counts["reposts"],
+                      "bound": "at_least"}),
+    ]))
+    return net, posts, truth, cascade, evidence
+
+
+PRIORS = {"read_prob": Prior.uniform(0.02, 0.9), "repost_prob": Prior.log_uniform(0.002, 0.3)}
+
+
+@pytest.fixture(scope="module")
+def fit(case):
+    net, posts, truth, _, evidence = case
+    model = truth.with_params(read_prob=0.1, repost_prob=(0.01, 0.02))  # the truth is unknown
+    return fit_abc(net, model, posts, evidence, priors=PRIORS, particles=150, rounds=5, rng=1)
+
+
+def test_posterior_covers_the_truth(case, fit):
+    # The stated check: each true value inside the posterior's central 98% interval.
+    truth = case[2]
+    q = fit.quantiles((0.01, 0.99))
+    assert q.loc["read_prob"].iloc[0] <= truth.read_prob <= q.loc["read_prob"].iloc[1]
+    assert q.loc["repost_prob"].iloc[0] <= truth.repost_prob[0] <= q.loc["repost_prob"].iloc[1]
+    # and it learned something: the posterior is narrower than the prior
+    width = q.loc["read_prob"].iloc[1] - q.loc["read_prob"].iloc[0]
+    assert width < 0.5 * (PRIORS["read_prob"].quantile(0.99) - PRIORS["read_prob"].quantile(0.01))
+
+
+def test_diagnostics(fit):
+    d = fit.diagnostics
+    assert d["round"].tolist() == list(range(len(d)))
+    done = d[d["completed"]]
+    assert (np.diff(done["tolerance"].to_numpy()[1:]) <= 0).all()
+    assert ((done["acceptance_rate"] > 0) & (done["acceptance_rate"] <= 1)).all()
+    assert (done["ess"] <= 150).all()
+    assert (done["ess"] > 1).all()
+    assert fit.posterior["weight"].sum() == pytest.approx(1.0)
+    assert (fit.posterior["distance"] <= fit.tolerance).all()
+    assert list(fit.summary()["parameter"]) == ["read_prob", "repost_prob"]
+    json.dumps(fit.to_dict())
+    assert "read_prob: posterior median" in fit.describe()
+    assert "CalibrationResult(150 particles" in repr(fit)
+
+
+def test_conditional_forecast_is_consistent_with_the_evidence(case, fit):
+    _, _, _, cascade, evidence = case
+    fc = fit.forecast(extra_runs=2, rng=3)
+    assert len(fc.samples) >= 150
+    # A run within tolerance eps misses no observed log count by more than eps * sqrt(m), and
+    # a final count is never below the count at an earlier time.
+    slack = np.exp(fit.tolerance * fit.targets.max_log_miss_factor)
+    last_views = evidence.series("views")[1][-1]
+    assert (fc.samples["views"] + 1 >= (last_views + 1) / slack - 1e-9).all()
+    assert (fc.samples["views"] >= fc.samples["unique_viewers"]).all()
+    # the true final count is a plausible draw from the forecast
+    lo, hi = fc.quantiles("views", [0.005, 0.995])
+    assert lo <= cascade.totals["views"] <= hi
+    assert fc.observed["views"] == last_views
+
+
+def test_same_seed_same_posterior(case):
+    net, posts, truth, _, evidence = case
+    runs = [fit_abc(net, truth, posts, evidence, priors=PRIORS, particles=30, rounds=1, rng=seed)
+            for seed in (5, 5, 6)]
+    assert runs[0].posterior.equals(runs[1].posterior)
+    assert not runs[0].posterior.equals(runs[2].posterior)
+
+
+def test_unusable_observations_are_listed(case):
+    net, posts, truth, _, _ = case
+    ev = Evidence.from_frame(pd.DataFrame({
+        "hours": [1.0, 2.0, 3.0], "kind": ["views", "groups_seen", "views"],
+        "count": [30, 2, 40], "group": [None, None, "g1"]}))
+    fit = fit_abc(net, truth, posts, ev, priors=PRIORS, particles=20, rounds=0, rng=0)
+    assert len(fit.targets.used) == 1
+    assert set(fit.targets.unused["reason"]) == {
+        "groups where seen are not simulated over time",
+        "counts for one group are not simulated over time"}
+    assert "not used" in fit.describe()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"priors": {"horizon": Prior.uniform(0, 1)}}, "cannot fit 'horizon'"),
+        ({"priors": {"read_prob": 0.3}}, "must be a Prior"),
+        ({"particles": 3}, "particles must be an integer >= 10"),
+        ({"quantile": 1.0}, r"quantile must be in \(0, 1\)"),
+    ],
+)
+def test_bad_settings(case, kwargs, match):
+    net, posts, truth, _, evidence = case
+    with pytest.raises(rs.ParameterError, match=match):
+        fit_abc(net, truth, posts, evidence, **kwargs)
+
+
+def test_evidence_must_be_comparable(case):
+    net, posts, truth, _, _ = case
+    ev = pd.DataFrame({"hours": [1.0], "kind": ["members"], "count": [100], "group": ["g1"]})
+    with pytest.raises(rs.ParameterError, match="no observation can be compared"):
+        fit_abc(net, truth, posts, ev)

@@ -1,0 +1,85 @@
+import pandas as pd
+import pytest
+
+import rumourscope as rs
+from rumourscope.calibrate import Evidence
+
+
+def frame(**columns):
+    base = {"hours": [1.0, 2.0], "kind": ["views", "views"], "count": [10, 20]}
+    return pd.DataFrame(base | columns)
+
+
+def test_valid_table_is_sorted_and_typed():
+    ev = Evidence.from_frame(pd.DataFrame({
+        "hours": [3.0, 1.0, 2.0], "kind": ["Reposts", "views", "views"], "count": [4, 10, 25],
+        "bound": ["at_least", None, "exact"], "source": ["b.png", "a.png", "a.png"]}))
+    assert ev.observations["hours"].tolist() == [1.0, 2.0, 3.0]
+    assert ev.observations["bound"].tolist() == ["exact", "exact", "at_least"]
+    assert ev.observations["kind"].iloc[-1] == "reposts"
+    assert ev.last_hour == 3.0
+    assert ev.until(2.0).last_hour == 2.0
+    summary = ev.summary().set_index("kind")
+    assert summary.loc["views", "last_count"] == 25
+    assert summary.loc["reposts", "lower_bounds"] == 1
+
+
+@pytest.mark.parametrize(
+    ("columns", "match"),
+    [
+        ({"kind": ["views", "likes"]}, r"row 3, column 'kind': value 'likes': unknown kind; "
+                                       r"allowed: views, reposts, groups_seen"),
+        ({"count": [10, 5]}, r"row 3, column 'count'.*views count decreases: 10 at 1 h \(row 2\)"),
+        ({"hours": [-0.5, 2.0]}, r"row 2, column 'hours'.*observation before the post"),
+        ({"count": [10, -1]}, "count must be a whole number >= 0"),
+        ({"count": [10, 2.5]}, "count must be a whole number >= 0"),
+        ({"bound": ["exact", "about"]}, "unknown bound; allowed: exact, at_least"),
+    ],
+)
+def test_bad_observations(columns, match):
+    with pytest.raises(rs.CaseDataError, match=match):
+        Evidence.from_frame(frame(**columns))
+
+
+def test_every_problem_is_reported_at_once():
+    with pytest.raises(rs.CaseDataError, match="2 problems") as info:
+        Evidence.from_frame(frame(kind=["views", "likes"], hours=[-1.0, 2.0]))
+    assert {p.row for p in info.value.problems} == {2, 3}
+
+
+def test_weaker_lower_bound_later_is_not_a_contradiction():
+    ev = Evidence.from_frame(frame(count=[10, 5], bound=["exact", "at_least"]))
+    assert len(ev) == 2
+
+
+def test_exact_counts_at_the_same_time_must_agree():
+    with pytest.raises(rs.CaseDataError, match="decreases"):
+        Evidence.from_frame(frame(hours=[1.0, 1.0], count=[10, 12]))
+
+
+def test_member_counts_may_fall():
+    ev = Evidence.from_frame(frame(kind=["members", "members"], count=[480, 470], group="g1"))
+    assert ev.spread().empty
+
+
+def test_missing_evidence_file(tmp_path):
+    (tmp_path / "a.png").write_bytes(b"x")
+    with pytest.raises(rs.CaseDataError, match=r"row 3, column 'source': value 'b.png': "
+                                               r"evidence file not found"):
+        Evidence.from_frame(frame(source=["a.png", "b.png"]), evidence_dir=tmp_path)
+
+
+def test_times_need_a_zone_and_the_first_post():
+    times = ["2024-05-01 10:00", "2024-05-01 11:00"]
+    with pytest.raises(rs.CaseDataError, match="explicit time zone"):
+        Evidence.from_frame(pd.DataFrame({"time": times, "kind": "views", "count": [1, 2]}),
+                            first_post=pd.Timestamp("2024-05-01 09:00", tz="UTC"))
+    aware = pd.to_datetime(times).tz_localize("Asia/Shanghai")
+    ev = Evidence.from_frame(pd.DataFrame({"time": aware, "kind": "views", "count": [1, 2]}),
+                             first_post=pd.Timestamp("2024-05-01 01:00", tz="UTC"))
+    assert ev.observations["hours"].tolist() == [1.0, 2.0]
+
+
+def test_missing_columns():
+    with pytest.raises(rs.CaseDataError, match=r"missing column\(s\): count"):
+        Evidence.from_frame(pd.DataFrame({"hours": [1.0], "kind": ["views"]}))
