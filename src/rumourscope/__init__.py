@@ -9,6 +9,7 @@ Reproducible reach estimates for courts and classrooms. Start with::
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .casefile import Case, demo_case, load_case
 from .errors import (
     CaseDataError,
     MissingDependencyError,
@@ -38,6 +39,9 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0+unknown"
 
 __all__ = [
+    "Case",
+    "demo_case",
+    "load_case",
     "Cascade",
     "PairedComparison",
     "ProbabilityEstimate",

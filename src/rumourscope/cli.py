@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -22,6 +24,22 @@ def demo() -> None:
     from .casefile import demo_case
 
     case = demo_case()
+    typer.echo(case.describe())
+
+
+@app.command()
+def validate(
+    case_dir: Annotated[Path, typer.Argument(help="The case folder (holding case.toml).")],
+    key_file: Annotated[
+        Path | None,
+        typer.Option(help="Pseudonym key file (default: one per case in your data folder)."),
+    ] = None,
+) -> None:
+    """Check a case folder; print OK and a summary, or every problem found (exit code 2)."""
+    from .casefile import load_case
+
+    case = load_case(case_dir, key_file=key_file)
+    typer.echo(f"OK: {case_dir} is a valid case folder.\n")
     typer.echo(case.describe())
 
 

@@ -1,0 +1,217 @@
+"""The :class:`Case`: a validated, hashed and pseudonymised case folder, ready to model."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..model import DeletionScope, Post, SpreadModel
+from ..network import GroupNetwork
+from ._keys import Pseudonymiser
+
+__all__ = ["Case"]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Case:
+    """A loaded case: what was posted where and when, the network, the evidence, the manifest.
+
+    Build one with :func:`rumourscope.load_case` or :func:`rumourscope.demo_case`. User IDs in
+    every table are keyed pseudonyms (``u_...``); the original IDs and display names stay in the
+    case folder.
+
+    Attributes
+    ----------
+    title, description : str
+        From ``case.toml``.
+    timezone : str
+        IANA zone the case is told in (e.g. ``"America/Toronto"``); all stored times are UTC.
+    posts : tuple of Post
+        The original post(s), with ``time`` in hours after the first post and the poster's
+        pseudonym as ``user``; ready for the simulator.
+    post_times : tuple of pandas.Timestamp
+        The UTC time of each post, in the order of ``posts``.
+    origin : pandas.Timestamp
+        UTC time of the first post: hour 0 of every ``hours`` column.
+    deletion_time : float or None
+        Hours after the first post when the original was deleted (``None``: never deleted).
+    deletion_utc : pandas.Timestamp or None
+        The same moment in UTC.
+    deletion_scope : DeletionScope
+        Whether only the original or every copy was removed.
+    jurisdictions, communities : tuple of str
+        The jurisdictions and communities of interest (e.g. ``"knows the plaintiff"``).
+    network : GroupNetwork
+        Users (pseudonymised), groups, memberships and friend ties.
+    display_names : pandas.Series
+        Display name per user pseudonym: a name pseudonym (``n_...``) unless the case was loaded
+        with ``show_names=True``; missing where the users table gives no name.
+    observations : pandas.DataFrame
+        Observed counts, sorted by time: ``time`` (UTC), ``hours`` (after the first post),
+        ``kind`` (views, reposts, groups_seen, unique_viewers, named_readers, members),
+        ``count``, ``bound`` (``exact`` or ``at_least``), ``group`` (missing: the whole
+        spread) and ``source`` (the evidence file it comes from).
+    evidence : pandas.DataFrame
+        The evidence inventory: ``file, description, obtained, sha256, bytes``.
+    manifest : pandas.DataFrame
+        Every file read: ``file, role, sha256, bytes, encoding, obtained, description``.
+    folder : pathlib.Path
+        The case folder (read, never written).
+    names_shown : bool
+        Whether display names were kept (``show_names=True``).
+    key_fingerprint : str
+        Short hash of the pseudonym key: tells which key made the pseudonyms, reveals nothing.
+    """
+
+    title: str
+    description: str
+    timezone: str
+    posts: tuple[Post, ...]
+    post_times: tuple[pd.Timestamp, ...]
+    origin: pd.Timestamp
+    deletion_time: float | None
+    deletion_utc: pd.Timestamp | None
+    deletion_scope: DeletionScope
+    jurisdictions: tuple[str, ...]
+    communities: tuple[str, ...]
+    network: GroupNetwork
+    display_names: pd.Series
+    observations: pd.DataFrame
+    evidence: pd.DataFrame
+    manifest: pd.DataFrame
+    folder: Path
+    names_shown: bool
+    key_fingerprint: str
+    pseudonymiser: Pseudonymiser = field(repr=False)
+
+    # ------------------------------------------------------------------ use
+    def model(self, **params: Any) -> SpreadModel:
+        """A :class:`SpreadModel` for this case: its deletion and platform, other values given.
+
+        Examples
+        --------
+        >>> import rumourscope as rs
+        >>> case = rs.demo_case()
+        >>> case.model(read_prob=0.4).deletion_time
+        9.0
+        """
+        params.setdefault("deletion_time", self.deletion_time)
+        params.setdefault("deletion_scope", self.deletion_scope)
+        params.setdefault("platform", self.network.platform)
+        return SpreadModel(**params)
+
+    def pseudonym(self, user_id: str) -> str:
+        """The pseudonym of an original user ID (e.g. to find a reader counsel names)."""
+        return self.pseudonymiser.user(user_id)
+
+    def local(self, when: pd.Timestamp) -> pd.Timestamp:
+        """A UTC time shown in the case's time zone."""
+        return when.tz_convert(self.timezone)
+
+    def post_table(self) -> pd.DataFrame:
+        """One row per original post: ``user, group, time`` (UTC), ``local_time``, ``hours``."""
+        return pd.DataFrame({
+            "user": [p.user for p in self.posts],
+            "group": [p.group for p in self.posts],
+            "time": list(self.post_times),
+            "local_time": [self.local(t) for t in self.post_times],
+            "hours": [p.time for p in self.posts],
+        })
+
+    # ------------------------------------------------------------------ summaries
+    def summary(self) -> pd.DataFrame:
+        """Headline facts of the case and its network: columns ``statistic`` and ``value``."""
+        rows = [
+            ("title", self.title),
+            ("time zone", self.timezone),
+            ("posts", len(self.posts)),
+            ("first post (UTC)", self.origin.isoformat()),
+            ("deletion (UTC)", self.deletion_utc.isoformat() if self.deletion_utc else "none"),
+            ("deletion (hours after first post)", self.deletion_time),
+            ("deletion scope", str(self.deletion_scope)),
+            ("jurisdictions of interest", ", ".join(self.jurisdictions) or "-"),
+            ("communities of interest", ", ".join(self.communities) or "-"),
+            ("observations", len(self.observations)),
+            ("evidence files", len(self.evidence)),
+            ("files hashed", len(self.manifest)),
+            ("pseudonym key fingerprint", self.key_fingerprint),
+            ("display names shown", self.names_shown),
+        ]
+        head = pd.DataFrame(rows, columns=["statistic", "value"])
+        return pd.concat([head, self.network.summary()], ignore_index=True)
+
+    def describe(self) -> str:
+        """A readable account of the case: facts, network, evidence (no per-person data)."""
+        net = self.network
+        fmt = "%Y-%m-%d %H:%M %Z"
+        lines = [self.title, "=" * len(self.title)]
+        if self.description:
+            lines += [textwrap.fill(self.description, 100), ""]
+        lines.append(f"Time zone: {self.timezone} (times below are local; stored as UTC)")
+        for post, when in zip(self.posts, self.post_times, strict=True):
+            where = _group_label(net, post.group) if post.group else "Moments"
+            lines.append(f"Posted: {self.local(when).strftime(fmt)} ({post.time:g} h) in {where}")
+        if self.deletion_utc is not None:
+            scope = ("the original only; forwarded copies survive"
+                     if self.deletion_scope is DeletionScope.ORIGINAL else "every copy")
+            lines.append(f"Deleted: {self.local(self.deletion_utc).strftime(fmt)}, "
+                         f"{self.deletion_time:g} h after the first post ({scope})")
+        else:
+            lines.append("Deleted: no deletion recorded")
+        sizes = net.groups["size"]
+        lines += [
+            "",
+            f"Network ({net.platform.name}, group cap {net.platform.group_cap or 'none'}): "
+            f"{net.n_users:,} users, {net.n_groups:,} groups (largest {sizes.max():,}, median "
+            f"{sizes.median():g}), {net.n_memberships:,} memberships, "
+            f"{net.n_friend_ties:,} friend ties",
+        ]
+        counts = np.bincount(net.user_jurisdiction[net.user_jurisdiction >= 0],
+                             minlength=len(net.jurisdictions))
+        people = ", ".join(f"{j} {n:,}" for j, n in zip(net.jurisdictions, counts, strict=True))
+        lines.append(f"People by jurisdiction: {people or '-'}")
+        if net.communities:
+            sized = ", ".join(f"{c} {int(net.community_members(c).sum()):,}"
+                              for c in net.communities)
+            lines.append(f"People by community: {sized}")
+        start = [p.group for p in self.posts if p.group]
+        if start:
+            reach = net.unique_reach_by(dict.fromkeys(start))
+            parts = [f"{row.label} {row.people:,}" for row in reach.iloc[1:].itertuples()]
+            lines.append(f"Members of the group(s) first posted in: {reach['people'].iloc[0]:,} "
+                         f"people ({', '.join(parts)})")
+        lines += ["", f"Observed evidence ({len(self.observations)} observations):"]
+        for obs in self.observations.itertuples():
+            bound = "at least " if obs.bound == "at_least" else ""
+            group = f" in {obs.group}" if isinstance(obs.group, str) else ""
+            lines.append(f"  {self.local(obs.time).strftime('%m-%d %H:%M')} (+{obs.hours:.1f} h) "
+                         f"{obs.kind}{group}: {bound}{obs.count:,}   [{obs.source or 'no source'}]")
+        lines += [
+            "",
+            f"Files read: {len(self.manifest)}, of which {len(self.evidence)} evidence files; "
+            "SHA-256 of each in case.manifest",
+            f"Privacy: user IDs and display names replaced by keyed pseudonyms (HMAC-SHA-256, key "
+            f"fingerprint {self.key_fingerprint}); display names "
+            f"{'SHOWN on request' if self.names_shown else 'not shown'}. Pseudonymised, "
+            "not anonymous.",
+        ]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        when = self.local(self.origin).strftime("%Y-%m-%d %H:%M %Z")
+        deleted = (f"deleted after {self.deletion_time:g} h" if self.deletion_time is not None
+                   else "not deleted")
+        return (f"<Case {self.title!r}: {len(self.posts)} post(s) from {when}, {deleted}; "
+                f"{self.network.n_users:,} users, {self.network.n_groups:,} groups; "
+                f"{len(self.observations)} observations, {len(self.evidence)} evidence files>")
+
+
+def _group_label(net: GroupNetwork, group: str) -> str:
+    row = net.groups.loc[group]
+    name = f" \u201c{row['name']}\u201d" if isinstance(row["name"], str) else ""
+    return f"group {group}{name} ({row['size']:,} members)"

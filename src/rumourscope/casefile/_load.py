@@ -1,0 +1,273 @@
+"""Loading a case folder: read once, validate everything, hash, pseudonymise, build the network."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import CaseDataError, NetworkError, Problem
+from ..model import Post
+from ..network import GroupNetwork
+from ._case import Case
+from ._keys import DEMO_KEY, Pseudonymiser, default_key_dir, read_or_create_key
+from ._read import RawFile, find_table, read_raw, read_table, sha256_file
+from ._spec import CASE_FILE, CaseSpec, parse_spec
+from ._tables import (
+    check_friends,
+    check_ids,
+    check_members,
+    check_observations,
+    has_columns,
+)
+
+__all__ = ["demo_case", "load_case"]
+
+# table name -> (required?, required columns)
+TABLES: dict[str, tuple[bool, tuple[str, ...]]] = {
+    "users": (True, ("user",)),
+    "groups": (True, ("group",)),
+    "members": (True, ("user", "group")),
+    "friends": (False, ("user", "friend")),
+    "observations": (False, ("time", "kind", "count")),
+}
+
+
+def load_case(path: str | Path, *, key_file: str | Path | None = None,
+              show_names: bool = False) -> Case:
+    """Load, validate, hash and pseudonymise a case folder.
+
+    The folder holds ``case.toml`` and the tables ``users``, ``groups``, ``members``, and
+    optionally ``friends`` and ``observations``, each as ``.csv`` (UTF-8 with or without BOM,
+    or GB18030/GBK) or ``.xlsx``; see ``docs/case-format.md``. Nothing in the folder is
+    written, moved or modified.
+
+    Parameters
+    ----------
+    path : str or Path
+        The case folder.
+    key_file : str or Path, optional
+        File holding the pseudonym key (64 hex digits); created, readable by its owner only, if
+        it does not exist. Default: ``<data dir>/keys/<case id>.key`` with the data dir from
+        ``$RUMOURSCOPE_DATA_DIR`` or the user's data folder, and the case id a hash of the
+        folder's absolute path. A key file may not be created inside the case folder.
+    show_names : bool, default=False
+        Keep display names in :attr:`Case.display_names`. Off by default: names are replaced
+        by keyed pseudonyms and appear in no output.
+
+    Returns
+    -------
+    Case
+
+    Raises
+    ------
+    CaseDataError
+        Listing every problem found, each with file, row, column and value.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import rumourscope as rs
+    >>> from rumourscope.casefile import demo_folder
+    >>> with tempfile.TemporaryDirectory() as keys:
+    ...     case = rs.load_case(demo_folder(), key_file=Path(keys) / "demo.key")
+    >>> case.observations.columns.tolist()
+    ['time', 'hours', 'kind', 'count', 'bound', 'group', 'source']
+    >>> rs.load_case("no/such/folder")
+    Traceback (most recent call last):
+    ...
+    rumourscope.errors.CaseDataError: 1 problem in the case data:
+      - no/such/folder: not a folder; a case is a folder holding case.toml and tables
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise CaseDataError([Problem(str(path), "not a folder; a case is a folder holding "
+                                     "case.toml and tables")])
+    if key_file is None:
+        case_id = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+        key_file = default_key_dir() / f"{folder.resolve().name}-{case_id}.key"
+    return _load(folder, key_file=Path(key_file), key=None, show_names=show_names)
+
+
+def demo_folder() -> Path:
+    """The bundled fictional demo case folder (inside an installed wheel, or the source tree)."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_sample_data" / "demo_case",
+                      here.parent.parent / "sample_data" / "demo_case"):
+        if (candidate / CASE_FILE).is_file():
+            return candidate
+    raise CaseDataError([Problem("demo_case", "the bundled demo case is missing from this "
+                                 f"installation (looked in {here / '_sample_data'})")])
+
+
+def demo_case(*, show_names: bool = False) -> Case:
+    """The bundled fictional demo case: a Toronto bakery owner defamed in a WeChat group.
+
+    Every person, group and message in it is invented. Its pseudonym key is the public
+    :data:`~rumourscope.casefile.DEMO_KEY`, so its pseudonyms are the same on every machine.
+
+    Examples
+    --------
+    >>> import rumourscope as rs
+    >>> case = rs.demo_case()
+    >>> case.deletion_time
+    9.0
+    >>> int(case.network.groups.loc[case.posts[0].group, "size"])
+    480
+    """
+    return _load(demo_folder(), key_file=None, key=DEMO_KEY, show_names=show_names)
+
+
+def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names: bool) -> Case:
+    problems: list[Problem] = []
+    files: list[tuple[RawFile, str]] = []
+
+    spec = None
+    if not (folder / CASE_FILE).is_file():
+        problems.append(Problem(CASE_FILE, f"missing: every case folder needs a {CASE_FILE}"))
+    else:
+        raw = read_raw(folder, CASE_FILE)
+        files.append((raw, "case description"))
+        spec = parse_spec(raw, folder, problems)
+
+    tables: dict[str, pd.DataFrame] = {}
+    names: dict[str, str] = {}
+    for stem, (required, columns) in TABLES.items():
+        name = find_table(folder, stem, problems, required=required)
+        if name is None:
+            continue
+        frame, raw = read_table(read_raw(folder, name), problems)
+        files.append((raw, f"{stem} table"))
+        if frame is not None and has_columns(frame, name, columns, problems):
+            tables[stem], names[stem] = frame, name
+
+    users = groups = None
+    if "users" in tables:
+        users = check_ids(tables["users"], names["users"], "user", problems)
+    if "groups" in tables:
+        groups = check_ids(tables["groups"], names["groups"], "group", problems)
+    platform = spec.platform if spec else None
+    if "members" in tables and users is not None and groups is not None and platform:
+        check_members(tables["members"], names["members"], users, groups, platform, problems)
+    if "friends" in tables and users is not None:
+        check_friends(tables["friends"], names["friends"], users, problems)
+    if spec is not None:
+        _check_spec_against_tables(spec, tables, users, groups, problems)
+
+    observations = _empty_observations()
+    if "observations" in tables and groups is not None:
+        origin = min(p.time for p in spec.posts) if spec and spec.posts else None
+        inventory = set(spec.evidence["file"]) if spec else None
+        checked = check_observations(tables["observations"], names["observations"], origin,
+                                     groups, inventory, problems)
+        if checked is not None:
+            observations = checked
+    if problems:
+        raise CaseDataError(problems)
+    assert spec is not None  # no problems means case.toml was read
+
+    if key is None:
+        key = read_or_create_key(key_file, forbidden=folder)
+    pseudo = Pseudonymiser(key)
+    network, display_names = _network(spec, tables, pseudo, show_names, names)
+    evidence, manifest = _manifest(folder, files, spec.evidence)
+    origin = min(p.time for p in spec.posts)
+    hours = pd.Timedelta(hours=1)
+    posts = tuple(
+        Post(user=pseudo.user(p.user), group=p.group, time=float((p.time - origin) / hours))
+        for p in spec.posts
+    )
+    deletion = None if spec.deletion is None else float((spec.deletion - origin) / hours)
+    return Case(
+        title=spec.title, description=spec.description, timezone=spec.timezone, posts=posts,
+        post_times=tuple(p.time for p in spec.posts), origin=origin, deletion_time=deletion,
+        deletion_utc=spec.deletion, deletion_scope=spec.deletion_scope,
+        jurisdictions=spec.jurisdictions, communities=spec.communities, network=network,
+        display_names=display_names, observations=observations.reset_index(drop=True),
+        evidence=evidence, manifest=manifest, folder=folder, names_shown=show_names,
+        key_fingerprint=pseudo.fingerprint, pseudonymiser=pseudo,
+    )
+
+
+def _check_spec_against_tables(spec: CaseSpec, tables: dict[str, pd.DataFrame],
+                               users: pd.Index | None, groups: pd.Index | None,
+                               problems: list[Problem]) -> None:
+    """Posts name known users and groups; labels of interest occur in the users table."""
+    members = tables.get("members")
+    for post in spec.posts:
+        if users is not None and post.user not in users:
+            problems.append(Problem(CASE_FILE, "the poster is not listed in the users table",
+                                    column=f"{post.where}.user", value=post.user))
+        if post.group is not None and groups is not None and post.group not in groups:
+            problems.append(Problem(CASE_FILE, "not a group listed in the groups table",
+                                    column=f"{post.where}.group", value=post.group))
+        elif (post.group is not None and members is not None and post.user in users
+              and not ((members["user"] == post.user) & (members["group"] == post.group)).any()):
+            problems.append(Problem(CASE_FILE, f"the poster {post.user!r} is not a member of "
+                                    "this group in the members table",
+                                    column=f"{post.where}.group", value=post.group))
+    user_table = tables.get("users")
+    if user_table is None:
+        return
+    for key, column in (("jurisdictions", "jurisdiction"), ("communities", "communities")):
+        present: set[str] = set()
+        if column in user_table.columns:
+            for value in user_table[column]:
+                present.update(t.strip() for t in value.split(";") if t.strip())
+        for label in getattr(spec, key):
+            if label not in present:
+                problems.append(Problem(CASE_FILE, f"no user in the users table has this label "
+                                        f"in column '{column}'; present: "
+                                        f"{', '.join(sorted(present)) or '(none)'}",
+                                        column=f"interest.{key}", value=label))
+
+
+def _network(spec: CaseSpec, tables: dict[str, pd.DataFrame], pseudo: Pseudonymiser,
+             show_names: bool, names: dict[str, str]) -> tuple[GroupNetwork, pd.Series]:
+    users = tables["users"]
+    ids = users["user"].map(pseudo.user)
+    kept = [c for c in ("jurisdiction", "communities") if c in users.columns]
+    user_frame = users[kept].assign(user=ids)
+    members = tables["members"].assign(user=lambda t: t["user"].map(pseudo.user))
+    friends = tables.get("friends")
+    if friends is not None:
+        friends = pd.DataFrame({"user": friends["user"].map(pseudo.user),
+                                "friend": friends["friend"].map(pseudo.user)})
+    group_columns = [c for c in ("group", "name", "jurisdiction", "activity")
+                     if c in tables["groups"].columns]
+    try:
+        network = GroupNetwork.from_frames(
+            members=members[["user", "group"]], groups=tables["groups"][group_columns],
+            users=user_frame, friends=friends, platform=spec.platform,
+        )
+    except NetworkError as exc:  # checks above catch the common cases; this is the backstop
+        raise CaseDataError([Problem(names["users"], str(exc))]) from None
+    raw_names = users["name"] if "name" in users.columns else pd.Series("", users.index)
+    shown = raw_names if show_names else raw_names.map(lambda n: pseudo.name(n) if n else "")
+    display = pd.Series(shown.replace("", None).to_numpy(), index=pd.Index(ids, name="user"),
+                        name="display_name", dtype=object)
+    return network, display
+
+
+def _manifest(folder: Path, files: list[tuple[RawFile, str]],
+              inventory: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = [(raw.name, role, raw.sha256, len(raw.data), raw.encoding, "case folder", "")
+            for raw, role in files]
+    hashed = [sha256_file(folder / f) for f in inventory["file"]]
+    evidence = inventory.assign(sha256=[h for h, _ in hashed], bytes=[n for _, n in hashed])
+    rows += [(e.file, "evidence", e.sha256, e.bytes, None, e.obtained, e.description)
+             for e in evidence.itertuples()]
+    manifest = pd.DataFrame(rows, columns=["file", "role", "sha256", "bytes", "encoding",
+                                           "obtained", "description"])
+    return evidence, manifest
+
+
+def _empty_observations() -> pd.DataFrame:
+    return pd.DataFrame({
+        "time": pd.Series(dtype="datetime64[ns, UTC]"), "hours": pd.Series(dtype=float),
+        "kind": pd.Series(dtype=object), "count": pd.Series(dtype="int64"),
+        "bound": pd.Series(dtype=object), "group": pd.Series(dtype=object),
+        "source": pd.Series(dtype=object),
+    })

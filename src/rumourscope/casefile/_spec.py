@@ -1,0 +1,216 @@
+"""The ``case.toml`` file: what happened (the posts, the deletion) and what the evidence is."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+from ..errors import Problem
+from ..model import DeletionScope
+from ..platform import GENERIC, WECHAT, Platform
+from ._read import RawFile, decode_text, parse_time, parse_zone
+
+__all__ = ["CASE_FILE", "CaseSpec", "PostSpec", "parse_spec"]
+
+CASE_FILE = "case.toml"
+PLATFORMS = {"wechat": WECHAT, "generic": GENERIC}
+_TOP_KEYS = {"title", "timezone", "description", "platform", "group_cap", "posts", "deletion",
+             "interest", "evidence"}
+
+
+@dataclass(frozen=True)
+class PostSpec:
+    """One original post as ``case.toml`` states it (raw user ID, UTC time)."""
+
+    user: str
+    group: str | None
+    time: pd.Timestamp
+    where: str  # e.g. "posts[1]", for messages
+
+
+@dataclass(frozen=True)
+class CaseSpec:
+    title: str
+    timezone: str
+    description: str
+    platform: Platform
+    posts: tuple[PostSpec, ...]
+    deletion: pd.Timestamp | None
+    deletion_scope: DeletionScope
+    deletion_note: str
+    jurisdictions: tuple[str, ...]
+    communities: tuple[str, ...]
+    evidence: pd.DataFrame  # file, description, obtained
+
+
+def parse_spec(raw: RawFile, folder: Path, problems: list[Problem]) -> CaseSpec | None:
+    """Validate ``case.toml``; every problem found is appended, None when it is unusable."""
+    try:
+        doc = tomllib.loads(decode_text(raw)[0])
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(Problem(CASE_FILE, f"not valid TOML: {exc}"))
+        return None
+    f = CASE_FILE
+    before = len(problems)
+    for key in sorted(set(doc) - _TOP_KEYS):
+        problems.append(Problem(f, f"unknown setting; allowed: {', '.join(sorted(_TOP_KEYS))}",
+                                column=key))
+    title = _text(doc, "title", f, problems, required=True)
+    timezone = _text(doc, "timezone", f, problems, required=True)
+    if timezone and parse_zone(timezone) is None:
+        problems.append(Problem(f, "unknown time zone; use an IANA name such as America/Toronto "
+                                "or Asia/Shanghai", column="timezone", value=timezone))
+    platform = _platform(doc, problems)
+
+    posts = []
+    entries = doc.get("posts")
+    if not isinstance(entries, list) or not entries:
+        problems.append(Problem(f, "at least one [[posts]] entry is required (user, group, time)",
+                                column="posts"))
+        entries = []
+    for i, entry in enumerate(entries, start=1):
+        where = f"posts[{i}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(f, "must be a table with user, group and time", column=where))
+            continue
+        _no_extra(entry, {"user", "group", "time", "timezone"}, where, problems)
+        user = _text(entry, "user", f, problems, required=True, where=where)
+        group = _text(entry, "group", f, problems, required=False, where=where) or None
+        time = _time(entry, where, problems)
+        if user and time is not None:
+            posts.append(PostSpec(user, group, time, where))
+
+    deletion, scope, note = None, DeletionScope.ORIGINAL, ""
+    table = doc.get("deletion")
+    if table is not None:
+        if not isinstance(table, dict):
+            problems.append(Problem(f, "must be a table with time and scope", column="deletion"))
+        else:
+            _no_extra(table, {"time", "timezone", "scope", "note"}, "deletion", problems)
+            deletion = _time(table, "deletion", problems)
+            note = _text(table, "note", f, problems, required=False, where="deletion")
+            value = table.get("scope", DeletionScope.ORIGINAL.value)
+            try:
+                scope = DeletionScope(value)
+            except ValueError:
+                allowed = ", ".join(s.value for s in DeletionScope)
+                problems.append(Problem(f, f"unknown deletion scope; allowed: {allowed}",
+                                        column="deletion.scope", value=value))
+    first = min((p.time for p in posts), default=None)
+    if deletion is not None and first is not None and deletion < first:
+        problems.append(Problem(f, f"the deletion is before the first post ({first})",
+                                column="deletion.time", value=str(deletion)))
+
+    interest = doc.get("interest", {})
+    if not isinstance(interest, dict):
+        problems.append(Problem(f, "must be a table with jurisdictions and communities",
+                                column="interest"))
+        interest = {}
+    _no_extra(interest, {"jurisdictions", "communities"}, "interest", problems)
+    jurisdictions = _labels(interest, "jurisdictions", problems)
+    communities = _labels(interest, "communities", problems)
+    evidence = _inventory(doc.get("evidence", []), folder, problems)
+    if len(problems) > before:
+        return None
+    return CaseSpec(
+        title=title, timezone=timezone, description=_text(doc, "description", f, problems),
+        platform=platform, posts=tuple(posts), deletion=deletion, deletion_scope=scope,
+        deletion_note=note, jurisdictions=jurisdictions, communities=communities,
+        evidence=evidence,
+    )
+
+
+def _text(doc: dict, key: str, file: str, problems: list[Problem], *, required: bool = False,
+          where: str | None = None) -> str:
+    column = f"{where}.{key}" if where else key
+    value = doc.get(key)
+    if value is None:
+        if required:
+            problems.append(Problem(file, "required setting is missing", column=column))
+        return ""
+    if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
+        problems.append(Problem(file, "must be non-empty text", column=column, value=value))
+        return ""
+    return str(value).strip()
+
+
+def _time(entry: dict, where: str, problems: list[Problem]) -> pd.Timestamp | None:
+    if "time" not in entry:
+        problems.append(Problem(CASE_FILE, "required setting is missing", column=f"{where}.time"))
+        return None
+    stamp, error = parse_time(entry["time"], entry.get("timezone"))
+    if error:
+        problems.append(Problem(CASE_FILE, error, column=f"{where}.time", value=str(entry["time"])))
+    return stamp
+
+
+def _no_extra(entry: dict, allowed: set[str], where: str, problems: list[Problem]) -> None:
+    for key in sorted(set(entry) - allowed):
+        listed = ", ".join(sorted(allowed))
+        problems.append(Problem(CASE_FILE, f"unknown setting; allowed: {listed}",
+                                column=f"{where}.{key}"))
+
+
+def _labels(interest: dict, key: str, problems: list[Problem]) -> tuple[str, ...]:
+    values = interest.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        problems.append(Problem(CASE_FILE, "must be a list of non-empty text labels",
+                                column=f"interest.{key}", value=values))
+        return ()
+    return tuple(dict.fromkeys(v.strip() for v in values))
+
+
+def _platform(doc: dict, problems: list[Problem]) -> Platform:
+    name = str(doc.get("platform", "wechat")).strip().lower()
+    platform = PLATFORMS.get(name)
+    if platform is None:
+        problems.append(Problem(CASE_FILE, f"unknown platform; allowed: {', '.join(PLATFORMS)}",
+                                column="platform", value=doc.get("platform")))
+        platform = WECHAT
+    cap = doc.get("group_cap")
+    if cap is not None:
+        if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+            problems.append(Problem(CASE_FILE, "must be a positive whole number",
+                                    column="group_cap", value=cap))
+        else:
+            platform = platform.with_rules(group_cap=cap)
+    return platform
+
+
+def _inventory(entries: Any, folder: Path, problems: list[Problem]) -> pd.DataFrame:
+    rows = []
+    if not isinstance(entries, list):
+        problems.append(Problem(CASE_FILE, "must be a list of [[evidence]] tables",
+                                column="evidence"))
+        entries = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries, start=1):
+        where = f"evidence[{i}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(CASE_FILE, "must be a table with file, description and "
+                                    "obtained", column=where))
+            continue
+        _no_extra(entry, {"file", "description", "obtained"}, where, problems)
+        file = _text(entry, "file", CASE_FILE, problems, required=True, where=where)
+        description = _text(entry, "description", CASE_FILE, problems, required=True, where=where)
+        obtained = _text(entry, "obtained", CASE_FILE, problems, required=True, where=where)
+        if not file:
+            continue
+        file = file.replace("\\", "/")
+        relative = PurePosixPath(file)
+        if relative.is_absolute() or ".." in relative.parts or ":" in file:
+            problems.append(Problem(CASE_FILE, "evidence files must be given relative to the "
+                                    "case folder, inside it", column=f"{where}.file", value=file))
+        elif not (folder / relative).is_file():
+            problems.append(Problem(CASE_FILE, f"evidence file not found in {folder}",
+                                    column=f"{where}.file", value=file))
+        elif file in seen:
+            problems.append(Problem(CASE_FILE, "listed twice in the evidence inventory",
+                                    column=f"{where}.file", value=file))
+        seen.add(file)
+        rows.append((file, description, obtained))
+    return pd.DataFrame(rows, columns=["file", "description", "obtained"])
