@@ -8,12 +8,11 @@ internet connection to display.
 
 from .audience import audience
 from .curves import deletion_curves, reach_curves
-from .distribution import ReachDistribution, reach_distribution
+from .distribution import reach_distribution
 from .sensitivity import PARAMETER_NAMES, threshold_heatmap, tornado
 
 __all__ = [
     "PARAMETER_NAMES",
-    "ReachDistribution",
     "audience",
     "deletion_curves",
     "reach_curves",

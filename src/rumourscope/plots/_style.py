@@ -101,9 +101,8 @@ def prob_text(p: float) -> str:
 def as_lines(thresholds: Iterable[Any] | None, quantity: str | None = None) -> list[Line]:
     """Thresholds as :class:`Line` objects, keeping those that count ``quantity``.
 
-    Accepts :class:`rumourscope.thresholds.Threshold` objects (or anything with ``quantity`` and
-    ``count`` attributes, and a ``name`` or ``label``), and ``(label, quantity, count)`` tuples.
-    ``None`` means the PRC 2013 thresholds.
+    Accepts :class:`rumourscope.thresholds.Threshold` objects (labelled by name and legal
+    character) and ``(label, quantity, count)`` tuples. ``None`` means the PRC 2013 thresholds.
     """
     if thresholds is None:
         thresholds = default_thresholds()
@@ -114,8 +113,11 @@ def as_lines(thresholds: Iterable[Any] | None, quantity: str | None = None) -> l
         elif isinstance(t, tuple) and len(t) == 3:
             line = Line(str(t[0]), str(t[1]), float(t[2]))
         elif hasattr(t, "quantity") and hasattr(t, "count"):
-            label = getattr(t, "label", None) or getattr(t, "name", None) or str(t)
-            line = Line(str(label), str(t.quantity), float(t.count))
+            label = str(getattr(t, "name", t))
+            character = getattr(t, "legal_character", None)
+            if character is not None:
+                label += f" ({character})"
+            line = Line(label, str(t.quantity), float(t.count))
         else:
             raise ParameterError(
                 f"a threshold must be a Threshold or a (label, quantity, count) tuple, got {t!r}"
@@ -184,7 +186,10 @@ def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
 def nice_log_ticks(low: float, high: float) -> list[float]:
     """1-2-5 ticks between two positive numbers (powers of ten alone over a wide range)."""
     ticks = []
-    mantissas = (1, 2, 5) if np.log10(high / low) <= 4 else (1,)
+    decades = np.log10(high / low)
+    mantissas = (1, 2, 5) if decades <= 4 else (1,)
+    if decades < 1.5:
+        mantissas = (1, 1.5, 2, 3, 4, 5, 6, 8)
     for exponent in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1):
         for mantissa in mantissas:
             tick = mantissa * 10.0**exponent

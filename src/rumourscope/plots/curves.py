@@ -16,7 +16,6 @@ from ._style import (
     OKABE_ITO,
     THRESHOLD_COLOUR,
     as_lines,
-    count_text,
     finish,
     quantile_columns,
     quantity_axis,
@@ -269,7 +268,7 @@ def _add_thresholds(fig: go.Figure, lines: list, top: float, *, row: int | None 
     where = {"row": row, "col": 1} if row is not None else {}
     yref = "y domain" if row in (None, 1) else f"y{row} domain"
     for k, line in enumerate(lines):
-        text = f"{line.label}: {count_text(line.count)} {quantity_name(line.quantity)}"
+        text = line.label
         if line.count <= THRESHOLD_HEADROOM * max(top, 1.0):
             fig.add_hline(
                 y=line.count, line={"color": THRESHOLD_COLOUR, "dash": "dash", "width": 1.5},

@@ -27,37 +27,47 @@ from ._style import (
     wilson,
 )
 
-__all__ = ["ReachDistribution", "reach_distribution"]
+__all__ = ["reach_distribution"]
 
 EXPLODED_COLOUR = "#999999"
 
 
 @dataclass(frozen=True)
-class ReachDistribution:
+class FinalCounts:
     """A distribution of one final count, whatever produced it.
 
     ``outcomes``/``probs`` are the finite outcomes and their probabilities; ``escaped`` is the
     probability that the count grows without limit (an exact branching distribution with R > 1);
-    ``runs`` is the ensemble size for simulated results and ``None`` for exact ones.
+    ``runs`` is the ensemble size for simulated results and ``None`` for exact ones, whose
+    tail probabilities come from ``exact`` (any total, not only those tabulated).
     """
+
+    @property
+    def unlisted(self) -> float:
+        """Probability of finite totals beyond the tabulated range (exact distributions)."""
+        return max(0.0, 1.0 - float(self.probs.sum()) - self.escaped)
 
     quantity: str
     outcomes: np.ndarray
     probs: np.ndarray
     escaped: float = 0.0
     runs: int | None = None
+    exact: Any = None
 
     @classmethod
-    def from_result(cls, result: Any, quantity: str) -> ReachDistribution:
+    def from_result(cls, result: Any, quantity: str) -> FinalCounts:
         """From per-run totals (a DataFrame or a ``ReachEstimate``) or an exact distribution."""
-        if isinstance(result, ReachDistribution):
+        if isinstance(result, FinalCounts):
             return result
-        if hasattr(result, "pmf"):
+        if hasattr(result, "pmf") and hasattr(result, "prob_infinite"):
             pmf = result.pmf(quantity)
-            values = np.asarray(pmf.index, dtype=float)
-            probs = np.asarray(pmf.to_numpy(), dtype=float)
-            escaped = float(getattr(result, "escape_prob", 0.0) or 0.0)
-            return cls(quantity, values, probs, escaped=escaped)
+            return cls(
+                quantity,
+                pmf["count"].to_numpy(dtype=float),
+                pmf["probability"].to_numpy(dtype=float),
+                escaped=float(result.prob_infinite),
+                exact=result,
+            )
         runs = getattr(result, "runs", result)
         if not isinstance(runs, pd.DataFrame):
             raise ParameterError(
@@ -76,6 +86,8 @@ class ReachDistribution:
 
     def at_least(self, n: float) -> tuple[float, float, float]:
         """P(count >= n) with a 95% interval (Wilson for simulated runs; exact has none)."""
+        if self.exact is not None:
+            return self.exact.prob_at_least(self.quantity, math.ceil(n)), math.nan, math.nan
         p = float(self.probs[self.outcomes >= n].sum()) + self.escaped
         if self.runs is None:
             return p, math.nan, math.nan
@@ -87,12 +99,12 @@ class ReachDistribution:
         text = f"P(≥ {count_text(line.count)} {quantity_name(line.quantity)}) = {prob_text(p)}"
         if self.runs is not None:
             return text + f"<br>95% CI {prob_text(lo)}–{prob_text(hi)}"
-        return text + "<br>exact"
+        return text + "<br>exact (tree approximation)"
 
     @property
     def source(self) -> str:
         if self.runs is None:
-            return "exact, under the branching (tree) approximation"
+            return "exact, tree approximation"
         return f"{self.runs:,} simulated runs"
 
 
@@ -108,7 +120,7 @@ def reach_distribution(
 
     Parameters
     ----------
-    result : ReachEstimate, DataFrame, exact distribution or ReachDistribution
+    result : ReachEstimate, DataFrame, exact distribution or FinalCounts
         A simulated ensemble (its per-run totals, one row per run with a column per quantity)
         or an exact distribution from :mod:`rumourscope.branching` (anything with ``pmf``).
     quantity : str, default="reposts"
@@ -136,7 +148,7 @@ def reach_distribution(
     >>> fig.layout.annotations[0].text.split("<br>")[:2]
     ['PRC 2013', 'P(≥ 500 reposts) = 12.5%']
     """
-    dist = ReachDistribution.from_result(result, quantity)
+    dist = FinalCounts.from_result(result, quantity)
     lines = as_lines(thresholds, quantity)
     if kind == "histogram":
         fig = _histogram(dist, lines)
@@ -168,7 +180,7 @@ def _bin_label(lo: int, hi: int) -> str:
     return f"{lo:,}" if hi - lo == 1 else f"{lo:,}–{hi - 1:,}"
 
 
-def _histogram(dist: ReachDistribution, lines: list[Line]) -> go.Figure:
+def _histogram(dist: FinalCounts, lines: list[Line]) -> go.Figure:
     largest = max([dist.outcomes.max(initial=0)] + [ln.count for ln in lines])
     edges = bin_edges(largest)
     which = np.searchsorted(edges, dist.outcomes, side="right") - 1
@@ -184,16 +196,21 @@ def _histogram(dist: ReachDistribution, lines: list[Line]) -> go.Figure:
         )
     )  # fmt: skip
     ticks = list(range(len(mass)))
-    if dist.escaped > 0:
-        fig.add_trace(
-            go.Bar(
-                x=[len(mass)], y=[dist.escaped], marker_color=EXPLODED_COLOUR,
-                marker_pattern_shape="/", name="explodes",
-                hovertemplate="grows without limit: %{y:.2%}<extra></extra>",
-            )
-        )  # fmt: skip
-        ticks.append(len(mass))
-        labels.append("no limit")
+    extras = [
+        (f"over {count_text(dist.outcomes.max(initial=0))}", dist.unlisted, "finite, beyond"),
+        ("never stops", dist.escaped, "spreads without end on a tree"),
+    ]
+    for label, p, meaning in extras:
+        if p > 1e-9:
+            fig.add_trace(
+                go.Bar(
+                    x=[len(ticks)], y=[p], marker_color=EXPLODED_COLOUR, name=label,
+                    marker_pattern_shape="/",
+                    hovertemplate=f"{label} ({meaning}): %{{y:.2%}}<extra></extra>",
+                )
+            )  # fmt: skip
+            ticks.append(len(ticks))
+            labels.append(label)
     for k, line in enumerate(lines):
         text = f"{line.label}<br>{dist.describe(line)}"
         _threshold_marker(fig, _edge_position(edges, line.count), text, k)
@@ -216,13 +233,14 @@ def _edge_position(edges: list[float], count: float) -> float:
     return k - 0.5 + min(max(frac, 0.0), 1.0)
 
 
-def _survival(dist: ReachDistribution, lines: list[Line]) -> go.Figure:
+def _survival(dist: FinalCounts, lines: list[Line]) -> go.Figure:
     order = np.argsort(dist.outcomes)
     values, probs = dist.outcomes[order], dist.probs[order]
     tail = np.cumsum(probs[::-1])[::-1] + dist.escaped
     keep = values >= 1
     x, y = values[keep], tail[keep]
     name = quantity_name(dist.quantity)
+    high = max([x.max(initial=1)] + [ln.count for ln in lines]) * 1.5
     fig = go.Figure(
         go.Scatter(
             x=x, y=y, mode="lines", line={"shape": "hv", "color": quantity_colour(dist.quantity),
@@ -242,13 +260,15 @@ def _survival(dist: ReachDistribution, lines: list[Line]) -> go.Figure:
                        marker={"color": THRESHOLD_COLOUR, "size": 9}, name=line.label,
                        hovertemplate=f"{line.label}<extra></extra>")
         )  # fmt: skip
-        fig.add_vline(x=math.log10(line.count), line={"color": THRESHOLD_COLOUR, "dash": "dash"})
+        fig.add_vline(x=line.count, line={"color": THRESHOLD_COLOUR, "dash": "dash", "width": 2})
+        right_half = math.log10(line.count) > math.log10(high) / 2
         fig.add_annotation(
-            x=math.log10(line.count), y=1.0 - 0.16 * k, xref="x", yref="paper", xanchor="left",
-            yanchor="top", text=f"{line.label}<br>{dist.describe(line)}", showarrow=False,
-            align="left", bgcolor="rgba(255,255,255,0.85)", font={"size": 12},
+            x=math.log10(line.count), y=1.0 - 0.16 * k, xref="x", yref="paper",
+            xanchor="right" if right_half else "left", yanchor="top",
+            text=f"{line.label}<br>{dist.describe(line)}", showarrow=False,
+            align="right" if right_half else "left", bgcolor="rgba(255,255,255,0.85)",
+            font={"size": 12},
         )  # fmt: skip
-    high = max([x.max(initial=1)] + [ln.count for ln in lines]) * 1.5
     ticks = nice_log_ticks(1, high)
     fig.update_xaxes(type="log", range=[0, math.log10(high)], tickvals=ticks,
                      ticktext=[count_text(t) for t in ticks],
@@ -262,7 +282,7 @@ def _survival(dist: ReachDistribution, lines: list[Line]) -> go.Figure:
 
 
 def _threshold_marker(fig: go.Figure, x: float, text: str, level: int) -> None:
-    fig.add_vline(x=x, line={"color": THRESHOLD_COLOUR, "dash": "dash", "width": 1.5})
+    fig.add_vline(x=x, line={"color": THRESHOLD_COLOUR, "dash": "dash", "width": 2})
     fig.add_annotation(
         x=x, y=1.0 - 0.14 * level, xref="x", yref="paper", xanchor="right", yanchor="top",
         text=text, showarrow=False, align="right", bgcolor="rgba(255,255,255,0.85)",
