@@ -9,6 +9,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+import pandas as pd
+
 from ..impact import ImpactSummary
 
 
@@ -40,4 +42,14 @@ def report_figures(summary: ImpactSummary) -> dict[str, Any]:
         figures["deletion"] = plots.deletion_curves(
             frames, deletion_times=times, quantity="views", thresholds=lines
         )
+    if not summary.audience.empty:
+        figures["audience"] = plots.audience(_escaped(summary.audience, "label"))
+    if not summary.sensitivity.empty:
+        figures["tornado"] = plots.tornado(_escaped(summary.sensitivity, "parameter"), "views")
     return figures
+
+
+def _escaped(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    out = frame.copy()
+    out[column] = out[column].astype(str).map(escape)
+    return out
