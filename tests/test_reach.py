@@ -1,0 +1,186 @@
+"""Ensembles: summaries, intervals, counterfactual coupling, reproducibility, bad input, Dask."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import rumourscope as rs
+from tests.test_simulate import FIRST, LIVELY, NET
+
+TOL_SE = 4.0
+
+
+@pytest.fixture(scope="module")
+def lively():
+    return rs.estimate_reach(NET, LIVELY.with_params(deletion_time=9.0), [FIRST], runs=400,
+                             rng=7)
+
+
+def test_runs_table_and_summaries(lively):
+    runs = lively.runs
+    assert len(runs) == 400 == lively.n_runs
+    assert (runs["views"] >= runs["unique_viewers"]).all()
+    assert (runs["views"] >= runs["views_before_deletion"]).all()
+    assert (runs["reposts"] >= runs["reposts_before_deletion"]).all()
+    summary = lively.summary()
+    assert list(summary["quantity"][:4]) == ["views", "unique_viewers", "reposts",
+                                            "groups_reached"]
+    assert "ReachEstimate: 400 runs" in repr(lively)
+
+
+def test_grid_is_cumulative_and_ends_at_the_totals(lively):
+    assert lively.grid.dtype == np.int32
+    assert (np.diff(lively.grid, axis=1) >= 0).all()
+    assert lively.times[-1] == LIVELY.horizon
+    np.testing.assert_array_equal(lively.grid[:, -1, 0], lively.runs["views"])
+    np.testing.assert_array_equal(lively.grid[:, -1, 2], lively.runs["reposts"])
+    curves = lively.curves()
+    assert set(curves["quantity"]) == {"views", "unique_viewers", "reposts"}
+    assert (curves["q0.05"] <= curves["q0.5"]).all()
+    assert (curves["q0.5"] <= curves["q0.95"]).all()
+
+
+def test_breakdown_sums_to_totals(lively):
+    b = lively.breakdown
+    juris = b[b["breakdown"] == "jurisdiction"].groupby("run")[["views", "unique_viewers"]].sum()
+    np.testing.assert_array_equal(juris["views"], lively.runs["views"])
+    np.testing.assert_array_equal(juris["unique_viewers"], lively.runs["unique_viewers"])
+    assert set(b["label"]) == {"CA", "PRC", "unknown", "knows_plaintiff", "school"}
+
+
+def test_prob_at_least_and_time_to(lively):
+    n = int(lively.runs["views"].median())
+    p = lively.prob_at_least("views", n)
+    assert p.runs == 400
+    assert p.estimate == (lively.runs["views"] >= n).mean()
+    assert p.low <= p.estimate <= p.high
+    assert p.as_dict()["hits"] == p.hits
+    hours = lively.time_to("views", n)
+    assert hours.notna().sum() == (lively.grid[:, -1, 0] >= n).sum()
+    assert (hours.dropna() <= LIVELY.horizon).all()
+    table = lively.quantiles("reposts", [0.1, 0.5, 0.9])
+    assert (table["low"] <= table["value"]).all()
+    assert (table["value"] <= table["high"]).all()
+    with pytest.raises(rs.ParameterError, match="unknown quantity 'likes'"):
+        lively.prob_at_least("likes", 3)
+
+
+def test_threshold_table(lively):
+    own = rs.Threshold("ten readers", "Ontario", "civil", "unique_viewers", 10)
+    table = lively.threshold_table([rs.thresholds.PRC_2013_VIEWS, own])
+    assert table["threshold"].tolist() == ["PRC 2013: 5,000 views", "ten readers"]
+    expected = (lively.runs["unique_viewers"] >= 10).mean()
+    assert table.loc[1, "probability"] == expected
+    assert table.loc[1, "legal_character"] == "civil"
+
+
+def test_probability_matches_an_exact_binomial_tail():
+    members = pd.DataFrame({"user": [f"u{i}" for i in range(100)], "group": "g"})
+    net = rs.GroupNetwork.from_frames(members)
+    model = rs.SpreadModel(read_prob=0.2, repost_prob=0.0, read_delay=rs.Delay.fixed(0.5))
+    runs = 5000
+    p = rs.estimate_reach(net, model, rs.Post("u0", "g"), runs=runs, rng=3).prob_at_least(
+        "views", 25)
+    exact = stats.binom(99, 0.2).sf(24)
+    assert abs(p.estimate - exact) < TOL_SE * math.sqrt(exact * (1 - exact) / runs)
+    assert abs(p.mcse - math.sqrt(p.estimate * (1 - p.estimate) / runs)) < 1e-12
+
+
+def test_counterfactual_is_paired_and_exactly_zero_where_nothing_changes(lively):
+    late = lively.counterfactual(None)
+    same = lively.counterfactual(9.0)
+    assert (same.differences.to_numpy() == 0).all()
+    table = late.summary().set_index("quantity")
+    assert table.loc["views", "mean_difference"] >= 0
+    assert table.loc["views", "low"] <= table.loc["views", "mean_difference"]
+    # Before the earlier deletion both scenarios are the same world.
+    early = lively.counterfactual(3.0)
+    before = lively.times < 3.0
+    np.testing.assert_array_equal(early.alternative.grid[:, before],
+                                  lively.grid[:, before])
+    assert "PairedComparison: deletion 9 h -> 3 h" in repr(early)
+    # Pairing removes the noise the two scenarios share: the paired s.e. is well below the
+    # s.e. of a difference between two independent ensembles of the same size.
+    d = early.summary().set_index("quantity").loc["views"]
+    unpaired = math.sqrt((lively.runs["views"].var() + early.alternative.runs["views"].var())
+                         / lively.n_runs)
+    assert d["se"] < 0.75 * unpaired
+
+
+def test_taking_down_every_copy_removes_at_least_the_original():
+    base = rs.estimate_reach(NET, LIVELY.with_params(deletion_time=4.0), [FIRST], runs=200,
+                             rng=1)
+    everything = base.counterfactual(4.0, deletion_scope="all_copies")
+    runs = everything.alternative.runs
+    assert (runs["views"] == runs["views_before_deletion"]).all()
+    assert (runs["views"] <= base.runs["views"]).all()
+
+
+def test_seed_handling():
+    a = rs.estimate_reach(NET, LIVELY, [FIRST], runs=20, rng=5)
+    b = rs.estimate_reach(NET, LIVELY, [FIRST], runs=20, rng=np.random.default_rng(5))
+    pd.testing.assert_frame_equal(a.runs, b.runs)
+    assert a.seed == {"entropy": 5, "spawn_key": ()}
+    gen = np.random.default_rng(5)
+    first = rs.estimate_reach(NET, LIVELY, [FIRST], runs=20, rng=gen)
+    second = rs.estimate_reach(NET, LIVELY, [FIRST], runs=20, rng=gen)
+    assert not first.runs.equals(second.runs)  # a generator moves on, as numpy's do
+
+
+@pytest.mark.parametrize(
+    ("posts", "kwargs", "error", "match"),
+    [
+        ([rs.Post("nobody", "g0")], {}, rs.UnknownUserError, "unknown user 'nobody'"),
+        ([rs.Post(FIRST.user, "g999")], {}, rs.UnknownGroupError, "unknown group 'g999'"),
+        ([rs.Post(FIRST.user, "g1")], {}, rs.ParameterError, "is not a member of group 'g1'"),
+        ([FIRST, rs.Post(FIRST.user, time=80.0)], {}, rs.ParameterError,
+         r"horizon=48.0 hours is not after posts\[1\] at 80 hours"),
+        ([rs.Post(FIRST.user, time=-1.0)], {}, rs.ParameterError,
+         r"posts\[0\].time must be finite and >= 0 hours, got -1.0"),
+        ([], {}, rs.ParameterError, "at least one Post"),
+        ([FIRST], {"runs": 0}, rs.ParameterError, "runs must be a whole number >= 1, got 0"),
+        ([FIRST], {"chunk_size": -2}, rs.ParameterError, "chunk_size must be"),
+        ([FIRST], {"times": [0, 5, 3]}, rs.ParameterError, "strictly increasing"),
+    ],
+)
+def test_bad_input_names_parameter_and_value(posts, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        rs.estimate_reach(NET, LIVELY, posts, **kwargs)
+
+
+def test_negative_delay_is_refused():
+    with pytest.raises(rs.ParameterError, match=r"Delay\.mean must be >= 0, got -1"):
+        rs.SpreadModel(read_delay=rs.Delay.fixed(-1.0))
+
+
+def test_timestamps_are_hours_after_the_first_post():
+    t0 = pd.Timestamp("2024-03-01 08:00", tz="Asia/Shanghai")
+    posts = [rs.Post(FIRST.user, "g0", t0 + pd.Timedelta(hours=2)), rs.Post(FIRST.user, time=t0)]
+    c = rs.simulate(NET, LIVELY, posts, rng=0)
+    assert sorted(c.copies.loc[c.copies["parent_copy"].isna(), "time"]) == [0.0, 2.0]
+    with pytest.raises(rs.ParameterError, match="mix timestamps and hours"):
+        rs.simulate(NET, LIVELY, [posts[0], FIRST], rng=0)
+
+
+def test_progress_bar_can_be_forced(capsys):
+    rs.estimate_reach(NET, LIVELY, [FIRST], runs=10, rng=0, progress=True)
+    assert "simulating" in capsys.readouterr().err
+    rs.estimate_reach(NET, LIVELY, [FIRST], runs=10, rng=0)
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.slow
+def test_dask_gives_the_same_numbers():
+    distributed = pytest.importorskip("dask.distributed")
+    local = rs.estimate_reach(NET, LIVELY, [FIRST], runs=300, rng=9)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        remote = rs.estimate_reach(NET, LIVELY, [FIRST], runs=300, rng=9, client=client,
+                                   chunk_size=70)
+    pd.testing.assert_frame_equal(local.runs, remote.runs)
+    np.testing.assert_array_equal(local.grid, remote.grid)
+    pd.testing.assert_frame_equal(local.breakdown, remote.breakdown)

@@ -1,0 +1,50 @@
+import pytest
+
+import rumourscope as rs
+from rumourscope.thresholds import (
+    PRC_2013_REPOSTS,
+    PRC_2013_VIEWS,
+    REGISTRY,
+    LegalCharacter,
+    Quantity,
+    by_jurisdiction,
+)
+
+
+def test_prc_2013_thresholds():
+    assert (PRC_2013_VIEWS.count, PRC_2013_VIEWS.quantity) == (5000, Quantity.VIEWS)
+    assert (PRC_2013_REPOSTS.count, PRC_2013_REPOSTS.quantity) == (500, Quantity.REPOSTS)
+    for t in (PRC_2013_VIEWS, PRC_2013_REPOSTS):
+        assert t.legal_character is LegalCharacter.CRIMINAL
+        assert t.jurisdiction == "PRC"
+        assert "2013" in t.source
+        assert "actual" in t.note
+    assert set(REGISTRY) == {PRC_2013_VIEWS, PRC_2013_REPOSTS}
+    assert by_jurisdiction("prc") == (PRC_2013_VIEWS, PRC_2013_REPOSTS)
+
+
+def test_user_defined_threshold_is_frozen_and_validated():
+    t = rs.Threshold("local readers", "Canada", "civil", "unique_viewers", 300.0,
+                     source="counsel's instruction")
+    assert t.count == 300
+    assert isinstance(t.count, int)
+    with pytest.raises(AttributeError):
+        t.count = 5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"legal_character": "moral"}, "legal_character must be one of 'criminal', 'civil'"),
+        ({"quantity": "likes"}, "quantity must be one of"),
+        ({"count": 0}, "count must be a whole number >= 1, got 0"),
+        ({"count": 2.5}, "got 2.5"),
+        ({"count": True}, "got True"),
+        ({"name": " "}, "name must not be empty"),
+    ],
+)
+def test_bad_thresholds(kwargs, match):
+    args = {"name": "x", "jurisdiction": "PRC", "legal_character": "criminal",
+            "quantity": "views", "count": 10} | kwargs
+    with pytest.raises(rs.ParameterError, match=match):
+        rs.Threshold(**args)
