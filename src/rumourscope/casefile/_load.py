@@ -148,8 +148,8 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
         users = check_ids(tables["users"], names["users"], "user", problems)
     if "groups" in tables:
         groups = check_ids(tables["groups"], names["groups"], "group", problems)
-    platform = spec.platform if spec else None
-    if "members" in tables and users is not None and groups is not None and platform:
+    if "members" in tables and users is not None and groups is not None:
+        platform = spec.platform if spec else None  # unknown while case.toml is invalid
         check_members(tables["members"], names["members"], users, groups, platform, problems)
     if "friends" in tables and users is not None:
         check_friends(tables["friends"], names["friends"], users, problems)
@@ -203,7 +203,8 @@ def _check_spec_against_tables(spec: CaseSpec, tables: dict[str, pd.DataFrame],
         if post.group is not None and groups is not None and post.group not in groups:
             problems.append(Problem(CASE_FILE, "not a group listed in the groups table",
                                     column=f"{post.where}.group", value=post.group))
-        elif (post.group is not None and members is not None and post.user in users
+        elif (post.group is not None and members is not None and users is not None
+              and post.user in users
               and not ((members["user"] == post.user) & (members["group"] == post.group)).any()):
             problems.append(Problem(CASE_FILE, f"the poster {post.user!r} is not a member of "
                                     "this group in the members table",

@@ -72,14 +72,15 @@ def check_links(frame: pd.DataFrame, file: str, column: str, known: pd.Index, wh
 
 
 def check_members(frame: pd.DataFrame, file: str, users: pd.Index, groups: pd.Index,
-                  platform: Platform, problems: list[Problem]) -> None:
+                  platform: Platform | None, problems: list[Problem]) -> None:
+    """Links, repeats, and (when the platform is known) the group cap."""
     ok = check_links(frame, file, "user", users, "user", problems)
     ok &= check_links(frame, file, "group", groups, "group", problems)
     dup = frame.duplicated(["user", "group"]).to_numpy() & ok
     report_rows(problems, file, "user", "this user is listed in this group twice", dup,
                 frame["user"] + " in " + frame["group"])
     sizes = frame.loc[ok & ~dup, "group"].value_counts()
-    cap = platform.group_cap
+    cap = platform.group_cap if platform else None
     if cap is not None:
         for group, size in sizes[sizes > cap].items():
             problems.append(Problem(file, f"group has {size} members, more than the "
@@ -128,11 +129,12 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
             problems.append(p)
         evidence = None
 
-    if "group" in frame.columns:
-        group = frame["group"]
-        unknown = ~group.isin(groups).to_numpy() & (group != "").to_numpy()
-        report_rows(problems, file, "group", "not a group listed in the groups table", unknown,
-                    group)
+    group = frame["group"] if "group" in frame.columns else pd.Series("", frame.index)
+    needs_group = (frame["kind"].str.lower() == "members").to_numpy() & (group == "").to_numpy()
+    report_rows(problems, file, "group", "a members count must name its group", needs_group,
+                group)
+    unknown = ~group.isin(groups).to_numpy() & (group != "").to_numpy()
+    report_rows(problems, file, "group", "not a group listed in the groups table", unknown, group)
     if "source" in frame.columns and inventory is not None:
         source = frame["source"].str.replace("\\", "/", regex=False)
         unlisted = ~source.isin(inventory).to_numpy() & (source != "").to_numpy()
