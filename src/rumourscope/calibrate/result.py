@@ -91,6 +91,11 @@ class CalibrationResult:
     def ess(self) -> float:
         return self.population.ess
 
+    @property
+    def observed_until(self) -> float:
+        """Hours after the first post of the last observation the fit used."""
+        return float(self.targets.used["hours"].max())
+
     def quantiles(self, q: tuple[float, ...] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
         """Weighted posterior quantiles, one row per parameter."""
         rows = {name: weighted_quantile(self.population.theta[:, j], self.population.weights, q)
@@ -149,7 +154,7 @@ class CalibrationResult:
         return ReachForecast(
             pd.DataFrame(finals, columns=list(FINAL_COLUMNS)), weights, observed,
             method=f"ABC runs matching {len(self.targets.used)} observations "
-                   f"to {self.evidence.last_hour:g} h",
+                   f"to {self.observed_until:g} h",
             horizon=self.base_model.horizon,
         )
 
@@ -159,7 +164,7 @@ class CalibrationResult:
         used, unused = self.targets.used, self.targets.unused
         parts = [
             f"Parameters {', '.join(self.names)} were calibrated to {len(used)} observed counts "
-            f"({', '.join(sorted(set(used['kind'])))}) up to {self.evidence.last_hour:g} hours "
+            f"({', '.join(sorted(set(used['kind'])))}) up to {self.observed_until:g} hours "
             f"after the first post, by approximate Bayesian computation (ABC-SMC, "
             f"{len(self.population.weights)} particles, "
             f"{int(self.diagnostics['simulations'].sum()):,} simulated spreads, final tolerance "
@@ -189,7 +194,7 @@ class CalibrationResult:
             "observations_used": len(self.targets.used),
             "observations_unused": _records(self.targets.unused[["hours", "kind", "count",
                                                                   "group", "reason"]]),
-            "evidence_until_hours": self.evidence.last_hour,
+            "evidence_until_hours": self.observed_until,
         }
 
     def __repr__(self) -> str:
