@@ -162,6 +162,17 @@ def quantile_columns(frame: pd.DataFrame) -> dict[float, str]:
     return dict(sorted(found.items()))
 
 
+def percentile_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """Quantile columns named as fractions (``q0.05``, ``q0.5``) renamed as percentiles (``p5``,
+    ``p50``), the form every figure reads."""
+    renames = {}
+    for column in frame.columns:
+        name = str(column)
+        if name.startswith("q") and name[1:].replace(".", "", 1).isdigit():
+            renames[column] = f"p{round(100 * float(name[1:]), 6):g}"
+    return frame.rename(columns=renames) if renames else frame
+
+
 def require_columns(frame: Any, columns: Iterable[str], what: str) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise ParameterError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
@@ -171,16 +182,6 @@ def require_columns(frame: Any, columns: Iterable[str], what: str) -> pd.DataFra
             f"{what} lacks column(s) {missing}; it has {list(map(str, frame.columns))}"
         )
     return frame
-
-
-def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Wilson score interval of a binomial proportion (95% by default)."""
-    if n == 0:
-        return (math.nan, math.nan)
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def nice_log_ticks(low: float, high: float) -> list[float]:

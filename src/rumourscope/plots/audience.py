@@ -19,8 +19,8 @@ BREAKDOWN_TITLES = {"jurisdiction": "By jurisdiction", "community": "By communit
 
 def audience_table(result: Any) -> pd.DataFrame:
     """``breakdown, label, p5, p50, p95`` (and ``reachable`` if known) from a table or estimate."""
-    if not isinstance(result, pd.DataFrame) and hasattr(result, "audience"):
-        result = result.audience()
+    if not isinstance(result, pd.DataFrame) and hasattr(result, "breakdown"):
+        result = _from_runs(result.breakdown, result.net)
     table = require_columns(result, ["breakdown", "label", "p50"], "audience")
     cols = quantile_columns(table)
     if not any(q < 50 for q in cols) or not any(q > 50 for q in cols):
@@ -38,9 +38,10 @@ def audience(result: Any, *, title: str = "Who saw it: unique viewers") -> go.Fi
     ----------
     result : DataFrame or ReachEstimate
         ``breakdown`` (``jurisdiction`` or ``community``), ``label``, percentile columns
-        ``p50`` and an outer pair such as ``p5``/``p95``, and optionally ``reachable`` (members
-        of the groups the post could reach), as ``ImpactSummary.audience`` gives; or an
-        estimate whose ``audience()`` gives them.
+        ``p50`` and an outer pair such as ``p5``/``p95``, and optionally ``reachable`` (the
+        people the post could have reached at all), as ``ImpactSummary.audience`` gives; or a
+        ``ReachEstimate``, whose per-run breakdown is summarised (``reachable``: everyone in
+        the network with the label).
     title : str
         Figure title.
 
@@ -60,7 +61,7 @@ def audience(result: Any, *, title: str = "Who saw it: unique viewers") -> go.Fi
     ...                       "p50": [300, 60, 20], "p95": [700, 200, 45]})
     >>> fig = plots.audience(table)
     >>> [t.name for t in fig.data][:2]
-    ['could have seen it (members of the groups reached)', 'saw it: median, 5th-95th percentile']
+    ['could have been reached', 'saw it: median, 5th-95th percentile']
     """
     table = audience_table(result)
     cols = quantile_columns(table)
@@ -82,7 +83,7 @@ def audience(result: Any, *, title: str = "Who saw it: unique viewers") -> go.Fi
                 go.Bar(
                     y=labels, x=part["reachable"], orientation="h", marker_color="#dddddd",
                     marker_line={"color": "#999999", "width": 1}, width=0.7,
-                    name="could have seen it (members of the groups reached)",
+                    name="could have been reached",
                     showlegend=row == 1, legendgroup="reachable",
                     hovertemplate="%{y}: %{x:,.0f} people could have seen it<extra></extra>",
                 ),
@@ -108,3 +109,16 @@ def audience(result: Any, *, title: str = "Who saw it: unique viewers") -> go.Fi
     fig.update_xaxes(title_text="People (unique viewers)", row=len(kinds), col=1)
     fig.update_layout(barmode="overlay")
     return finish(fig, title, height=200 + 45 * sum(heights) + 60 * len(kinds))
+
+
+def _from_runs(breakdown: pd.DataFrame, net: Any) -> pd.DataFrame:
+    """Percentiles of unique viewers over runs, and everyone in the network with each label."""
+    viewers = breakdown.groupby(["breakdown", "label"], sort=False)["unique_viewers"]
+    stats = pd.DataFrame({f"p{q:g}": viewers.quantile(q / 100) for q in (5, 50, 95)})
+    stats = stats.reset_index()
+    people = net.unique_reach_by(net.groups.index).set_index(["breakdown", "label"])["people"]
+    keys = pd.MultiIndex.from_frame(stats[["breakdown", "label"]])
+    stats["reachable"] = people.reindex(keys).to_numpy()
+    # "unknown" jurisdiction rows with nobody in them are noise in a figure
+    empty = (stats["label"] == "unknown") & (stats["reachable"].fillna(0) == 0)
+    return stats[~empty].reset_index(drop=True)

@@ -17,6 +17,7 @@ from ._style import (
     THRESHOLD_COLOUR,
     as_lines,
     finish,
+    percentile_names,
     quantile_columns,
     quantity_axis,
     quantity_colour,
@@ -36,7 +37,7 @@ def curves_table(curves: Any) -> pd.DataFrame:
     """``time, quantity, p..`` rows from a table or from anything with a ``curves()`` method."""
     if not isinstance(curves, pd.DataFrame) and hasattr(curves, "curves"):
         curves = curves.curves(quantiles=CURVE_QUANTILES)
-    frame = require_columns(curves, ["time", "quantity"], "curves")
+    frame = percentile_names(require_columns(curves, ["time", "quantity"], "curves"))
     if "p50" not in quantile_columns(frame).values():
         raise ParameterError(
             f"curves needs a median column 'p50' and optional bands such as 'p5'/'p95'; "
@@ -59,8 +60,9 @@ def reach_curves(
     ----------
     curves : DataFrame or ReachEstimate
         Rows ``time, quantity`` with percentile columns ``p50`` and optionally symmetric pairs
-        such as ``p5``/``p95`` and ``p25``/``p75`` (as ``ReachEstimate.curves()`` and
-        ``ImpactSummary.curves`` give), or an estimate whose ``curves()`` gives them.
+        such as ``p5``/``p95`` and ``p25``/``p75`` (as ``ImpactSummary.curves`` gives;
+        ``q0.05``-style names as ``ReachEstimate.curves()`` gives are read too), or a
+        ``ReachEstimate``, whose 5th, 25th, 50th, 75th and 95th percentiles are drawn.
     quantities : sequence of str, default=("views", "reposts")
         Which quantities to draw, one panel each.
     thresholds : iterable of Threshold, optional
@@ -182,7 +184,7 @@ def add_deletion_line(
     fig.add_vline(x=hours, line={"color": colour, "dash": "dot", "width": 2})
     fig.add_annotation(
         x=hours, y=1.0 - 0.07 * level, xref="x", yref="paper", yanchor="top", xanchor="left",
-        text=f"{label} ({hours:g} h)", showarrow=False, font={"color": colour, "size": 12},
+        text=label if f"{hours:g} h" in label else f"{label} ({hours:g} h)", showarrow=False, font={"color": colour, "size": 12},
         bgcolor="rgba(255,255,255,0.8)",
     )  # fmt: skip
 

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import ParameterError
+from ..intervals import wilson_interval
 from ._style import (
     THRESHOLD_COLOUR,
     Line,
@@ -24,7 +25,6 @@ from ._style import (
     quantity_axis,
     quantity_colour,
     quantity_name,
-    wilson,
 )
 
 __all__ = ["reach_distribution"]
@@ -91,7 +91,7 @@ class FinalCounts:
         p = float(self.probs[self.outcomes >= n].sum()) + self.escaped
         if self.runs is None:
             return p, math.nan, math.nan
-        lo, hi = wilson(round(p * self.runs), self.runs)
+        lo, hi = wilson_interval(round(p * self.runs), self.runs)
         return p, lo, hi
 
     def describe(self, line: Line) -> str:
@@ -218,8 +218,13 @@ def _histogram(dist: FinalCounts, lines: list[Line]) -> go.Figure:
         tickvals=ticks, ticktext=labels, title_text=f"{quantity_axis(dist.quantity)}, final count",
         tickangle=-45 if len(ticks) > 9 else 0,
     )  # fmt: skip
+    # start at the first bin anything falls in, and leave headroom for the threshold notes
+    first = int(np.flatnonzero(mass > 0)[0]) if (mass > 0).any() else 0
+    first = min([first] + [int(_edge_position(edges, ln.count) + 0.5) for ln in lines])
+    top = max(float(mass.max(initial=0)), dist.escaped, dist.unlisted)
+    fig.update_xaxes(range=[first - 0.6, len(ticks) - 0.4])
     fig.update_yaxes(title_text="Share of runs" if dist.runs else "Probability",
-                     tickformat=".0%", rangemode="tozero")  # fmt: skip
+                     tickformat=".0%", range=[0, top * (1.08 + 0.25 * len(lines))])  # fmt: skip
     fig.update_layout(bargap=0.08)
     return fig
 
