@@ -182,9 +182,10 @@ def add_deletion_line(
 ) -> None:
     """A dotted vertical line at a deletion time, labelled at the top of the plotting area."""
     fig.add_vline(x=hours, line={"color": colour, "dash": "dot", "width": 2})
+    text = label if f"{hours:g} h" in label else f"{label} ({hours:g} h)"
     fig.add_annotation(
         x=hours, y=1.0 - 0.07 * level, xref="x", yref="paper", yanchor="top", xanchor="left",
-        text=label if f"{hours:g} h" in label else f"{label} ({hours:g} h)", showarrow=False, font={"color": colour, "size": 12},
+        text=text, showarrow=False, font={"color": colour, "size": 12},
         bgcolor="rgba(255,255,255,0.8)",
     )  # fmt: skip
 
