@@ -576,3 +576,9 @@ def test_cli_validate_lists_problems_without_traceback(make_case, key, monkeypat
     assert "Traceback" not in err
     assert "users.csv, row 4, column 'user'" in err
     assert "members.csv, row 7, column 'group'" in err
+
+
+def test_windows_separators_in_sources_match_the_inventory(make_case, key):
+    folder = make_case(observations=edited(OBSERVATIONS, "source", 0, "evidence\\shot.png"))
+    obs = rs.load_case(folder, key_file=key).observations
+    assert obs["source"].iloc[0] == "evidence/shot.png"

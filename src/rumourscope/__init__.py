@@ -9,6 +9,7 @@ Reproducible reach estimates for courts and classrooms. Start with::
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import calibrate
 from .casefile import Case, demo_case, load_case
 from .errors import (
     CaseDataError,
@@ -50,6 +51,7 @@ __all__ = [
     "estimate_reach",
     "simulate",
     "thresholds",
+    "calibrate",
     "GENERIC",
     "WECHAT",
     "CaseDataError",

@@ -66,6 +66,9 @@ class Case:
         Whether display names were kept (``show_names=True``).
     key_fingerprint : str
         Short hash of the pseudonym key: tells which key made the pseudonyms, reveals nothing.
+    pseudonymiser : Pseudonymiser
+        Makes pseudonyms with the case's key (see :meth:`pseudonym`); it never shows the key and
+        refuses to be pickled, so a Case cannot be pickled either.
     """
 
     title: str

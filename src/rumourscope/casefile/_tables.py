@@ -48,9 +48,8 @@ def check_ids(frame: pd.DataFrame, file: str, key: str, problems: list[Problem])
     ids = frame[key]
     report_rows(problems, file, key, "the ID is empty", (ids == "").to_numpy(), ids)
     dup = (ids.duplicated(keep="first") & (ids != "")).to_numpy()
-    first_row = {v: i + 2 for i, v in reversed(list(enumerate(ids)))}
     for i in np.flatnonzero(dup)[:MAX_ROWS_SHOWN]:
-        where = first_row[ids.iloc[i]]
+        where = int(np.argmax((ids == ids.iloc[i]).to_numpy())) + 2
         problems.append(Problem(file, f"duplicate ID (first listed on row {where})",
                                 int(i) + 2, key, ids.iloc[i]))
     if dup.sum() > MAX_ROWS_SHOWN:
@@ -116,6 +115,8 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
     if ignored:
         problems.append(Problem(file, f"unknown column(s) {', '.join(ignored)}; allowed: "
                                 f"{', '.join(OBSERVATION_COLUMNS)}"))
+    if "source" in frame.columns:
+        frame = frame.assign(source=frame["source"].str.replace("\\", "/", regex=False))
     blank = {c: frame[c].replace("", None) for c in ("bound", "group", "source")
              if c in frame.columns}
     table = frame[["kind", "count"]].assign(time=utc, **blank)
@@ -136,7 +137,7 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
     unknown = ~group.isin(groups).to_numpy() & (group != "").to_numpy()
     report_rows(problems, file, "group", "not a group listed in the groups table", unknown, group)
     if "source" in frame.columns and inventory is not None:
-        source = frame["source"].str.replace("\\", "/", regex=False)
+        source = frame["source"]
         unlisted = ~source.isin(inventory).to_numpy() & (source != "").to_numpy()
         report_rows(problems, file, "source", "not a file listed under [[evidence]] in "
                     "case.toml; list it there with how it was obtained", unlisted, source)
