@@ -9,6 +9,7 @@ Reproducible reach estimates for courts and classrooms. Start with::
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import branching
 from . import calibrate
 from .casefile import Case, demo_case, load_case
 from .errors import (
@@ -52,6 +53,7 @@ __all__ = [
     "simulate",
     "thresholds",
     "calibrate",
+    "branching",
     "GENERIC",
     "WECHAT",
     "CaseDataError",
