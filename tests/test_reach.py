@@ -123,11 +123,24 @@ def test_seed_handling():
     a = rs.estimate_reach(NET, LIVELY, [FIRST], runs=20, rng=5)
     b = rs.estimate_reach(NET, LIVELY, [FIRST], runs=20, rng=np.random.default_rng(5))
     pd.testing.assert_frame_equal(a.runs, b.runs)
-    assert a.seed == {"entropy": 5, "spawn_key": ()}
+    assert a.seed == {"entropy": 5, "spawn_key": (0,)}
     gen = np.random.default_rng(5)
     first = rs.estimate_reach(NET, LIVELY, [FIRST], runs=20, rng=gen)
     second = rs.estimate_reach(NET, LIVELY, [FIRST], runs=20, rng=gen)
     assert not first.runs.equals(second.runs)  # a generator moves on, as numpy's do
+
+
+@pytest.mark.parametrize(
+    "root",
+    [np.random.SeedSequence(0), np.random.SeedSequence(2**100 + 3, spawn_key=(4, 2**33)),
+     np.random.SeedSequence([7, 8, 9])],
+)
+def test_run_keys_are_the_states_of_spawned_children(root):
+    from rumourscope._prepare import _child_keys
+
+    twin = np.random.SeedSequence(root.entropy, spawn_key=root.spawn_key)
+    expected = [c.generate_state(1, np.uint64)[0] for c in twin.spawn(50)]
+    np.testing.assert_array_equal(_child_keys(root, 50), expected)
 
 
 @pytest.mark.parametrize(
