@@ -34,6 +34,7 @@ from .reach import PairedComparison, ReachEstimate, estimate_reach
 from .simulate import Cascade, simulate
 from .thresholds import Threshold
 from .report import ReportFiles, write_report
+from .synth import synthetic_network
 
 try:
     __version__ = version("rumourscope")
@@ -77,5 +78,6 @@ __all__ = [
     "UnknownGroupError",
     "UnknownUserError",
     "__version__",
+    "synthetic_network",
     "write_report",
 ]

@@ -7,6 +7,7 @@ without touching Python objects, and keeps the descriptive labels in two pandas 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,21 +30,49 @@ class CSR:
     indices: np.ndarray
 
     @classmethod
-    def from_pairs(cls, rows: np.ndarray, cols: np.ndarray, n_rows: int) -> CSR:
-        """Build from (row, col) pairs; each row's neighbours come out sorted and unique."""
-        rows = np.asarray(rows, dtype=np.int64)
-        cols = np.asarray(cols, dtype=np.int64)
-        order = np.lexsort((cols, rows))
-        rows, cols = rows[order], cols[order]
-        if len(rows):
-            keep = np.ones(len(rows), dtype=bool)
-            keep[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-            rows, cols = rows[keep], cols[keep]
-        counts = np.bincount(rows, minlength=n_rows)
-        indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
-        index_dtype = np.int32 if n_rows < 2**31 and (cols.max(initial=0) < 2**31) else np.int64
-        return cls(indptr=indptr, indices=cols.astype(index_dtype))
+    def from_pairs(
+        cls, rows: np.ndarray, cols: np.ndarray, n_rows: int, *, symmetric: bool = False
+    ) -> CSR:
+        """Build from (row, col) pairs; each row's neighbours come out sorted and unique.
+
+        With ``symmetric=True`` every pair also stands for (col, row), as for undirected ties
+        (``cols`` then index the same things as ``rows``).
+
+        Each pair is packed into one int64 key ``row * width + col`` and the keys are sorted in
+        place: one 8-byte array per pair, instead of the index arrays and temporaries a
+        lexicographic argsort needs, which matters at tens of millions of pairs. Pairs that
+        already come in order (as from a generator) are not sorted again.
+        """
+        rows = np.asarray(rows)
+        cols = np.asarray(cols)
+        n = len(rows)
+        width = n_rows if symmetric else int(cols.max(initial=-1)) + 1
+        width = max(width, 1)
+        if n_rows * width >= 2**63:
+            raise NetworkError(f"{n_rows} x {width} positions do not fit 64-bit pair keys")
+        keys = np.empty(2 * n if symmetric else n, dtype=np.int64)
+        halves = [(rows, cols, keys[:n])]
+        if symmetric:
+            halves.append((cols, rows, keys[n:]))
+        for r, c, out in halves:
+            out[:] = r
+            out *= width
+            out += c
+            if np.any(out[1:] < out[:-1]):
+                out.sort()
+        if symmetric:
+            keys.sort(kind="stable")  # merges the two sorted halves in linear time
+        if len(keys) > 1 and np.count_nonzero(keys[1:] == keys[:-1]):
+            fresh = np.empty(len(keys), dtype=bool)
+            fresh[0] = True
+            np.not_equal(keys[1:], keys[:-1], out=fresh[1:])
+            keys = keys[fresh]
+        # Row r's keys lie in [r * width, (r + 1) * width): the row starts fall out of a
+        # binary search, with no per-pair row array.
+        indptr = np.searchsorted(keys, np.arange(n_rows + 1, dtype=np.int64) * width)
+        np.remainder(keys, width, out=keys)
+        index_dtype = np.int32 if width <= 2**31 else np.int64
+        return cls(indptr=indptr.astype(np.int64, copy=False), indices=keys.astype(index_dtype))
 
     def row(self, i: int) -> np.ndarray:
         return self.indices[self.indptr[i] : self.indptr[i + 1]]
@@ -172,8 +201,7 @@ class GroupNetwork:
         communities_per_user = _parse_communities(user_table)
         jurisdiction = _optional_text(user_table, "jurisdiction")
 
-        friend_rows = np.empty(0, dtype=np.int64)
-        friend_cols = np.empty(0, dtype=np.int64)
+        friend_pairs = None
         if friends is not None:
             friends = _require_columns(friends, "friends", ["user", "friend"])
             _check_ids(friends, "friends", ["user", "friend"])
@@ -194,8 +222,7 @@ class GroupNetwork:
                     f"friends row {i + 1}: user {friends['user'].iloc[i]!r} is listed as their "
                     f"own friend"
                 )
-            friend_rows = np.concatenate([a, b])
-            friend_cols = np.concatenate([b, a])
+            friend_pairs = (a, b)
 
         return cls.from_arrays(
             user_index=user_index,
@@ -204,7 +231,7 @@ class GroupNetwork:
             groups=group_table,
             user_jurisdiction=jurisdiction,
             user_communities=communities_per_user,
-            friend_pairs=(friend_rows, friend_cols),
+            friend_pairs=friend_pairs,
             platform=platform,
         )
 
@@ -225,9 +252,14 @@ class GroupNetwork:
     ) -> GroupNetwork:
         """Build from integer membership arrays (the fast path used by generators and loaders).
 
-        ``member_user`` and ``member_group`` are positions into ``user_index`` and ``groups``;
-        ``friend_pairs`` must already hold both directions of every tie. Communities are given
-        either as one tuple of labels per user, or as a ready bit mask with its label list.
+        ``member_user`` and ``member_group`` are positions into ``user_index`` and ``groups``
+        (each pair at most once). ``friend_pairs`` are positions of users, each undirected tie
+        given in one or both directions, without self-ties. ``user_index`` may hold string IDs
+        or be a :class:`pandas.RangeIndex` of integer IDs, which costs no memory per user.
+        Jurisdictions are best given as a :class:`pandas.Categorical` (e.g. from
+        :meth:`pandas.Categorical.from_codes`), so no per-user Python objects are made.
+        Communities are given either as one tuple of labels per user, or as a ready bit mask
+        with its label list.
         """
         n_users, n_groups = len(user_index), len(groups)
         user_groups = CSR.from_pairs(member_user, member_group, n_users)
@@ -247,18 +279,14 @@ class GroupNetwork:
 
         if friend_pairs is None:
             friend_pairs = (np.empty(0, np.int64), np.empty(0, np.int64))
-        friends = CSR.from_pairs(friend_pairs[0], friend_pairs[1], n_users)
+        friends = CSR.from_pairs(friend_pairs[0], friend_pairs[1], n_users, symmetric=True)
 
         if user_jurisdiction is None:
-            juris = pd.Categorical([None] * n_users) if n_users < 10_000_000 else None
+            juris = pd.Categorical.from_codes(np.full(n_users, -1, dtype=np.int8), categories=[])
         else:
             juris = pd.Categorical(user_jurisdiction)
-        if juris is None:  # huge unlabelled networks: avoid a 10M-element object column
-            codes = np.full(n_users, -1, dtype=np.int16)
-            jurisdictions: tuple[str, ...] = ()
-        else:
-            codes = juris.codes.astype(np.int16)
-            jurisdictions = tuple(str(c) for c in juris.categories)
+        codes = juris.codes.astype(np.int16)
+        jurisdictions = tuple(str(c) for c in juris.categories)
 
         if user_community_mask is None:
             labels: list[str] = []
@@ -277,9 +305,7 @@ class GroupNetwork:
         else:
             mask = np.asarray(user_community_mask, dtype=np.uint64)
 
-        users = pd.DataFrame(index=user_index)
-        if juris is not None:
-            users["jurisdiction"] = juris
+        users = pd.DataFrame({"jurisdiction": juris}, index=user_index)
         return cls(
             users=users,
             groups=groups,
@@ -322,15 +348,20 @@ class GroupNetwork:
         )
 
     def user_position(self, user: object) -> int:
-        """Internal position of a user ID; raises :class:`UnknownUserError` if absent."""
-        pos = self.users.index.get_indexer([str(user)])[0]
+        """Internal position of a user ID; raises :class:`UnknownUserError` if absent.
+
+        IDs are matched as text (``7`` finds ``"7"``), or, in a network with integer IDs such as
+        a synthetic one, as whole numbers (``"7"`` finds ``7``).
+        """
+        pos = _position(self.users.index, user)
         if pos < 0:
             raise UnknownUserError(f"unknown user {user!r}; the network has {self.n_users} users")
         return int(pos)
 
     def group_position(self, group: object) -> int:
-        """Internal position of a group ID; raises :class:`UnknownGroupError` if absent."""
-        pos = self.groups.index.get_indexer([str(group)])[0]
+        """Internal position of a group ID (matched as :meth:`user_position` does); raises
+        :class:`UnknownGroupError` if absent."""
+        pos = _position(self.groups.index, group)
         if pos < 0:
             raise UnknownGroupError(
                 f"unknown group {group!r}; the network has {self.n_groups} groups"
@@ -487,6 +518,19 @@ class GroupNetwork:
 
 
 # ---------------------------------------------------------------------- helpers
+def _position(index: pd.Index, key: object) -> int:
+    """Position of an ID in an index of text IDs or of integer IDs; -1 when absent."""
+    if not pd.api.types.is_integer_dtype(index.dtype):
+        return int(index.get_indexer([str(key)])[0])
+    if isinstance(key, bool | np.bool_):
+        return -1
+    try:
+        number = int(key.strip()) if isinstance(key, str) else operator.index(key)
+    except (TypeError, ValueError):
+        return -1
+    return int(index.get_indexer([number])[0])
+
+
 def _require_columns(frame: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise NetworkError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
