@@ -34,6 +34,7 @@ from .reach import PairedComparison, ReachEstimate, estimate_reach
 from .simulate import Cascade, simulate
 from .thresholds import Threshold
 from .report import ReportFiles, write_report
+from .summarise import summarise_impact
 from .synth import synthetic_network
 
 try:
@@ -79,5 +80,6 @@ __all__ = [
     "UnknownUserError",
     "__version__",
     "synthetic_network",
+    "summarise_impact",
     "write_report",
 ]

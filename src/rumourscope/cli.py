@@ -8,7 +8,12 @@ from typing import Annotated
 
 import typer
 
-from .errors import RumourscopeError
+from .errors import (
+    MissingDependencyError,
+    OutputExistsError,
+    ParameterError,
+    RumourscopeError,
+)
 
 app = typer.Typer(
     name="rumourscope",
@@ -18,13 +23,179 @@ app = typer.Typer(
 )
 
 
-@app.command()
-def demo() -> None:
-    """Load the bundled fictional demo case and print a summary of it."""
-    from .casefile import demo_case
+DEMO_OUT = Path("rumourscope-demo-report")
+DEMO_SEED = 20240315
 
-    case = demo_case()
-    typer.echo(case.describe())
+Runs = Annotated[
+    int, typer.Option(help="Simulated runs of the central estimate and of each deletion scenario.")
+]
+SensitivityRuns = Annotated[
+    int | None,
+    typer.Option(
+        help="Runs per scenario and per end of each sensitivity range [default: runs/10, "
+        "at least 100]."
+    ),
+]
+Force = Annotated[bool, typer.Option("--force", help="Replace the output folder if it exists.")]
+Pdf = Annotated[
+    bool, typer.Option("--pdf/--no-pdf", help="Also print the report to PDF (needs Chromium).")
+]
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder to write the report into.")] = DEMO_OUT,
+    runs: Runs = 2000,
+    sensitivity_runs: SensitivityRuns = None,
+    seed: Annotated[int, typer.Option(help="Seed of every simulated run.")] = DEMO_SEED,
+    force: Force = False,
+    pdf: Pdf = True,
+) -> None:
+    """Write the full report for the bundled fictional demo case and print its headline figures."""
+    from .casefile import demo_case
+    from .report._pdf import find_chromium
+
+    if pdf:
+        try:
+            find_chromium()
+        except MissingDependencyError:
+            pdf = False
+            typer.echo(
+                "note: Chromium is not installed, so no PDF is written (the HTML report "
+                "prints to PDF from any browser).",
+                err=True,
+            )
+    command = f"rumourscope demo --out {out} --runs {runs} --seed {seed}"
+    if sensitivity_runs is not None:
+        command += f" --sensitivity-runs {sensitivity_runs}"
+    _write(
+        demo_case(),
+        out,
+        runs=runs,
+        sensitivity_runs=sensitivity_runs,
+        seed=seed,
+        alternatives={},
+        force=force,
+        pdf=pdf,
+        command=command,
+    )
+
+
+@app.command()
+def report(
+    case_dir: Annotated[Path, typer.Argument(help="The case folder (holding case.toml).")],
+    out: Annotated[
+        Path, typer.Option(help="Folder to write the report into (must not exist, unless --force).")
+    ],
+    runs: Runs = 2000,
+    sensitivity_runs: SensitivityRuns = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Seed of every simulated run [default: a fresh one, recorded in the report]."
+        ),
+    ] = None,
+    deletion_at: Annotated[
+        list[float] | None,
+        typer.Option(
+            help="Also compare deletion at this many hours after the first post (repeatable), "
+            "e.g. when the plaintiff complained."
+        ),
+    ] = None,
+    force: Force = False,
+    pdf: Pdf = True,
+    show_names: Annotated[
+        bool,
+        typer.Option(
+            "--show-names", help="Keep display names of readers (only if counsel asks for them)."
+        ),
+    ] = False,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(help="Pseudonym key file (default: one per case in your data folder)."),
+    ] = None,
+) -> None:
+    """Estimate the reach of a case's post and write the exhibit: HTML, PDF, tables, manifest."""
+    import numpy as np
+
+    from .casefile import load_case
+
+    if pdf:
+        from .report._pdf import find_chromium
+
+        find_chromium()  # fail before the long computation, not after it
+    seed = int(np.random.SeedSequence().entropy) if seed is None else seed
+    alternatives = {f"deleted after {h:g} h": h for h in deletion_at or ()}
+    case = load_case(case_dir, key_file=key_file, show_names=show_names)
+    command = (
+        f"rumourscope report {case_dir} --out {out} --runs {runs} --seed {seed}"
+        + "".join(f" --deletion-at {h:g}" for h in deletion_at or ())
+        + (f" --sensitivity-runs {sensitivity_runs}" if sensitivity_runs else "")
+        + (" --show-names" if show_names else "")
+    )
+    _write(
+        case,
+        out,
+        runs=runs,
+        sensitivity_runs=sensitivity_runs,
+        seed=seed,
+        alternatives=alternatives,
+        force=force,
+        pdf=pdf,
+        command=command,
+    )
+
+
+def _write(
+    case,
+    out: Path,
+    *,
+    runs: int,
+    sensitivity_runs: int | None,
+    seed: int,
+    alternatives: dict,
+    force: bool,
+    pdf: bool,
+    command: str,
+) -> None:
+    from .report import write_report
+    from .summarise import default_sensitivity_runs, summarise_impact
+
+    if runs < 1 or (sensitivity_runs is not None and sensitivity_runs < 1):
+        raise ParameterError(
+            f"--runs and --sensitivity-runs must be at least 1, got {runs} and {sensitivity_runs}"
+        )
+    if out.exists() and not force:
+        raise OutputExistsError(
+            f"output folder {str(out)!r} already exists; choose another "
+            f"folder or pass --force to replace it"
+        )
+    if sensitivity_runs is None:
+        sensitivity_runs = default_sensitivity_runs(runs)
+    typer.echo(
+        f"Simulating {case.title!r}: {runs:,} runs (scenarios and sensitivity "
+        f"{sensitivity_runs:,} each), seed {seed} ...",
+        err=True,
+    )
+    alternatives = alternatives or {"deleted after 2 h": 2.0}
+    summary = summarise_impact(
+        case,
+        runs=runs,
+        sensitivity_runs=sensitivity_runs,
+        rng=seed,
+        alternative_deletions={**alternatives, "never deleted": None},
+        command=command,
+    )
+    typer.echo("Writing the report" + (" and printing it to PDF" if pdf else "") + " ...", err=True)
+    files = write_report(summary, out, pdf=pdf, force=force)
+    typer.echo(f"\n{summary.title}\n")
+    for row in summary.headline().itertuples():
+        typer.echo(f"  {row.figure}: {row.value}")
+    typer.echo(f"\nReport: {files.html}")
+    if files.pdf is not None:
+        typer.echo(f"PDF:    {files.pdf}")
+    typer.echo(f"Tables: {files.xlsx} and {files.folder / 'tables'}/")
+    typer.echo(f"Manifest (hashes, seed, parameters): {files.manifest}")
 
 
 @app.command()
@@ -50,3 +221,9 @@ def main() -> None:
     except RumourscopeError as exc:
         typer.echo(f"rumourscope: error: {exc}", err=True)
         sys.exit(2)
+    except OSError as exc:  # e.g. an output folder that cannot be written
+        typer.echo(f"rumourscope: error: {exc.strerror or exc}: {exc.filename or ''}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("rumourscope: interrupted; nothing was written", err=True)
+        sys.exit(130)

@@ -157,32 +157,32 @@ DEFAULT_RANGES: tuple[ParameterRange, ...] = (
 class Scenario:
     """A named set of parameter values with the reason for considering it.
 
-    ``values`` maps a range parameter (see :class:`ParameterRange`) to its value in this
+    ``params`` maps a range parameter (see :class:`ParameterRange`) to its value in this
     scenario; parameters not named keep the central model's value.
     """
 
     name: str
     reason: str
-    values: Mapping[str, float] = field(default_factory=dict)
+    params: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     def model(self, central: SpreadModel, ranges: Sequence[ParameterRange]) -> SpreadModel:
         """The central model with this scenario's values applied."""
         by_name = {r.parameter: r for r in ranges}
         model = central
-        for name, value in self.values.items():
+        for name, value in self.params.items():
             rng_ = by_name.get(name) or ParameterRange(name, 0.0, 1.0)
             model = rng_.apply(model, value)
         return model
 
     def describe(self, central: SpreadModel, ranges: Sequence[ParameterRange]) -> str:
         """The scenario's parameters as one line, e.g. ``read_prob 0.1; repost_prob 0.01``."""
-        if not self.values:
+        if not self.params:
             shown = {r.parameter: r.central(central) for r in ranges}
             return "; ".join(f"{k} {v:g}" for k, v in shown.items()) + " (the central model)"
-        return "; ".join(f"{k} {v:g}" for k, v in self.values.items())
+        return "; ".join(f"{k} {v:g}" for k, v in self.params.items())
 
 
 def standard_scenarios(
@@ -193,7 +193,7 @@ def standard_scenarios(
     Examples
     --------
     >>> low, central, high = standard_scenarios(SpreadModel())
-    >>> low.values["read_prob"], dict(central.values), high.values["read_prob"]
+    >>> low.params["read_prob"], dict(central.params), high.params["read_prob"]
     (0.1, {}, 0.6)
     """
     for r in ranges:
