@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import rumourscope as rs
+from rumourscope.network import CSR
 
 
 @pytest.fixture
@@ -139,3 +140,85 @@ def test_group_over_platform_cap():
 def test_platform_rules_validated():
     with pytest.raises(rs.ParameterError, match="group_cap must be a positive whole number"):
         rs.Platform(name="x", group_cap=0)
+
+
+@pytest.mark.parametrize("symmetric", [False, True])
+def test_csr_from_pairs_matches_set_reference(symmetric):
+    rng = np.random.default_rng(7)
+    rows = rng.integers(0, 40, 500)
+    cols = rng.integers(0, 40 if symmetric else 25, 500)
+    if symmetric:
+        cols[rows == cols] = (cols[rows == cols] + 1) % 40
+    csr = CSR.from_pairs(rows.astype(np.int32), cols, 40, symmetric=symmetric)
+    pairs = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    if symmetric:
+        pairs |= {(c, r) for r, c in pairs}
+    for r in range(40):
+        assert csr.row(r).tolist() == sorted(c for rr, c in pairs if rr == r)
+    assert csr.indptr.dtype == np.int64
+    assert csr.indices.dtype == np.int32
+
+
+def test_csr_from_pairs_empty():
+    csr = CSR.from_pairs(np.empty(0, np.int64), np.empty(0, np.int64), 3, symmetric=True)
+    assert csr.indptr.tolist() == [0, 0, 0, 0]
+    assert len(csr.indices) == 0
+
+
+def test_friends_listed_both_ways_count_once():
+    members = pd.DataFrame({"user": ["a", "b", "c"], "group": ["g"] * 3})
+    friends = pd.DataFrame({"user": ["a", "b", "a"], "friend": ["b", "a", "c"]})
+    net = rs.GroupNetwork.from_frames(members, friends=friends)
+    assert net.n_friend_ties == 2
+    assert list(net.friends_of("a")) == ["b", "c"]
+
+
+@pytest.fixture
+def numbered():
+    """Integer IDs and coded jurisdictions, as a generator builds them (no per-user objects)."""
+    return rs.GroupNetwork.from_arrays(
+        user_index=pd.RangeIndex(6, name="user"),
+        member_user=np.array([0, 1, 2, 2, 3, 4], np.int32),
+        member_group=np.array([0, 0, 0, 1, 1, 1], np.int32),
+        groups=pd.DataFrame(
+            {"name": [None, None], "jurisdiction": [None, None], "activity": ["normal"] * 2},
+            index=pd.RangeIndex(2, name="group"),
+        ),
+        user_jurisdiction=pd.Categorical.from_codes(
+            np.array([0, 0, 1, -1, 1, 0], np.int8), categories=["Ontario", "Shanghai"]
+        ),
+        friend_pairs=(np.array([0, 5]), np.array([5, 3])),
+    )
+
+
+@pytest.mark.parametrize("key", [2, np.int64(2), "2", " 2 "])
+def test_integer_ids_accept_numbers_and_numeric_text(numbered, key):
+    assert numbered.user_position(key) == 2
+    assert list(numbered.groups_of(key)) == [0, 1]
+
+
+@pytest.mark.parametrize("key", [True, 2.5, "two", 6, -1, None])
+def test_integer_ids_reject_other_keys(numbered, key):
+    with pytest.raises(rs.UnknownUserError, match="unknown user"):
+        numbered.user_position(key)
+
+
+def test_integer_id_lookups(numbered):
+    assert list(numbered.members_of(1)) == [2, 3, 4]
+    assert list(numbered.members_of("0")) == [0, 1, 2]
+    assert numbered.unique_reach([0, "1"]) == 5
+    assert sorted(numbered.friends_of(5)) == [0, 3]
+    by = numbered.unique_reach_by([1]).set_index(["breakdown", "label"])["people"]
+    assert by[("jurisdiction", "Shanghai")] == 2
+    assert by[("jurisdiction", "unknown")] == 1
+    assert numbered.jurisdictions == ("Ontario", "Shanghai")
+    assert numbered.users["jurisdiction"].isna().sum() == 1
+    with pytest.raises(rs.UnknownGroupError, match="unknown group 2"):
+        numbered.group_position(2)
+
+
+def test_users_without_jurisdictions_get_an_empty_category():
+    net = rs.GroupNetwork.from_frames(pd.DataFrame({"user": ["a", "b"], "group": ["g", "g"]}))
+    assert net.jurisdictions == ()
+    assert net.users["jurisdiction"].isna().all()
+    assert (net.user_jurisdiction == -1).all()

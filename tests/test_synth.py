@@ -187,9 +187,11 @@ def test_dense_network_still_simple(seed):
     # 20 groups of mean 200 in 1,000 users: swaps run out and seats get reassigned.
     dense = rs.synthetic_network(1000, n_groups=20, group_size=200, rng=seed)
     sizes = dense.group_members.degrees()
-    assert sizes.min() >= 3 and sizes.max() <= 500
+    assert sizes.min() >= 3
+    assert sizes.max() <= 500
     per_user = dense.user_groups.degrees()
-    assert per_user.min() >= 1 and per_user.sum() == sizes.sum()
+    assert per_user.min() >= 1
+    assert per_user.sum() == sizes.sum()
     for csr in (dense.user_groups, dense.group_members):
         rows = np.repeat(np.arange(len(csr.indptr) - 1), csr.degrees())
         assert np.all(np.diff(csr.indices.astype(np.int64))[rows[1:] == rows[:-1]] > 0)
@@ -198,7 +200,8 @@ def test_dense_network_still_simple(seed):
 def test_no_friends_or_labels():
     bare = rs.synthetic_network(500, friends_per_user=0, rng=0)
     assert bare.n_friend_ties == 0
-    assert bare.jurisdictions == () and bare.communities == ()
+    assert bare.jurisdictions == ()
+    assert bare.communities == ()
     assert (bare.user_jurisdiction == -1).all()
 
 
