@@ -273,8 +273,10 @@ def _deletion(
     rows: list[tuple] = []
     curves = [_curves(est).assign(scenario="as happened", deletion_time=actual)]
     if actual is not None:
-        before = est.runs.rename(columns=lambda c: c.removesuffix("_before_deletion"))
-        for q, p5, p50, p95 in _percentile_rows(before, ("views", "unique_viewers", "reposts")):
+        counted = ("views", "unique_viewers", "reposts")
+        before = est.runs[[f"{q}_before_deletion" for q in counted]]
+        before.columns = list(counted)
+        for q, p5, p50, p95 in _percentile_rows(before, counted):
             rows.append(("up to the deletion", _hours(actual), q, p5, p50, p95, *[np.nan] * 3))
     for q, p5, p50, p95 in _percentile_rows(est.runs):
         rows.append(("as happened", _hours(actual), q, p5, p50, p95, *[np.nan] * 3))

@@ -61,8 +61,13 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
             snippets[name], caption
         )
 
+    views = summary.sensitivity[summary.sensitivity["quantity"] == "views"]
+    main = summary.estimates[summary.estimates["quantity"] == "views"]
     return template.render(
         s=summary,
+        sensitivity_runs=summary.settings.get("sensitivity_runs"),
+        sensitivity_central=views["at_central"].iloc[0] if len(views) else None,
+        main_central=main["p50"].iloc[0] if len(main) else None,
         version=version,
         css=Markup((templates / "report.css").read_text(encoding="utf-8")),
         # "</script" cannot occur in the minified library, so inline embedding is safe
