@@ -4,6 +4,10 @@ Statistical checks compare against the exact truncated power laws the generator 
 a tolerance of four standard errors (a false alarm about once in 16,000 runs per check).
 """
 
+import hashlib
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -54,6 +58,31 @@ def test_same_rng_same_network(net):
     for a, b, c in zip(_arrays(net), _arrays(again), _arrays(from_generator), strict=True):
         np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(a, c)
+
+
+def test_same_rng_same_network_in_another_process(net):
+    script = (
+        "import hashlib, rumourscope as rs\n"
+        f"net = rs.synthetic_network({N}, jurisdictions={JURIS!r}, communities={COMMS!r}, "
+        "rng=2024)\n"
+        "h = hashlib.sha256()\n"
+        "for a in (net.group_members.indices, net.friends.indices, net.user_jurisdiction,\n"
+        "          net.user_community_mask):\n"
+        "    h.update(a.tobytes())\n"
+        "print(h.hexdigest())\n"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", script], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    here = hashlib.sha256()
+    for a in (
+        net.group_members.indices,
+        net.friends.indices,
+        net.user_jurisdiction,
+        net.user_community_mask,
+    ):
+        here.update(a.tobytes())
+    assert child == here.hexdigest()
 
 
 def test_different_rng_different_network(net):
@@ -229,6 +258,8 @@ def test_no_friends_or_labels():
         ({"communities": {"x": 2}}, r"communities\['x'\] must be a number between 0 and 1"),
         ({"communities": {f"c{i}": 0.1 for i in range(65)}}, "at most 64 labels"),
         ({"platform": "WeChat"}, "platform must be a Platform, got str"),
+        ({"rng": "seed"}, "rng must be None, a non-negative whole number or a numpy Generator"),
+        ({"rng": -1}, "rng must be None, a non-negative whole number"),
         ({"platform": rs.Platform("pair", group_cap=2)}, "caps groups at 2 members"),
     ],
 )

@@ -160,7 +160,12 @@ def synthetic_network(
     group_friend_share = _real(group_friend_share, "group_friend_share", 0, 1)
     juris_labels, juris_shares = _shares(jurisdictions, "jurisdictions", partition=True)
     comm_labels, comm_shares = _shares(communities, "communities", partition=False)
-    rng = np.random.default_rng(rng)
+    try:
+        rng = np.random.default_rng(rng)
+    except (TypeError, ValueError) as err:
+        raise ParameterError(
+            f"rng must be None, a non-negative whole number or a numpy Generator, got {rng!r}"
+        ) from err
     # One child stream per part: changing e.g. the friend settings leaves the groups as they were.
     size_rng, count_rng, seat_rng, friend_rng, label_rng = rng.spawn(5)
 
