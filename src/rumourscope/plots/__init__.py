@@ -6,10 +6,12 @@ a simulation. Figures share one print-friendly style with a colour-blind-safe pa
 internet connection to display.
 """
 
+from .animation import spread_animation
 from .audience import audience
 from .curves import deletion_curves, reach_curves
 from .distribution import reach_distribution
 from .sensitivity import PARAMETER_NAMES, threshold_heatmap, tornado
+from .tree import repost_tree
 
 __all__ = [
     "PARAMETER_NAMES",
@@ -17,6 +19,8 @@ __all__ = [
     "deletion_curves",
     "reach_curves",
     "reach_distribution",
+    "repost_tree",
+    "spread_animation",
     "threshold_heatmap",
     "tornado",
 ]
