@@ -106,12 +106,12 @@ def test_generator_recreates_the_committed_folder(tmp_path):
         assert data == committed[name], f"{name} differs from tools/make_demo_case.py output"
 
 
-def test_cli_demo_prints_the_summary():
-    result = subprocess.run([sys.executable, "-c", "from rumourscope.cli import main; main()",
-                             "demo"], capture_output=True, text=True, check=True)
-    assert "fictional" in result.stdout.lower()
-    assert "480 members" in result.stdout
-    assert "9 h after the first post" in result.stdout
+def test_describe_tells_the_story(case):
+    text = case.describe()
+    assert "fictional" in text.lower()
+    assert "480 members" in text
+    assert "9 h after the first post" in text
+    assert "2024-03-15 21:10 EDT" in text
 
 
 @pytest.mark.slow

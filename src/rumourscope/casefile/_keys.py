@@ -51,8 +51,7 @@ class Pseudonymiser:
 
     def _digest(self, kind: str, value: str) -> str:
         # The kind prefix keeps a user ID and an identical display name from sharing a pseudonym.
-        mac = hmac.new(self._key, f"{kind}\x00{value}".encode(), hashlib.sha256)
-        return mac.hexdigest()[:_DIGITS]
+        return hmac.digest(self._key, f"{kind}\x00{value}".encode(), "sha256").hex()[:_DIGITS]
 
     def user(self, user_id: str) -> str:
         """Pseudonym of a user ID."""

@@ -215,7 +215,7 @@ def _check_spec_against_tables(spec: CaseSpec, tables: dict[str, pd.DataFrame],
     for key, column in (("jurisdictions", "jurisdiction"), ("communities", "communities")):
         present: set[str] = set()
         if column in user_table.columns:
-            for value in user_table[column]:
+            for value in user_table[column].unique():
                 present.update(t.strip() for t in value.split(";") if t.strip())
         for label in getattr(spec, key):
             if label not in present:
@@ -228,14 +228,16 @@ def _check_spec_against_tables(spec: CaseSpec, tables: dict[str, pd.DataFrame],
 def _network(spec: CaseSpec, tables: dict[str, pd.DataFrame], pseudo: Pseudonymiser,
              show_names: bool, names: dict[str, str]) -> tuple[GroupNetwork, pd.Series]:
     users = tables["users"]
-    ids = users["user"].map(pseudo.user)
+    # One HMAC per person; memberships and ties are mapped through the (validated) lookup.
+    lookup = dict(zip(users["user"], map(pseudo.user, users["user"]), strict=True))
+    ids = users["user"].map(lookup)
     kept = [c for c in ("jurisdiction", "communities") if c in users.columns]
     user_frame = users[kept].assign(user=ids)
-    members = tables["members"].assign(user=lambda t: t["user"].map(pseudo.user))
+    members = tables["members"].assign(user=lambda t: t["user"].map(lookup))
     friends = tables.get("friends")
     if friends is not None:
-        friends = pd.DataFrame({"user": friends["user"].map(pseudo.user),
-                                "friend": friends["friend"].map(pseudo.user)})
+        friends = pd.DataFrame({"user": friends["user"].map(lookup),
+                                "friend": friends["friend"].map(lookup)})
     group_columns = [c for c in ("group", "name", "jurisdiction", "activity")
                      if c in tables["groups"].columns]
     try:
