@@ -582,3 +582,14 @@ def test_windows_separators_in_sources_match_the_inventory(make_case, key):
     folder = make_case(observations=edited(OBSERVATIONS, "source", 0, "evidence\\shot.png"))
     obs = rs.load_case(folder, key_file=key).observations
     assert obs["source"].iloc[0] == "evidence/shot.png"
+
+
+def test_optional_tables_may_be_absent_or_have_no_rows(make_case, key):
+    folder = make_case(friends={"user": [], "friend": []},
+                       observations={column: [] for column in OBSERVATIONS})
+    case = rs.load_case(folder, key_file=key)
+    assert case.network.n_friend_ties == 0
+    assert case.observations.empty
+    assert list(case.observations.columns) == ["time", "hours", "kind", "count", "bound",
+                                               "group", "source"]
+    assert "0 observations" in case.describe()

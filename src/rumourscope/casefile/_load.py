@@ -140,7 +140,9 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
             continue
         frame, raw = read_table(read_raw(folder, name), problems)
         files.append((raw, f"{stem} table"))
-        if frame is not None and has_columns(frame, name, columns, problems):
+        # An optional table may list nothing (no friend ties known, no observations yet).
+        if frame is not None and has_columns(frame, name, columns, problems,
+                                             need_rows=required):
             tables[stem], names[stem] = frame, name
 
     users = groups = None

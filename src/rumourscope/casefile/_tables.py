@@ -33,12 +33,12 @@ def report_rows(problems: list[Problem], file: str, column: str, message: str,
 
 
 def has_columns(frame: pd.DataFrame, file: str, columns: tuple[str, ...],
-                problems: list[Problem]) -> bool:
+                problems: list[Problem], *, need_rows: bool) -> bool:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         problems.append(Problem(file, f"missing column(s) {', '.join(missing)}; the header has: "
                                 f"{', '.join(frame.columns) or '(nothing)'}"))
-    if frame.empty and not missing:
+    if need_rows and frame.empty and not missing:
         problems.append(Problem(file, "the table has a header but no rows"))
     return not missing
 
