@@ -180,7 +180,9 @@ def _fill(
             break
         fresh_rate = max(len(extra) / drawn, 0.01)
         if len(extra) > short:
-            extra = np.sort(extra[rng.permutation(len(extra))[:short]])
+            keep = np.ones(len(extra), dtype=bool)
+            keep[rng.choice(len(extra), len(extra) - short, replace=False)] = False
+            extra = extra[keep]
         keys = np.concatenate([keys, extra])
         keys.sort(kind="stable")  # two sorted runs: a linear merge
     return keys
