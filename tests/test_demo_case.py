@@ -31,6 +31,7 @@ def test_demo_case_is_the_documented_story(case):
     assert len(case.posts) == 1
     assert net.groups.loc[first.group, "size"] == 480
     assert case.deletion_time == 9.0
+    assert case.deletion_note.startswith("Deleted by the poster")
     assert case.local(case.origin).tzname() == "EDT"
     assert 2_000 <= net.n_users <= 10_000
     assert 20 <= net.n_groups <= 99

@@ -44,6 +44,8 @@ class Case:
         The same moment in UTC.
     deletion_scope : DeletionScope
         Whether only the original or every copy was removed.
+    deletion_note : str
+        Who deleted it and why, as ``case.toml`` states it (may be empty).
     jurisdictions, communities : tuple of str
         The jurisdictions and communities of interest (e.g. ``"knows the plaintiff"``).
     network : GroupNetwork
@@ -80,6 +82,7 @@ class Case:
     deletion_time: float | None
     deletion_utc: pd.Timestamp | None
     deletion_scope: DeletionScope
+    deletion_note: str
     jurisdictions: tuple[str, ...]
     communities: tuple[str, ...]
     network: GroupNetwork
@@ -164,6 +167,8 @@ class Case:
                      if self.deletion_scope is DeletionScope.ORIGINAL else "every copy")
             lines.append(f"Deleted: {self.local(self.deletion_utc).strftime(fmt)}, "
                          f"{self.deletion_time:g} h after the first post ({scope})")
+            if self.deletion_note:
+                lines.append(f"  {self.deletion_note}")
         else:
             lines.append("Deleted: no deletion recorded")
         sizes = net.groups["size"]
