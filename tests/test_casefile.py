@@ -593,3 +593,10 @@ def test_optional_tables_may_be_absent_or_have_no_rows(make_case, key):
     assert list(case.observations.columns) == ["time", "hours", "kind", "count", "bound",
                                                "group", "source"]
     assert "0 observations" in case.describe()
+
+
+def test_unusable_key_location_is_a_clear_error(make_case, tmp_path):
+    not_a_folder = tmp_path / "plain-file"
+    not_a_folder.write_text("")
+    with pytest.raises(rs.CaseDataError, match="cannot create the pseudonym key file"):
+        rs.load_case(make_case(), key_file=not_a_folder / "case.key")

@@ -114,13 +114,18 @@ def read_or_create_key(path: Path, *, forbidden: Path) -> bytes:
     if target.is_relative_to(forbidden.resolve()):
         raise CaseDataError([Problem(str(path), "the key file does not exist, and rumourscope "
                                      "never writes into the case folder; put the key elsewhere")])
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = secrets.token_bytes(_KEY_BYTES)
     # O_EXCL: if two loads race, one creates the key and the other reads it below.
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return read_or_create_key(path, forbidden=forbidden)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return read_or_create_key(path, forbidden=forbidden)
+    except OSError as exc:
+        raise CaseDataError([Problem(str(path), f"cannot create the pseudonym key file ({exc}); "
+                                     "give a writable location with key_file= or --key-file")]
+                            ) from None
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key.hex() + "\n")
     return key
