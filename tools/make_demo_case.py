@@ -28,13 +28,24 @@ TORONTO, VANCOUVER, SHANGHAI = "Ontario", "British Columbia", "China"
 SHARE = {TORONTO: 0.5, VANCOUVER: 0.2, SHANGHAI: 0.3}
 KNOWS = "knows the plaintiff"
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉晶婷雪琳宇浩凯欣怡佳子涵梓轩思远"
-FIRST = ("Amy Kevin Grace Jason Cindy Eric Vivian Tony Helen David Jenny Michael Lily Frank "
-         "Sophie Daniel Emily Alex Wendy Peter Nancy Ryan Tina Leo Karen Sam Iris Victor Joyce "
-         "Brian Fiona Ivan Crystal Henry Olivia Jack Mandy Steven Rachel Andy").split()
-LAST = ("Smith Chen Wong Lee Brown Liu Martin Tremblay Zhang Wilson Nguyen Campbell Ho Taylor "
-        "Lam Roy Anderson Chan Singh Clarke").split()
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐"
+    "许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉"
+    "兰萍红鹏辉晶婷雪琳宇浩凯欣怡佳子涵梓轩思远"
+)
+FIRST = [
+    "Amy", "Kevin", "Grace", "Jason", "Cindy", "Eric", "Vivian", "Tony", "Helen", "David", "Jenny",
+    "Michael", "Lily", "Frank", "Sophie", "Daniel", "Emily", "Alex", "Wendy", "Peter", "Nancy",
+    "Ryan", "Tina", "Leo", "Karen", "Sam", "Iris", "Victor", "Joyce", "Brian", "Fiona", "Ivan",
+    "Crystal", "Henry", "Olivia", "Jack", "Mandy", "Steven", "Rachel", "Andy",
+]
+LAST = [
+    "Smith", "Chen", "Wong", "Lee", "Brown", "Liu", "Martin", "Tremblay", "Zhang", "Wilson",
+    "Nguyen", "Campbell", "Ho", "Taylor", "Lam", "Roy", "Anderson", "Chan", "Singh", "Clarke",
+]
 
 PLACES = {
     TORONTO: ["多伦多北约克", "士嘉堡", "万锦Markham", "列治文山", "密西沙加", "Downtown Toronto",
