@@ -21,9 +21,10 @@ from .closed_forms import (
     geometric_progeny_pmf,
     negative_binomial_progeny_pmf,
 )
-from .offspring import TreeProcess, extinction_probability, tree_process, virality_number
+from .offspring import TreeProcess
 from .progeny import MAX_COUNT, total_progeny
 from .reach import Quantity, ReachDistribution, reach_distribution
+from .virality import extinction_probability, tree_process, virality_number
 
 __all__ = [
     "MAX_COUNT",

@@ -26,35 +26,23 @@ keeps the first-order correlation of a real network at a fraction of the cost).
 Counting readers rather than copies gives the same growth factor: the reader-level mean matrix
 ``B A`` and the copy-level one ``A B`` share their spectral radius, the virality number ``R``.
 """
-
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import ParameterError
-from ..model import SpreadModel
-
-if TYPE_CHECKING:
-    from ..network import GroupNetwork
-
-__all__ = [
-    "TreeProcess",
-    "extinction_probability",
-    "tree_process",
-    "virality_number",
-]
+__all__ = ["Law", "ReaderLaw", "TreeProcess"]
 
 TYPES = ("G", "F")
-MAX_AUDIENCE = 1_000_000
-"""Largest group size or friend count accepted (keeps the generating functions finite)."""
 
-DistributionSpec = int | Mapping[int, float] | Any
+POWER_COST = 10
+"""One complex power costs about as much as this many Horner steps: with many distinct group
+sizes (a real network) one polynomial of degree ``max size - 1`` is cheaper than a power each."""
 
 
 @dataclass(frozen=True)
@@ -156,8 +144,18 @@ class TreeProcess:
         return bool(friends > 0 and reachable)
 
     # ------------------------------------------------------------------ generating functions
+    @cached_property
+    def views_per_group_copy(self) -> np.ndarray:
+        """pmf of the number of readers of one group copy (a mixture of binomials)."""
+        pmf = np.zeros(int(self.group_size.max()))
+        for s, r, w in zip(self.group_size, self.group_read, self.group_weight, strict=True):
+            pmf[:s] += w * stats.binom.pmf(np.arange(s), s - 1, r)
+        return pmf
+
     def group_copy_pgf(self, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """PGF of the readers' subtrees under one group copy, and its derivative, at ``g``."""
+        if len(self.group_size) * POWER_COST > self.group_size.max():
+            return _horner(self.views_per_group_copy, g)
         value = np.zeros_like(g)
         slope = np.zeros_like(g)
         for s, r, w in zip(self.group_size, self.group_read, self.group_weight, strict=True):
@@ -182,7 +180,7 @@ class TreeProcess:
         matter and the system is one-dimensional (half the work).
         """
         g = z[0]
-        f = z[1] if len(z) == 2 else np.ones_like(g)
+        f = z[1] if len(z) == 2 else 1.0  # scalar: the friend factor then costs nothing
         a, da = self.group_copy_pgf(g)
         u = y * a
         b = 1.0 - self.moments_read + self.moments_read * f
@@ -203,8 +201,7 @@ class TreeProcess:
         self, friends: Law, b: np.ndarray, w: np.ndarray, y: Any
     ) -> tuple[np.ndarray, np.ndarray]:
         """E over k of (Moments factor) x (chat factor), and its derivative in ``f``."""
-        value = np.zeros_like(b)
-        slope = np.zeros_like(b)
+        value = slope = 0.0
         chat_pmf = _capped_chat_pmf(friends.support, self)
         for k, weight, pmf in zip(friends.support, friends.weights, chat_pmf, strict=True):
             bk = b**k
@@ -218,8 +215,8 @@ class TreeProcess:
                 chat = np.polynomial.polynomial.polyval(w, pmf)
                 d_chat = np.polynomial.polynomial.polyval(w, pmf[1:] * np.arange(1, len(pmf)))
             d_chat = d_chat * y * self.chat_read
-            value += weight * moments * chat
-            slope += weight * (d_moments * chat + moments * d_chat)
+            value = value + weight * moments * chat
+            slope = slope + weight * (d_moments * chat + moments * d_chat)
         return value, slope
 
     # ------------------------------------------------------------------ reports
@@ -246,214 +243,15 @@ class TreeProcess:
             f"repost probability {self.repost:g}>"
         )
 
-
-# ---------------------------------------------------------------------- building
-def tree_process(
-    model: SpreadModel,
-    net: GroupNetwork | None = None,
-    *,
-    group_sizes: DistributionSpec | None = None,
-    groups_per_user: DistributionSpec = 1,
-    friends_per_user: DistributionSpec = 0,
-) -> TreeProcess:
-    """The branching process of a spread model, from a network or from explicit distributions.
-
-    Parameters
-    ----------
-    model : SpreadModel
-        The spread model. Only the first-exposure repost probability is used (nobody is
-        exposed twice on a tree).
-    net : GroupNetwork, optional
-        Take the group sizes, per-group read probabilities and the joint distribution of
-        groups and friends per user from this network.
-    group_sizes : int, mapping or sequence of int, optional
-        Without ``net``: the distribution of group sizes over groups (not size-biased: the
-        size-biasing is done here). An int means every group has that size; a mapping is
-        ``{size: share}``; a sequence lists the sizes of some groups. All groups use
-        ``model.read_prob``.
-    groups_per_user, friends_per_user : int, mapping or sequence of int, default=1 and 0
-        Without ``net``: the distribution over people of the number of groups they are in and
-        of their friends (taken as independent of each other).
-
-    Returns
-    -------
-    TreeProcess
-
-    Raises
-    ------
-    ParameterError
-        Missing or empty distributions, non-integer, negative or too large values (group sizes
-        and friend counts up to 1,000,000), negative weights, or both ``net`` and explicit
-        distributions.
-
-    Examples
-    --------
-    >>> import rumourscope as rs
-    >>> model = rs.SpreadModel(read_prob=0.3, repost_prob=0.01, moments_prob=0.0, chat_prob=0.0)
-    >>> proc = rs.branching.tree_process(model, group_sizes=500, groups_per_user=3)
-    >>> round(proc.virality, 4)  # 499 * 0.3 readers x 0.01 forward x 2 * 0.2 group copies
-    0.5988
-    """
-    if not isinstance(model, SpreadModel):
-        raise ParameterError(f"model must be a SpreadModel, got {type(model).__name__}")
-    if net is not None:
-        if group_sizes is not None:
-            raise ParameterError(
-                "give either net or group_sizes/groups_per_user/friends_per_user, not both"
-            )
-        sizes = net.groups["size"].to_numpy().astype(np.int64)
-        reads = model.group_read_probs(net)
-        users_m = net.user_groups.degrees().astype(np.int64)
-        users_k = net.friends.degrees().astype(np.int64)
-        user_w = np.ones(len(users_m))
-        group_w = np.ones(len(sizes))
-    else:
-        if group_sizes is None:
-            raise ParameterError(
-                "give a network or group_sizes (e.g. group_sizes=500 for groups of 500 members)"
-            )
-        s_law = _parse_distribution("group_sizes", group_sizes, low=1)
-        m_law = _parse_distribution("groups_per_user", groups_per_user, low=0)
-        k_law = _parse_distribution("friends_per_user", friends_per_user, low=0)
-        sizes, group_w = s_law.support, s_law.weights
-        reads = np.full(len(sizes), model.read_prob)
-        users_m = np.repeat(m_law.support, len(k_law.support))
-        users_k = np.tile(k_law.support, len(m_law.support))
-        user_w = np.outer(m_law.weights, k_law.weights).ravel()
-    if sizes.size and sizes.max() > MAX_AUDIENCE:
-        raise ParameterError(f"group sizes must be <= {MAX_AUDIENCE:,}, got {sizes.max():,}")
-    if users_k.size and users_k.max() > MAX_AUDIENCE:
-        raise ParameterError(f"friend counts must be <= {MAX_AUDIENCE:,}, got {users_k.max():,}")
-
-    biased = group_w * sizes
-    if biased.sum() <= 0:
-        raise ParameterError("every group is empty: a group copy would have nobody to reach")
-    pairs = pd.DataFrame({"s": sizes, "r": reads, "w": biased})
-    pairs = pairs[pairs["w"] > 0].groupby(["s", "r"], as_index=False)["w"].sum()
-    if (users_m * user_w).sum() <= 0:
-        raise ParameterError("nobody is in any group: groups_per_user must have some value >= 1")
-
-    g_reader = _reader_law(users_m - 1, users_k, user_w * users_m)
-    f_weight = user_w * users_k
-    if f_weight.sum() <= 0:  # no friends anywhere: F readers never occur, any law will do
-        f_weight = user_w
-    f_reader = _reader_law(users_m, users_k, f_weight)
-    return TreeProcess(
-        group_size=pairs["s"].to_numpy(np.int64),
-        group_read=pairs["r"].to_numpy(np.float64),
-        group_weight=(pairs["w"] / pairs["w"].sum()).to_numpy(np.float64),
-        readers=(g_reader, f_reader),
-        repost=model.repost_prob[0],
-        group_forward=model.group_forward_prob,
-        moments=model.moments_prob,
-        moments_read=model.moments_read_prob,
-        chat=model.chat_prob,
-        chat_read=model.chat_read_prob,
-        chat_cap=model.platform.max_chats_per_forward,
-    )
-
-
-def virality_number(
-    model: SpreadModel,
-    net: GroupNetwork | None = None,
-    *,
-    group_sizes: DistributionSpec | None = None,
-    groups_per_user: DistributionSpec = 1,
-    friends_per_user: DistributionSpec = 0,
-) -> float:
-    """The virality number R: how many further reposts one repost leads to, on average.
-
-    ``R < 1``: the post dies out for sure. ``R > 1``: it may spread without limit (until the
-    tree approximation breaks down, i.e. until groups start to overlap). Parameters as for
-    :func:`tree_process`.
-
-    Examples
-    --------
-    >>> import rumourscope as rs
-    >>> model = rs.SpreadModel(read_prob=0.3, repost_prob=0.01)
-    >>> R = rs.branching.virality_number(model, group_sizes=500, groups_per_user=3)
-    >>> round(R, 4)
-    0.5988
-    >>> round(rs.branching.virality_number(model.with_params(repost_prob=0.03),
-    ...       group_sizes=500, groups_per_user=3), 4)
-    1.7964
-    """
-    return tree_process(
-        model,
-        net,
-        group_sizes=group_sizes,
-        groups_per_user=groups_per_user,
-        friends_per_user=friends_per_user,
-    ).virality
-
-
-def extinction_probability(proc: TreeProcess) -> tuple[float, float]:
-    """Probability that the subtree of a ``G`` reader and of an ``F`` reader stays finite.
-
-    The smallest fixed point of ``q = Phi(q)`` in ``[0, 1]^2`` (1 for both when ``R <= 1``).
-
-    Examples
-    --------
-    >>> import rumourscope as rs
-    >>> model = rs.SpreadModel(read_prob=0.3, repost_prob=0.03, moments_prob=0.0, chat_prob=0.0)
-    >>> proc = rs.branching.tree_process(model, group_sizes=500, groups_per_user=3)
-    >>> q_group, _ = rs.branching.extinction_probability(proc)
-    >>> 0 < q_group < 1
-    True
-    """
-    from .progeny import solve_fixed_point
-
-    if proc.virality <= 1.0:
-        return 1.0, 1.0
-    one = np.ones(1, dtype=np.complex128)
-    z = solve_fixed_point(proc.offspring_pgf, 2, x=one, y=one)
-    return float(min(z[0, 0].real, 1.0)), float(min(z[1, 0].real, 1.0))
-
-
 # ---------------------------------------------------------------------- helpers
-def _reader_law(other: np.ndarray, friends: np.ndarray, weight: np.ndarray) -> ReaderLaw:
-    return ReaderLaw(other_groups=_law(other, weight), friends=_law(friends, weight))
-
-
-def _law(values: np.ndarray, weight: np.ndarray) -> Law:
-    keep = weight > 0
-    uniq, inverse = np.unique(values[keep], return_inverse=True)
-    w = np.bincount(inverse, weights=weight[keep], minlength=len(uniq))
-    return Law(support=uniq.astype(np.int64), weights=w / w.sum())
-
-
-def _parse_distribution(name: str, spec: DistributionSpec, *, low: int) -> Law:
-    """An int, a ``{value: share}`` mapping or a sample of values -> Law."""
-    allowed = (
-        f"give a whole number >= {low} (e.g. {name}=3), a mapping {{value: share}} or a list "
-        f"of values"
-    )
-    if isinstance(spec, Mapping):
-        values = np.array(list(spec.keys()), dtype=object)
-        weights = np.array(list(spec.values()), dtype=object)
-    else:
-        values = np.atleast_1d(np.asarray(spec, dtype=object)).ravel()
-        weights = np.ones(len(values), dtype=object)
-    if len(values) == 0:
-        raise ParameterError(f"{name} is empty; {allowed}")
-    ints = []
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, int | np.integer | float | np.floating):
-            raise ParameterError(f"{name}: value {v!r} is not a number; {allowed}")
-        if not np.isfinite(v) or v != int(v) or v < low:
-            raise ParameterError(f"{name}: value {v!r} is not a whole number >= {low}; {allowed}")
-        ints.append(int(v))
-    w = []
-    for v, x in zip(ints, weights, strict=True):
-        if isinstance(x, bool) or not isinstance(x, int | np.integer | float | np.floating):
-            raise ParameterError(f"{name}: share of {v} is {x!r}, not a number")
-        if not np.isfinite(x) or x < 0:
-            raise ParameterError(f"{name}: share of {v} must be finite and >= 0, got {x!r}")
-        w.append(float(x))
-    w_arr = np.array(w)
-    if w_arr.sum() <= 0:
-        raise ParameterError(f"{name}: the shares sum to 0; at least one must be positive")
-    return _law(np.array(ints, dtype=np.int64), w_arr)
+def _horner(coef: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A polynomial and its derivative at ``z`` (ascending coefficients), in one pass."""
+    value = np.full_like(z, coef[-1])
+    slope = np.zeros_like(z)
+    for c in coef[-2::-1]:
+        slope = slope * z + value
+        value = value * z + c
+    return value, slope
 
 
 def _binomial_mixture(law: Law, prob: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -50,7 +50,10 @@ def solve_fixed_point(
     step, which from 0 converges to the minimal solution: the generating function itself.
     """
     x = np.asarray(x, dtype=np.complex128)
-    y = np.broadcast_to(np.asarray(y, dtype=np.complex128), x.shape)
+    y = np.asarray(y, dtype=np.complex128)
+    scalar_y = y.ndim == 0  # one y for all points keeps y-only factors scalar (cheap)
+    if not scalar_y:
+        y = np.broadcast_to(y, x.shape)
     z = np.zeros((n_types, *x.shape), dtype=np.complex128)
     if start is not None:  # a nearby solution: Newton then needs two or three steps
         z[:] = start
@@ -59,7 +62,7 @@ def solve_fixed_point(
         idx = np.flatnonzero(active)
         if not idx.size:
             return z
-        za, xa, ya = z[:, idx], x[idx], y[idx]
+        za, xa, ya = z[:, idx], x[idx], (y if scalar_y else y[idx])
         phi, jac = pgf(za, ya)
         plain = xa * phi
         residual = za - plain

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..model import Post, SpreadModel
-from .offspring import DistributionSpec, TreeProcess, extinction_probability, tree_process
+from .offspring import TreeProcess
 from .progeny import (
     MAX_COUNT,
     check_count,
@@ -29,6 +29,7 @@ from .progeny import (
     invert,
     solve_fixed_point,
 )
+from .virality import DistributionSpec, extinction_probability, tree_process
 
 if TYPE_CHECKING:
     from ..network import GroupNetwork
@@ -115,7 +116,9 @@ class ReachDistribution:
         self._marginals[quantity] = (pmf, sf)
         return pmf, sf
 
-    def _solve(self, x: np.ndarray, y: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    def _solve(
+        self, x: np.ndarray, y: np.ndarray | complex, start: np.ndarray | None = None
+    ) -> np.ndarray:
         types = 2 if self.process.has_friend_readers() else 1
         return solve_fixed_point(self.process.offspring_pgf, types, x=x, y=y, start=start)
 
@@ -180,7 +183,7 @@ class ReachDistribution:
         # inside the upper half stand for themselves and their complex conjugates.
         for row in range(ny // 2 + 1):
             y = ry * np.exp(2j * np.pi * row / ny)
-            z = self._solve(x, np.full(nx, y), start=z)
+            z = self._solve(x, y, start=z)
             weight = (1.0 if row in (0, ny / 2) else 2.0) * y ** -(a - 1) / (1.0 - y)
             total += float((weight * (self._seed_value(z) @ wx)).real)
         return total / (nx * ny)
