@@ -8,12 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .errors import (
-    MissingDependencyError,
-    OutputExistsError,
-    ParameterError,
-    RumourscopeError,
-)
+from .errors import MissingDependencyError, ParameterError, RumourscopeError
 
 app = typer.Typer(
     name="rumourscope",
@@ -159,17 +154,14 @@ def _write(
     command: str,
 ) -> None:
     from .report import write_report
+    from .report._files import check_output_folder
     from .summarise import default_sensitivity_runs, summarise_impact
 
     if runs < 1 or (sensitivity_runs is not None and sensitivity_runs < 1):
         raise ParameterError(
             f"--runs and --sensitivity-runs must be at least 1, got {runs} and {sensitivity_runs}"
         )
-    if out.exists() and not force:
-        raise OutputExistsError(
-            f"output folder {str(out)!r} already exists; choose another "
-            f"folder or pass --force to replace it"
-        )
+    check_output_folder(out, force=force, source_folder=case.folder)  # before the long part
     if sensitivity_runs is None:
         sensitivity_runs = default_sensitivity_runs(runs)
     typer.echo(
@@ -222,7 +214,8 @@ def main() -> None:
         typer.echo(f"rumourscope: error: {exc}", err=True)
         sys.exit(2)
     except OSError as exc:  # e.g. an output folder that cannot be written
-        typer.echo(f"rumourscope: error: {exc.strerror or exc}: {exc.filename or ''}", err=True)
+        where = f": {exc.filename}" if exc.filename else ""
+        typer.echo(f"rumourscope: error: {exc.strerror or exc}{where}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("rumourscope: interrupted; nothing was written", err=True)

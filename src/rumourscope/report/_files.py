@@ -123,6 +123,34 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def check_output_folder(
+    target: Path, *, force: bool = False, source_folder: Path | None = None
+) -> None:
+    """Refuse an output folder that exists (unless ``force``) or would replace the inputs.
+
+    Raises
+    ------
+    OutputExistsError
+        ``target`` exists and ``force`` is false, is a file, or is (or holds) ``source_folder``.
+    """
+    target = Path(target)
+    if source_folder is not None:
+        where, source = target.resolve(), Path(source_folder).resolve()
+        # replacing the case folder, or a folder holding it, would destroy the evidence
+        if where == source or where in source.parents:
+            raise OutputExistsError(
+                f"output folder {str(target)!r} would replace the case folder {str(source)!r}; "
+                f"write the report elsewhere so the evidence is never touched"
+            )
+    if target.exists() and not force:
+        raise OutputExistsError(
+            f"output folder {str(target)!r} already exists; choose another folder or pass "
+            f"--force (force=True) to replace it"
+        )
+    if target.exists() and not target.is_dir():
+        raise OutputExistsError(f"output path {str(target)!r} exists and is not a folder")
+
+
 @contextmanager
 def atomic_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
     """Yield an empty staging folder that replaces ``target`` only if the block succeeds.
@@ -132,13 +160,7 @@ def atomic_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
     is replaced only with ``force=True``.
     """
     target = Path(target)
-    if target.exists() and not force:
-        raise OutputExistsError(
-            f"output folder {str(target)!r} already exists; choose another folder or pass "
-            f"--force (force=True) to replace it"
-        )
-    if target.exists() and not target.is_dir():
-        raise OutputExistsError(f"output path {str(target)!r} exists and is not a folder")
+    check_output_folder(target, force=force)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
     try:

@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from ..impact import ImpactSummary
-from ._files import atomic_folder, sha256_file, write_csv, write_xlsx
+from ._files import (
+    atomic_folder,
+    check_output_folder,
+    sha256_file,
+    write_csv,
+    write_xlsx,
+)
 from ._html import render_html
 from ._pdf import find_chromium, print_to_pdf
 
@@ -88,7 +94,7 @@ def write_report(
     from ._figures import report_figures
 
     out_dir = Path(out_dir)
-    _refuse_to_overwrite_inputs(summary, out_dir)
+    check_output_folder(out_dir, force=force, source_folder=summary.source_folder)
     exe = find_chromium(chromium) if pdf else None
     if figures is None:
         figures = report_figures(summary)
@@ -195,17 +201,3 @@ def _environment(chromium: str | None) -> dict[str, str]:
         except (OSError, subprocess.TimeoutExpired):
             env["chromium"] = "unknown"
     return env
-
-
-def _refuse_to_overwrite_inputs(summary: ImpactSummary, out_dir: Path) -> None:
-    from ..errors import OutputExistsError
-
-    if summary.source_folder is None:
-        return
-    target, source = out_dir.resolve(), Path(summary.source_folder).resolve()
-    # replacing the case folder, or a folder holding it, would destroy the evidence
-    if target == source or target in source.parents:
-        raise OutputExistsError(
-            f"output folder {str(out_dir)!r} would replace the case folder {str(source)!r}; "
-            f"write the report elsewhere so the evidence is never touched"
-        )

@@ -1,0 +1,182 @@
+"""The ``rumourscope`` command: bad input gives one clear line, reports are reproducible.
+
+Bad-input cases run ``cli.main`` in-process (its error handling is what the installed script
+runs); the end-to-end test runs the real command in a fresh process, as a user would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rumourscope import cli
+from rumourscope.casefile import demo_folder
+from rumourscope.impact import format_count
+
+
+def invoke(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """Run ``rumourscope ARGS`` through the entry point; return exit code, stdout, stderr."""
+    monkeypatch.setattr(sys, "argv", ["rumourscope", *args])
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as done:
+        code = done.code or 0
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def case_copy(tmp_path) -> Path:
+    folder = tmp_path / "case"
+    shutil.copytree(demo_folder(), folder)
+    return folder
+
+
+def fingerprint(folder: Path) -> dict[str, tuple[str, int]]:
+    """Content hash and modification time of every file under ``folder``."""
+    return {
+        p.relative_to(folder).as_posix(): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_mtime_ns,
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_help_lists_the_commands(monkeypatch, capsys):
+    code, out, _ = invoke(monkeypatch, capsys, "--help")
+    assert code == 0
+    for command in ("demo", "report", "validate"):
+        assert command in out
+
+
+def one_error_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("rumourscope: error:")]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_missing_case_folder(monkeypatch, capsys, tmp_path):
+    code, _, err = invoke(
+        monkeypatch, capsys, "report", str(tmp_path / "nope"), "--out", str(tmp_path / "o")
+    )
+    assert code == 2
+    assert "not a folder" in err
+    one_error_line(err)
+
+
+def test_existing_output_folder_is_refused_before_any_work(
+    monkeypatch, capsys, case_copy, tmp_path
+):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me")
+    code, _, err = invoke(
+        monkeypatch, capsys, "report", str(case_copy), "--out", str(out), "--no-pdf",
+        "--key-file", str(tmp_path / "k.key"),
+    )  # fmt: skip
+    assert code == 2
+    line = one_error_line(err)
+    assert "already exists" in line
+    assert "--force" in line
+    assert "Simulating" not in err
+    assert (out / "mine.txt").read_text() == "keep me"
+
+
+def test_output_may_not_replace_the_case_folder(monkeypatch, capsys, case_copy, tmp_path):
+    before = fingerprint(case_copy)
+    code, _, err = invoke(
+        monkeypatch, capsys, "report", str(case_copy), "--out", str(case_copy), "--force",
+        "--no-pdf", "--key-file", str(tmp_path / "k.key"),
+    )  # fmt: skip
+    assert code == 2
+    assert "would replace the case folder" in one_error_line(err)
+    assert fingerprint(case_copy) == before
+
+
+@pytest.mark.parametrize("runs", ["0", "-5"])
+def test_bad_run_count(monkeypatch, capsys, tmp_path, runs):
+    code, _, err = invoke(
+        monkeypatch, capsys, "demo", "--out", str(tmp_path / "o"), "--runs", runs, "--no-pdf"
+    )
+    assert code == 2
+    assert "--runs and --sensitivity-runs must be at least 1" in one_error_line(err)
+
+
+def test_report_without_chromium_says_how_to_fix_it(monkeypatch, capsys, case_copy, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no Chromium on this PATH
+    code, _, err = invoke(
+        monkeypatch, capsys, "report", str(case_copy), "--out", str(tmp_path / "o"),
+        "--key-file", str(tmp_path / "k.key"),
+    )  # fmt: skip
+    assert code == 2
+    line = one_error_line(err)
+    assert "needs Chromium" in line
+    assert "--no-pdf" in line
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_demo_prints_headline_figures(monkeypatch, capsys, tmp_path):
+    out = tmp_path / "demo"
+    code, stdout, err = invoke(
+        monkeypatch, capsys, "demo", "--out", str(out), "--runs", "40",
+        "--sensitivity-runs", "5", "--no-pdf",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Observed: Members of group g01: 480" in stdout
+    assert "Modelled views:" in stdout
+    assert "P(views >= 5,000) [PRC 2013: 5,000 views]" in stdout
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"] == f"rumourscope demo --out {out} --runs 40 --seed 20240315 " \
+        "--sensitivity-runs 5"  # fmt: skip
+    views = next(r for r in manifest["results"]["estimates"] if r["quantity"] == "views")
+    assert f"Modelled views: {format_count(views['p50'])} " in stdout
+
+
+def run_report(case: Path, out: Path, key: Path, *extra: str) -> subprocess.CompletedProcess:
+    args = [
+        "report", str(case), "--out", str(out), "--runs", "60", "--sensitivity-runs", "5",
+        "--seed", "7", "--deletion-at", "1.5", "--key-file", str(key), *extra,
+    ]  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", "from rumourscope.cli import main; main()", *args],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_report_end_to_end_is_reproducible_and_leaves_inputs_alone(case_copy, tmp_path):
+    before = fingerprint(case_copy)
+    key, out = tmp_path / "case.key", tmp_path / "report"
+    first = run_report(case_copy, out, key)
+    assert first.returncode == 0, first.stderr
+    assert "Traceback" not in first.stderr
+    a = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    # the same command again (the report names its own folder, so re-run into it)
+    second = run_report(case_copy, out, key, "--force")
+    assert second.returncode == 0, second.stderr
+    b = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+    assert fingerprint(case_copy) == before, "the case folder must not change"
+    assert a["outputs"] == b["outputs"]
+    assert {o["path"] for o in a["outputs"]} >= {"report.html", "report.pdf", "tables.xlsx"}
+    inputs = {i["path"]: i["sha256"] for i in a["inputs"]}
+    assert inputs == {path: before[path][0] for path in inputs}
+    assert {"case.toml", "members.csv", "evidence/01_group_info_g01.png"} <= set(inputs)
+    assert a["command"].endswith("--runs 60 --seed 7 --deletion-at 1.5 --sensitivity-runs 5")
+    deletion = {r["scenario"] for r in a["results"]["deletion"]}
+    assert {"deleted after 1.5 h", "never deleted", "up to the deletion"} <= deletion
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for row in a["results"]["estimates"]:
+        assert f'<td class="num">{format_count(row["p50"])}</td>' in html
+    assert "Modelled views:" in first.stdout
