@@ -1,6 +1,6 @@
 """The compiled simulation kernel: the only code in the package that has to be fast.
 
-One run is an event-driven simulation over a binary heap of pending reads. Every random decision
+One run is an event-driven simulation over a heap of pending reads. Every random decision
 is a pure function of ``(run key, who, what)`` through a counter-based hash (splitmix64 mixing),
 never a draw from a sequential stream. So a decision does not depend on the order in which events
 happen to be processed, on the thread that runs it, or on which other decisions a scenario skips:
@@ -132,52 +132,61 @@ def _grow_rows(a, n):
 
 
 # ---------------------------------------------------------------------- the read queue
+# A 4-ary min-heap of (time, reader << 32 | copy) records: half the depth of a binary heap, and
+# the four children of a node share a cache line. Ties in time are broken by (reader, copy) so
+# the order never depends on the order of insertion.
+HEAP_DTYPE = np.dtype([("t", np.float64), ("k", np.int64)])
+
+
 @njit(cache=True)
-def _push(ht, hk, n, t, k):
-    ht = _grow(ht, n)
-    hk = _grow(hk, n)
+def _before(t1, k1, t2, k2):
+    return t1 < t2 or (t1 == t2 and k1 < k2)
+
+
+@njit(cache=True)
+def _push(h, n, t, k):
+    h = _grow(h, n)
     i = n
     while i > 0:
-        p = (i - 1) >> 1
-        # Ties in time are broken by (reader, copy) so the order never depends on insertion.
-        if t < ht[p] or (t == ht[p] and k < hk[p]):
-            ht[i] = ht[p]
-            hk[i] = hk[p]
+        p = (i - 1) >> 2
+        if _before(t, k, h[p].t, h[p].k):
+            h[i] = h[p]
             i = p
         else:
             break
-    ht[i] = t
-    hk[i] = k
-    return ht, hk, n + 1
+    h[i].t = t
+    h[i].k = k
+    return h, n + 1
 
 
 @njit(cache=True)
-def _pop(ht, hk, n):
-    t0, k0 = ht[0], hk[0]
+def _pop(h, n):
+    t0, k0 = h[0].t, h[0].k
     n -= 1
-    t, k = ht[n], hk[n]
+    t, k = h[n].t, h[n].k
     i = 0
     while True:
-        c = 2 * i + 1
+        c = 4 * i + 1
         if c >= n:
             break
-        if c + 1 < n and (ht[c + 1] < ht[c] or (ht[c + 1] == ht[c] and hk[c + 1] < hk[c])):
-            c += 1
-        if ht[c] < t or (ht[c] == t and hk[c] < k):
-            ht[i] = ht[c]
-            hk[i] = hk[c]
-            i = c
+        best, bt, bk = c, h[c].t, h[c].k
+        for j in range(c + 1, min(c + 4, n)):
+            if _before(h[j].t, h[j].k, bt, bk):
+                best, bt, bk = j, h[j].t, h[j].k
+        if _before(bt, bk, t, k):
+            h[i] = h[best]
+            i = best
         else:
             break
     if n > 0:
-        ht[i] = t
-        hk[i] = k
+        h[i].t = t
+        h[i].k = k
     return t0, k0, n
 
 
 # ---------------------------------------------------------------------- one copy's readers
 @njit(cache=True)
-def _broadcast(run_key, c, cf, ci, ck, ht, hk, hn, net, group_read, par, flag):
+def _broadcast(run_key, c, cf, ci, ck, heap, hn, net, group_read, par, flag):
     """Draw who reads copy ``c`` and when, and queue those reads."""
     gm_ptr, gm_idx, fr_ptr, fr_idx = net[2], net[3], net[4], net[5]
     t0 = cf[c, 0]
@@ -186,27 +195,29 @@ def _broadcast(run_key, c, cf, ci, ck, ht, hk, hn, net, group_read, par, flag):
     kind, mean, sigma = par[P_READ_KIND], par[P_READ_MEAN], par[P_READ_SIGMA]
     if chan == CHAT:
         m = ci[c, 3]
-        if flag[m] & _ORIGIN_FLAG == 0 and uniform(run_key, ckey, m, _READ) < par[P_CHAT_READ]:
+        p = par[P_CHAT_READ]
+        if flag[m] & _ORIGIN_FLAG == 0 and (p >= 1.0 or uniform(run_key, ckey, m, _READ) < p):
             t = t0 + _delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
             if t < end:
-                ht, hk, hn = _push(ht, hk, hn, t, (np.int64(m) << 32) | c)
-        return ht, hk, hn, 1
+                heap, hn = _push(heap, hn, t, (np.int64(m) << 32) | c)
+        return heap, hn, 1
     if chan == GROUP:
         g = ci[c, 1]
         lo, hi, audience, p = gm_ptr[g], gm_ptr[g + 1], gm_idx, group_read[g]
     else:
         lo, hi, audience, p = fr_ptr[poster], fr_ptr[poster + 1], fr_idx, par[P_MOMENTS_READ]
     if p <= 0.0 or end <= t0:
-        return ht, hk, hn, 0
+        return heap, hn, 0
     for j in range(lo, hi):
         m = audience[j]
         if m == poster or flag[m] & _ORIGIN_FLAG:
             continue
-        if uniform(run_key, ckey, m, _READ) < p:
+        # A certain read needs no random number (and saves a hash per member).
+        if p >= 1.0 or uniform(run_key, ckey, m, _READ) < p:
             t = t0 + _delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
             if t < end:
-                ht, hk, hn = _push(ht, hk, hn, t, (np.int64(m) << 32) | c)
-    return ht, hk, hn, hi - lo
+                heap, hn = _push(heap, hn, t, (np.int64(m) << 32) | c)
+    return heap, hn, hi - lo
 
 
 @njit(cache=True)
@@ -234,7 +245,7 @@ def run_one(
     """Simulate one run into ``totals``/``grid``/``by_jur``/``by_comm`` (views, unique)."""
     ug_ptr, ug_idx, fr_ptr, fr_idx, ujur, ucomm = net[0], net[1], net[4], net[5], net[6], net[7]
     expo, flag, touched, ghit, gtouched, hist, cand_u, cand_f = scratch
-    ht, hk, cf, ci, ck, ef, ei = bufs
+    heap, cf, ci, ck, ef, ei = bufs
     horizon, deletion = par[P_HORIZON], par[P_DELETION]
     later_deleted = deletion if par[P_SCOPE_ALL] > 0 else np.inf
     max_chats = np.int64(par[P_MAX_CHATS])
@@ -258,11 +269,11 @@ def run_one(
             ghit[g] = 1
             gtouched[ngt] = g
             ngt += 1
-        ht, hk, hn, ex = _broadcast(run_key, nc - 1, cf, ci, ck, ht, hk, hn, net, group_read,
-                                    par, flag)
+        heap, hn, ex = _broadcast(run_key, nc - 1, cf, ci, ck, heap, hn, net, group_read, par,
+                                 flag)
         totals[T_EXAMINED] += ex
     while hn > 0:
-        t, packed, hn = _pop(ht, hk, hn)
+        t, packed, hn = _pop(heap, hn)
         v = packed >> 32
         c = packed & _COPY_MASK
         k = expo[v] + 1
@@ -356,8 +367,8 @@ def run_one(
                 ef[ne] = tf
                 ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
                 ne += 1
-            ht, hk, hn, ex = _broadcast(run_key, nc - 1, cf, ci, ck, ht, hk, hn, net,
-                                        group_read, par, flag)
+            heap, hn, ex = _broadcast(run_key, nc - 1, cf, ci, ck, heap, hn, net, group_read,
+                                     par, flag)
             totals[T_EXAMINED] += ex
     totals[T_GROUPS] = ngt
     acc0 = acc1 = acc2 = 0
@@ -371,7 +382,7 @@ def run_one(
         flag[touched[i]] = 0
     for i in range(ngt):
         ghit[gtouched[i]] = 0
-    return (ht, hk, cf, ci, ck, ef, ei), nc, ne
+    return (heap, cf, ci, ck, ef, ei), nc, ne
 
 
 @njit(cache=True)
@@ -392,8 +403,7 @@ def new_scratch(net, n_groups, n_times):
         np.empty(max_friends, np.int32),
     )
     bufs = (
-        np.empty(1024, np.float64),
-        np.empty(1024, np.int64),
+        np.empty(1024, HEAP_DTYPE),
         np.empty((64, 2), np.float64),
         np.empty((64, 5), np.int64),
         np.empty(64, np.uint64),
@@ -416,7 +426,7 @@ def simulate_recorded(
     by_comm = np.zeros((n_comm, 2), np.int64)
     bufs, nc, ne = run_one(run_key, net, group_read, repost, par, posts_user, posts_group,
                            posts_time, times, scratch, bufs, True, totals, grid, by_jur, by_comm)
-    cf, ci, ef, ei = bufs[2], bufs[3], bufs[5], bufs[6]
+    cf, ci, ef, ei = bufs[1], bufs[2], bufs[4], bufs[5]
     return (totals, grid, by_jur, by_comm, cf[:nc].copy(), ci[:nc].copy(), ef[:ne].copy(),
             ei[:ne].copy())
 
