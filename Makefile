@@ -1,5 +1,5 @@
 # The two commands a new user needs (see README):
-#   make demo   - create .venv, install rumourscope, run the main job on the bundled demo case
+#   make demo   - create .venv, install rumourscope, write the report on the bundled demo case
 #   make test   - install the test dependencies (and Chromium for browser tests), run every test
 PYTHON ?= python3
 VENV ?= .venv
@@ -20,8 +20,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	bash tools/install-system-deps
 	touch $@
 
+# the demo report folder belongs to this target, so re-running it replaces the folder
 demo: $(VENV)/.installed
-	$(BIN)/rumourscope demo
+	$(BIN)/rumourscope demo --out rumourscope-demo-report --force
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
