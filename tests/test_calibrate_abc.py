@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 
 import rumourscope as rs
+from rumourscope._prepare import run_seeds
 from rumourscope.calibrate import Evidence, Prior, fit_abc
+from rumourscope.calibrate._batch import GRID_COLUMNS, TOTAL_COLUMNS, BatchSimulator
 
 TIMES = [1.0, 2.0, 4.0, 8.0]
 
@@ -97,11 +99,28 @@ def test_unusable_observations_are_listed(case):
         "hours": [1.0, 2.0, 3.0], "kind": ["views", "groups_seen", "views"],
         "count": [30, 2, 40], "group": [None, None, "g1"]}))
     fit = fit_abc(net, truth, posts, ev, priors=PRIORS, particles=20, rounds=0, rng=0)
-    assert len(fit.targets.used) == 1
-    assert set(fit.targets.unused["reason"]) == {
-        "groups where seen are not simulated over time",
-        "counts for one group are not simulated over time"}
+    assert fit.targets.used["kind"].tolist() == ["views", "groups_seen"]
+    assert set(fit.targets.unused["reason"]) == {"counts for one group are not simulated over time"}
     assert "not used" in fit.describe()
+
+
+def test_batch_runs_are_the_engine_runs(case):
+    # A particle's run is the run rs.simulate makes with the same seed and parameters, and the
+    # groups holding a copy over time agree with the cascade's copy table.
+    net, posts, truth, _, _ = case
+    times = np.array([0.5, 2.0, 6.0, 47.0])
+    models = [truth, truth.with_params(read_prob=0.6)]
+    keys = np.concatenate([run_seeds(seed, 1)[1] for seed in (11, 12)])
+    totals, grid = BatchSimulator(net, truth, posts, times).run(models, keys)
+    for i, (model, seed) in enumerate(zip(models, (11, 12), strict=True)):
+        cascade = rs.simulate(net, model, posts, rng=seed)
+        counts = cascade.counts_over_time(times)
+        for j, name in enumerate(GRID_COLUMNS[:3]):
+            assert grid[i, :, j].tolist() == counts[name].tolist()
+        group_copies = cascade.copies.dropna(subset=["group"])
+        first = group_copies.groupby("group")["time"].min().to_numpy()
+        assert grid[i, :, 3].tolist() == [(first <= t).sum() for t in times]
+        assert totals[i, TOTAL_COLUMNS.index("views")] == cascade.totals["views"]
 
 
 @pytest.mark.parametrize(

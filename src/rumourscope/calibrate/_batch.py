@@ -3,6 +3,8 @@
 The engine's ensemble runs one model many times; a calibration needs each run to use the
 parameters of its own particle. This reuses the engine's single-run kernel unchanged, so a run
 here is bit for bit the run ``estimate_reach`` would make with the same key and parameters.
+Evidence often says in how many groups the post had been seen by a time, which the engine's
+cumulative grid does not hold; it is read here from the run's table of copies.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import numba as nb
 import numpy as np
 from numba import njit, prange
 
-from .._kernel import GRID_NAMES, N_TOTALS, TOTAL_NAMES, new_scratch, run_one
+from .._kernel import GRID_NAMES, GROUP, N_TOTALS, TOTAL_NAMES, new_scratch, run_one
 from .._prepare import KernelInputs, prepare
 from ..model import Post, SpreadModel
 from ..network import GroupNetwork
 
-GRID_COLUMNS = GRID_NAMES  # cumulative views, unique viewers, reposts at each grid time
+#: Cumulative counts at each grid time: the engine's views, unique viewers and reposts, then
+#: the number of groups holding a copy.
+GRID_COLUMNS = (*GRID_NAMES, "groups_seen")
 TOTAL_COLUMNS = TOTAL_NAMES
 
 
@@ -27,17 +31,35 @@ def _run_varied(run_keys, net, n_groups, group_read, repost, par, posts_user, po
                 posts_time, times, n_jur, n_comm, n_lanes):  # pragma: no cover - compiled
     n_runs, n_times = run_keys.shape[0], times.shape[0]
     totals = np.zeros((n_runs, N_TOTALS), np.int64)
-    grid = np.zeros((n_runs, n_times, 3), np.int32)
+    grid = np.zeros((n_runs, n_times, len(GRID_NAMES) + 1), np.int32)
     for lane in prange(n_lanes):
         scratch, bufs = new_scratch(net, n_groups, n_times)
         # Breakdowns are not needed for fitting; one scratch pair per lane absorbs them.
         by_jur = np.zeros((n_jur + 1, 2), np.int64)
         by_comm = np.zeros((n_comm, 2), np.int64)
+        first_copy = np.full(n_groups, np.inf)
         for r in range(lane, n_runs, n_lanes):
-            bufs, _, _ = run_one(run_keys[r], net, group_read[r], repost[r], par[r],
-                                 posts_user, posts_group, posts_time, times, scratch, bufs,
-                                   False, totals[r], grid[r], by_jur, by_comm)
+            bufs, nc, _ = run_one(run_keys[r], net, group_read[r], repost[r], par[r],
+                                  posts_user, posts_group, posts_time, times, scratch, bufs,
+                                  False, totals[r], grid[r, :, :3], by_jur, by_comm)
+            # bufs holds (heap, copy times, copy info, ...) as run_one returns them
+            _groups_seen(bufs[1], bufs[2], nc, times, first_copy, grid[r, :, 3])
     return totals, grid
+
+
+@njit(cache=True)
+def _groups_seen(copy_time, copy_info, n_copies, times, first_copy, out):  # pragma: no cover
+    """Groups holding a copy by each grid time, from the run's copies (time; channel, group)."""
+    for c in range(n_copies):
+        if copy_info[c, 0] == GROUP:
+            g = copy_info[c, 1]
+            first_copy[g] = min(first_copy[g], copy_time[c, 0])
+    for c in range(n_copies):
+        if copy_info[c, 0] == GROUP:
+            g = copy_info[c, 1]
+            if first_copy[g] < np.inf:
+                out[np.searchsorted(times, first_copy[g]):] += 1
+                first_copy[g] = np.inf
 
 
 class BatchSimulator:
@@ -53,7 +75,7 @@ class BatchSimulator:
 
     def run(self, models: Sequence[SpreadModel], run_keys: np.ndarray
             ) -> tuple[np.ndarray, np.ndarray]:
-        """Per run: totals ``(runs, len(TOTAL_COLUMNS))`` and grid ``(runs, times, 3)``."""
+        """Per run: totals ``(runs, len(TOTAL_COLUMNS))``, grid ``(runs, times, GRID_COLUMNS)``."""
         inputs = [self._inputs(m) for m in models]
         depth = max(i.repost.size for i in inputs)
         # The last entry of a repost profile applies to every later read, so padding with it

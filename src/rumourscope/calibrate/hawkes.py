@@ -193,12 +193,16 @@ class HawkesFit:
             raise ParameterError(f"horizon must be >= the end of the data ({self.until:g} h), "
                                  f"got {horizon}")
         rng = np.random.default_rng(rng)
+        # cov = factor @ factor.T from the eigen-decomposition: it tolerates the nearly flat
+        # directions a short series leaves, where a Cholesky factor or numpy's check would fail
+        w, v = np.linalg.eigh(self._z_cov)
+        factor = v * np.sqrt(np.clip(w, 0.0, None))
+        bounds = np.array(_bounds(self.kernel)).T
         finals = np.empty(runs, dtype=np.int64)
         for r in range(runs):
             z = self._z
             if parameter_uncertainty:
-                z = np.clip(rng.multivariate_normal(self._z, self._z_cov),
-                            *np.array(_bounds(self.kernel)).T)
+                z = np.clip(self._z + factor @ rng.standard_normal(self._z.size), *bounds)
             nu, eta, *k = _unpack(self.kernel, z)
             parents = np.concatenate([[0.0], self.times])
             weights = np.concatenate([[nu], np.full(self.times.size, eta)])

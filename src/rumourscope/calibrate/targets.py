@@ -26,6 +26,7 @@ _GRID_COLUMN = {
     ObservationKind.UNIQUE_VIEWERS: GRID_COLUMNS.index("unique_viewers"),
     ObservationKind.NAMED_READERS: GRID_COLUMNS.index("unique_viewers"),
     ObservationKind.REPOSTS: GRID_COLUMNS.index("reposts"),
+    ObservationKind.GROUPS_SEEN: GRID_COLUMNS.index("groups_seen"),
 }
 
 
@@ -50,15 +51,14 @@ class Targets:
         obs = evidence.spread()
         reasons = pd.Series("", index=obs.index, dtype=object)
         reasons[obs["group"].notna()] = "counts for one group are not simulated over time"
-        reasons[obs["kind"] == ObservationKind.GROUPS_SEEN.value] = (
-            "groups where seen are not simulated over time")
         reasons[obs["hours"] > horizon] = f"after the model's horizon ({horizon:g} h)"
         keep = (reasons == "").to_numpy()
         used = obs[keep].reset_index(drop=True)
         if used.empty:
             raise ParameterError(
                 "no observation can be compared with the simulation: fitting needs counts of "
-                "views, unique_viewers, named_readers or reposts for the whole spread, within "
+                "views, unique_viewers, named_readers, reposts or groups_seen for the whole "
+                "spread, within "
                 f"the horizon; got {evidence!r}"
             )
         times = np.unique(used["hours"].to_numpy(dtype=float))
@@ -88,7 +88,7 @@ class Targets:
         >>> ev = Evidence.from_frame(pd.DataFrame({"hours": [1.0, 2.0],
         ...     "kind": ["views", "reposts"], "count": [99, 9], "bound": ["exact", "at_least"]}))
         >>> t = Targets.from_evidence(ev, horizon=24)
-        >>> grid = np.zeros((2, 2, 3))
+        >>> grid = np.zeros((2, 2, 4))
         >>> grid[0, 0, 0], grid[0, 1, 2] = 99, 20   # exact views, above the lower bound
         >>> grid[1, 0, 0], grid[1, 1, 2] = 99, 4
         >>> t.distance(grid).round(3)
