@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from ..errors import ParameterError
 from ._style import OKABE_ITO, count_text, finish
-from .tree import copies_table, group_label, group_lineage
+from .tree import copies_table, group_label, group_lineage, groups_by_text_id
 
 __all__ = ["spread_animation"]
 
@@ -77,15 +77,18 @@ def spread_animation(
         raise ParameterError(f"frames must be between 2 and 300, got {frames}")
     copies = copies_table(cascade)
     events = require_events(cascade)
-    groups = _chosen_groups(net, copies, max_groups)
-    shared = net.overlap(groups)
+    table = groups_by_text_id(net)
+    groups = _chosen_groups(table, copies, max_groups)
+    ids = dict(zip(table.index, net.groups.index, strict=True))
+    shared = net.overlap([ids[g] for g in groups])
+    shared[["group_a", "group_b"]] = shared[["group_a", "group_b"]].astype(str)
     pos = _layout(groups, shared, layout_seed)
     end = float(max(events["time"].max() if len(events) else 0.0, copies["time"].max(), 1e-9))
     times = np.linspace(0.0, end, frames)
 
     xs = np.array([pos[g][0] for g in groups])
     ys = np.array([pos[g][1] for g in groups])
-    sizes = net.groups.loc[groups, "size"].to_numpy(dtype=float)
+    sizes = table.loc[groups, "size"].to_numpy(dtype=float)
     marker_size = 8 + 32 * np.sqrt(sizes / max(sizes.max(), 1))
     labels = [group_label(g, net) for g in groups]
     index = {g: k for k, g in enumerate(groups)}
@@ -98,7 +101,7 @@ def spread_animation(
     origin = {str(g) for g in copies.loc[copies["parent_copy"].isna(), "group"].dropna()}
 
     # name the groups it started in and the largest ones; the rest show on hover
-    named = set(origin) | set(net.groups.loc[groups, "size"].nlargest(6).index.astype(str))
+    named = set(origin) | set(table.loc[groups, "size"].nlargest(6).index)
     names_shown = [g if g in named else "" for g in groups]
     node_line = {"color": [OKABE_ITO[1] if g in origin else "#666666" for g in groups],
                  "width": [3 if g in origin else 1 for g in groups]}  # fmt: skip
@@ -189,11 +192,11 @@ def require_events(cascade: Any) -> pd.DataFrame:
     return events
 
 
-def _chosen_groups(net: Any, copies: pd.DataFrame, max_groups: int) -> list[str]:
+def _chosen_groups(table: pd.DataFrame, copies: pd.DataFrame, max_groups: int) -> list[str]:
     reached = list(dict.fromkeys(copies["group"].dropna().astype(str)))
     if len(reached) >= max_groups:
         return reached[:max_groups]
-    others = net.groups.drop(index=reached)["size"].sort_values(ascending=False, kind="stable")
+    others = table.drop(index=reached)["size"].sort_values(ascending=False, kind="stable")
     return reached + [str(g) for g in others.index[: max_groups - len(reached)]]
 
 

@@ -29,11 +29,16 @@ def copies_table(cascade: Any) -> pd.DataFrame:
     return table.sort_values(["time", "copy"], kind="stable").reset_index(drop=True)
 
 
+def groups_by_text_id(net: Any) -> pd.DataFrame:
+    """The network's group table indexed by group ID as text (how cascades name groups)."""
+    return net.groups.set_axis(net.groups.index.astype(str))
+
+
 def group_label(group: Any, net: Any) -> str:
     """A group's ID with its name and size when the network is known."""
     if net is None or pd.isna(group):
         return str(group)
-    row = net.groups.loc[str(group)]
+    row = groups_by_text_id(net).loc[str(group)]
     name = f" {row['name']}" if isinstance(row["name"], str) and row["name"] else ""
     return f"{group}{name} ({row['size']:,} members)"
 
@@ -198,7 +203,7 @@ def _time_tree(copies: pd.DataFrame, lineage: pd.DataFrame, net: Any) -> go.Figu
 def _jurisdictions(groups: pd.Series, net: Any) -> list[str]:
     if net is None:
         return ["group" if pd.notna(g) else "Moments" for g in groups]
-    table = net.groups["jurisdiction"]
+    table = groups_by_text_id(net)["jurisdiction"]
     return [
         str(table.get(str(g))) if pd.notna(g) and pd.notna(table.get(str(g))) else "unknown"
         for g in groups
