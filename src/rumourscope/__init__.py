@@ -56,6 +56,9 @@ __all__ = [
     "thresholds",
     "calibrate",
     "branching",
+    "plots",
+    "teaching",
+    "widgets",
     "GENERIC",
     "WECHAT",
     "CaseDataError",
@@ -83,3 +86,12 @@ __all__ = [
     "summarise_impact",
     "write_report",
 ]
+
+
+def __getattr__(name: str):
+    # figures and explorers load plotly and ipywidgets, so they are imported on first use
+    if name in ("plots", "teaching", "widgets"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'rumourscope' has no attribute {name!r}")
