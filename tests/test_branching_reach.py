@@ -174,18 +174,42 @@ def test_post_on_a_network():
     members = pd.DataFrame(
         {"user": [f"u{i}" for i in range(30)], "group": [f"g{i // 10}" for i in range(30)]}
     )
-    friends = pd.DataFrame({"user": ["u0", "u0", "u0"], "friend": ["u11", "u12", "u21"]})
-    net = rs.GroupNetwork.from_frames(members, friends=friends)
     model = rs.SpreadModel(read_prob=0.5, repost_prob=0.1)
-    in_group = reach_distribution(model, net, rs.Post(user="u0", group="g0"))
-    by_size = reach_distribution(model, net, seed_group_size=10)
+    # everyone is typical (one group, no friends): a post in g0 is a post in a group of 10
+    plain = rs.GroupNetwork.from_frames(members)
+    in_group = reach_distribution(model, plain, rs.Post(user="u0", group="g0"))
+    by_size = reach_distribution(model, plain, seed_group_size=10)
     np.testing.assert_allclose(
         in_group.pmf("views")["probability"], by_size.pmf("views")["probability"], atol=1e-12
     )
+    assert in_group.mean("views") == pytest.approx(by_size.mean("views"), rel=1e-12)
+    friends = pd.DataFrame({"user": ["u0", "u0", "u0"], "friend": ["u11", "u12", "u21"]})
+    net = rs.GroupNetwork.from_frames(members, friends=friends)
     moments = reach_distribution(model, net, [rs.Post(user="u0")])
     # three friends read a Moments copy with probability 0.1 each
     assert moments.prob_at_least("views", 1) == pytest.approx(1 - 0.9**3, abs=ATOL)
     assert "Moments" in moments.seed.description
+
+
+def test_seed_members_are_the_actual_members():
+    # g0's other members are each in two more groups; g1's in none: the same size, a
+    # different first generation
+    rows = [(f"a{i}", "g0") for i in range(8)] + [(f"b{i}", "g1") for i in range(8)]
+    rows += [(f"a{i}", f"h{i}") for i in range(1, 8)] + [(f"a{i}", f"k{i}") for i in range(1, 8)]
+    rows += [(f"x{i}", f"h{j}") for j in range(1, 8) for i in range(j * 7, j * 7 + 7)]
+    members = pd.DataFrame(rows, columns=["user", "group"])
+    net = rs.GroupNetwork.from_frames(members)
+    model = rs.SpreadModel(read_prob=1.0, repost_prob=0.5, group_forward_prob=1.0,
+                           moments_prob=0.0, chat_prob=0.0)
+    busy = reach_distribution(model, net, rs.Post(user="a0", group="g0"))
+    quiet = reach_distribution(model, net, rs.Post(user="b0", group="g1"))
+    # in g1 nobody can forward anywhere: exactly 7 views, never a repost
+    assert quiet.prob_at_least("views", 7) == pytest.approx(1.0, abs=ATOL)
+    assert quiet.prob_at_least("views", 8) == pytest.approx(0.0, abs=ATOL)
+    assert quiet.mean("reposts") == pytest.approx(0.0, abs=1e-12)
+    # in g0 each of 7 readers forwards with probability 1/2 into 2 groups
+    assert busy.mean("reposts") > 7 * 0.5 * 2
+    assert busy.prob_at_least("reposts", 1) == pytest.approx(1 - 0.5**7, abs=ATOL)
 
 
 def test_summary_and_repr():

@@ -11,7 +11,6 @@ thresholds as one coefficient of ``S / ((1 - x)(1 - y))`` on a two-dimensional c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,7 @@ from .progeny import (
     invert,
     solve_fixed_point,
 )
+from .seeds import Seed, make_seed
 from .virality import DistributionSpec, extinction_probability, tree_process
 
 if TYPE_CHECKING:
@@ -49,33 +49,6 @@ class Quantity(StrEnum):
     network; on a tree nobody is)."""
 
 
-@dataclass(frozen=True)
-class Seed:
-    """Where the spread starts: audiences of the original post(s)."""
-
-    description: str
-    groups: tuple[tuple[int, float], ...] = ()
-    """(size, read probability) of each group an original was posted in."""
-    moments_friends: tuple[int, ...] = ()
-    """Friend counts of each poster who posted to Moments."""
-    typical_group: bool = False
-    """One original in a group drawn like any group copy (size-biased)."""
-
-    def pgf(self, proc: TreeProcess, g: np.ndarray, f: np.ndarray) -> np.ndarray:
-        value = proc.group_copy_pgf(g)[0] if self.typical_group else np.ones_like(g)
-        for s, r in self.groups:
-            value = value * (1.0 - r + r * g) ** (s - 1)
-        for k in self.moments_friends:
-            value = value * (1.0 - proc.moments_read + proc.moments_read * f) ** k
-        return value
-
-    def mean_readers(self, proc: TreeProcess) -> np.ndarray:
-        group = sum((s - 1) * r for s, r in self.groups)
-        if self.typical_group:
-            group += proc.mean_views_per_group_copy()
-        return np.array([group, proc.moments_read * sum(self.moments_friends)])
-
-
 class ReachDistribution:
     """Exact distribution of total reposts and views under the tree approximation.
 
@@ -90,7 +63,8 @@ class ReachDistribution:
         self._marginals: dict[Quantity, tuple[np.ndarray, np.ndarray]] = {}
         self._joint: dict[tuple[int, int], float] = {}
         q = np.array(extinction_probability(process), dtype=np.complex128)
-        self.prob_infinite = float(max(0.0, 1.0 - seed.pgf(process, q[:1], q[1:])[0].real))
+        one = np.ones(1, dtype=np.complex128)
+        self.prob_infinite = float(max(0.0, 1.0 - seed.pgf(process, one, one, q[:, None])[0].real))
         """Probability that the totals are infinite (the post never stops spreading)."""
         self._marginal(Quantity.REPOSTS, max_reposts)
         self._marginal(Quantity.VIEWS, max_views)
@@ -122,12 +96,8 @@ class ReachDistribution:
         types = 2 if self.process.has_friend_readers() else 1
         return solve_fixed_point(self.process.offspring_pgf, types, x=x, y=y, start=start)
 
-    def _seed_value(self, z: np.ndarray) -> np.ndarray:
-        f = z[1] if len(z) == 2 else np.ones_like(z[0])
-        return self.seed.pgf(self.process, z[0], f)
-
-    def _generating(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return self._seed_value(self._solve(x, y))
+    def _generating(self, x: np.ndarray, y: np.ndarray | complex) -> np.ndarray:
+        return self.seed.pgf(self.process, x, y, self._solve(x, y))
 
     # ------------------------------------------------------------------ queries
     def prob_at_least(self, quantity: Quantity | str, n: int) -> float:
@@ -185,21 +155,14 @@ class ReachDistribution:
             y = ry * np.exp(2j * np.pi * row / ny)
             z = self._solve(x, y, start=z)
             weight = (1.0 if row in (0, ny / 2) else 2.0) * y ** -(a - 1) / (1.0 - y)
-            total += float((weight * (self._seed_value(z) @ wx)).real)
+            total += float((weight * (self.seed.pgf(self.process, x, y, z) @ wx)).real)
         return total / (nx * ny)
 
     def mean(self, quantity: Quantity | str) -> float:
-        """Expected total (``inf`` when ``R >= 1``: an endless spread has a positive chance)."""
+        """Expected total (``inf`` when ``R >= 1``, unless the start cannot spread at all)."""
         quantity = _quantity(quantity)
-        proc = self.process
-        if proc.virality >= 1.0:
-            return float("inf")
-        matrix = proc.mean_matrix().to_numpy()
-        below = np.linalg.solve(np.eye(2) - matrix.T, self.seed.mean_readers(proc))
-        if quantity is Quantity.VIEWS:
-            return float(below.sum())
-        per_reader = proc.repost * proc.mean_copies().sum(axis=1).to_numpy()
-        return float(below @ per_reader)
+        views, reposts = self.seed.means(self.process)
+        return views if quantity is Quantity.VIEWS else reposts
 
     def quantile(self, quantity: Quantity | str, q: float) -> float:
         """Smallest ``n`` with ``P(total <= n) >= q`` (``inf`` if ``q`` exceeds the chance of a
@@ -320,7 +283,7 @@ def reach_distribution(
         groups_per_user=groups_per_user,
         friends_per_user=friends_per_user,
     )
-    seed = _seed(model, net, posts, seed_group_size)
+    seed = make_seed(model, net, posts, seed_group_size)
     return ReachDistribution(
         proc,
         seed,
@@ -330,41 +293,6 @@ def reach_distribution(
 
 
 # ---------------------------------------------------------------------- helpers
-def _seed(
-    model: SpreadModel,
-    net: GroupNetwork | None,
-    posts: Post | Sequence[Post] | None,
-    seed_group_size: int | None,
-) -> Seed:
-    if posts is not None and seed_group_size is not None:
-        raise ParameterError("give posts or seed_group_size, not both")
-    if seed_group_size is not None:
-        size = check_count("seed_group_size", seed_group_size)
-        if size < 1:
-            raise ParameterError(f"seed_group_size must be >= 1 member, got {size}")
-        return Seed(f"one post in a group of {size}", groups=((size, model.read_prob),))
-    if posts is None:
-        return Seed("one post in a typical group", typical_group=True)
-    if net is None:
-        raise ParameterError("posts name users and groups of a network: pass net as well")
-    posts = [posts] if isinstance(posts, Post) else list(posts)
-    if not posts or not all(isinstance(p, Post) for p in posts):
-        raise ParameterError("posts must be a Post or a non-empty sequence of Post")
-    reads = model.group_read_probs(net)
-    sizes = net.groups["size"].to_numpy()
-    groups, moments = [], []
-    for post in posts:
-        user = net.user_position(post.user)
-        if post.group is None:
-            moments.append(int(net.friends.degrees()[user]))
-        else:
-            g = net.group_position(post.group)
-            groups.append((int(sizes[g]), float(reads[g])))
-    where = [f"group {p.group}" if p.group is not None else f"{p.user}'s Moments" for p in posts]
-    return Seed("post(s) in " + ", ".join(where), groups=tuple(groups),
-                moments_friends=tuple(moments))
-
-
 def _quantity(value: Quantity | str) -> Quantity:
     try:
         return Quantity(value)
