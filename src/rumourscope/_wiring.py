@@ -12,12 +12,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["friend_ties", "seat_users"]
+__all__ = ["friend_ties", "seat_users", "split_keys"]
 
 # Rounds of redrawing before giving up; each round settles nearly every clash.
 _MAX_ROUNDS = 200
 # Partner seats or users tried per clash and round.
 _TRIES = 32
+# Friend ties drawn at once: bounds the temporary arrays whatever the network's size.
+_CHUNK = 1 << 23
 
 
 def seat_users(
@@ -47,8 +49,7 @@ def seat_users(
     for _ in range(_MAX_ROUNDS):
         clash = np.flatnonzero(keys[1:] == keys[:-1]) + 1
         if not len(clash):
-            group, user = np.divmod(keys, n_users)
-            return group.astype(np.int32), user.astype(np.int32)
+            return split_keys(keys, n_users)
         stalled = stalled or len(clash) > last / 2
         last = len(clash)
         if stalled:
@@ -112,7 +113,6 @@ def _reassign(
 
 
 def friend_ties(
-    member_group: np.ndarray,
     member_user: np.ndarray,
     sizes: np.ndarray,
     n_ties: int,
@@ -122,22 +122,31 @@ def friend_ties(
 ) -> np.ndarray:
     """Distinct undirected ties as sorted keys ``low * n_users + high`` (``low < high``).
 
-    ``round(n_ties * group_share)`` ties join two members of one group: a seat drawn at random
-    (so a group gets ties in proportion to its size) and another seat of the same group. The
-    rest join two random users. ``n_ties`` is a ceiling: tiny, dense networks may run out of
-    pairs. ``member_group`` and ``member_user`` list seats sorted by group.
+    ``round(n_ties * group_share)`` ties join two members of one group: groups get ties in
+    proportion to their size (as for a seat drawn at random), and each tie joins a random member
+    with another random member. The rest join two random users. ``n_ties`` is a ceiling: tiny,
+    dense networks may run out of pairs. ``member_user`` lists the members group by group.
     """
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    share = sizes / sizes.sum()
 
     def among_members(k: int) -> np.ndarray:
-        seat = rng.integers(0, len(member_user), k)
-        group = member_group[seat]
-        size = sizes[group]
-        # A uniformly chosen *other* seat of the same group: never the same person. Scaling a
-        # uniform float is far faster than integers() with one bound per draw.
-        step = 1 + (rng.random(k) * (size - 1)).astype(np.int64)
-        other = starts[group] + (seat - starts[group] + step) % size
-        return _tie_keys(member_user[seat], member_user[other], n_users)
+        keys = np.empty(k, dtype=np.int64)
+        for lo in range(0, k, _CHUNK):
+            n = min(_CHUNK, k - lo)
+            # Drawn group by group, so the member lookups below walk memory in order instead
+            # of jumping at random (several times faster at millions of users).
+            per_group = rng.multinomial(n, share)
+            size = np.repeat(sizes, per_group)
+            start = np.repeat(starts, per_group)
+            # Scaling a uniform float is far faster than integers() with one bound per draw.
+            first = (rng.random(n) * size).astype(np.int64)
+            # Another seat of the same group: never the same person.
+            second = (first + 1 + (rng.random(n) * (size - 1)).astype(np.int64)) % size
+            keys[lo : lo + n] = _tie_keys(
+                member_user[start + first], member_user[start + second], n_users
+            )
+        return keys
 
     def at_random(k: int) -> np.ndarray:
         first = rng.integers(0, n_users, k)
@@ -186,6 +195,15 @@ def _fill(
         keys = np.concatenate([keys, extra])
         keys.sort(kind="stable")  # two sorted runs: a linear merge
     return keys
+
+
+def split_keys(keys: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """``divmod(keys, width)`` as two int32 arrays, without int64 temporaries."""
+    high = np.empty(len(keys), dtype=np.int32)
+    low = np.empty(len(keys), dtype=np.int32)
+    np.floor_divide(keys, width, out=high, casting="unsafe")
+    np.remainder(keys, width, out=low, casting="unsafe")
+    return high, low
 
 
 def _first_claims(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from ._wiring import friend_ties, seat_users
+from ._wiring import friend_ties, seat_users, split_keys
 from .errors import ParameterError
 from .network import MAX_COMMUNITIES, GroupNetwork
 from .platform import WECHAT, Platform
@@ -178,13 +178,9 @@ def synthetic_network(
     del counts
 
     n_ties = round(n_users * friends_per_user / 2)
-    tie_keys = friend_ties(
-        member_group, member_user, sizes, n_ties, group_friend_share, n_users, friend_rng
-    )
-    low, high = np.divmod(tie_keys, n_users)
+    tie_keys = friend_ties(member_user, sizes, n_ties, group_friend_share, n_users, friend_rng)
+    friend_pairs = split_keys(tie_keys, n_users)
     del tie_keys
-    friend_pairs = (low.astype(np.int32), high.astype(np.int32))
-    del low, high
 
     if juris_labels:
         juris_codes = np.searchsorted(
