@@ -140,6 +140,18 @@ def test_audience_never_exceeds_who_could_be_reached(summary, case):
     assert "knows the plaintiff" in set(aud.loc[aud["breakdown"] == "community", "label"])
 
 
+def test_inventory_lists_every_file_read_with_its_hash(summary, case):
+    inventory = summary.evidence.set_index("file")
+    assert set(inventory.index) == set(case.manifest["file"])
+    assert (
+        inventory.loc["members.csv", "sha256"]
+        == case.manifest.set_index("file").loc["members.csv", "sha256"]
+    )
+    assert inventory.loc["members.csv", "description"] == "members table"
+    shot = inventory.loc["evidence/01_group_info_g01.png"]
+    assert shot["obtained"].startswith("Taken on her phone")
+
+
 def test_parameter_table_names_a_source_for_every_row(summary):
     table = summary.parameters.set_index("parameter")
     assert table.loc["read_prob", "source"] == "assumption"

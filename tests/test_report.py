@@ -321,8 +321,10 @@ def test_html_figures_equal_the_summary(report):
             assert f'<td class="num">{format_count(value)}</td>' in results
     thresholds = html[html.index('<section id="thresholds">') : html.index('id="audience"')]
     for row in summary.thresholds.itertuples():
-        assert f"{escape(format_prob(row.p_exceed))}</td>" in thresholds
-        assert escape(f"{format_prob(row.ci_low)} to {format_prob(row.ci_high)}") in thresholds
+        assert f"<strong>{escape(format_prob(row.p_exceed))}</strong>" in thresholds
+        assert (
+            escape(f"95% CI {format_prob(row.ci_low)} to {format_prob(row.ci_high)}") in thresholds
+        )
 
 
 def test_csv_tables_equal_the_summary(report):

@@ -223,3 +223,17 @@ def format_prob(value: Any) -> str:
     if 0.9995 < value < 1:
         return ">99.9%"
     return f"{value:.1%}"
+
+
+def format_signed(value: Any) -> str:
+    """A difference in counts with its sign (a true minus sign for decreases).
+
+    Examples
+    --------
+    >>> format_signed(-3261.4), format_signed(78), format_signed(0.2)
+    ('−3,261', '+78', '0')
+    """
+    text = format_count(value)
+    if text in ("-", "0"):
+        return text
+    return text.replace("-", "−") if text.startswith("-") else "+" + text

@@ -156,7 +156,7 @@ def summarise_impact(
     return ImpactSummary(
         title=case.title,
         case=_case_facts(case),
-        evidence=case.evidence[["file", "sha256", "obtained", "description"]].copy(),
+        evidence=_inventory(case),
         observed=observed_facts(case),
         parameters=_parameter_table(model, ranges, case),
         estimates=_estimates(est),
@@ -297,6 +297,15 @@ def _deletion(
     curve_table = pd.concat(curves, ignore_index=True)
     curve_table["deletion_time"] = curve_table["deletion_time"].astype(float)
     return pd.DataFrame(rows, columns=columns), curve_table
+
+
+def _inventory(case: Case) -> pd.DataFrame:
+    """Every file read, evidence and case tables alike, with its hash and how it was obtained."""
+    files = case.manifest.copy()
+    described = files["description"].fillna("").astype(str).str.len() > 0
+    files["description"] = files["description"].where(described, files["role"])
+    files["obtained"] = files["obtained"].fillna("case folder")
+    return files[["file", "sha256", "obtained", "description"]].reset_index(drop=True)
 
 
 def _hours(when: float | None) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from ..impact import QUANTITY_LABELS, ImpactSummary, format_count, format_prob
+from ..impact import QUANTITY_LABELS, ImpactSummary, format_count, format_prob, format_signed
 
 __all__ = ["SECTIONS", "render_html"]
 
@@ -51,6 +51,9 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
     env = Environment(autoescape=select_autoescape(default=True), keep_trailing_newline=True)
     env.filters["count"] = format_count
     env.filters["prob"] = format_prob
+    env.filters["signed"] = format_signed
+    # upper-case the first letter only: Jinja's "capitalize" would lower-case names in the rest
+    env.filters["sentence"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     template = env.from_string((templates / "report.html.j2").read_text(encoding="utf-8"))
     snippets = {name: _figure_html(name, fig) for name, fig in figures.items() if fig is not None}
 
@@ -63,8 +66,16 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
 
     views = summary.sensitivity[summary.sensitivity["quantity"] == "views"]
     main = summary.estimates[summary.estimates["quantity"] == "views"]
+    spread_note = ""
+    if len(main):
+        spread_note = (
+            f"Half of the runs ended at or below {format_count(main['p50'].iloc[0])} views and "
+            f"one in twenty above {format_count(main['p95'].iloc[0])}, so the median line lies "
+            f"near the bottom of the chart while the band reaches high."
+        )
     return template.render(
         s=summary,
+        spread_note=spread_note,
         sensitivity_runs=summary.settings.get("sensitivity_runs"),
         sensitivity_central=views["at_central"].iloc[0] if len(views) else None,
         main_central=main["p50"].iloc[0] if len(main) else None,
