@@ -197,32 +197,42 @@ class TreeProcess:
                 jac[t, 1] = self.repost * m_val * k_grad
         return phi, jac
 
-    def reader_pgf(
-        self, other_groups: int, friends: int, z: np.ndarray, y: np.ndarray | complex
+    def known_reader_pgf(
+        self,
+        groups: tuple[tuple[int, float], ...],
+        friends: int,
+        z: np.ndarray,
+        y: np.ndarray | complex,
     ) -> np.ndarray:
-        """Offspring PGF of one known reader (``other_groups`` groups to forward into,
-        ``friends`` friends) at ``z`` (``g`` and, when friends can read, ``f``)."""
+        """Offspring PGF of one known reader who can forward into ``groups`` (size, read
+        probability) and to ``friends`` friends, at ``z`` (``g`` and, if friends can read,
+        ``f``)."""
         g = z[0]
         f = z[1] if len(z) == 2 else 1.0
-        u = y * self.group_copy_pgf(g)[0]
+        value = 1.0
+        for size, read in groups:
+            audience = (1.0 - read + read * g) ** (size - 1)
+            value = value * (1.0 - self.group_forward + self.group_forward * y * audience)
         b = 1.0 - self.moments_read + self.moments_read * f
         w = y * (1.0 - self.chat_read + self.chat_read * f)
-        one = np.ones(1)
-        m_val, _ = _binomial_mixture(Law(np.array([other_groups]), one), self.group_forward, u)
-        k_val, _ = self._friend_factor(Law(np.array([friends]), one), b, w, y)
-        return 1.0 - self.repost + self.repost * m_val * k_val
+        k_val, _ = self._friend_factor(Law(np.array([friends]), np.ones(1)), b, w, y)
+        return 1.0 - self.repost + self.repost * value * k_val
 
-    def reader_means(self, other_groups: int, friends: int) -> tuple[np.ndarray, float]:
-        """Mean readers (``G``, ``F``) and mean reposts that one known reader brings about
-        directly."""
+    def known_reader_means(
+        self, groups: tuple[tuple[int, float], ...], friends: int
+    ) -> tuple[np.ndarray, float]:
+        """Mean readers (``G``, ``F``) and mean reposts that one known reader (as in
+        :meth:`known_reader_pgf`) brings about directly."""
         chats = float(_capped_chat_means(np.array([friends]), self)[0])
+        views = sum((size - 1) * read for size, read in groups)
         children = self.repost * np.array(
             [
-                self.group_forward * other_groups * self.mean_views_per_group_copy(),
+                self.group_forward * views,
                 self.moments * self.moments_read * friends + chats * self.chat_read,
             ]
         )
-        return children, self.repost * (self.group_forward * other_groups + self.moments + chats)
+        own = self.repost * (self.group_forward * len(groups) + self.moments + chats)
+        return children, own
 
     def _friend_factor(
         self, friends: Law, b: np.ndarray, w: np.ndarray, y: Any

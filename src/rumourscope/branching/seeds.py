@@ -1,9 +1,9 @@
 """Where the spread starts: the audiences of the original post(s).
 
 An original posted on a network reaches that group's actual members (or the poster's actual
-friends), each with their own number of other groups and friends, so the first generation is
-exact rather than typical. Without a network the start is a group of a given size, or a group
-drawn like any group a copy lands in.
+friends), each with their own other groups (their actual sizes and read probabilities) and
+friends, so the first two generations follow the network rather than its averages. Without a
+network the start is a group of a given size, or a group drawn like any group a copy lands in.
 """
 
 from __future__ import annotations
@@ -27,20 +27,33 @@ __all__ = ["Audience", "Seed", "make_seed"]
 
 @dataclass(frozen=True)
 class Audience:
-    """Known people who can read an original: each reads with ``read`` probability and then
-    behaves as a reader with ``other_groups`` groups to forward into and ``friends`` friends.
-    Distinct (other groups, friends) pairs are listed once with their ``count``."""
+    """Known people who can read an original, each with probability ``read``.
+
+    Each reader is described by the groups they can forward into (size, read probability) and
+    their number of friends; identical descriptions are listed once in ``readers`` with their
+    count.
+    """
 
     read: float
-    other_groups: np.ndarray
-    friends: np.ndarray
-    count: np.ndarray
+    readers: tuple[tuple[tuple[tuple[int, float], ...], int, int], ...]
+    """((groups, friends, count), ...)."""
 
     @classmethod
-    def of(cls, read: float, other_groups: np.ndarray, friends: np.ndarray) -> Audience:
-        pairs, count = np.unique(np.column_stack([other_groups, friends]), axis=0,
-                                 return_counts=True)
-        return cls(read, pairs[:, 0], pairs[:, 1], count)
+    def of(
+        cls, net: GroupNetwork, people: np.ndarray, read: float, group_read: np.ndarray,
+        skip_group: int = -1,
+    ) -> Audience:
+        sizes = net.groups["size"].to_numpy()
+        friends = net.friends.degrees()
+        keys: dict[tuple, int] = {}
+        for person in people:
+            groups = tuple(
+                sorted((int(sizes[h]), float(group_read[h]))
+                       for h in net.user_groups.row(int(person)) if h != skip_group)
+            )
+            key = (groups, int(friends[person]))
+            keys[key] = keys.get(key, 0) + 1
+        return cls(read, tuple((g, k, c) for (g, k), c in keys.items()))
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,9 @@ class Seed:
         for s, r in self.sized_groups:
             value = value * (1.0 - r + r * g) ** (s - 1)
         for aud in self.audiences:
-            for m, k, c in zip(aud.other_groups, aud.friends, aud.count, strict=True):
-                phi = proc.reader_pgf(int(m), int(k), z, y)
-                value = value * (1.0 - aud.read + aud.read * x * phi) ** int(c)
+            for groups, friends, count in aud.readers:
+                phi = proc.known_reader_pgf(groups, friends, z, y)
+                value = value * (1.0 - aud.read + aud.read * x * phi) ** count
         return value
 
     def means(self, proc: TreeProcess) -> tuple[float, float]:
@@ -74,9 +87,9 @@ class Seed:
         if self.typical_group:
             typical += proc.mean_views_per_group_copy()
         known = [
-            (aud.read * c, *proc.reader_means(int(m), int(k)))
+            (aud.read * count, *proc.known_reader_means(groups, friends))
             for aud in self.audiences
-            for m, k, c in zip(aud.other_groups, aud.friends, aud.count, strict=True)
+            for groups, friends, count in aud.readers
         ]
         first_views = typical + sum(readers for readers, _, _ in known)
         first_reposts = sum(readers * own for readers, _, own in known)
@@ -121,20 +134,17 @@ def make_seed(
     if not posts or not all(isinstance(p, Post) for p in posts):
         raise ParameterError("posts must be a Post or a non-empty sequence of Post")
     reads = model.group_read_probs(net)
-    groups_of = net.user_groups.degrees()
-    friends_of = net.friends.degrees()
     audiences = []
     for post in posts:
         poster = net.user_position(post.user)
         if post.group is None:
-            people = net.friends.row(poster)
-            audiences.append(Audience.of(model.moments_read_prob, groups_of[people],
-                                         friends_of[people]))
+            friends = net.friends.row(poster)
+            audiences.append(Audience.of(net, friends, model.moments_read_prob, reads))
         else:
             g = net.group_position(post.group)
-            people = net.group_members.row(g)
-            people = people[people != poster]
-            audiences.append(Audience.of(float(reads[g]), groups_of[people] - 1,
-                                         friends_of[people]))
+            members = net.group_members.row(g)
+            audiences.append(
+                Audience.of(net, members[members != poster], float(reads[g]), reads, g)
+            )
     where = [f"group {p.group}" if p.group is not None else f"{p.user}'s Moments" for p in posts]
     return Seed("post(s) in " + ", ".join(where), audiences=tuple(audiences))
