@@ -147,12 +147,14 @@ def main() -> None:
     table = pd.DataFrame(rows)
     for col in ("users", "groups", "memberships", "friend ties"):
         table[col] = table[col].map("{:,}".format)
-    for col in ("build s", "CPU s", "peak MiB", "imports MiB", "nbytes MiB"):
+    for col in ("build s", "CPU s"):
+        table[col] = table[col].map("{:,.2f}".format)
+    for col in ("peak MiB", "imports MiB", "nbytes MiB"):
         table[col] = table[col].map(lambda v: "-" if v != v else f"{v:,.1f}")
-    print(" | ".join(table.columns))
-    print(" | ".join("---:" if c != "builder" else "---" for c in table.columns))
-    for row in table.itertuples(index=False):
-        print(" | ".join(str(v) for v in row))
+    lines = [list(table.columns), ["---" if c == "builder" else "---:" for c in table.columns]]
+    lines += [[str(v) for v in row] for row in table.itertuples(index=False)]
+    for cells in lines:  # a Markdown table, ready for docs/performance.md
+        print("| " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
