@@ -48,7 +48,7 @@ def test_observed_facts_are_the_evidence_and_nothing_modelled(summary, case):
     facts = summary.observed
     assert facts["value"].iloc[: len(obs)].tolist() == obs["count"].tolist()
     assert facts["source"].iloc[: len(obs)].tolist() == obs["source"].tolist()
-    at_least = facts["fact"].iloc[: len(obs)].str.endswith(", at least")
+    at_least = facts["bound"].iloc[: len(obs)] == "at least"
     assert at_least.tolist() == (obs["bound"] == "at_least").tolist()
     # the last fact: people in the groups named in the evidence, each counted once
     groups = list(dict.fromkeys([case.posts[0].group, *obs["group"].dropna()]))

@@ -55,6 +55,7 @@ def hostile_summary(source_folder: Path | None = None) -> ImpactSummary:
         observed=pd.DataFrame(
             {
                 "fact": [f"Members of group {s}", f],
+                "bound": ["exactly", "at least"],
                 "value": [478, 3],
                 "when": ["2024-03-01 12:00 UTC", HOSTILE[4]],
                 "source": [f, s],

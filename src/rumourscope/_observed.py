@@ -37,20 +37,17 @@ _KIND_QUANTITY = {
 
 
 def observed_facts(case: Case) -> pd.DataFrame:
-    """``fact, value, when, source``: each observation, then the de-duplicated group audience.
-
-    A lower bound ("at least") says so in the fact; times are local to the case.
-    """
+    """``fact, bound, value, when, source``: each observation, then the de-duplicated audience
+    of the groups the evidence names. Times are local to the case."""
     rows = []
     for obs in case.observations.itertuples():
         group = obs.group if isinstance(obs.group, str) else ""
         fact = _KIND_LABELS.get(obs.kind, obs.kind).format(group=group)
         if group and "{group}" not in _KIND_LABELS.get(obs.kind, ""):
             fact += f" (group {group})"
-        if obs.bound == "at_least":
-            fact += ", at least"
+        bound = "at least" if obs.bound == "at_least" else "exactly"
         when = case.local(obs.time).strftime("%Y-%m-%d %H:%M %Z")
-        rows.append((fact, int(obs.count), when, obs.source or "not given"))
+        rows.append((fact, bound, int(obs.count), when, obs.source or "not given"))
     groups = _groups_in_evidence(case)
     if groups:
         net = case.network
@@ -60,12 +57,13 @@ def observed_facts(case: Case) -> pd.DataFrame:
             (
                 f"Distinct people in the groups named in the evidence ({', '.join(groups)}), "
                 f"each counted once (the group sizes add up to {format_count(total)})",
+                "exactly",
                 people,
                 "",
                 "members table; case.toml",
             )
         )
-    return pd.DataFrame(rows, columns=["fact", "value", "when", "source"])
+    return pd.DataFrame(rows, columns=["fact", "bound", "value", "when", "source"])
 
 
 def _groups_in_evidence(case: Case) -> list[str]:

@@ -30,7 +30,7 @@ QUANTITY_LABELS: Mapping[str, str] = {
 # The tables of a summary, in report order, with the columns each must have.
 TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "evidence": ("file", "sha256", "obtained", "description"),
-    "observed": ("fact", "value", "when", "source"),
+    "observed": ("fact", "bound", "value", "when", "source"),
     "parameters": ("parameter", "value", "range", "unit", "source", "meaning"),
     "estimates": ("quantity", "p5", "p50", "p95", "mean"),
     "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95"),
@@ -65,7 +65,8 @@ class ImpactSummary:
     evidence : DataFrame
         ``file, sha256, obtained, description``: every input with its hash and how it was got.
     observed : DataFrame
-        ``fact, value, when, source``: what the evidence shows, never a model output.
+        ``fact, bound, value, when, source``: what the evidence shows, never a model output;
+        ``bound`` is "exactly" or "at least" (a lower bound, e.g. forwards seen in screenshots).
     parameters : DataFrame
         ``parameter, value, range, unit, source, meaning``; ``source`` is "assumption" unless a
         published source backs the value.
@@ -159,7 +160,7 @@ class ImpactSummary:
         """
         rows: list[tuple[str, str]] = []
         for fact in self.observed.itertuples(index=False):
-            rows.append((f"Observed: {fact.fact}", format_count(fact.value)))
+            rows.append((f"Observed: {fact.fact}", format_observed(fact.bound, fact.value)))
         for est in self.estimates.itertuples(index=False):
             rows.append(
                 (
@@ -205,6 +206,18 @@ def format_count(value: Any) -> str:
     if isinstance(value, float) and math.isnan(value):
         return "-"
     return f"{round(float(value)):,}"
+
+
+def format_observed(bound: str, value: Any) -> str:
+    """An observed count with its bound: ``"at least 7"`` or ``"480"``.
+
+    Examples
+    --------
+    >>> format_observed("at least", 7), format_observed("exactly", 1480)
+    ('at least 7', '1,480')
+    """
+    text = format_count(value)
+    return f"at least {text}" if bound == "at least" else text
 
 
 def format_prob(value: Any) -> str:

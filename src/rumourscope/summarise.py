@@ -101,11 +101,13 @@ def summarise_impact(
     --------
     >>> import rumourscope as rs
     >>> case = rs.demo_case()
-    >>> s = rs.summarise_impact(case, runs=20, sensitivity_runs=10, rng=1, progress=False)
+    >>> s = rs.summarise_impact(case, runs=20, sensitivity_runs=5, rng=1, progress=False)
     >>> s.estimates["quantity"].tolist()
     ['views', 'unique_viewers', 'reposts', 'groups_reached']
-    >>> s.observed.iloc[0]["fact"]
-    'Members of group g01 ...'
+    >>> s.observed.loc[0, "fact"], s.observed.loc[0, "bound"], int(s.observed.loc[0, "value"])
+    ('Members of group g01', 'exactly', 480)
+    >>> s.headline().iloc[0].tolist()
+    ['Observed: Members of group g01', '480']
     """
     if isinstance(rng, bool) or not (rng is None or isinstance(rng, int | np.integer)):
         raise ParameterError(

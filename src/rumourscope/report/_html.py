@@ -15,7 +15,14 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from ..impact import QUANTITY_LABELS, ImpactSummary, format_count, format_prob, format_signed
+from ..impact import (
+    QUANTITY_LABELS,
+    ImpactSummary,
+    format_count,
+    format_observed,
+    format_prob,
+    format_signed,
+)
 
 __all__ = ["SECTIONS", "render_html"]
 
@@ -52,6 +59,7 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
     env.filters["count"] = format_count
     env.filters["prob"] = format_prob
     env.filters["signed"] = format_signed
+    env.filters["observed"] = format_observed
     # upper-case the first letter only: Jinja's "capitalize" would lower-case names in the rest
     env.filters["sentence"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     template = env.from_string((templates / "report.html.j2").read_text(encoding="utf-8"))
@@ -73,9 +81,18 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
             f"one in twenty above {format_count(main['p95'].iloc[0])}, so the median line lies "
             f"near the bottom of the chart while the band reaches high."
         )
+    tornado_note = ""
+    if len(views):
+        low, high = views["at_low"].min(), views["at_low"].max()
+        tornado_note = (
+            f"At the low ends the median falls to between {format_count(low)} and "
+            f"{format_count(high)} views, from {format_count(views['at_central'].iloc[0])}: "
+            f"bars that short may not show at this scale."
+        )
     return template.render(
         s=summary,
         spread_note=spread_note,
+        tornado_note=tornado_note,
         sensitivity_runs=summary.settings.get("sensitivity_runs"),
         sensitivity_central=views["at_central"].iloc[0] if len(views) else None,
         main_central=main["p50"].iloc[0] if len(main) else None,
