@@ -316,6 +316,9 @@ def test_manifest_hashes_every_output_and_repeats_the_figures(report):
 def test_html_figures_equal_the_summary(report):
     html = report.html.read_text(encoding="utf-8")
     summary = hostile_summary()
+    observed = html[html.index('<div class="box observed">') : html.index('id="evidence"')]
+    assert "<strong>478</strong>" in observed
+    assert "<strong>at least 3</strong>" in observed
     results = html[html.index('<section id="results">') : html.index('<section id="thresholds">')]
     for row in summary.estimates.itertuples():
         for value in (row.p5, row.p50, row.p95, row.mean):

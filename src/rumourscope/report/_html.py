@@ -59,7 +59,7 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
     env.filters["count"] = format_count
     env.filters["prob"] = format_prob
     env.filters["signed"] = format_signed
-    env.filters["observed"] = format_observed
+    env.filters["observed"] = lambda value, bound: format_observed(bound, value)
     # upper-case the first letter only: Jinja's "capitalize" would lower-case names in the rest
     env.filters["sentence"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     template = env.from_string((templates / "report.html.j2").read_text(encoding="utf-8"))
