@@ -154,7 +154,7 @@ class CalibrationResult:
         return ReachForecast(
             pd.DataFrame(finals, columns=list(FINAL_COLUMNS)), weights, observed,
             method=f"ABC runs matching {len(self.targets.used)} observations "
-                   f"to {self.observed_until:g} h",
+                   f"to {self.observed_until:.3g} h",
             horizon=self.base_model.horizon,
         )
 
@@ -164,7 +164,7 @@ class CalibrationResult:
         used, unused = self.targets.used, self.targets.unused
         parts = [
             f"Parameters {', '.join(self.names)} were calibrated to {len(used)} observed counts "
-            f"({', '.join(sorted(set(used['kind'])))}) up to {self.observed_until:g} hours "
+            f"({', '.join(sorted(set(used['kind'])))}) up to {self.observed_until:.3g} hours "
             f"after the first post, by approximate Bayesian computation (ABC-SMC, "
             f"{len(self.population.weights)} particles, "
             f"{int(self.diagnostics['simulations'].sum()):,} simulated spreads, final tolerance "
