@@ -34,6 +34,7 @@ from .reach import PairedComparison, ReachEstimate, estimate_reach
 from .simulate import Cascade, simulate
 from .thresholds import Threshold
 from .report import ReportFiles, write_report
+from .scenarios import ParameterRange, Scenario
 from .summarise import summarise_impact
 from .synth import synthetic_network
 
@@ -75,9 +76,11 @@ __all__ = [
     "Platform",
     "PlatformRuleError",
     "Post",
+    "ParameterRange",
     "Problem",
     "ReportFiles",
     "RumourscopeError",
+    "Scenario",
     "SpreadModel",
     "UnknownGroupError",
     "UnknownUserError",

@@ -27,8 +27,8 @@ Runs = Annotated[
 SensitivityRuns = Annotated[
     int | None,
     typer.Option(
-        help="Runs per scenario and per end of each sensitivity range [default: runs/10, "
-        "at least 100]."
+        help="Runs per scenario and per end of each sensitivity range (default: a tenth of "
+        "--runs, at least 100)."
     ),
 ]
 Force = Annotated[bool, typer.Option("--force", help="Replace the output folder if it exists.")]
@@ -87,7 +87,7 @@ def report(
     seed: Annotated[
         int | None,
         typer.Option(
-            help="Seed of every simulated run [default: a fresh one, recorded in the report]."
+            help="Seed of every simulated run (default: a fresh one, recorded in the report)."
         ),
     ] = None,
     deletion_at: Annotated[
