@@ -323,6 +323,10 @@ def test_html_figures_equal_the_summary(report):
     for row in summary.estimates.itertuples():
         for value in (row.p5, row.p50, row.p95, row.mean):
             assert f'<td class="num">{format_count(value)}</td>' in results
+    sensitivity = html[html.index('<section id="sensitivity">') : html.index('id="platform"')]
+    for row in summary.sensitivity.itertuples():
+        cells = (format_count(v) for v in (row.at_low, row.at_central, row.at_high))
+        assert f"<td>{' / '.join(cells)}</td>" in sensitivity
     thresholds = html[html.index('<section id="thresholds">') : html.index('id="audience"')]
     for row in summary.thresholds.itertuples():
         assert f"<strong>{escape(format_prob(row.p_exceed))}</strong>" in thresholds

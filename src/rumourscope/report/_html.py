@@ -91,6 +91,7 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
         )
     return template.render(
         s=summary,
+        sensitivity_table=_sensitivity_table(summary.sensitivity),
         spread_note=spread_note,
         tornado_note=tornado_note,
         sensitivity_runs=summary.settings.get("sensitivity_runs"),
@@ -140,6 +141,25 @@ def html_table(
     return Markup("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(
         head, Markup("\n").join(body)
     )
+
+
+def _sensitivity_table(sensitivity: pd.DataFrame) -> pd.DataFrame:
+    """One row per parameter, plain-English name first, each output as "low / central / high"."""
+    from ..plots.sensitivity import PARAMETER_NAMES
+
+    rows = []
+    for parameter, part in sensitivity.groupby("parameter", sort=False):
+        first = part.iloc[0]
+        row = {
+            "parameter": f"{PARAMETER_NAMES.get(parameter, parameter)} ({parameter})",
+            "values": " / ".join(cell_text(first[k]) for k in ("low", "central", "high")),
+        }
+        for result in part.itertuples():
+            row[result.quantity] = " / ".join(
+                format_count(v) for v in (result.at_low, result.at_central, result.at_high)
+            )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["parameter", "values", "views", "unique_viewers"])
 
 
 def cell_text(value: Any) -> str:
