@@ -83,3 +83,12 @@ def test_times_need_a_zone_and_the_first_post():
 def test_missing_columns():
     with pytest.raises(rs.CaseDataError, match=r"missing column\(s\): count"):
         Evidence.from_frame(pd.DataFrame({"hours": [1.0], "kind": ["views"]}))
+
+
+def test_evidence_of_the_demo_case():
+    case = rs.demo_case()
+    ev = Evidence.from_case(case)
+    assert len(ev) == len(case.observations)
+    assert {"reposts", "groups_seen"} <= {k.value for k in ev.kinds}
+    assert (ev.observations["hours"] >= 0).all()
+    assert ev.observations["source"].notna().all()
