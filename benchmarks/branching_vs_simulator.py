@@ -107,14 +107,16 @@ def main() -> None:
     if args.only in (None, "sparse"):
         print("sparse network (tree approximation should hold):")
         print(compare(*sparse_case(), args.runs,
-                      {"reposts": [1, 2, 5, 10, 20], "views": [30, 50, 100, 200, 400]}))
+                      {"reposts": [1, 2, 5, 10, 20], "views": [30, 50, 100, 200, 400]}
+                      ).to_string())
     if args.only in (None, "dense"):
         print("\ndense overlapping groups (tree approximation overstates: saturation):")
         print(compare(*dense_case(), min(args.runs, 2_000),
-                      {"reposts": [10, 50, 100, 200, 1000], "views": [100, 500, 2000, 5000]}))
+                      {"reposts": [10, 50, 100, 200, 1000], "views": [100, 500, 2000, 5000]}
+                      ).to_string())
     if args.only in (None, "timing"):
         print("\ntiming of exact computations (one process, wall-clock seconds):")
-        print(timing())
+        print(timing().to_string())
 
 
 if __name__ == "__main__":
