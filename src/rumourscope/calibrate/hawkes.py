@@ -19,118 +19,29 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
-import numba
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import optimize
 
 from ..errors import ParameterError
+from ._hawkes_likelihood import (
+    NAMES,
+    Kernel,
+    as_kernel,
+    cdf,
+    coordinate_bounds,
+    inverse_cdf,
+    inverse_hessian,
+    jacobian,
+    neg_loglik,
+    pack,
+    unpack,
+)
 from .forecast import ReachForecast
 
 __all__ = ["HawkesFit", "Kernel", "fit_hawkes", "fit_hawkes_counts", "simulate_hawkes"]
-
-
-class Kernel(StrEnum):
-    """Shape of the delay between an event and the events it triggers."""
-
-    EXPONENTIAL = "exponential"
-    POWER_LAW = "power_law"
-
-
-_NAMES = {
-    Kernel.EXPONENTIAL: ("nu", "eta", "theta"),
-    Kernel.POWER_LAW: ("nu", "eta", "c", "p"),
-}
-
-
-# ---------------------------------------------------------------------- kernel arithmetic
-def _cdf(kernel: Kernel, s: np.ndarray, k: np.ndarray) -> np.ndarray:
-    s = np.maximum(s, 0.0)
-    if kernel is Kernel.EXPONENTIAL:
-        return -np.expm1(-k[0] * s)
-    c, p = k
-    return 1.0 - (c / (s + c)) ** (p - 1.0)
-
-
-def _inverse_cdf(kernel: Kernel, u: np.ndarray, k: np.ndarray) -> np.ndarray:
-    if kernel is Kernel.EXPONENTIAL:
-        return -np.log1p(-u) / k[0]
-    c, p = k
-    return c * ((1.0 - u) ** (-1.0 / (p - 1.0)) - 1.0)
-
-
-@numba.njit(cache=True)
-def _log_intensities_exp(t, nu, eta, theta):  # pragma: no cover - compiled
-    out = np.empty(t.size)
-    decayed = 0.0  # sum over earlier events of exp(-theta (t_i - t_j)); O(n) by recursion
-    for i in range(t.size):
-        if i > 0:
-            decayed = math.exp(-theta * (t[i] - t[i - 1])) * (decayed + 1.0)
-        out[i] = math.log(theta * (nu * math.exp(-theta * t[i]) + eta * decayed) + 1e-300)
-    return out
-
-
-@numba.njit(cache=True)
-def _log_intensities_power(t, nu, eta, c, p):  # pragma: no cover - compiled
-    # The power law has no recursion; O(n^2) compiled is fast enough for counters of ~10^4.
-    norm = (p - 1.0) * c ** (p - 1.0)
-    out = np.empty(t.size)
-    for i in range(t.size):
-        excite = 0.0
-        for j in range(i):
-            excite += (t[i] - t[j] + c) ** (-p)
-        out[i] = math.log(norm * (nu * (t[i] + c) ** (-p) + eta * excite) + 1e-300)
-    return out
-
-
-def _unpack(kernel: Kernel, z: np.ndarray) -> np.ndarray:
-    """Optimiser coordinates -> parameters.
-
-    The coordinates are ``log(nu / (1 - eta))`` (the expected total), ``logit(eta)`` and, for the
-    exponential kernel, ``log(theta (1 - eta))`` (the decay rate of the mean curve); for the
-    power law ``log c`` and ``log(p - 1)``. A counter series pins down the total and the decay of
-    the mean curve much better than how they split between ``nu`` and ``eta``, so in these
-    coordinates the poorly determined direction is one axis and draws stay on the data's ridge.
-    """
-    eta = float(special.expit(z[1]))
-    nu = math.exp(z[0]) * (1.0 - eta)
-    if kernel is Kernel.EXPONENTIAL:
-        return np.array([nu, eta, math.exp(z[2]) / (1.0 - eta)])
-    return np.array([nu, eta, math.exp(z[2]), 1.0 + math.exp(z[3])])
-
-
-def _pack(kernel: Kernel, params: np.ndarray) -> np.ndarray:
-    nu, eta, *k = params
-    z = [math.log(nu / (1 - eta)), float(special.logit(eta))]
-    if kernel is Kernel.EXPONENTIAL:
-        z.append(math.log(k[0] * (1 - eta)))
-    else:
-        z += [math.log(k[0]), math.log(k[1] - 1.0)]
-    return np.array(z)
-
-
-def _bounds(kernel: Kernel) -> list[tuple[float, float]]:
-    # eta in about (0.001, 0.999); the power-law exponent p in (1.05, 11)
-    logs = (-12.0, 16.0)
-    if kernel is Kernel.EXPONENTIAL:
-        return [logs, (-7.0, 7.0), logs]
-    return [logs, (-7.0, 7.0), logs, (math.log(0.05), math.log(10.0))]
-
-
-def _neg_loglik(z: np.ndarray, kernel: Kernel, t: np.ndarray, until: float) -> float:
-    nu, eta, *k = _unpack(kernel, z)
-    k = np.array(k)
-    if kernel is Kernel.EXPONENTIAL:
-        logs = _log_intensities_exp(t, nu, eta, k[0])
-    else:
-        logs = _log_intensities_power(t, nu, eta, k[0], k[1])
-    compensator = nu * _cdf(kernel, np.array([until]), k)[0]
-    compensator += eta * _cdf(kernel, until - t, k).sum()
-    value = compensator - logs.sum()
-    return float(value) if np.isfinite(value) else 1e300
 
 
 # ---------------------------------------------------------------------- the fit
@@ -197,13 +108,13 @@ class HawkesFit:
         # directions a short series leaves, where a Cholesky factor or numpy's check would fail
         w, v = np.linalg.eigh(self._z_cov)
         factor = v * np.sqrt(np.clip(w, 0.0, None))
-        bounds = np.array(_bounds(self.kernel)).T
+        bounds = np.array(coordinate_bounds(self.kernel)).T
         finals = np.empty(runs, dtype=np.int64)
         for r in range(runs):
             z = self._z
             if parameter_uncertainty:
                 z = np.clip(self._z + factor @ rng.standard_normal(self._z.size), *bounds)
-            nu, eta, *k = _unpack(self.kernel, z)
+            nu, eta, *k = unpack(self.kernel, z)
             parents = np.concatenate([[0.0], self.times])
             weights = np.concatenate([[nu], np.full(self.times.size, eta)])
             new = _future_events(self.kernel, np.array(k), parents, weights, eta,
@@ -258,7 +169,7 @@ def fit_hawkes(
     >>> bool(abs(fit.branching_ratio - 0.6) < 4 * fit.params.loc["eta", "std_error"])
     True
     """
-    kernel = _kernel(kernel)
+    kernel = as_kernel(kernel)
     t = np.sort(np.asarray(times, dtype=float))
     if t.size < 3:
         raise ParameterError(f"a Hawkes fit needs at least 3 events, got {t.size}")
@@ -269,25 +180,25 @@ def fit_hawkes(
         raise ParameterError(f"until ({until:g} h) is before the last event ({t[-1]:g} h)")
     scale = until / 2  # a delay of the order of the window is a neutral start
     kernel_start = [1.0 / scale] if kernel is Kernel.EXPONENTIAL else [scale / 10, 2.0]
-    bounds = _bounds(kernel)
+    bounds = coordinate_bounds(kernel)
     best = None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for eta0 in (0.3, 0.8):
-            z0 = np.clip(_pack(kernel, np.array([t.size * (1 - eta0), eta0, *kernel_start])),
+            z0 = np.clip(pack(kernel, np.array([t.size * (1 - eta0), eta0, *kernel_start])),
                          *np.array(bounds).T)
-            res = optimize.minimize(_neg_loglik, z0, args=(kernel, t, until),
+            res = optimize.minimize(neg_loglik, z0, args=(kernel, t, until),
                                     method="Nelder-Mead", bounds=bounds,
                                     options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-9})
-            res = optimize.minimize(_neg_loglik, res.x, args=(kernel, t, until),
+            res = optimize.minimize(neg_loglik, res.x, args=(kernel, t, until),
                                     method="L-BFGS-B", bounds=bounds)
             if best is None or res.fun < best.fun:
                 best = res
         z = best.x
-        cov = _inverse_hessian(lambda x: _neg_loglik(x, kernel, t, until), z)
-    jac = _jacobian(kernel, z)
+        cov = inverse_hessian(lambda x: neg_loglik(x, kernel, t, until), z)
+    jac = jacobian(kernel, z)
     se = np.sqrt(np.clip(np.diag(jac @ cov @ jac.T), 0, None))
-    params = pd.DataFrame({"estimate": _unpack(kernel, z), "std_error": se},
-                          index=pd.Index(_NAMES[kernel], name=None))
+    params = pd.DataFrame({"estimate": unpack(kernel, z), "std_error": se},
+                          index=pd.Index(NAMES[kernel], name=None))
     return HawkesFit(kernel, params, t, until, -float(best.fun), z, cov)
 
 
@@ -335,7 +246,7 @@ def simulate_hawkes(
     >>> bool(abs(t.size - 200) < 4 * (100 / 0.5**3) ** 0.5)
     True
     """
-    kernel = _kernel(kernel)
+    kernel = as_kernel(kernel)
     if nu <= 0 or not 0 <= eta < 1:
         raise ParameterError(f"need nu > 0 and 0 <= eta < 1, got nu={nu}, eta={eta}")
     rng = np.random.default_rng(rng)
@@ -353,22 +264,14 @@ def simulate_hawkes(
 
 
 # ---------------------------------------------------------------------- helpers
-def _kernel(kernel: Kernel | str) -> Kernel:
-    try:
-        return Kernel(kernel)
-    except ValueError:
-        allowed = ", ".join(repr(k.value) for k in Kernel)
-        raise ParameterError(f"kernel must be one of {allowed}, got {kernel!r}") from None
-
-
 def _children(kernel, k, parents, weights, after, until, rng) -> np.ndarray:
     """Direct children of each parent that fall in (after, until]: Poisson counts, then times."""
-    lo = _cdf(kernel, after - parents, k)
-    hi = _cdf(kernel, until - parents, k)
+    lo = cdf(kernel, after - parents, k)
+    hi = cdf(kernel, until - parents, k)
     n = rng.poisson(weights * (hi - lo))
     owner = np.repeat(np.arange(parents.size), n)
     u = lo[owner] + rng.random(owner.size) * (hi - lo)[owner]
-    return parents[owner] + _inverse_cdf(kernel, u, k)
+    return parents[owner] + inverse_cdf(kernel, u, k)
 
 
 def _future_events(kernel, k, parents, weights, eta, after, until, max_events, rng) -> int:
@@ -383,30 +286,3 @@ def _future_events(kernel, k, parents, weights, eta, after, until, max_events, r
     return total
 
 
-def _inverse_hessian(f, z: np.ndarray) -> np.ndarray:
-    """Inverse of a central finite-difference Hessian (the asymptotic covariance of the MLE)."""
-    d = z.size
-    h = 1e-4 * np.maximum(1.0, np.abs(z))
-    hess = np.empty((d, d))
-    for i in range(d):
-        for j in range(i, d):
-            ei, ej = np.eye(d)[i] * h[i], np.eye(d)[j] * h[j]
-            hess[i, j] = hess[j, i] = (
-                f(z + ei + ej) - f(z + ei - ej) - f(z - ei + ej) + f(z - ei - ej)
-            ) / (4 * h[i] * h[j])
-    try:
-        cov = np.linalg.inv(hess)
-    except np.linalg.LinAlgError:
-        cov = np.linalg.pinv(hess)
-    # A flat direction (too little data) gives a non-positive-definite estimate; symmetrise and
-    # floor its eigenvalues so draws stay possible, and the huge variance shows in std_error.
-    w, v = np.linalg.eigh((cov + cov.T) / 2)
-    return (v * np.clip(w, 1e-12, None)) @ v.T
-
-
-def _jacobian(kernel: Kernel, z: np.ndarray) -> np.ndarray:
-    """d parameters / d coordinates, by central differences."""
-    h = 1e-6
-    cols = [(_unpack(kernel, z + h * e) - _unpack(kernel, z - h * e)) / (2 * h)
-            for e in np.eye(z.size)]
-    return np.array(cols).T
