@@ -91,7 +91,13 @@ def timing() -> pd.DataFrame:
         model, group_sizes=500, groups_per_user=3, seed_group_size=500, max_reposts=10_000,
         max_views=10_000).prob_at_least("views", 10_000))
     clock("P(either) at 50 reposts / 1,000 views", lambda: dist.prob_either(50, 1000))
-    clock("P(either) at 500 reposts / 5,000 views", lambda: dist.prob_either(500, 5000))
+    clock("P(either) at 500 reposts / 5,000 views (R=0.60: one out of reach)",
+          lambda: dist.prob_either(500, 5000))
+    critical = rs.branching.reach_distribution(
+        rs.SpreadModel(read_prob=0.3, repost_prob=0.0167), group_sizes=500, groups_per_user=3,
+        seed_group_size=500)
+    clock("P(either) at 500 reposts / 5,000 views (R=1.00: joint grid)",
+          lambda: critical.prob_either(500, 5000))
     net, model, post = sparse_case()
     clock("network (200k users, 332 group sizes): reach_distribution",
           lambda: rs.branching.reach_distribution(model, net, post).prob_at_least("views", 200))

@@ -126,6 +126,18 @@ def test_joint_against_the_reader_level_hitting_time_formula():
     assert dist.prob_at_least("views", 1) == pytest.approx(1 - w[0], abs=ATOL)
 
 
+@pytest.mark.parametrize("repost", [0.01, 0.05])
+def test_either_shortcut_agrees_with_the_joint_grid(repost):
+    # one threshold is (almost) out of reach: P(either) is the other one, as the grid confirms
+    model = rs.SpreadModel(read_prob=0.3, repost_prob=repost)
+    dist = reach_distribution(model, group_sizes=100, groups_per_user=3, seed_group_size=100)
+    a, b = 200, 300
+    grid = 1 - dist._prob_below_both(a, b)
+    assert dist.prob_either(a, b) == pytest.approx(grid, abs=JOINT_ATOL)
+    assert dist.prob_either(a, b) >= max(dist.prob_at_least("reposts", a),
+                                         dist.prob_at_least("views", b)) - JOINT_ATOL
+
+
 def test_means_and_masses_are_consistent():
     model = rs.SpreadModel(read_prob=0.3, repost_prob=0.02)
     dist = reach_distribution(model, group_sizes=100, groups_per_user=3, friends_per_user=20,
