@@ -203,7 +203,17 @@ class ReachDistribution:
         return float(np.argmax(sf <= 1.0 - q + 1e-15))
 
     def pmf(self, quantity: Quantity | str) -> pd.DataFrame:
-        """The computed distribution: columns ``count``, ``probability``, ``prob_at_least``."""
+        """The computed distribution: columns ``count``, ``probability``, ``prob_at_least``.
+
+        Examples
+        --------
+        >>> import rumourscope as rs
+        >>> dist = rs.branching.reach_distribution(
+        ...     rs.SpreadModel(read_prob=1.0, repost_prob=0.0), group_sizes=4,
+        ...     seed_group_size=4, max_views=5)
+        >>> dist.pmf("views")["probability"].round(12).tolist()  # all 3 others read it
+        [0.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        """
         quantity = _quantity(quantity)
         pmf, sf = self._marginals[quantity]
         at_least = np.concatenate([[1.0], sf[:-1]])
