@@ -26,11 +26,15 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray) -> RunArrays:
     return k.run_ensemble(keys, *inputs.args(), 4 * numba.get_num_threads())
 
 
-def _show_progress(progress: bool | None) -> bool:
+MIN_RUNS_FOR_PROGRESS = 2000
+
+
+def _show_progress(progress: bool | None, runs: int) -> bool:
     if progress is not None:
         return bool(progress)
-    # Auto: only on an interactive terminal, never in CI logs.
-    return sys.stderr.isatty() and not os.environ.get("CI")
+    # Auto: for long ensembles in a terminal or a notebook, never in CI logs.
+    interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
+    return runs >= MIN_RUNS_FOR_PROGRESS and interactive and not os.environ.get("CI")
 
 
 def run_many(
@@ -52,7 +56,7 @@ def run_many(
     starts = range(0, n, int(chunk_size))
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=n, unit="run", desc="simulating", disable=not _show_progress(progress))
+    bar = tqdm(total=n, unit="run", desc="simulating", disable=not _show_progress(progress, n))
     try:
         if client is None:
             parts = []

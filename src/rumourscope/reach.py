@@ -263,7 +263,8 @@ def estimate_reach(
     chunk_size : int, optional
         Runs per chunk (progress steps, Dask tasks); does not change any number.
     progress : bool or None, default=None
-        Show a progress bar; ``None`` shows one only on an interactive terminal outside CI.
+        Show a progress bar; ``None`` shows one for 2,000 runs or more in a terminal or a
+        notebook, never when the ``CI`` environment variable is set.
 
     Examples
     --------
