@@ -14,7 +14,7 @@ spread model; reported as audience members and friends examined per second per c
 Each measurement runs in its own process so its peak memory (max RSS) can be reported; "extra
 MB" is the peak minus the RSS once the graph is loaded.
 
-    .venv/bin/python benchmarks/bench_engine.py            # full table (about 15 minutes)
+    .venv/bin/python benchmarks/bench_engine.py            # full table (about 20 minutes)
     .venv/bin/python benchmarks/bench_engine.py --quick    # n=100,000 only
 """
 
@@ -213,7 +213,13 @@ def group_network(n_users: int, seed: int = 0):
         friend_pairs=(np.concatenate([a, b]), np.concatenate([b, a])))
 
 
-def run_broadcast(n_users: int, runs: int, threads: int) -> dict:
+BROADCAST_MODELS = {  # the default model saturates a 1M network; a subcritical one does not
+    "default model, 12 h": {"horizon": 12.0},
+    "subcritical (read 0.2, repost 0.01)": {"read_prob": 0.2, "repost_prob": 0.01},
+}
+
+
+def run_broadcast(n_users: int, runs: int, threads: int, variant: int) -> dict:
     import numba
 
     import rumourscope as rs
@@ -222,7 +228,8 @@ def run_broadcast(n_users: int, runs: int, threads: int) -> dict:
     biggest = int(np.argmax(net.groups["size"].to_numpy()))
     poster = net.users.index[net.group_members.row(biggest)[0]]
     post = rs.Post(poster, net.groups.index[biggest])
-    model = rs.SpreadModel(read_prob=0.3, repost_prob=(0.05, 0.1))
+    label, params = list(BROADCAST_MODELS.items())[variant]
+    model = rs.SpreadModel(**params)
     numba.set_num_threads(threads)
     rs.estimate_reach(net, model, post, runs=2, rng=1, progress=False)
     base = _rss_mb()
@@ -233,7 +240,7 @@ def run_broadcast(n_users: int, runs: int, threads: int) -> dict:
         elapsed = min(elapsed, time.perf_counter() - start)
     examined = float(est.runs["examined"].sum())
     return {
-        "tool": f"rumourscope group broadcast ({threads} thread{'s' * (threads > 1)})",
+        "model": label, "threads": threads,
         "n": n_users, "runs": runs, "seconds": elapsed,
         "mean_views": float(est.runs["views"].mean()),
         "mean_examined": examined / runs,
@@ -288,7 +295,8 @@ def main() -> None:
               f"{per['rumourscope (1 thread)'] / per['rumourscope (2 threads)']:.2f}x")
     if not args.quick:
         print("\nGroup broadcast, 1,000,000 users")
-        broad = pd.DataFrame([_in_subprocess("broadcast", 1_000_000, 200, t) for t in (1, 2)])
+        broad = pd.DataFrame([_in_subprocess("broadcast", 1_000_000, runs, t, variant)
+                              for variant, runs in enumerate((2, 200)) for t in (1, 2)])
         print(broad.to_string(index=False, float_format="{:,.4g}".format))
 
 

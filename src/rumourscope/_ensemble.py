@@ -47,8 +47,10 @@ def run_many(
 ) -> RunArrays:
     """All runs of ``keys``, in order, in this process or on a Dask ``client``."""
     n = len(keys)
+    show = _show_progress(progress, n)
     if chunk_size is None:
-        chunk_size = max(256, math.ceil(n / 20))
+        # Chunks exist for progress steps and Dask tasks; each costs per-thread scratch space.
+        chunk_size = max(256, math.ceil(n / 20)) if show or client is not None else max(n, 1)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int | np.integer) or (
         chunk_size < 1
     ):
@@ -56,7 +58,7 @@ def run_many(
     starts = range(0, n, int(chunk_size))
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=n, unit="run", desc="simulating", disable=not _show_progress(progress, n))
+    bar = tqdm(total=n, unit="run", desc="simulating", disable=not show)
     try:
         if client is None:
             parts = []
