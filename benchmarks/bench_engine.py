@@ -8,8 +8,9 @@ friend with probability p (no chat cap), chats are always read; the activated se
 poster plus the unique viewers.
 
 Group broadcast: a 1,000,000-user synthetic group network (``rs.synthetic_network`` when
-available, else a built-in generator with log-normal group sizes capped at 500), the default
-spread model; reported as audience members and friends examined per second per core.
+available, else a built-in generator with log-normal group sizes capped at 500), a post into the
+largest group under the default model (which saturates the network; 12 h horizon) and a
+lower-rate one; reported as audience members and friends examined per second per core.
 
 Each measurement runs in its own process so its peak memory (max RSS) can be reported; "extra
 MB" is the peak minus the RSS once the graph is loaded.
