@@ -173,7 +173,8 @@ def _virality_readout(dist: Any) -> str:
         ("P(never stops)", prob_text(dist.prob_infinite)),
     ]
     cells = "".join(
-        f"<tr><td style='padding:2px 12px 2px 0'>{k}</td><td>{v}</td></tr>" for k, v in rows
+        f"<tr><td style='padding:3px 14px 3px 0;white-space:nowrap'>{k}</td><td>{v}</td></tr>"
+        for k, v in rows
     )
     return f"<table style='font-size:15px;margin-left:24px'>{cells}</table>"
 
@@ -325,6 +326,7 @@ def _estimate_table(est: Any) -> str:
              f"{count_text(x.quantile(0.95))})")
         )  # fmt: skip
     cells = "".join(
-        f"<tr><td style='padding:2px 12px 2px 0'>{k}</td><td><b>{v}</b></td></tr>" for k, v in rows
+        f"<tr><td style='padding:3px 14px 3px 0;white-space:nowrap'>{k}</td>"
+        f"<td style='white-space:nowrap'><b>{v}</b></td></tr>" for k, v in rows
     )
     return f"<table style='font-size:14px;margin-left:24px'>{cells}</table>"

@@ -111,7 +111,9 @@ def run_all_cells(page, timeout_s: float = 300) -> None:
     deadline = time.monotonic() + timeout_s
     page.wait_for_timeout(1000)
     while time.monotonic() < deadline:
-        prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+        # textContent, not innerText: JupyterLab skips rendering cells scrolled out of view,
+        # and their innerText is empty although they ran
+        prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_text_contents()
         pending = [p for p in prompts if "*" in p or p.strip() in ("[ ]:", "")]
         if prompts and not pending:
             return

@@ -94,6 +94,7 @@ def tornado(
             go.Bar(
                 y=labels, x=at - part["at_central"].to_numpy(dtype=float),
                 base=part["at_central"], orientation="h", marker_color=colour,
+                text=[count_text(v) for v in at], textposition="outside", cliponaxis=False,
                 name=f"parameter at the {end} end of its range",
                 customdata=np.stack([at, part[end].to_numpy(dtype=float)], axis=1),
                 hovertemplate=f"%{{y}}<br>at {end} (%{{customdata[1]:g}}): "
