@@ -63,6 +63,16 @@ def test_curves_have_a_panel_per_quantity_with_bands_threshold_and_deletion():
     assert any("deleted" in t for t in annotation_texts(fig))
 
 
+def test_curves_switch_to_a_log_axis_when_a_few_runs_explode():
+    frame = curves_frame()
+    frame["p95"] = 40 * frame["p50"]  # most runs stay small, a few explode
+    fig = plots.reach_curves(frame, thresholds=PRC)
+    assert fig.layout.yaxis.type == "log"
+    assert "log scale" in fig.layout.yaxis.title.text
+    assert any(s.y0 == s.y1 == 500 for s in fig.layout.shapes)  # in reach on a log axis
+    assert plots.reach_curves(frame, thresholds=PRC, log_y=False).layout.yaxis.type != "log"
+
+
 def test_curves_read_a_reach_estimate(estimate):
     fig = plots.reach_curves(estimate, quantities=["views"], thresholds=[])
     median = next(t for t in fig.data if t.name == "median run")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -16,7 +17,9 @@ from ._style import (
     OKABE_ITO,
     THRESHOLD_COLOUR,
     as_lines,
+    count_text,
     finish,
+    nice_log_ticks,
     percentile_names,
     quantile_columns,
     quantity_axis,
@@ -31,6 +34,8 @@ __all__ = ["deletion_curves", "reach_curves"]
 CURVE_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 # a threshold far above every curve would squash them flat; past this factor it becomes a note
 THRESHOLD_HEADROOM = 1.6
+LOG_HEADROOM = 10.0
+LOG_FLOOR = 0.5
 
 
 def curves_table(curves: Any) -> pd.DataFrame:
@@ -52,6 +57,7 @@ def reach_curves(
     quantities: Sequence[str] = ("views", "reposts"),
     thresholds: Iterable[Any] | None = None,
     deletion_time: float | None = None,
+    log_y: bool | None = None,
     title: str = "How the post spread over time",
 ) -> go.Figure:
     """Cumulative counts over time: the median run and percentile bands, one panel per quantity.
@@ -70,6 +76,10 @@ def reach_curves(
         threshold far above every curve is named in a note instead of flattening the curves.
     deletion_time : float, optional
         Hours after the first post when the original was deleted (a vertical line).
+    log_y : bool, optional
+        Logarithmic count axis. By default it is used when the top band reaches more than 20
+        times the highest median (a few runs explode while most stay small), so that the
+        median stays visible.
     title : str
         Figure title.
 
@@ -102,9 +112,11 @@ def reach_curves(
     )  # fmt: skip
     for row, quantity in enumerate(quantities, start=1):
         part = table[table["quantity"] == quantity].sort_values("time")
-        top = _add_bands(fig, part, quantity, row=row, legend=row == 1)
-        _add_thresholds(fig, [ln for ln in lines if ln.quantity == quantity], top, row=row)
-        fig.update_yaxes(title_text=quantity_axis(quantity), rangemode="tozero", row=row, col=1)
+        log = _skewed([part]) if log_y is None else log_y
+        top = _add_bands(fig, _floored(part, log), quantity, row=row, legend=row == 1)
+        chosen = [ln for ln in lines if ln.quantity == quantity]
+        _add_thresholds(fig, chosen, top, row=row, log=log)
+        _count_axis(fig, quantity, top, chosen, log=log, row=row)
     fig.update_xaxes(title_text=HOURS_AXIS, row=len(quantities), col=1)
     if deletion_time is not None:
         add_deletion_line(fig, deletion_time, "original deleted")
@@ -117,6 +129,7 @@ def deletion_curves(
     deletion_times: Mapping[str, float | None],
     quantity: str = "views",
     thresholds: Iterable[Any] | None = None,
+    log_y: bool | None = None,
     title: str | None = None,
 ) -> go.Figure:
     """What a different deletion time would have changed: median and percentiles per scenario.
@@ -132,6 +145,8 @@ def deletion_curves(
         The quantity to compare.
     thresholds : iterable of Threshold, optional
         Threshold lines for ``quantity`` (default: PRC 2013).
+    log_y : bool, optional
+        Logarithmic count axis (by default when the outer percentiles dwarf the medians).
     title : str, optional
         Figure title.
 
@@ -160,19 +175,24 @@ def deletion_curves(
         raise ParameterError(f"deletion_times lacks scenario(s) {sorted(unknown)}")
     fig = go.Figure()
     top = 0.0
-    for k, (label, curves) in enumerate(scenarios.items()):
+    parts = []
+    for label, curves in scenarios.items():
         table = curves_table(curves)
-        part = table[table["quantity"] == quantity].sort_values("time")
-        if part.empty:
+        parts.append(table[table["quantity"] == quantity].sort_values("time"))
+        if parts[-1].empty:
             raise ParameterError(f"scenario {label!r} has no curve for {quantity!r}")
+    log = _skewed(parts) if log_y is None else log_y
+    parts = [_floored(part, log) for part in parts]
+    for k, (label, part) in enumerate(zip(scenarios, parts, strict=True)):
         colour = OKABE_ITO[k % len(OKABE_ITO)]
         top = max(top, _add_scenario(fig, part, quantity, colour=colour, label=label))
         when = deletion_times[label]
         if when is not None:
             add_deletion_line(fig, when, label, colour=colour, level=k)
-    _add_thresholds(fig, as_lines(thresholds, quantity), top)
+    lines = as_lines(thresholds, quantity)
+    _add_thresholds(fig, lines, top, log=log)
     fig.update_xaxes(title_text=HOURS_AXIS)
-    fig.update_yaxes(title_text=quantity_axis(quantity), rangemode="tozero")
+    _count_axis(fig, quantity, top, lines, log=log)
     title = title or f"Deletion scenarios: cumulative {quantity_name(quantity)}"
     return finish(fig, title, height=480)
 
@@ -267,17 +287,55 @@ def _add_scenario(
     return float(part[cols[hi]].max()) if len(part) else 0.0
 
 
-def _add_thresholds(fig: go.Figure, lines: list, top: float, *, row: int | None = None) -> None:
+def _skewed(parts: list[pd.DataFrame]) -> bool:
+    """Whether the outer percentile dwarfs the median (a few runs explode, most stay small)."""
+    median = max(float(p["p50"].max()) for p in parts)
+    top = max(float(p[max(quantile_columns(p).items())[1]].max()) for p in parts)
+    return top > 20 * max(median, 1.0)
+
+
+def _floored(part: pd.DataFrame, log: bool) -> pd.DataFrame:
+    """On a log axis zero cannot be drawn: put it just below the axis (which starts at 1)."""
+    if not log:
+        return part
+    cols = list(quantile_columns(part).values())
+    return part.assign(**{c: part[c].clip(lower=LOG_FLOOR) for c in cols})
+
+
+def _count_axis(
+    fig: go.Figure, quantity: str, top: float, lines: list, *, log: bool, row: int | None = None
+) -> None:
+    where = {"row": row, "col": 1} if row is not None else {}
+    if not log:
+        fig.update_yaxes(title_text=quantity_axis(quantity), rangemode="tozero", **where)
+        return
+    high = max([top, 1.0] + [ln.count for ln in lines if ln.count <= LOG_HEADROOM * top]) * 1.5
+    ticks = nice_log_ticks(1, high)
+    fig.update_yaxes(
+        type="log", range=[0, math.log10(high)], tickvals=ticks,
+        ticktext=[count_text(t) for t in ticks],
+        title_text=f"{quantity_axis(quantity)}, log scale", **where,
+    )  # fmt: skip
+
+
+def _add_thresholds(
+    fig: go.Figure, lines: list, top: float, *, row: int | None = None, log: bool = False
+) -> None:
     where = {"row": row, "col": 1} if row is not None else {}
     yref = "y domain" if row in (None, 1) else f"y{row} domain"
+    headroom = LOG_HEADROOM if log else THRESHOLD_HEADROOM
     for k, line in enumerate(lines):
         text = line.label
-        if line.count <= THRESHOLD_HEADROOM * max(top, 1.0):
+        if line.count <= headroom * max(top, 1.0):
             fig.add_hline(
                 y=line.count, line={"color": THRESHOLD_COLOUR, "dash": "dash", "width": 1.5},
-                annotation_text=text, annotation_position="top right",
-                annotation_font={"size": 12},
                 **where,
+            )  # fmt: skip
+            # annotations on a log axis take the logarithm of their position
+            fig.add_annotation(
+                x=1.0, xref="paper", y=math.log10(line.count) if log else line.count,
+                yref=yref.replace(" domain", ""), xanchor="right", yanchor="bottom",
+                text=text, showarrow=False, font={"size": 12},
             )  # fmt: skip
         else:
             fig.add_annotation(
