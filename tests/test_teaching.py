@@ -7,8 +7,10 @@ import rumourscope as rs
 from rumourscope import teaching
 
 
-@pytest.mark.parametrize(("size", "read", "repost", "groups"),
-                         [(500, 0.3, 0.01, 3), (50, 0.8, 0.05, 6), (10, 1.0, 0.2, 1)])
+@pytest.mark.parametrize(
+    ("size", "read", "repost", "groups"),
+    [(500, 0.3, 0.01, 3), (50, 0.8, 0.05, 6), (10, 1.0, 0.2, 1)],
+)
 def test_r_is_the_product_of_the_steps(size, read, repost, groups):
     dist = teaching.classroom_distribution(group_size=size, read_prob=read, repost_prob=repost,
                                            groups_per_person=groups)  # fmt: skip
@@ -32,8 +34,11 @@ def test_grid_probabilities_grow_with_read_and_repost_probability():
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"group_size": 1}, "group_size must be >= 2"), ({"group_size": 2.5}, "whole number"),
-     ({"read_prob": 1.5}, "read_prob must be a probability")],
+    [
+        ({"group_size": 1}, "group_size must be >= 2"),
+        ({"group_size": 2.5}, "whole number"),
+        ({"read_prob": 1.5}, "read_prob must be a probability"),
+    ],
 )
 def test_bad_classroom_parameters(kwargs, match):
     params = {"group_size": 100, "read_prob": 0.3, "repost_prob": 0.02, "groups_per_person": 3}

@@ -327,6 +327,7 @@ def _estimate_table(est: Any) -> str:
         )  # fmt: skip
     cells = "".join(
         f"<tr><td style='padding:3px 14px 3px 0;white-space:nowrap'>{k}</td>"
-        f"<td style='white-space:nowrap'><b>{v}</b></td></tr>" for k, v in rows
+        f"<td style='white-space:nowrap'><b>{v}</b></td></tr>"
+        for k, v in rows
     )
     return f"<table style='font-size:14px;margin-left:24px'>{cells}</table>"
