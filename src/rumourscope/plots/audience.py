@@ -72,7 +72,7 @@ def audience(result: Any, *, title: str = "Who saw it: unique viewers") -> go.Fi
         raise ParameterError("audience has no jurisdiction or community rows")
     heights = [max(1, int((table["breakdown"] == k).sum())) for k in kinds]
     fig = make_subplots(
-        rows=len(kinds), cols=1, row_heights=heights, vertical_spacing=0.12,
+        rows=len(kinds), cols=1, row_heights=heights, vertical_spacing=0.36 / len(kinds),
         subplot_titles=[BREAKDOWN_TITLES.get(k, f"By {k}") for k in kinds],
     )  # fmt: skip
     for row, kind in enumerate(kinds, start=1):
