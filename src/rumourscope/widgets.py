@@ -173,7 +173,8 @@ def _virality_readout(dist: Any) -> str:
         ("P(never stops)", prob_text(dist.prob_infinite)),
     ]
     cells = "".join(
-        f"<tr><td style='padding:3px 14px 3px 0;white-space:nowrap'>{k}</td><td>{v}</td></tr>"
+        f"<tr><td style='padding:3px 14px 3px 0;white-space:nowrap'>{k}</td>"
+        f"<td style='white-space:nowrap'>{v}</td></tr>"
         for k, v in rows
     )
     return f"<table style='font-size:15px;margin-left:24px'>{cells}</table>"
