@@ -186,7 +186,9 @@ def extinction_probability(proc: TreeProcess) -> tuple[float, float]:
     if proc.virality <= 1.0:
         return 1.0, 1.0
     one = np.ones(1, dtype=np.complex128)
-    z = solve_fixed_point(proc.offspring_pgf, 2, x=one, y=one)
+    # Near R = 1 the fixed point is ill-conditioned (I - Jacobian is nearly singular there), so
+    # rounding keeps Newton's last steps near 1e-14 and a tighter tolerance never settles.
+    z = solve_fixed_point(proc.offspring_pgf, 2, x=one, y=one, tol=1e-11)
     return float(min(z[0, 0].real, 1.0)), float(min(z[1, 0].real, 1.0))
 
 # ---------------------------------------------------------------------- helpers
