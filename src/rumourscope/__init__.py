@@ -9,8 +9,7 @@ Reproducible reach estimates for courts and classrooms. Start with::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import branching
-from . import calibrate
+from . import branching, calibrate, thresholds
 from .casefile import Case, demo_case, load_case
 from .errors import (
     CaseDataError,
@@ -25,18 +24,17 @@ from .errors import (
     UnknownUserError,
 )
 from .impact import ImpactSummary
+from .intervals import ProbabilityEstimate
 from .model import Channel, Delay, DelayKind, DeletionScope, Post, SpreadModel
 from .network import GroupNetwork
 from .platform import GENERIC, WECHAT, Platform
-from . import thresholds
-from .intervals import ProbabilityEstimate
 from .reach import PairedComparison, ReachEstimate, estimate_reach
-from .simulate import Cascade, simulate
-from .thresholds import Threshold
 from .report import ReportFiles, write_report
 from .scenarios import ParameterRange, Scenario
+from .simulate import Cascade, simulate
 from .summarise import summarise_impact
 from .synth import synthetic_network
+from .thresholds import Threshold
 
 try:
     __version__ = version("rumourscope")
@@ -44,24 +42,10 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0+unknown"
 
 __all__ = [
-    "Case",
-    "demo_case",
-    "load_case",
-    "Cascade",
-    "PairedComparison",
-    "ProbabilityEstimate",
-    "ReachEstimate",
-    "Threshold",
-    "estimate_reach",
-    "simulate",
-    "thresholds",
-    "calibrate",
-    "branching",
-    "plots",
-    "teaching",
-    "widgets",
     "GENERIC",
     "WECHAT",
+    "Cascade",
+    "Case",
     "CaseDataError",
     "Channel",
     "Delay",
@@ -72,21 +56,35 @@ __all__ = [
     "MissingDependencyError",
     "NetworkError",
     "OutputExistsError",
+    "PairedComparison",
     "ParameterError",
+    "ParameterRange",
     "Platform",
     "PlatformRuleError",
     "Post",
-    "ParameterRange",
+    "ProbabilityEstimate",
     "Problem",
+    "ReachEstimate",
     "ReportFiles",
     "RumourscopeError",
     "Scenario",
     "SpreadModel",
+    "Threshold",
     "UnknownGroupError",
     "UnknownUserError",
     "__version__",
-    "synthetic_network",
+    "branching",
+    "calibrate",
+    "demo_case",
+    "estimate_reach",
+    "load_case",
+    "plots",
+    "simulate",
     "summarise_impact",
+    "synthetic_network",
+    "teaching",
+    "thresholds",
+    "widgets",
     "write_report",
 ]
 
