@@ -161,7 +161,7 @@ class TreeProcess:
         for s, r, w in zip(self.group_size, self.group_read, self.group_weight, strict=True):
             base = 1.0 - r + r * g
             if s > 1:
-                power = base ** (s - 2)  # complex powers are costly: take one, not two
+                power = int_power(base, s - 2)  # powers are costly: take one, not two
                 value += w * power * base
                 slope += w * (s - 1) * r * power
             else:
@@ -211,7 +211,7 @@ class TreeProcess:
         f = z[1] if len(z) == 2 else 1.0
         value = 1.0
         for size, read in groups:
-            audience = (1.0 - read + read * g) ** (size - 1)
+            audience = int_power(1.0 - read + read * g, size - 1)
             value = value * (1.0 - self.group_forward + self.group_forward * y * audience)
         b = 1.0 - self.moments_read + self.moments_read * f
         w = y * (1.0 - self.chat_read + self.chat_read * f)
@@ -281,6 +281,23 @@ class TreeProcess:
         )
 
 # ---------------------------------------------------------------------- helpers
+def int_power(base: np.ndarray, n: int) -> np.ndarray:
+    """``base ** n`` for a whole ``n >= 0`` by repeated squaring.
+
+    numpy's complex power goes through logarithms and is ten times slower than the dozen
+    multiplications a power of a few hundred needs; this is the hot spot of every grid solve.
+    """
+    result = np.ones_like(base)
+    square = base
+    while n:
+        if n & 1:
+            result = result * square
+        n >>= 1
+        if n:
+            square = square * square
+    return result
+
+
 def _horner(coef: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A polynomial and its derivative at ``z`` (ascending coefficients), in one pass."""
     value = np.full_like(z, coef[-1])

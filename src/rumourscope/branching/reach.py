@@ -132,7 +132,7 @@ class ReachDistribution:
         the answer lies between
         ``max(p_r, p_v)`` and ``p_r + p_v``; when the smaller one is below 1e-10 that bracket
         is the answer, at no cost. Otherwise the joint law below both thresholds is needed:
-        about ``2 * reposts * views`` fixed-point solves (seconds at 500 / 5,000), computed on
+        about ``reposts * views`` fixed-point solves (1-2 s at 500 / 5,000), computed on
         first request and cached.
         """
         a, b = check_count("reposts", reposts), check_count("views", views)
@@ -159,12 +159,15 @@ class ReachDistribution:
         x = rx * np.exp(2j * np.pi * np.arange(nx) / nx)
         wx = x ** -(b - 1) / (1.0 - x)
         total = 0.0
-        z = None
-        # Rows of y in order, each started from the previous row's solution; rows strictly
-        # inside the upper half stand for themselves and their complex conjugates.
+        z = previous = None
+        # Rows of y in order, each started from the line through the two previous rows'
+        # solutions (an error of order step**2, so Newton needs a step fewer than from the
+        # previous row alone); rows strictly inside the upper half stand for themselves and
+        # their complex conjugates.
         for row in range(ny // 2 + 1):
             y = ry * np.exp(2j * np.pi * row / ny)
-            z = self._solve(x, y, start=z)
+            start = z if previous is None else 2.0 * z - previous
+            previous, z = z, self._solve(x, y, start=start)
             weight = (1.0 if row in (0, ny / 2) else 2.0) * y ** -(a - 1) / (1.0 - y)
             total += float((weight * (self.seed.pgf(self.process, x, y, z) @ wx)).real)
         return total / (nx * ny)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..model import Post, SpreadModel
-from .offspring import TreeProcess
+from .offspring import TreeProcess, int_power
 from .progeny import check_count
 
 if TYPE_CHECKING:
@@ -73,11 +73,11 @@ class Seed:
         g = z[0]
         value = proc.group_copy_pgf(g)[0] if self.typical_group else np.ones_like(g)
         for s, r in self.sized_groups:
-            value = value * (1.0 - r + r * g) ** (s - 1)
+            value = value * int_power(1.0 - r + r * g, s - 1)
         for aud in self.audiences:
             for groups, friends, count in aud.readers:
                 phi = proc.known_reader_pgf(groups, friends, z, y)
-                value = value * (1.0 - aud.read + aud.read * x * phi) ** count
+                value = value * int_power(1.0 - aud.read + aud.read * x * phi, count)
         return value
 
     def means(self, proc: TreeProcess) -> tuple[float, float]:
