@@ -314,9 +314,12 @@ def _binomial_mixture(law: Law, prob: float, u: np.ndarray) -> tuple[np.ndarray,
     value = np.zeros_like(u)
     slope = np.zeros_like(u)
     for n, w in zip(law.support, law.weights, strict=True):
-        value += w * base**n
         if n > 0:
-            slope += w * n * prob * base ** (n - 1)
+            power = int_power(base, int(n) - 1)
+            value += w * power * base
+            slope += w * n * prob * power
+        else:
+            value += w
     return value, slope
 
 
