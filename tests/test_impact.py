@@ -189,3 +189,26 @@ def test_headline_leads_with_observed_facts(summary):
 def test_a_generator_cannot_seed_a_report():
     with pytest.raises(rs.ParameterError, match="integer seed"):
         rs.summarise_impact(rs.demo_case(), runs=10, rng=np.random.default_rng(1))
+
+
+def test_report_states_when_parameters_were_not_calibrated(case):
+    summary = build(runs=100, sensitivity_runs=20)
+    assert summary.calibration == rs.impact.NOT_CALIBRATED
+    assert summary.settings["calibration"] is None
+
+
+def test_calibration_is_stated_and_drives_the_model(case):
+    evidence = rs.calibrate.Evidence.from_case(case)
+    fit = rs.calibrate.fit_abc(
+        case.network, case.model(), case.posts, evidence, particles=20, rounds=1, rng=3,
+        progress=False,
+    )  # fmt: skip
+    # the default ranges widen to contain the fitted values; the narrow test ranges may not
+    summary = rs.summarise_impact(
+        case, runs=100, sensitivity_runs=20, rng=SEED, progress=False, calibration=fit
+    )
+    assert summary.calibration == fit.describe()
+    assert "were calibrated to" in summary.calibration
+    assert summary.settings["calibration"] == fit.to_dict()
+    fitted = fit.model()
+    assert summary.settings["model"]["read_prob"] == pytest.approx(fitted.read_prob)

@@ -333,6 +333,8 @@ def test_html_figures_equal_the_summary(report):
         assert (
             escape(f"95% CI {format_prob(row.ci_low)} to {format_prob(row.ci_high)}") in thresholds
         )
+    parameters = html[html.index('<section id="parameters">') : html.index('id="results"')]
+    assert escape(summary.calibration) in parameters
 
 
 def test_csv_tables_equal_the_summary(report):

@@ -50,6 +50,12 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+NOT_CALIBRATED = (
+    "The parameters were not calibrated to the evidence: each is a stated value with its source "
+    "or the word \"assumption\", and sections 10 and 11 show how much the results depend on it."
+)
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class ImpactSummary:
     """The finished findings about one case: observed facts, estimates, and their uncertainty.
@@ -113,6 +119,8 @@ class ImpactSummary:
         Hours after the first post at which the original was deleted (``None``: never).
     source_folder : Path or None
         The case folder read (never written to, never printed in a report).
+    calibration : str
+        Whether the parameters were calibrated to the evidence, and to what, in plain words.
     """
 
     title: str
@@ -138,6 +146,7 @@ class ImpactSummary:
     names_shown: bool = False
     deletion_time: float | None = None
     deletion_curves: pd.DataFrame = field(default_factory=pd.DataFrame)
+    calibration: str = NOT_CALIBRATED
     source_folder: Path | None = None
 
     def __post_init__(self) -> None:

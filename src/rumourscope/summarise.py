@@ -18,13 +18,14 @@ import pandas as pd
 
 from ._observed import observed_facts, reachable_people, threshold_findings
 from .errors import ParameterError
-from .impact import ImpactSummary
+from .impact import NOT_CALIBRATED, ImpactSummary
 from .model import SpreadModel
 from .reach import ReachEstimate, estimate_reach
 from .scenarios import DEFAULT_RANGES, ParameterRange, Scenario, sensitivity, standard_scenarios
 from .thresholds import REGISTRY, Threshold
 
 if TYPE_CHECKING:
+    from .calibrate import CalibrationResult
     from .casefile import Case
 
 __all__ = ["summarise_impact"]
@@ -61,6 +62,7 @@ def summarise_impact(
     rng: int | None = None,
     command: str | None = None,
     progress: bool | None = None,
+    calibration: CalibrationResult | None = None,
 ) -> ImpactSummary:
     """Estimate the reach of a case's post and summarise it for an exhibit.
 
@@ -92,6 +94,11 @@ def summarise_impact(
         The command that re-creates the summary (recorded in the report and manifest).
     progress : bool or None, default=None
         Show a progress bar (``None``: only on an interactive terminal).
+    calibration : CalibrationResult, optional
+        A fit of the parameters to the case's evidence (:func:`rumourscope.calibrate.fit_abc`).
+        When given, the default model is its posterior-median model, and the report states what
+        was calibrated, to which observations, and how (its full record goes to the manifest).
+        Without it the report states that the parameters were not calibrated.
 
     Returns
     -------
@@ -114,7 +121,8 @@ def summarise_impact(
             f"rng must be an integer seed or None for a report (so it can be recorded), got {rng!r}"
         )
     seed = int(np.random.SeedSequence(rng).entropy)
-    model = case.model() if model is None else model
+    if model is None:
+        model = case.model() if calibration is None else calibration.model()
     if sensitivity_runs is None:
         sensitivity_runs = default_sensitivity_runs(runs)
     ranges = _bracketing(model, DEFAULT_RANGES) if ranges is None else tuple(ranges)
@@ -186,6 +194,7 @@ def summarise_impact(
             "thresholds": [_plain(t) for t in thresholds],
             "names_shown": case.names_shown,
             "pseudonym_key_fingerprint": case.key_fingerprint,
+            "calibration": None if calibration is None else calibration.to_dict(),
         },
         inputs=case.manifest[["file", "sha256", "bytes"]].rename(columns={"file": "path"}),
         command=command or f"rs.summarise_impact(case, runs={runs}, rng={seed})",
@@ -194,6 +203,7 @@ def summarise_impact(
         names_shown=case.names_shown,
         deletion_time=model.deletion_time,
         deletion_curves=deletion_curves,
+        calibration=NOT_CALIBRATED if calibration is None else calibration.describe(),
         source_folder=case.folder,
     )
 
