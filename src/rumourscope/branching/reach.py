@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..model import Post, SpreadModel
+from .joint import cross_bound
 from .offspring import TreeProcess
 from .progeny import (
     MAX_COUNT,
@@ -38,7 +39,7 @@ __all__ = ["Quantity", "ReachDistribution", "reach_distribution"]
 
 JOINT_DAMPING = 1e-8
 EITHER_SHORTCUT = 1e-10
-"""Below this, the smaller single-threshold probability decides P(either) within its accuracy."""
+"""Below this, a cross term such as ``P(reposts >= a, views < b)`` is neglected in P(either)."""
 
 
 class Quantity(StrEnum):
@@ -64,6 +65,7 @@ class ReachDistribution:
         self.seed = seed
         self._marginals: dict[Quantity, tuple[np.ndarray, np.ndarray]] = {}
         self._joint: dict[tuple[int, int], float] = {}
+        """P(either) by (reposts, views) thresholds, as computed."""
         q = np.array(extinction_probability(process), dtype=np.complex128)
         one = np.ones(1, dtype=np.complex128)
         self.prob_infinite = float(max(0.0, 1.0 - seed.pgf(process, one, one, q[:, None])[0].real))
@@ -127,25 +129,35 @@ class ReachDistribution:
     def prob_either(self, reposts: int = 500, views: int = 5000) -> float:
         """``P(total reposts >= reposts or total views >= views)``.
 
-        Exact to about 1e-7 (1e-10 by the shortcut below). With ``p_r``, ``p_v`` the two
-        single-threshold probabilities *of a finite total* (the escaping mass counts in both),
-        the answer lies between
-        ``max(p_r, p_v)`` and ``p_r + p_v``; when the smaller one is below 1e-10 that bracket
-        is the answer, at no cost. Otherwise the joint law below both thresholds is needed:
-        about ``reposts * views`` fixed-point solves (1-2 s at 500 / 5,000), computed on
-        first request and cached.
+        Exact to about 1e-7 (1e-10 when a shortcut applies). With ``p_r``, ``p_v`` the two
+        single-threshold probabilities, ``P(either) = p_v + P(reposts >= a, views < b) =
+        p_r + P(views >= b, reposts < a)``. When a Chernoff bound (:mod:`.joint`, a few
+        milliseconds) puts one of those *cross* terms below 1e-10, the matching single-threshold
+        probability is the answer: the usual case, since a post with ``a`` reposts almost
+        surely has far more views than ``a`` when each repost brings many. Otherwise the joint
+        law below both thresholds is needed: about ``reposts * views`` fixed-point solves (about
+        1 s at 500 / 5,000), computed on first request and cached.
         """
         a, b = check_count("reposts", reposts), check_count("views", views)
         if a == 0 or b == 0:
             return 1.0
-        escape = self.prob_infinite
-        finite_r = self.prob_at_least("reposts", a) - escape
-        finite_v = self.prob_at_least("views", b) - escape
-        if min(finite_r, finite_v) < EITHER_SHORTCUT:
-            return float(min(1.0, escape + max(finite_r, finite_v)))
         if (a, b) not in self._joint:
-            self._joint[(a, b)] = self._prob_below_both(a, b)
-        return float(min(1.0, max(0.0, 1.0 - self._joint[(a, b)])))
+            self._joint[(a, b)] = self._either(a, b)
+        return self._joint[(a, b)]
+
+    def _either(self, a: int, b: int) -> float:
+        escape = self.prob_infinite
+        p_r = self.prob_at_least("reposts", a)
+        p_v = self.prob_at_least("views", b)
+        finite_r, finite_v = p_r - escape, p_v - escape
+        if min(finite_r, finite_v) < EITHER_SHORTCUT:  # a cross term is below the smaller one
+            return float(min(1.0, escape + max(finite_r, finite_v)))
+        if cross_bound(self.process, self.seed, a, b, reposts_high=True) < EITHER_SHORTCUT:
+            return p_v
+        if cross_bound(self.process, self.seed, a, b, reposts_high=False) < EITHER_SHORTCUT:
+            return p_r
+        below = self._prob_below_both(a, b)
+        return float(min(1.0, max(0.0, 1.0 - below)))
 
     def _prob_below_both(self, a: int, b: int) -> float:
         """``P(reposts <= a - 1, views <= b - 1)``: one coefficient of ``S/((1-x)(1-y))``.
