@@ -171,15 +171,20 @@ class ReachDistribution:
         x = rx * np.exp(2j * np.pi * np.arange(nx) / nx)
         wx = x ** -(b - 1) / (1.0 - x)
         total = 0.0
-        z = previous = None
-        # Rows of y in order, each started from the line through the two previous rows'
-        # solutions (an error of order step**2, so Newton needs a step fewer than from the
-        # previous row alone); rows strictly inside the upper half stand for themselves and
-        # their complex conjugates.
+        history: list[np.ndarray] = []
+        # Each row starts from the parabola through the three previous rows' solutions (an
+        # error of order step**3: Newton then usually needs two steps, one of them the check);
+        # rows strictly inside the upper half stand for themselves and their conjugates.
         for row in range(ny // 2 + 1):
             y = ry * np.exp(2j * np.pi * row / ny)
-            start = z if previous is None else 2.0 * z - previous
-            previous, z = z, self._solve(x, y, start=start)
+            if len(history) == 3:
+                start = 3.0 * history[2] - 3.0 * history[1] + history[0]
+            elif len(history) == 2:
+                start = 2.0 * history[1] - history[0]
+            else:
+                start = history[-1] if history else None
+            z = self._solve(x, y, start=start)
+            history = [*history[-2:], z]
             weight = (1.0 if row in (0, ny / 2) else 2.0) * y ** -(a - 1) / (1.0 - y)
             total += float((weight * (self.seed.pgf(self.process, x, y, z) @ wx)).real)
         return total / (nx * ny)
