@@ -93,11 +93,22 @@ def timing() -> pd.DataFrame:
     clock("P(either) at 50 reposts / 1,000 views", lambda: dist.prob_either(50, 1000))
     clock("P(either) at 500 reposts / 5,000 views (R=0.60: one out of reach)",
           lambda: dist.prob_either(500, 5000))
-    critical = rs.branching.reach_distribution(
-        rs.SpreadModel(read_prob=0.3, repost_prob=0.0167), group_sizes=500, groups_per_user=3,
-        seed_group_size=500)
-    clock("P(either) at 500 reposts / 5,000 views (R=1.00: joint grid)",
-          lambda: critical.prob_either(500, 5000))
+    for repost in (0.015, 0.0167, 0.02):  # R = 0.90, 1.00, 1.20: both thresholds within reach
+        near = rs.branching.reach_distribution(
+            rs.SpreadModel(read_prob=0.3, repost_prob=repost), group_sizes=500,
+            groups_per_user=3, seed_group_size=500, max_reposts=10_000, max_views=10_000)
+        r = near.process.virality
+        for a, b in ((500, 5000), (10_000, 10_000)):
+            clock(f"P(either) at {a:,} reposts / {b:,} views (R={r:.2f})",
+                  lambda near=near, a=a, b=b: near.prob_either(a, b))
+    # groups of 4: a repost brings 1.8 views, so at 500 / 900 neither cross term is negligible
+    # and the joint grid (about a * b solves) is needed
+    balanced = rs.branching.reach_distribution(
+        rs.SpreadModel(read_prob=0.6, repost_prob=0.5556, group_forward_prob=0.5,
+                       moments_prob=0.0, chat_prob=0.0),
+        group_sizes=4, groups_per_user=3, seed_group_size=4)
+    clock("P(either) at 500 reposts / 900 views (R=1.00, 4-member groups: joint grid)",
+          lambda: balanced.prob_either(500, 900))
     net, model, post = sparse_case()
     clock("network (200k users, 332 group sizes): reach_distribution",
           lambda: rs.branching.reach_distribution(model, net, post).prob_at_least("views", 200))
