@@ -13,9 +13,12 @@ opens the demo report in Chromium and asserts it makes no request at all besides
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
+import shutil
+import subprocess
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -399,3 +402,40 @@ def test_neutralise_leaves_numbers_and_plain_text():
     out = io.StringIO()
     rs.report._files.neutralise_frame(frame).to_csv(out, index=False)
     assert out.getvalue().splitlines() == ["a,n", "'=1+1,-1", "ok,2", "'-x,3"]
+
+
+# Chinese names as a real case has them: a group, jurisdictions, a community. Long, distinct
+# strings: without a CJK font Chromium prints empty boxes, and pdftotext then loses characters
+# of some of these strings (checked by hiding the font from fontconfig), so every string coming
+# back whole means they were printed with real glyphs.
+CHINESE = ("北京朝阳业主群", "上海市徐汇区", "认识原告的邻居", "中华人民共和国")
+
+
+def _pdf_text(pdf: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is not installed: run `bash tools/install-system-deps`")
+    done = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    )
+    return done.stdout.decode("utf-8")
+
+
+def test_chinese_names_print_as_text_in_the_pdf(tmp_path):
+    fc_list = shutil.which("fc-list")
+    fonts = fc_list and subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True)
+    if not fonts or not fonts.stdout.strip():
+        pytest.fail("no Chinese font is installed: run `bash tools/install-system-deps`")
+    group, city, community, country = CHINESE
+    base = hostile_summary()
+    summary = dataclasses.replace(
+        base,
+        title=f"Li v Wang: the post in {group}",
+        case={"Original post": f"group {group} at 2024-03-01 10:00 UTC"},
+        audience=base.audience.assign(label=[city, "Ontario", community]),
+        thresholds=base.thresholds.assign(jurisdiction=[country, "Ontario"]),
+    )
+    files = rs.write_report(summary, tmp_path / "report")
+    # in drawing order (-raw) a table cell stays whole; it may wrap, so ignore whitespace
+    text = re.sub(r"\s+", "", _pdf_text(files.pdf))
+    for name in (*CHINESE, f"LivWang:thepostin{group}"):
+        assert name in text, f"{name!r} is not text in the PDF (is a CJK font installed?)"
