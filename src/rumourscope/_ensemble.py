@@ -23,7 +23,7 @@ RunArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # totals, gri
 
 def run_chunk(inputs: KernelInputs, keys: np.ndarray) -> RunArrays:
     """Run the runs of ``keys`` on all threads of this process."""
-    return k.run_ensemble(keys, *inputs.args(), 4 * numba.get_num_threads())
+    return k.run_ensemble(keys, *inputs.args(), numba.get_num_threads())
 
 
 MIN_RUNS_FOR_PROGRESS = 2000

@@ -1,15 +1,17 @@
 """The compiled simulation kernel: the only code in the package that has to be fast.
 
-One run is an event-driven simulation over a heap of pending reads. Every random decision
-is a pure function of ``(run key, who, what)`` through a counter-based hash (splitmix64 mixing),
-never a draw from a sequential stream. So a decision does not depend on the order in which events
-happen to be processed, on the thread that runs it, or on which other decisions a scenario skips:
-re-running a run with another deletion time replays the same random world (common random numbers),
-and a run gives the same numbers whatever the number of threads, chunks or processes.
+One run is an event-driven simulation over a heap of pending reads (``_queue``). Every random
+decision is a pure function of ``(run key, who, what)`` (``_rng``), never a draw from a
+sequential stream. So a decision does not depend on the order in which events happen to be
+processed, on the thread that runs it, or on which other decisions a scenario skips: re-running a
+run with another deletion time replays the same random world (common random numbers), and a run
+gives the same numbers whatever the number of threads, chunks or processes.
 
 Copies are identified for hashing by what they are, not by when they were created: the original
 post by its index, a forwarded copy by ``(forwarder, channel, target)`` (a person forwards at most
-once, so that is unique).
+once, so that is unique). Who reads a group or Moments copy, and which friends a forward goes to
+by chat, are chosen by geometric skipping over the audience (one uniform per chosen person,
+not one per person looked at).
 
 Numba is used because the hot loop walks CSR arrays with data-dependent control flow (a heap,
 early exits, per-user state) that vectorised numpy cannot express, and because it runs whole
@@ -21,10 +23,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from ._queue import HEAP_DTYPE, grow, grow_rows, pop, push
+from ._rng import EXPONENTIAL, FIXED, LOGNORMAL, delay, hash_key, log_miss, skip, uniform
+
+__all__ = ["EXPONENTIAL", "FIXED", "LOGNORMAL"]  # delay codes, re-exported for _prepare
+
 # Channel codes (as in rumourscope.model.Channel).
 GROUP, MOMENTS, CHAT = 0, 1, 2
-# Delay kind codes (as in rumourscope.model.DelayKind).
-EXPONENTIAL, LOGNORMAL, FIXED = 0, 1, 2
 
 # Positions in the float64 parameter vector built by rumourscope._prepare.
 (
@@ -73,121 +78,18 @@ GRID_NAMES = ("views", "unique_viewers", "reposts")
 
 # Purposes: which decision a hash is for, so that no two decisions share a uniform.
 _READ, _READ_DELAY, _READ_DELAY2, _REPOST, _FWD_DELAY, _FWD_DELAY2 = 1, 2, 3, 4, 5, 6
-_GROUP_FWD, _MOMENTS_FWD, _CHAT_FWD, _ORIGINAL = 7, 8, 9, 10
+_GROUP_FWD, _MOMENTS_FWD, _CHAT_FWD, _ORIGINAL, _CHAT_PICK = 7, 8, 9, 10, 11
 
-_ORIGIN_FLAG, _FORWARDED_FLAG = 1, 2
-_GOLD = np.uint64(0x9E3779B97F4A7C15)
-_GOLD2 = np.uint64(0xD1B54A32D192ED03)
+# Per-person state in one int32 (one memory access per read): two flags, then the read count.
+_ORIGIN_FLAG, _FORWARDED_FLAG, _FLAG_BITS = 1, 2, 2
+_ONE_READ = 1 << _FLAG_BITS
 _COPY_MASK = np.int64(0xFFFFFFFF)
 
 
-@njit(cache=True)
-def _mix(z):
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
-@njit(cache=True)
-def _key(a, b, purpose):
-    return _mix(_mix(np.uint64(a) * _GOLD + np.uint64(purpose)) ^ (np.uint64(b) * _GOLD2))
-
-
-@njit(cache=True)
-def uniform(run_key, a, b, purpose):
-    """A uniform in [0, 1) that depends only on its arguments."""
-    z = _mix(run_key ^ _key(a, b, purpose))
-    return np.float64(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-
-
-@njit(cache=True)
-def _delay(kind, mean, sigma, run_key, a, b, purpose, purpose2):
-    if kind == FIXED:
-        return mean
-    u = uniform(run_key, a, b, purpose)
-    if kind == EXPONENTIAL:
-        return -mean * np.log1p(-u)
-    # Box-Muller: the second uniform is drawn only for the log-normal.
-    z = np.sqrt(-2.0 * np.log1p(-u)) * np.cos(2.0 * np.pi * uniform(run_key, a, b, purpose2))
-    return np.exp(np.log(mean) - 0.5 * sigma * sigma + sigma * z)
-
-
-# ---------------------------------------------------------------------- growable buffers
-@njit(cache=True)
-def _grow(a, n):
-    if n < a.shape[0]:
-        return a
-    b = np.empty(max(2 * a.shape[0], n + 1), dtype=a.dtype)
-    b[: a.shape[0]] = a
-    return b
-
-
-@njit(cache=True)
-def _grow_rows(a, n):
-    if n < a.shape[0]:
-        return a
-    b = np.empty((max(2 * a.shape[0], n + 1), a.shape[1]), dtype=a.dtype)
-    b[: a.shape[0]] = a
-    return b
-
-
-# ---------------------------------------------------------------------- the read queue
-# A 4-ary min-heap of (time, reader << 32 | copy) records: half the depth of a binary heap, and
-# the four children of a node share a cache line. Ties in time are broken by (reader, copy) so
-# the order never depends on the order of insertion.
-HEAP_DTYPE = np.dtype([("t", np.float64), ("k", np.int64)])
-
-
-@njit(cache=True)
-def _before(t1, k1, t2, k2):
-    return t1 < t2 or (t1 == t2 and k1 < k2)
-
-
-@njit(cache=True)
-def _push(h, n, t, k):
-    h = _grow(h, n)
-    i = n
-    while i > 0:
-        p = (i - 1) >> 2
-        if _before(t, k, h[p].t, h[p].k):
-            h[i] = h[p]
-            i = p
-        else:
-            break
-    h[i].t = t
-    h[i].k = k
-    return h, n + 1
-
-
-@njit(cache=True)
-def _pop(h, n):
-    t0, k0 = h[0].t, h[0].k
-    n -= 1
-    t, k = h[n].t, h[n].k
-    i = 0
-    while True:
-        c = 4 * i + 1
-        if c >= n:
-            break
-        best, bt, bk = c, h[c].t, h[c].k
-        for j in range(c + 1, min(c + 4, n)):
-            if _before(h[j].t, h[j].k, bt, bk):
-                best, bt, bk = j, h[j].t, h[j].k
-        if _before(bt, bk, t, k):
-            h[i] = h[best]
-            i = best
-        else:
-            break
-    if n > 0:
-        h[i].t = t
-        h[i].k = k
-    return t0, k0, n
-
-
 # ---------------------------------------------------------------------- one copy's readers
-@njit(cache=True)
-def _broadcast(run_key, c, cf, ci, ck, heap, hn, net, group_read, par, flag):
-    """Draw who reads copy ``c`` and when, and queue those reads."""
+@njit(cache=True, inline="always")
+def _broadcast(run_key, c, cf, ci, ck, heap, hn, net, group_read, par, state):
+    """Draw who reads copy ``c`` and when, and queue those reads; also returns the audience size."""
     gm_ptr, gm_idx, fr_ptr, fr_idx = net[2], net[3], net[4], net[5]
     t0 = cf[c, 0]
     end = min(cf[c, 1], par[P_HORIZON])
@@ -196,10 +98,10 @@ def _broadcast(run_key, c, cf, ci, ck, heap, hn, net, group_read, par, flag):
     if chan == CHAT:
         m = ci[c, 3]
         p = par[P_CHAT_READ]
-        if flag[m] & _ORIGIN_FLAG == 0 and (p >= 1.0 or uniform(run_key, ckey, m, _READ) < p):
-            t = t0 + _delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
+        if state[m] & _ORIGIN_FLAG == 0 and (p >= 1.0 or uniform(run_key, ckey, m, _READ) < p):
+            t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
             if t < end:
-                heap, hn = _push(heap, hn, t, (np.int64(m) << 32) | c)
+                heap, hn = push(heap, hn, t, (np.int64(m) << 32) | c)
         return heap, hn, 1
     if chan == GROUP:
         g = ci[c, 1]
@@ -208,32 +110,59 @@ def _broadcast(run_key, c, cf, ci, ck, heap, hn, net, group_read, par, flag):
         lo, hi, audience, p = fr_ptr[poster], fr_ptr[poster + 1], fr_idx, par[P_MOMENTS_READ]
     if p <= 0.0 or end <= t0:
         return heap, hn, 0
-    for j in range(lo, hi):
+    log_q = log_miss(p) if p < 1.0 else 0.0
+    j, i = lo - 1, 0
+    while True:
+        # The next reader in the audience list: each member reads independently with p.
+        j += skip(run_key, ckey, i, _READ, p, log_q)
+        i += 1
+        if j >= hi:
+            break
         m = audience[j]
-        if m == poster or flag[m] & _ORIGIN_FLAG:
+        if m == poster or state[m] & _ORIGIN_FLAG:
             continue
-        # A certain read needs no random number (and saves a hash per member).
-        if p >= 1.0 or uniform(run_key, ckey, m, _READ) < p:
-            t = t0 + _delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
-            if t < end:
-                heap, hn = _push(heap, hn, t, (np.int64(m) << 32) | c)
+        t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
+        if t < end:
+            heap, hn = push(heap, hn, t, (np.int64(m) << 32) | c)
     return heap, hn, hi - lo
 
 
-@njit(cache=True)
-def _add_copy(nc, cf, ci, ck, key, chan, group, poster, target, parent, time, deleted_at):
-    cf = _grow_rows(cf, nc)
-    ci = _grow_rows(ci, nc)
-    ck = _grow(ck, nc)
+@njit(cache=True, inline="always")
+def _add_copy(nc, cf, ci, ck, ckey, chan, group, poster, target, parent, time, deleted_at):
+    cf = grow_rows(cf, nc)
+    ci = grow_rows(ci, nc)
+    ck = grow(ck, nc)
     cf[nc, 0], cf[nc, 1] = time, deleted_at
     ci[nc, 0], ci[nc, 1], ci[nc, 2], ci[nc, 3], ci[nc, 4] = chan, group, poster, target, parent
-    ck[nc] = key
+    ck[nc] = ckey
     return cf, ci, ck
 
 
-@njit(cache=True)
-def _bin(times, t):
-    return np.searchsorted(times, t)
+@njit(cache=True, inline="always")
+def _chat_targets(run_key, v, fr_ptr, fr_idx, p, log_q, max_chats, cand_u, cand_f):
+    """Friends ``v`` forwards to by chat (each with ``p``; a random subset of the cap if more)."""
+    n_cand = 0
+    j, i, hi = fr_ptr[v] - 1, 0, fr_ptr[v + 1]
+    while True:
+        j += skip(run_key, v, i, _CHAT_FWD, p, log_q)
+        i += 1
+        if j >= hi:
+            break
+        cand_f[n_cand] = fr_idx[j]
+        n_cand += 1
+    if max_chats < 0 or n_cand <= max_chats:
+        return n_cand
+    # Keep the chats with the smallest uniforms: a uniformly random subset of the cap.
+    for q in range(n_cand):
+        cand_u[q] = uniform(run_key, v, cand_f[q], _CHAT_PICK)
+    for a in range(max_chats):
+        best = a
+        for q in range(a + 1, n_cand):
+            if cand_u[q] < cand_u[best]:
+                best = q
+        cand_u[a], cand_u[best] = cand_u[best], cand_u[a]
+        cand_f[a], cand_f[best] = cand_f[best], cand_f[a]
+    return max_chats
 
 
 # ---------------------------------------------------------------------- one run
@@ -244,46 +173,55 @@ def run_one(
 ):
     """Simulate one run into ``totals``/``grid``/``by_jur``/``by_comm`` (views, unique)."""
     ug_ptr, ug_idx, fr_ptr, fr_idx, ujur, ucomm = net[0], net[1], net[4], net[5], net[6], net[7]
-    expo, flag, touched, ghit, gtouched, hist, cand_u, cand_f = scratch
+    state, touched, ghit, gtouched, hist, cand_u, cand_f = scratch
     heap, cf, ci, ck, ef, ei = bufs
     horizon, deletion = par[P_HORIZON], par[P_DELETION]
     later_deleted = deletion if par[P_SCOPE_ALL] > 0 else np.inf
     max_chats = np.int64(par[P_MAX_CHATS])
+    p_chat = par[P_CHAT_FWD]
+    log_q_chat = log_miss(p_chat) if 0.0 < p_chat < 1.0 else 0.0
     n_rep = repost.shape[0]
-    nt = ngt = hn = nc = ne = 0
+    n_jur, n_comm = by_jur.shape[0] - 1, by_comm.shape[0]
+    nt = ngt = hn = nc = ne = b = 0
+    n_times = times.shape[0]
     hist[:] = 0
     for i in range(posts_user.shape[0]):
         u = posts_user[i]
-        if flag[u] == 0:
+        if state[u] == 0:
             touched[nt] = u
             nt += 1
-        flag[u] = _ORIGIN_FLAG | _FORWARDED_FLAG
+        state[u] = _ORIGIN_FLAG | _FORWARDED_FLAG
     for i in range(posts_user.shape[0]):
         g = posts_group[i]
         chan = GROUP if g >= 0 else MOMENTS
-        key = _key(i, 0, _ORIGINAL)
-        cf, ci, ck = _add_copy(nc, cf, ci, ck, key, chan, g, posts_user[i], -1, -1,
-                               posts_time[i], deletion)
+        cf, ci, ck = _add_copy(nc, cf, ci, ck, hash_key(i, 0, _ORIGINAL), chan, g,
+                               posts_user[i], -1, -1, posts_time[i], deletion)
         nc += 1
         if g >= 0 and ghit[g] == 0:
             ghit[g] = 1
             gtouched[ngt] = g
             ngt += 1
         heap, hn, ex = _broadcast(run_key, nc - 1, cf, ci, ck, heap, hn, net, group_read, par,
-                                 flag)
+                                  state)
         totals[T_EXAMINED] += ex
     while hn > 0:
-        t, packed, hn = _pop(heap, hn)
+        t, packed, hn = pop(heap, hn)
         v = packed >> 32
         c = packed & _COPY_MASK
-        k = expo[v] + 1
-        expo[v] = k
-        b = _bin(times, t)
+        s = state[v] + _ONE_READ
+        state[v] = s
+        k = s >> _FLAG_BITS
+        # Reads come out of the queue in time order, so their grid bin only moves forward.
+        while b < n_times and times[b] < t:
+            b += 1
         totals[T_VIEWS] += 1
         hist[b, 0] += 1
-        j = ujur[v] if ujur[v] >= 0 else by_jur.shape[0] - 1
+        # Labels are looked up only when the network has them (a memory access per read).
+        j = n_jur
+        if n_jur > 0 and ujur[v] >= 0:
+            j = ujur[v]
         by_jur[j, 0] += 1
-        mask, bit = ucomm[v], 0
+        mask, bit = ucomm[v] if n_comm > 0 else np.uint64(0), 0
         while mask != 0:
             if mask & np.uint64(1):
                 by_comm[bit, 0] += 1
@@ -302,59 +240,46 @@ def run_one(
             if t < deletion:
                 totals[T_UNIQUE_BEFORE] += 1
         if record:
-            ef = _grow(ef, ne)
-            ei = _grow_rows(ei, ne)
+            ef = grow(ef, ne)
+            ei = grow_rows(ei, ne)
             ef[ne] = t
             ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 0, v, c, k
             ne += 1
-        if flag[v] & _FORWARDED_FLAG:
+        if s & _FORWARDED_FLAG:
             continue
-        if uniform(run_key, ck[c], v, _REPOST) >= repost[min(k, n_rep) - 1]:
+        rp = repost[min(k, n_rep) - 1]
+        if rp < 1.0 and uniform(run_key, ck[c], v, _REPOST) >= rp:
             continue
-        flag[v] |= _FORWARDED_FLAG
-        tf = t + _delay(par[P_FWD_KIND], par[P_FWD_MEAN], par[P_FWD_SIGMA], run_key, v, 0,
-                        _FWD_DELAY, _FWD_DELAY2)
+        state[v] = s | _FORWARDED_FLAG
+        tf = t + delay(par[P_FWD_KIND], par[P_FWD_MEAN], par[P_FWD_SIGMA], run_key, v, 0,
+                       _FWD_DELAY, _FWD_DELAY2)
         # A deleted copy can no longer be forwarded.
         if tf >= horizon or tf >= cf[c, 1]:
             continue
         read_group = ci[c, 1] if ci[c, 0] == GROUP else -1
         # Targets: other groups, Moments, then chats; each forward is one repost and one copy.
         n_targets = ug_ptr[v + 1] - ug_ptr[v] + 1
-        n_cand = 0
-        for f in fr_idx[fr_ptr[v] : fr_ptr[v + 1]]:
-            u = uniform(run_key, v, f, _CHAT_FWD)
-            if u < par[P_CHAT_FWD]:
-                cand_u[n_cand], cand_f[n_cand] = u, f
-                n_cand += 1
+        n_chat = _chat_targets(run_key, v, fr_ptr, fr_idx, p_chat, log_q_chat, max_chats,
+                               cand_u, cand_f)
         totals[T_EXAMINED] += fr_ptr[v + 1] - fr_ptr[v]
-        n_chat = n_cand if max_chats < 0 else min(n_cand, max_chats)
-        if n_chat < n_cand:
-            # Keep the chats with the smallest uniforms: a uniformly random subset of the cap.
-            for a in range(n_chat):
-                best = a
-                for q in range(a + 1, n_cand):
-                    if cand_u[q] < cand_u[best]:
-                        best = q
-                cand_u[a], cand_u[best] = cand_u[best], cand_u[a]
-                cand_f[a], cand_f[best] = cand_f[best], cand_f[a]
         for q in range(n_targets + n_chat):
             if q < n_targets - 1:
                 g = ug_idx[ug_ptr[v] + q]
                 if g == read_group or uniform(run_key, v, g, _GROUP_FWD) >= par[P_GROUP_FWD]:
                     continue
-                chan, target, key = GROUP, -1, _key(v, g, _GROUP_FWD)
+                chan, target, ckey = GROUP, -1, hash_key(v, g, _GROUP_FWD)
             elif q == n_targets - 1:
                 if uniform(run_key, v, 0, _MOMENTS_FWD) >= par[P_MOMENTS_FWD]:
                     continue
-                chan, g, target, key = MOMENTS, -1, -1, _key(v, 0, _MOMENTS_FWD)
+                chan, g, target, ckey = MOMENTS, -1, -1, hash_key(v, 0, _MOMENTS_FWD)
             else:
                 target = cand_f[q - n_targets]
-                chan, g, key = CHAT, -1, _key(v, target, _CHAT_FWD)
-            cf, ci, ck = _add_copy(nc, cf, ci, ck, key, chan, g, v, target, c, tf,
+                chan, g, ckey = CHAT, -1, hash_key(v, target, _CHAT_FWD)
+            cf, ci, ck = _add_copy(nc, cf, ci, ck, ckey, chan, g, v, target, c, tf,
                                    later_deleted)
             nc += 1
             totals[T_REPOSTS] += 1
-            hist[_bin(times, tf), 2] += 1
+            hist[np.searchsorted(times, tf), 2] += 1
             if tf < deletion:
                 totals[T_REPOSTS_BEFORE] += 1
             if g >= 0 and ghit[g] == 0:
@@ -362,13 +287,13 @@ def run_one(
                 gtouched[ngt] = g
                 ngt += 1
             if record:
-                ef = _grow(ef, ne)
-                ei = _grow_rows(ei, ne)
+                ef = grow(ef, ne)
+                ei = grow_rows(ei, ne)
                 ef[ne] = tf
                 ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
                 ne += 1
             heap, hn, ex = _broadcast(run_key, nc - 1, cf, ci, ck, heap, hn, net, group_read,
-                                     par, flag)
+                                      par, state)
             totals[T_EXAMINED] += ex
     totals[T_GROUPS] = ngt
     acc0 = acc1 = acc2 = 0
@@ -378,8 +303,7 @@ def run_one(
         acc2 += hist[b, 2]
         grid[b, 0], grid[b, 1], grid[b, 2] = acc0, acc1, acc2
     for i in range(nt):
-        expo[touched[i]] = 0
-        flag[touched[i]] = 0
+        state[touched[i]] = 0
     for i in range(ngt):
         ghit[gtouched[i]] = 0
     return (heap, cf, ci, ck, ef, ei), nc, ne
@@ -394,7 +318,6 @@ def new_scratch(net, n_groups, n_times):
         max_friends = max(max_friends, fr_ptr[u + 1] - fr_ptr[u])
     scratch = (
         np.zeros(n_users, np.int32),
-        np.zeros(n_users, np.int8),
         np.empty(n_users, np.int32),
         np.zeros(n_groups, np.int8),
         np.empty(n_groups, np.int32),
@@ -438,7 +361,8 @@ def run_ensemble(
 ):
     """Many runs in parallel threads; run ``r`` uses ``run_keys[r]`` and nothing else random.
 
-    ``n_lanes`` (a few per thread) strided lanes share the runs; any value gives the same result.
+    ``n_lanes`` strided lanes (one per thread: runs of similar length then split evenly) share
+    the runs; any value gives the same result.
     """
     n_runs, n_times = run_keys.shape[0], times.shape[0]
     totals = np.zeros((n_runs, N_TOTALS), np.int64)

@@ -89,4 +89,4 @@ class BatchSimulator:
                            group_read, repost, par, base.posts_user, base.posts_group,
                            base.posts_time, base.times, base.n_jur, base.n_comm,
                            # several strided lanes per thread balance runs of uneven length
-                           max(1, min(len(models), 4 * nb.get_num_threads())))
+                           max(1, min(len(models), nb.get_num_threads())))

@@ -1,0 +1,79 @@
+"""The kernel's pending reads (a 4-ary min-heap) and its growable buffers."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# A 4-ary min-heap of (time, reader << 32 | copy) records: half the depth of a binary heap, and
+# the four children of a node share a cache line. Ties in time are broken by (reader, copy) so
+# the order never depends on the order of insertion.
+HEAP_DTYPE = np.dtype([("t", np.float64), ("k", np.int64)])
+
+
+@njit(cache=True, inline="always")
+def grow(a, n):
+    """``a``, or a copy twice as long, so that index ``n`` fits."""
+    if n < a.shape[0]:
+        return a
+    b = np.empty(max(2 * a.shape[0], n + 1), dtype=a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+@njit(cache=True, inline="always")
+def grow_rows(a, n):
+    """``a``, or a copy with twice the rows, so that row ``n`` fits."""
+    if n < a.shape[0]:
+        return a
+    b = np.empty((max(2 * a.shape[0], n + 1), a.shape[1]), dtype=a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+@njit(cache=True, inline="always")
+def _before(t1, k1, t2, k2):
+    return t1 < t2 or (t1 == t2 and k1 < k2)
+
+
+@njit(cache=True, inline="always")
+def push(h, n, t, k):
+    """Add ``(t, k)`` to the heap of ``n`` records; returns the heap (maybe grown) and ``n + 1``."""
+    h = grow(h, n)
+    i = n
+    while i > 0:
+        p = (i - 1) >> 2
+        if _before(t, k, h[p].t, h[p].k):
+            h[i] = h[p]
+            i = p
+        else:
+            break
+    h[i].t = t
+    h[i].k = k
+    return h, n + 1
+
+
+@njit(cache=True, inline="always")
+def pop(h, n):
+    """Remove the earliest record; returns its ``t``, ``k`` and the new ``n``."""
+    t0, k0 = h[0].t, h[0].k
+    n -= 1
+    t, k = h[n].t, h[n].k
+    i = 0
+    while True:
+        c = 4 * i + 1
+        if c >= n:
+            break
+        best, bt, bk = c, h[c].t, h[c].k
+        for j in range(c + 1, min(c + 4, n)):
+            if _before(h[j].t, h[j].k, bt, bk):
+                best, bt, bk = j, h[j].t, h[j].k
+        if _before(bt, bk, t, k):
+            h[i] = h[best]
+            i = best
+        else:
+            break
+    if n > 0:
+        h[i].t = t
+        h[i].k = k
+    return t0, k0, n
