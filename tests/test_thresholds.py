@@ -48,3 +48,32 @@ def test_bad_thresholds(kwargs, match):
             "quantity": "views", "count": 10} | kwargs
     with pytest.raises(rs.ParameterError, match=match):
         rs.Threshold(**args)
+
+
+def test_readers_in_counts_one_place_and_is_keyword_only():
+    t = rs.Threshold("local readers", "Canada", "civil", "unique_viewers", 300,
+                     readers_in="Ontario")
+    assert (t.readers_in, t.source) == ("Ontario", "")
+    assert rs.Threshold("all readers", "Canada", "civil", "views", 300).readers_in is None
+    # positional arguments after count keep their meaning: source, then note
+    old = rs.Threshold("x", "PRC", "criminal", "views", 10, "Art. 2", "a note")
+    assert (old.readers_in, old.source, old.note) == (None, "Art. 2", "a note")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"readers_in": ""}, "readers_in must be a jurisdiction label .* got ''"),
+        ({"readers_in": "  "}, "readers_in must be a jurisdiction label .* got '  '"),
+        ({"readers_in": 5}, "readers_in must be a jurisdiction label .* got 5"),
+        ({"quantity": "reposts", "readers_in": "CA"},
+         "readers_in is only for quantity 'views' or 'unique_viewers' .* got readers_in='CA' "
+         "with quantity 'reposts'"),
+        ({"quantity": "groups_reached", "readers_in": "CA"}, "quantity 'groups_reached'"),
+    ],
+)
+def test_bad_readers_in(kwargs, match):
+    args = {"name": "x", "jurisdiction": "Canada", "legal_character": "civil",
+            "quantity": "views", "count": 10} | kwargs
+    with pytest.raises(rs.ParameterError, match=match):
+        rs.Threshold(**args)

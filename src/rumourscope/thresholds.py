@@ -1,13 +1,14 @@
 """Legal thresholds as data: a named rule, where it applies, its character, what it counts.
 
 A modelled estimate is never an *actual* count; it is compared with a threshold as a probability
-of reaching it (:meth:`rumourscope.ReachEstimate.threshold_table`).
+of reaching it (:meth:`rumourscope.ReachEstimate.prob_reaching`,
+:meth:`rumourscope.ReachEstimate.threshold_table`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import ParameterError
@@ -43,6 +44,10 @@ class Quantity(StrEnum):
     """Distinct groups a copy was posted in."""
 
 
+PLACE_QUANTITIES = (Quantity.VIEWS, Quantity.UNIQUE_VIEWERS)
+"""The quantities the engine also counts by jurisdiction (see ``Threshold.readers_in``)."""
+
+
 @dataclass(frozen=True)
 class Threshold:
     """A named legal threshold.
@@ -59,6 +64,11 @@ class Threshold:
         What it counts: ``views``, ``unique_viewers``, ``reposts`` or ``groups_reached``.
     count : int
         The count that must be reached (the rule is "count >= this").
+    readers_in : str or None, default=None (keyword only)
+        Count only people whose jurisdiction label in the network is this (e.g. readers in
+        Ontario, as in Haaretz v Goldhar); ``None`` counts everyone. Only for ``views`` and
+        ``unique_viewers``: reposts and groups are not tracked by place. Not to be confused with
+        ``jurisdiction``, which is where the *rule* applies.
     source : str, default=""
         The instrument and article it comes from.
     note : str, default=""
@@ -74,6 +84,19 @@ class Threshold:
     ...
     rumourscope.errors.ParameterError: Threshold.quantity must be one of 'views', \
 'unique_viewers', 'reposts', 'groups_reached', got 'likes'
+
+    A threshold that counts only the readers in one place:
+
+    >>> local = Threshold("300 Ontario readers", "Canada", "civil", "unique_viewers", 300,
+    ...                   readers_in="Ontario")
+    >>> local.readers_in
+    'Ontario'
+    >>> Threshold("bad", "PRC", "criminal", "reposts", 500, readers_in="PRC")
+    Traceback (most recent call last):
+    ...
+    rumourscope.errors.ParameterError: Threshold.readers_in is only for quantity 'views' or \
+'unique_viewers' (reposts and groups are not counted by place), got readers_in='PRC' with \
+quantity 'reposts'
     """
 
     name: str
@@ -81,18 +104,19 @@ class Threshold:
     legal_character: LegalCharacter
     quantity: Quantity
     count: int
+    readers_in: str | None = field(default=None, kw_only=True)
     source: str = ""
     note: str = ""
 
     def __post_init__(self) -> None:
-        for field, cls in (("legal_character", LegalCharacter), ("quantity", Quantity)):
-            value = getattr(self, field)
+        for attr, cls in (("legal_character", LegalCharacter), ("quantity", Quantity)):
+            value = getattr(self, attr)
             try:
-                object.__setattr__(self, field, cls(value))
+                object.__setattr__(self, attr, cls(value))
             except ValueError:
                 allowed = ", ".join(repr(m.value) for m in cls)
                 raise ParameterError(
-                    f"Threshold.{field} must be one of {allowed}, got {value!r}"
+                    f"Threshold.{attr} must be one of {allowed}, got {value!r}"
                 ) from None
         count = self.count
         if (
@@ -106,6 +130,19 @@ class Threshold:
         object.__setattr__(self, "count", int(count))
         if not str(self.name).strip():
             raise ParameterError("Threshold.name must not be empty")
+        place = self.readers_in
+        if place is not None:
+            if not isinstance(place, str) or not place.strip():
+                raise ParameterError(
+                    f"Threshold.readers_in must be a jurisdiction label (a non-empty string) or "
+                    f"None, got {place!r}"
+                )
+            if self.quantity not in PLACE_QUANTITIES:
+                raise ParameterError(
+                    f"Threshold.readers_in is only for quantity 'views' or 'unique_viewers' "
+                    f"(reposts and groups are not counted by place), got readers_in={place!r} "
+                    f"with quantity {str(self.quantity)!r}"
+                )
 
 
 _PRC_SOURCE = (
