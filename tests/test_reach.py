@@ -75,6 +75,61 @@ def test_threshold_table(lively):
     expected = (lively.runs["unique_viewers"] >= 10).mean()
     assert table.loc[1, "probability"] == expected
     assert table.loc[1, "legal_character"] == "civil"
+    assert table["readers_in"].isna().all()
+
+
+def test_readers_in_counts_the_breakdown_of_one_jurisdiction(lively):
+    b = lively.breakdown
+    for label in ("CA", "PRC"):
+        place = b[(b["breakdown"] == "jurisdiction") & (b["label"] == label)].set_index("run")
+        for quantity in ("unique_viewers", "views"):
+            counts = place[quantity].reindex(lively.runs.index)
+            # a place count never exceeds the total
+            assert (counts <= lively.runs[quantity]).all()
+            for n in (1, int(counts.median()) + 1, int(counts.max())):
+                local = lively.prob_at_least(quantity, n, readers_in=label)
+                assert local.hits == (counts >= n).sum()
+                assert local.estimate == (counts >= n).mean()
+                assert local.quantity == f"{quantity} in {label}"
+                assert local.estimate <= lively.prob_at_least(quantity, n).estimate
+            # readers are found in both places, so neither count is the total
+            assert (counts > 0).any()
+            assert (counts < lively.runs[quantity]).any()
+
+
+def test_prob_reaching_and_threshold_table_with_readers_in(lively):
+    b = lively.breakdown
+    ca = b[(b["breakdown"] == "jurisdiction") & (b["label"] == "CA")].set_index("run")
+    n = max(1, int(ca["unique_viewers"].median()))
+    local = rs.Threshold("CA readers", "Canada", "civil", "unique_viewers", n, readers_in="CA")
+    everyone = rs.Threshold("all readers", "Canada", "civil", "unique_viewers", n)
+    assert lively.prob_reaching(local) == lively.prob_at_least("unique_viewers", n,
+                                                               readers_in="CA")
+    assert lively.prob_reaching(everyone) == lively.prob_at_least("unique_viewers", n)
+    table = lively.threshold_table([everyone, local]).set_index("threshold")
+    assert table.loc["CA readers", "readers_in"] == "CA"
+    assert pd.isna(table.loc["all readers", "readers_in"])
+    assert table.loc["CA readers", "probability"] == (ca["unique_viewers"] >= n).mean()
+    assert table.loc["CA readers", "probability"] <= table.loc["all readers", "probability"]
+    # the time grid is not kept by place
+    assert math.isnan(table.loc["CA readers", "median_hours_to_reach"])
+    assert not math.isnan(table.loc["all readers", "median_hours_to_reach"])
+
+
+@pytest.mark.parametrize(
+    ("quantity", "label", "match"),
+    [
+        ("unique_viewers", "Ontario",
+         r"readers_in='Ontario' is not a jurisdiction label of the network \(its labels: "
+         r"'CA', 'PRC'\)"),
+        ("unique_viewers", "unknown", "readers_in='unknown' is not a jurisdiction label"),
+        ("reposts", "CA", "readers_in counts only 'views' or 'unique_viewers'.*'reposts'"),
+        ("groups_reached", "CA", "got quantity 'groups_reached'"),
+    ],
+)
+def test_bad_readers_in(lively, quantity, label, match):
+    with pytest.raises(rs.ParameterError, match=match):
+        lively.prob_at_least(quantity, 1, readers_in=label)
 
 
 def test_probability_matches_an_exact_binomial_tail():

@@ -18,7 +18,7 @@ from .intervals import ProbabilityEstimate, paired_difference, quantile_interval
 from .model import Post, SpreadModel
 from .network import GroupNetwork
 from .simulate import breakdown_frame
-from .thresholds import REGISTRY, Threshold
+from .thresholds import PLACE_QUANTITIES, REGISTRY, Threshold
 
 __all__ = ["PairedComparison", "ReachEstimate", "estimate_reach"]
 
@@ -80,13 +80,62 @@ class ReachEstimate:
             )
         return self.runs[quantity].to_numpy()
 
-    def prob_at_least(self, quantity: str, n: float) -> ProbabilityEstimate:
+    def _place_values(self, quantity: str, readers_in: str) -> np.ndarray:
+        if quantity not in PLACE_QUANTITIES:
+            raise ParameterError(
+                f"readers_in counts only 'views' or 'unique_viewers' (reposts and groups are "
+                f"not counted by place), got quantity {quantity!r}"
+            )
+        labels = self.net.jurisdictions
+        if readers_in not in labels:
+            known = ", ".join(repr(x) for x in labels) if labels else "none"
+            raise ParameterError(
+                f"readers_in={readers_in!r} is not a jurisdiction label of the network "
+                f"(its labels: {known})"
+            )
+        column = 0 if quantity == "views" else 1  # _by_jur columns: views, unique viewers
+        return self._by_jur[:, labels.index(readers_in), column]
+
+    def prob_at_least(
+        self, quantity: str, n: float, *, readers_in: str | None = None
+    ) -> ProbabilityEstimate:
         """Probability that ``quantity`` reaches ``n`` or more, with a 95% Wilson interval.
 
-        ``quantity`` is a column of :attr:`runs`, e.g. ``"reposts"`` or ``"views"``.
+        ``quantity`` is a column of :attr:`runs`, e.g. ``"reposts"`` or ``"views"``. With
+        ``readers_in`` (a label of ``net.jurisdictions``) only the views or unique viewers of
+        people with that jurisdiction label are counted (the per-run counts of
+        :attr:`breakdown`).
         """
-        hits = int(np.count_nonzero(self._values(str(quantity)) >= n))
-        return ProbabilityEstimate.from_counts(str(quantity), n, hits, self.n_runs)
+        quantity = str(quantity)
+        if readers_in is None:
+            values, what = self._values(quantity), quantity
+        else:
+            values, what = self._place_values(quantity, readers_in), f"{quantity} in {readers_in}"
+        hits = int(np.count_nonzero(values >= n))
+        return ProbabilityEstimate.from_counts(what, n, hits, self.n_runs)
+
+    def prob_reaching(self, threshold: Threshold) -> ProbabilityEstimate:
+        """Probability of reaching a :class:`~rumourscope.Threshold`: its quantity, its count
+        and, if it has one, the place its readers must be in (``readers_in``).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import rumourscope as rs
+        >>> members = pd.DataFrame({"user": [f"u{i}" for i in range(60)], "group": "g1"})
+        >>> users = pd.DataFrame({"user": members["user"], "jurisdiction": ["Ontario", "PRC"] * 30})
+        >>> net = rs.GroupNetwork.from_frames(members, users=users)
+        >>> model = rs.SpreadModel(read_prob=0.5, repost_prob=0.0)
+        >>> est = rs.estimate_reach(net, model, rs.Post(user="u0", group="g1"), runs=400, rng=2)
+        >>> local = rs.Threshold("10 Ontario readers", "Canada", "civil", "unique_viewers", 10,
+        ...                      readers_in="Ontario")
+        >>> p = est.prob_reaching(local)   # readers in Ontario ~ Binomial(29, 0.5)
+        >>> p.quantity, 0.9 < p.estimate <= est.prob_at_least("unique_viewers", 10).estimate
+        ('unique_viewers in Ontario', True)
+        """
+        return self.prob_at_least(
+            str(threshold.quantity), threshold.count, readers_in=threshold.readers_in
+        )
 
     def quantiles(self, quantity: str, qs: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
         """Quantiles of ``quantity`` with 95% order-statistic intervals (``quantile``,
@@ -126,19 +175,24 @@ class ReachEstimate:
 
     def threshold_table(self, thresholds: Iterable[Threshold] = REGISTRY) -> pd.DataFrame:
         """Each threshold with the probability of reaching it (95% interval, MC error) and the
-        median time to reach it among the runs that did."""
+        median time to reach it among the runs that did.
+
+        ``readers_in`` is the place whose readers a threshold counts (``None``: everyone). The
+        counts over time are not kept by place, so ``median_hours_to_reach`` is NaN for a
+        threshold with ``readers_in`` (and for quantities without a time grid).
+        """
         rows = []
         for t in thresholds:
-            p = self.prob_at_least(str(t.quantity), t.count)
+            p = self.prob_reaching(t)
             median = np.nan
-            if str(t.quantity) in k.GRID_NAMES:
+            if t.readers_in is None and str(t.quantity) in k.GRID_NAMES:
                 times = self.time_to(str(t.quantity), t.count).dropna()
                 median = float(times.median()) if len(times) else np.nan
             rows.append((t.name, t.jurisdiction, str(t.legal_character), str(t.quantity),
-                         t.count, p.estimate, p.low, p.high, p.mcse, median))
+                         t.readers_in, t.count, p.estimate, p.low, p.high, p.mcse, median))
         return pd.DataFrame(rows, columns=[
-            "threshold", "jurisdiction", "legal_character", "quantity", "count", "probability",
-            "low", "high", "mcse", "median_hours_to_reach"])
+            "threshold", "jurisdiction", "legal_character", "quantity", "readers_in", "count",
+            "probability", "low", "high", "mcse", "median_hours_to_reach"])
 
     def summary(self) -> pd.DataFrame:
         """Per quantity: mean (with its MC standard error), sd, and the 5/50/95% quantiles."""
