@@ -91,6 +91,23 @@ def test_observed_count_over_a_threshold_is_reported_as_reached():
     assert "the evidence shows the threshold was reached" in s.thresholds["observed_finding"][0]
 
 
+def test_a_threshold_counting_readers_in_one_place():
+    everyone = rs.Threshold("50 readers", "Canada", "civil", "unique_viewers", 50)
+    local = rs.Threshold("50 Ontario readers", "Canada", "civil", "unique_viewers", 50,
+                         readers_in="Ontario")
+    s = build(runs=40, sensitivity_runs=5, thresholds=[everyone, local])
+    table = s.thresholds.set_index("threshold")
+    assert table.loc["50 Ontario readers", "readers_in"] == "Ontario"
+    assert pd.isna(table.loc["50 readers", "readers_in"])
+    # the evidence counts 14 named readers in all, but no readers by place
+    assert table.loc["50 readers", "observed"] == 14
+    assert np.isnan(table.loc["50 Ontario readers", "observed"])
+    assert "No observed count of unique viewers in Ontario" in (
+        table.loc["50 Ontario readers", "observed_finding"])
+    assert (table.loc["50 Ontario readers", "p_exceed"]
+            <= table.loc["50 readers", "p_exceed"])  # fmt: skip
+
+
 def test_deletion_rows_are_consistent(summary, case):
     d = summary.deletion.set_index(["scenario", "quantity"])
     for q in ("views", "unique_viewers", "reposts"):

@@ -100,26 +100,34 @@ def reachable_people(case: Case) -> pd.DataFrame:
 def threshold_findings(
     est: ReachEstimate, thresholds: Sequence[Threshold], observations: pd.DataFrame
 ) -> pd.DataFrame:
-    """Each threshold: the observed count as a fact, and the modelled chance of reaching it."""
+    """Each threshold: the observed count as a fact, and the modelled chance of reaching it.
+
+    ``readers_in`` is the place whose readers a threshold counts (missing: everyone)."""
     rows = []
     for t in thresholds:
-        quantity = str(t.quantity)
         observed, finding = _observed_finding(t, observations)
-        p = est.prob_at_least(quantity, t.count)
-        rows.append((t.name, t.jurisdiction, str(t.legal_character), quantity, t.count,
-                     observed, finding, p.estimate, p.low, p.high, p.mcse))  # fmt: skip
+        p = est.prob_reaching(t)
+        rows.append((t.name, t.jurisdiction, str(t.legal_character), str(t.quantity),
+                     t.readers_in, t.count, observed, finding, p.estimate, p.low, p.high,
+                     p.mcse))  # fmt: skip
     columns = [
-        "threshold", "jurisdiction", "legal_character", "quantity", "count", "observed",
-        "observed_finding", "p_exceed", "ci_low", "ci_high", "mc_error",
+        "threshold", "jurisdiction", "legal_character", "quantity", "readers_in", "count",
+        "observed", "observed_finding", "p_exceed", "ci_low", "ci_high", "mc_error",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 
 def _observed_finding(t: Threshold, observations: pd.DataFrame) -> tuple[float, str]:
     quantity = str(t.quantity)
+    what = QUANTITY_LABELS.get(quantity, quantity)
+    if t.readers_in is not None:
+        # Observations (case.observations) carry no place: none of them counts one jurisdiction.
+        return np.nan, (
+            f"No observed count of {what} in {t.readers_in} in the evidence (observed counts "
+            f"are not split by place)."
+        )
     kinds = [k for k, q in _KIND_QUANTITY.items() if q == quantity]
     rows = observations[observations["kind"].isin(kinds) & observations["group"].isna()]
-    what = QUANTITY_LABELS.get(quantity, quantity)
     if rows.empty:
         return np.nan, f"No observed count of {what} in the evidence."
     best = rows.loc[rows["count"].idxmax()]
