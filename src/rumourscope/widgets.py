@@ -313,7 +313,7 @@ class ScenarioExplorer:
 def _estimate_table(est: Any) -> str:
     rows = []
     for t in (PRC_2013_REPOSTS, PRC_2013_VIEWS):
-        p = est.prob_at_least(str(t.quantity), t.count)
+        p = est.prob_reaching(t)
         rows.append(
             (html.escape(f"P(≥ {t.count:,} {t.quantity})"),
              f"{prob_text(p.estimate)} (95% CI {prob_text(p.low)}–"
