@@ -144,6 +144,21 @@ def test_probability_matches_an_exact_binomial_tail():
     assert abs(p.mcse - math.sqrt(p.estimate * (1 - p.estimate) / runs)) < 1e-12
 
 
+def test_readers_in_one_place_match_an_exact_binomial_tail():
+    # 60 members alternately in Ontario and the PRC; the poster u0 is in Ontario, so the other
+    # 29 Ontario members each read with probability 0.3: Ontario readers ~ Binomial(29, 0.3).
+    members = pd.DataFrame({"user": [f"u{i}" for i in range(60)], "group": "g"})
+    users = pd.DataFrame({"user": members["user"], "jurisdiction": ["Ontario", "PRC"] * 30})
+    net = rs.GroupNetwork.from_frames(members, users=users)
+    model = rs.SpreadModel(read_prob=0.3, repost_prob=0.0, read_delay=rs.Delay.fixed(0.5))
+    runs = 4000
+    est = rs.estimate_reach(net, model, rs.Post("u0", "g"), runs=runs, rng=5)
+    for n in (5, 9, 13):
+        exact = stats.binom(29, 0.3).sf(n - 1)
+        p = est.prob_at_least("unique_viewers", n, readers_in="Ontario")
+        assert abs(p.estimate - exact) < TOL_SE * math.sqrt(exact * (1 - exact) / runs), n
+
+
 def test_counterfactual_is_paired_and_exactly_zero_where_nothing_changes(lively):
     late = lively.counterfactual(None)
     same = lively.counterfactual(9.0)
