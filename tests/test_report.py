@@ -99,6 +99,7 @@ def hostile_summary(source_folder: Path | None = None) -> ImpactSummary:
                 "jurisdiction": ["PRC", s],
                 "legal_character": ["criminal", "civil"],
                 "quantity": ["views", "reposts"],
+                "readers_in": [None, None],
                 "count": [5000, 500],
                 "observed": [np.nan, 3.0],
                 "observed_finding": ["no observed count", f],
@@ -439,3 +440,22 @@ def test_chinese_names_print_as_text_in_the_pdf(tmp_path):
     text = re.sub(r"\s+", "", _pdf_text(files.pdf))
     for name in (*CHINESE, f"LivWang:thepostin{group}"):
         assert name in text, f"{name!r} is not text in the PDF (is a CJK font installed?)"
+
+
+def test_a_threshold_counting_readers_in_one_place_says_so():
+    from rumourscope.report._figures import report_figures
+    from rumourscope.report._html import render_html
+
+    base = hostile_summary()
+    local = base.thresholds.iloc[[0]].assign(
+        threshold="50 Ontario readers", quantity="unique_viewers", readers_in="Ontario", count=50)
+    summary = dataclasses.replace(base, thresholds=pd.concat([base.thresholds, local]))
+    page = render_html(summary, {}, version="test")
+    assert "50 or more unique viewers in Ontario (50 Ontario readers)" in page
+    assert "<td>unique viewers in Ontario</td>" in page
+    assert "P(unique viewers in Ontario >= 50) [50 Ontario readers]" in set(
+        summary.headline()["figure"])
+    # the figures plot totals, so the place threshold is not drawn on them
+    drawn = json.dumps(report_figures(summary)["distribution"].to_plotly_json(), default=str)
+    assert "50 Ontario readers" not in drawn
+    assert "5,000" in drawn or "5000" in drawn

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["QUANTITY_LABELS", "ImpactSummary"]
+__all__ = ["QUANTITY_LABELS", "ImpactSummary", "counted"]
 
 QUANTITY_LABELS: Mapping[str, str] = {
     "views": "views",
@@ -27,6 +27,17 @@ QUANTITY_LABELS: Mapping[str, str] = {
 }
 """Plain-English names of the modelled quantities, as reports print them."""
 
+
+def counted(quantity: str, readers_in: str | None = None) -> str:
+    """What a threshold counts, in words: ``"unique viewers in Ontario"``.
+
+    >>> counted("unique_viewers", "Ontario"), counted("views", float("nan"))
+    ('unique viewers in Ontario', 'views')
+    """
+    label = QUANTITY_LABELS.get(quantity, quantity)
+    return f"{label} in {readers_in}" if isinstance(readers_in, str) else label
+
+
 # The tables of a summary, in report order, with the columns each must have.
 TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "evidence": ("file", "sha256", "obtained", "description"),
@@ -35,7 +46,7 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "estimates": ("quantity", "p5", "p50", "p95", "mean"),
     "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95"),
     "thresholds": (
-        "threshold", "jurisdiction", "legal_character", "quantity", "count",
+        "threshold", "jurisdiction", "legal_character", "quantity", "readers_in", "count",
         "observed", "observed_finding", "p_exceed", "ci_low", "ci_high", "mc_error",
     ),
     "deletion": (
@@ -181,7 +192,7 @@ class ImpactSummary:
         for th in self.thresholds.itertuples(index=False):
             rows.append(
                 (
-                    f"P({QUANTITY_LABELS.get(th.quantity, th.quantity)} >= "
+                    f"P({counted(th.quantity, th.readers_in)} >= "
                     f"{format_count(th.count)}) [{th.threshold}]",
                     f"{format_prob(th.p_exceed)} (95% CI {format_prob(th.ci_low)}-"
                     f"{format_prob(th.ci_high)})",

@@ -18,7 +18,9 @@ def report_figures(summary: ImpactSummary) -> dict[str, Any]:
     """Figures by report section; a figure whose table is empty is left out."""
     from .. import plots
 
-    lines = [(escape(t.threshold), t.quantity, t.count) for t in summary.thresholds.itertuples()]
+    # The figures show totals; a threshold that counts readers in one place is not drawn on them.
+    lines = [(escape(t.threshold), t.quantity, t.count)
+             for t in summary.thresholds.itertuples() if not isinstance(t.readers_in, str)]
     figures: dict[str, Any] = {}
     if not summary.curves.empty:
         figures["curves"] = plots.reach_curves(

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ..impact import (
     QUANTITY_LABELS,
     ImpactSummary,
+    counted,
     format_count,
     format_observed,
     format_prob,
@@ -103,6 +104,7 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
         plotlyjs=Markup(get_plotlyjs()),
         sections=SECTIONS,
         labels=QUANTITY_LABELS,
+        counted=counted,
         platform_notes=summary.platform_notes,
         table=html_table,
         figure=figure,
