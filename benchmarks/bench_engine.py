@@ -5,7 +5,10 @@ cascades are not trivially small), activation
 probability p. Our engine is configured as the equivalent model: the seed posts to Moments
 (friends read with probability p), every reader forwards (repost_prob=1) by direct chat to each
 friend with probability p (no chat cap), chats are always read; the activated set is then the
-poster plus the unique viewers.
+poster plus the unique viewers. IC proceeds in discrete steps, so the equivalent has fixed delays
+(a chat is read one hour after it is sent, and forwarded at once): each hour is one IC step. A
+second row per cell keeps the engine's default continuous delays (log-normal reads, exponential
+forwards), which give the same final sizes at the cost of ordering every read in time.
 
 Group broadcast: a 1,000,000-user synthetic group network (``rs.synthetic_network`` when
 available, else a built-in generator with log-normal group sizes capped at 500), a post into the
@@ -98,7 +101,7 @@ def hub(indptr: np.ndarray) -> int:
 
 
 # ---------------------------------------------------------------------- one measurement each
-def run_ours(n: int, p: float, runs: int, threads: int) -> dict:
+def run_ours(n: int, p: float, runs: int, threads: int, steps: int = 1) -> dict:
     import numba
 
     import rumourscope as rs
@@ -113,9 +116,10 @@ def run_ours(n: int, p: float, runs: int, threads: int) -> dict:
         member_user=np.empty(0, np.int64), member_group=np.empty(0, np.int64), groups=groups,
         friend_pairs=(rows, indices), platform=rs.GENERIC)
     del rows
+    delays = {"read_delay": rs.Delay.fixed(1.0), "forward_delay": rs.Delay.fixed(0.0)}
     model = rs.SpreadModel(moments_read_prob=p, chat_prob=p, chat_read_prob=1.0,
                            repost_prob=1.0, moments_prob=0.0, group_forward_prob=0.0,
-                           platform=rs.GENERIC, horizon=1e9)
+                           platform=rs.GENERIC, horizon=1e9, **(delays if steps else {}))
     post = rs.Post(str(hub(indptr)))
     numba.set_num_threads(threads)
     rs.estimate_reach(net, model, post, runs=2, rng=1, times=[1e9], progress=False)  # warm-up
@@ -128,7 +132,8 @@ def run_ours(n: int, p: float, runs: int, threads: int) -> dict:
     sizes = 1 + est.runs["unique_viewers"].to_numpy()
     # Edges examined = degrees of activated nodes; the engine's count adds one per chat read.
     edges = (est.runs["examined"] - est.runs["reposts"]).to_numpy()
-    return _result(f"rumourscope ({threads} thread{'s' * (threads > 1)})", n, p, elapsed,
+    label = f"rumourscope{'' if steps else ', continuous delays'}"
+    return _result(f"{label} ({threads} thread{'s' * (threads > 1)})", n, p, elapsed,
                    sizes, edges.mean(), base)
 
 
@@ -278,6 +283,7 @@ def main() -> None:
         rows.append(_in_subprocess("cynetdiff", n, p, r_cnd))
         for threads in (1, 2):
             rows.append(_in_subprocess("ours", n, p, r_ours, threads))
+        rows.append(_in_subprocess("ours", n, p, r_ours, 1, 0))
         if r_nd:
             rows.append(_in_subprocess("ndlib", n, p, r_nd))
     table = pd.DataFrame(rows)
