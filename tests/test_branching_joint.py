@@ -1,8 +1,8 @@
-"""P(reposts >= a or views >= b): the Chernoff shortcut and the joint grid, checked against
-exact joint laws, each other and a Monte Carlo run of the tree process itself.
+"""P(reposts >= a or views >= b): the Chernoff shortcut, Lagrange inversion and the joint grid,
+checked against exact joint laws, each other and a Monte Carlo run of the tree process itself.
 
-Exact comparisons at 1e-7 absolute (the grid's accuracy; the shortcut neglects at most 1e-10);
-Monte Carlo at 4 standard errors.
+Exact comparisons at 1e-7 absolute (the accuracy of Lagrange inversion and of the grid; the
+shortcut neglects at most 1e-10); Monte Carlo at 4 standard errors.
 """
 
 import numpy as np
@@ -10,8 +10,9 @@ import pytest
 from scipy import stats
 
 import rumourscope as rs
-from rumourscope.branching import reach_distribution
+from rumourscope.branching import lagrange, reach_distribution
 from rumourscope.branching.joint import cross_bound
+from rumourscope.branching.reach import EITHER_SHORTCUT
 
 JOINT_ATOL = 1e-7
 GROUPS_ONLY = {"moments_prob": 0.0, "chat_prob": 0.0}
@@ -66,6 +67,77 @@ def test_either_against_the_exact_joint_law(p, a, b):
     assert 1 - dist.prob_either(a, b) == pytest.approx(below, abs=JOINT_ATOL)
 
 
+@pytest.mark.parametrize(
+    ("p", "a", "b"), [(0.4, 60, 110), (0.5556, 150, 270), (0.7, 150, 270), (0.5556, 300, 540)]
+)
+def test_balanced_thresholds_against_the_exact_joint_law(p, a, b):
+    # b = 1.8 a, the views a repost brings: neither cross term is negligible, so the joint law
+    # below both thresholds is needed, here by Lagrange inversion; R = 0.72, 1.0 and 1.26
+    dist = _small(p)
+    assert lagrange.applies(dist.process, dist.seed)
+    for reposts_high in (True, False):
+        bound = cross_bound(dist.process, dist.seed, a, b, reposts_high=reposts_high)
+        assert bound > EITHER_SHORTCUT
+    below = _kemperman(p, a, b).sum()
+    assert 1 - dist.prob_either(a, b) == pytest.approx(below, abs=JOINT_ATOL)
+
+
+@pytest.mark.parametrize(
+    ("model", "laws", "seed_group_size", "a", "b"),
+    [
+        # a typical group as the start, mixtures of group sizes and of groups per user
+        ({"read_prob": 0.5, "repost_prob": 0.3, "group_forward_prob": 0.6, **GROUPS_ONLY},
+         {"group_sizes": {3: 0.5, 6: 0.3, 10: 0.2}, "groups_per_user": {1: 0.2, 2: 0.5, 4: 0.3}},
+         None, 40, 150),
+        # Moments and chat copies that nobody reads: reposts without views (y-only factors)
+        ({"read_prob": 0.6, "repost_prob": 0.4, "group_forward_prob": 0.5, "moments_prob": 0.5,
+          "moments_read_prob": 0.0, "chat_prob": 0.2, "chat_read_prob": 0.0},
+         {"group_sizes": 4, "groups_per_user": 3, "friends_per_user": {2: 0.5, 6: 0.5}},
+         4, 90, 110),
+        # R = 0.36: the views circle needs more than b points to keep rounding down
+        ({"read_prob": 0.6, "repost_prob": 0.2, "group_forward_prob": 0.5, **GROUPS_ONLY},
+         {"group_sizes": 4, "groups_per_user": 3}, 4, 30, 54),
+        # R = 1.5 (escaping mass) in larger groups, two sizes in the start
+        ({"read_prob": 0.3, "repost_prob": 0.1, "group_forward_prob": 0.5, **GROUPS_ONLY},
+         {"group_sizes": {20: 0.5, 40: 0.5}, "groups_per_user": 2}, 30, 25, 300),
+    ],
+)
+def test_lagrange_inversion_agrees_with_the_grid(model, laws, seed_group_size, a, b):
+    dist = reach_distribution(rs.SpreadModel(**model), seed_group_size=seed_group_size, **laws)
+    assert lagrange.applies(dist.process, dist.seed)
+    below = dist._prob_below_both(a, b)
+    assert below == pytest.approx(dist._prob_below_both_grid(a, b), abs=JOINT_ATOL)
+    assert 0 < below < 1
+
+
+@pytest.mark.parametrize("repost", [0.3, 1.0])
+@pytest.mark.parametrize(("a", "b"), [(1, 1), (1, 2), (5, 1)])
+def test_lagrange_inversion_at_the_smallest_thresholds(repost, a, b):
+    # with no view there is no repost: P(reposts < a, views < 1) is the chance that the start,
+    # a typical group copy (sizes 3 and 5, size-biased 3/8 and 5/8), is read by nobody; with
+    # one view allowed and no repost, add one reader who does not forward
+    model = rs.SpreadModel(read_prob=0.5, repost_prob=repost, group_forward_prob=1.0,
+                           moments_prob=0.3, chat_prob=0.0)
+    dist = reach_distribution(model, group_sizes={3: 0.5, 5: 0.5}, groups_per_user=2)
+    nobody = 3 / 8 * 0.5**2 + 5 / 8 * 0.5**4
+    one = (3 / 8 * 2 * 0.5**2 + 5 / 8 * 4 * 0.5**4) * (1 - repost)
+    expected = nobody + (one if b == 2 else 0.0)
+    assert dist._prob_below_both(a, b) == pytest.approx(expected, abs=JOINT_ATOL)
+
+
+def test_friend_readers_still_take_the_grid():
+    # two reader types: one views variable cannot carry both (Lagrange inversion would need a
+    # grid per type), so the grid of fixed-point solves answers
+    model = rs.SpreadModel(read_prob=0.6, repost_prob=0.3, moments_prob=0.5, chat_prob=0.1)
+    dist = reach_distribution(model, group_sizes=4, groups_per_user=2, friends_per_user=4,
+                              seed_group_size=4)
+    assert dist.process.has_friend_readers()
+    assert not lagrange.applies(dist.process, dist.seed)
+    with pytest.raises(ValueError, match="one reader type"):
+        lagrange.prob_below_both(dist.process, dist.seed, 5, 10, 1e-8)
+    assert dist._prob_below_both(5, 10) == dist._prob_below_both_grid(5, 10)
+
+
 def test_cross_bound_is_tight_enough_to_matter():
     # 10 reposts need at least 10 group copies, each read by 1.8 on average: with 500 reposts
     # fewer than 100 views is a large deviation, and the bound says so
@@ -113,10 +185,12 @@ def _simulate_either(p, a, b, runs, rng):
 
 
 @pytest.mark.parametrize(("p", "a", "b"), [(0.5, 30, 50), (0.5556, 30, 50), (0.7, 30, 50),
-                                           (0.7, 200, 300)])
+                                           (0.7, 200, 300), (0.5556, 500, 900),
+                                           (0.7, 500, 900)])
 def test_either_against_monte_carlo_of_the_tree(p, a, b):
     # R = 0.9, 1.0 and 1.26 (mass escaping to infinity reaches every threshold), thresholds
-    # where both cross terms matter (the grid) and, for 200 / 300 at R > 1, where they may not
+    # where both cross terms matter (Lagrange inversion; 500 / 900 is balanced: a repost
+    # brings 1.8 views) and, for 200 / 300 at R > 1, where they may not
     dist = _small(p)
     runs = 40_000
     hit = _simulate_either(p, a, b, runs, np.random.default_rng(7))
