@@ -1,5 +1,7 @@
-"""P(reposts >= a or views >= b): the Chernoff shortcut, Lagrange inversion and the joint grid,
-checked against exact joint laws, each other and a Monte Carlo run of the tree process itself.
+"""P(reposts >= a or views >= b): the Chernoff shortcut, Lagrange inversion and the joint grid
+(in numpy, and compiled: the torus), checked against exact joint laws, each other and Monte
+Carlo runs of the tree process itself (one reader type, and two: friends reading Moments and
+chat copies).
 
 Exact comparisons at 1e-7 absolute (the accuracy of Lagrange inversion and of the grid; the
 shortcut neglects at most 1e-10); Monte Carlo at 4 standard errors.
@@ -10,9 +12,9 @@ import pytest
 from scipy import stats
 
 import rumourscope as rs
-from rumourscope.branching import lagrange, reach_distribution
+from rumourscope.branching import lagrange, reach_distribution, torus
 from rumourscope.branching.joint import cross_bound
-from rumourscope.branching.reach import EITHER_SHORTCUT
+from rumourscope.branching.reach import EITHER_SHORTCUT, JOINT_DAMPING
 
 JOINT_ATOL = 1e-7
 GROUPS_ONLY = {"moments_prob": 0.0, "chat_prob": 0.0}
@@ -125,17 +127,135 @@ def test_lagrange_inversion_at_the_smallest_thresholds(repost, a, b):
     assert dist._prob_below_both(a, b) == pytest.approx(expected, abs=JOINT_ATOL)
 
 
-def test_friend_readers_still_take_the_grid():
+def test_friend_readers_take_the_compiled_torus():
     # two reader types: one views variable cannot carry both (Lagrange inversion would need a
-    # grid per type), so the grid of fixed-point solves answers
+    # torus dimension per type), so the grid of fixed-point solves answers, in compiled code
     model = rs.SpreadModel(read_prob=0.6, repost_prob=0.3, moments_prob=0.5, chat_prob=0.1)
     dist = reach_distribution(model, group_sizes=4, groups_per_user=2, friends_per_user=4,
                               seed_group_size=4)
     assert dist.process.has_friend_readers()
     assert not lagrange.applies(dist.process, dist.seed)
+    assert dist._below_both_method() == "torus"
     with pytest.raises(ValueError, match="one reader type"):
         lagrange.prob_below_both(dist.process, dist.seed, 5, 10, 1e-8)
-    assert dist._prob_below_both(5, 10) == dist._prob_below_both_grid(5, 10)
+    below = dist._prob_below_both(5, 10)
+    assert below == pytest.approx(dist._prob_below_both_grid(5, 10), abs=JOINT_ATOL)
+    assert below == torus.prob_below_both(dist.process, dist.seed, 5, 10, JOINT_DAMPING)
+
+
+# Moments and chat copies read by friends (two reader types), as in the default model; groups
+# of 4 read with 0.6, 3 groups and 4 friends each (no chat cap at 4 friends)
+FRIENDS = {"moments_prob": 0.6, "moments_read_prob": 0.5, "chat_prob": 0.3,
+           "chat_read_prob": 0.9}
+M, K, CHAT, MOMENTS = 3, 4, FRIENDS["chat_prob"], FRIENDS["moments_prob"]
+
+
+def _two_types(p):
+    model = rs.SpreadModel(read_prob=READ, repost_prob=p, group_forward_prob=FORWARD, **FRIENDS)
+    return reach_distribution(model, group_sizes=S, groups_per_user=M, friends_per_user=K,
+                              seed_group_size=S)
+
+
+def _default_mix(repost):
+    # the default channel mix (group, Moments and chat copies) in full groups, 100 friends
+    return reach_distribution(rs.SpreadModel(repost_prob=repost), group_sizes=500,
+                              groups_per_user=3, friends_per_user=100, seed_group_size=500)
+
+
+def _assert_balanced(dist, a, b):
+    assert dist._below_both_method() == "torus"
+    for reposts_high in (True, False):
+        bound = cross_bound(dist.process, dist.seed, a, b, reposts_high=reposts_high)
+        assert bound > EITHER_SHORTCUT
+
+
+@pytest.mark.parametrize(
+    ("make", "a", "b"),
+    [
+        # R = 0.91, 1.0 and 1.36 with friend readers, balanced: a repost brings ~1.5 views
+        (lambda: _two_types(0.2), 30, 45),
+        (lambda: _two_types(0.22), 40, 60),
+        (lambda: _two_types(0.3), 30, 45),
+        # the default channel mix at R = 0.99 and 1.42 (a repost brings ~20 views)
+        (lambda: _default_mix(0.014), 30, 600),
+        (lambda: _default_mix(0.02), 30, 600),
+    ],
+)
+def test_torus_agrees_with_the_grid_at_balanced_thresholds(make, a, b):
+    dist = make()
+    _assert_balanced(dist, a, b)
+    below = dist._prob_below_both(a, b)
+    assert below == pytest.approx(dist._prob_below_both_grid(a, b), abs=JOINT_ATOL)
+    assert 0 < below < 1
+
+
+@pytest.mark.parametrize("repost", [0.1, 0.3])  # R = 1.03-1.18 and 3.5 on this network
+@pytest.mark.parametrize("friend_readers", [True, False])
+@pytest.mark.parametrize("in_group", [True, False])
+def test_torus_agrees_with_the_grid_for_named_first_readers(repost, friend_readers, in_group):
+    # a post on a network: its readers are known people (the seed involves x), so neither
+    # Lagrange inversion nor the in-kernel group start applies; rows are solved in blocks
+    net = rs.synthetic_network(n_users=300, n_groups=30, rng=0)
+    members = net.group_members.row(2)
+    user = net.users.index[members[0]]
+    post = rs.Post(user=user, group=net.groups.index[2]) if in_group else rs.Post(user=user)
+    extra = {} if friend_readers else GROUPS_ONLY
+    dist = reach_distribution(rs.SpreadModel(repost_prob=repost, **extra), net, post)
+    assert dist.process.has_friend_readers() == friend_readers
+    assert dist._below_both_method() == "torus"
+    a, b = 40, 70  # more than one block of rows (torus.BLOCK_ROWS)
+    assert a + 1 > torus.BLOCK_ROWS
+    below = dist._prob_below_both(a, b)
+    assert below == pytest.approx(dist._prob_below_both_grid(a, b), abs=JOINT_ATOL)
+    assert 0 < below < 1
+
+
+def _simulate_two_types(p, a, b, runs, rng):
+    """Monte Carlo of the two-type tree process, generation by generation: ``G`` readers (of
+    a group copy) forward into their M - 1 other groups, ``F`` readers (of a Moments or chat
+    copy) into all M; every forwarder posts to Moments (read by K friends each with the
+    Moments read probability) and chats to each of K friends (each read with the chat read
+    probability). True where reposts reach a or views reach b."""
+    readers_g = rng.binomial(S - 1, READ, runs)
+    readers_f = np.zeros(runs, dtype=np.int64)
+    views, reposts = readers_g.copy(), np.zeros(runs, dtype=np.int64)
+    hit = views >= b
+    alive = (readers_g > 0) & ~hit
+    while alive.any():
+        forward_g, forward_f = rng.binomial(readers_g, p), rng.binomial(readers_f, p)
+        forwarders = forward_g + forward_f
+        groups = rng.binomial((M - 1) * forward_g + M * forward_f, FORWARD)
+        moments = rng.binomial(forwarders, MOMENTS)
+        chats = rng.binomial(K * forwarders, CHAT)
+        reposts += groups + moments + chats
+        readers_g = rng.binomial((S - 1) * groups, READ)
+        readers_f = (rng.binomial(K * moments, FRIENDS["moments_read_prob"])
+                     + rng.binomial(chats, FRIENDS["chat_read_prob"]))
+        views += readers_g + readers_f
+        hit |= alive & ((reposts >= a) | (views >= b))
+        alive &= ~hit & (readers_g + readers_f > 0)
+    return hit
+
+
+@pytest.mark.parametrize(("p", "a", "b"), [(0.2, 30, 45), (0.22, 100, 150), (0.3, 100, 150),
+                                           (0.22, 300, 450)])
+def test_either_with_friend_readers_against_monte_carlo(p, a, b):
+    # R = 0.91, 1.0 and 1.36 (mass escaping to infinity reaches every threshold), balanced
+    # thresholds: the compiled torus answers
+    dist = _two_types(p)
+    laws = dist.process.readers  # the simulation's assumptions about the process
+    assert [law.other_groups.support.tolist() for law in laws] == [[M - 1], [M]]
+    assert [law.friends.support.tolist() for law in laws] == [[K], [K]]
+    assert dist.process.chat_cap is None or dist.process.chat_cap >= K
+    _assert_balanced(dist, a, b)
+    runs = 40_000
+    hit = _simulate_two_types(p, a, b, runs, np.random.default_rng(11))
+    exact = dist.prob_either(a, b)
+    se = np.sqrt(exact * (1 - exact) / runs)
+    assert abs(hit.mean() - exact) < 4 * se
+    p_r, p_v = dist.prob_at_least("reposts", a), dist.prob_at_least("views", b)
+    assert max(p_r, p_v) - JOINT_ATOL <= exact <= p_r + p_v + JOINT_ATOL
+    assert exact >= dist.prob_infinite - JOINT_ATOL
 
 
 def test_cross_bound_is_tight_enough_to_matter():
