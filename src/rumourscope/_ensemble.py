@@ -9,6 +9,9 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numba
@@ -21,9 +24,54 @@ from .errors import ParameterError
 RunArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # totals, grid, by_jur, by_comm
 
 
+def deal_out(n_runs: int, start: Callable[[], Any], run_block: Callable[[Any, int, int], Any]
+             ) -> None:
+    """Run ``0 .. n_runs - 1`` on ``numba.get_num_threads()`` threads.
+
+    Each thread makes its scratch state with ``start()`` and then takes small blocks of runs
+    from a shared counter as it finishes the last (``state = run_block(state, first, last)``;
+    ``run_block`` must release the GIL), so a few long runs do not leave a thread idle. Each run
+    writes only its own rows, so which thread ran it cannot change a number.
+    """
+    n_threads = max(1, min(numba.get_num_threads(), n_runs))
+    block = max(1, min(64, n_runs // (16 * n_threads)))
+    blocks = iter(range(0, n_runs, block))
+    lock = threading.Lock()
+
+    def work() -> None:
+        state = start()
+        while True:
+            with lock:
+                first = next(blocks, None)
+            if first is None:
+                return
+            state = run_block(state, first, min(first + block, n_runs))
+
+    if n_threads == 1:
+        work()
+        return
+    with ThreadPoolExecutor(n_threads) as pool:
+        for done in [pool.submit(work) for _ in range(n_threads)]:
+            done.result()
+
+
 def run_chunk(inputs: KernelInputs, keys: np.ndarray) -> RunArrays:
     """Run the runs of ``keys`` on all threads of this process."""
-    return k.run_ensemble(keys, *inputs.args(), numba.get_num_threads())
+    n_runs, n_times = len(keys), len(inputs.times)
+    totals = np.zeros((n_runs, k.N_TOTALS), np.int64)
+    grid = np.zeros((n_runs, n_times, len(k.GRID_NAMES)), np.int32)
+    by_jur = np.zeros((n_runs, inputs.n_jur + 1, 2), np.int64)
+    by_comm = np.zeros((n_runs, inputs.n_comm, 2), np.int64)
+    args = (inputs.net, inputs.group_read, inputs.repost, inputs.par, inputs.posts_user,
+            inputs.posts_group, inputs.posts_time, inputs.times)
+
+    def run_block(state: Any, first: int, last: int) -> Any:
+        scratch, bufs = state
+        return scratch, k.run_runs(keys, first, last, *args, scratch, bufs, totals, grid,
+                                   by_jur, by_comm)
+
+    deal_out(n_runs, lambda: k.new_scratch(inputs.net, inputs.n_groups, n_times), run_block)
+    return totals, grid, by_jur, by_comm
 
 
 MIN_RUNS_FOR_PROGRESS = 2000

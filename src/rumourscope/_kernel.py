@@ -14,14 +14,15 @@ by chat, are chosen by geometric skipping over the audience (one uniform per cho
 not one per person looked at).
 
 Numba is used because the hot loop walks CSR arrays with data-dependent control flow (a heap,
-early exits, per-user state) that vectorised numpy cannot express, and because it runs whole
-ensembles in parallel threads without a Python call per event or per run.
+early exits, per-user state) that vectorised numpy cannot express, and because compiled code
+can release the GIL: ``run_runs`` runs a block of runs with no Python call per event or per
+run, and ``rumourscope._ensemble.deal_out`` hands such blocks to one thread per core.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from ._queue import HEAP_DTYPE, grow, grow_rows, pop, push
 from ._rng import EXPONENTIAL, FIXED, LOGNORMAL, delay, hash_key, log_miss, skip, uniform
@@ -354,26 +355,16 @@ def simulate_recorded(
             ei[:ne].copy())
 
 
-@njit(cache=True, parallel=True)
-def run_ensemble(
-    run_keys, net, n_groups, group_read, repost, par, posts_user, posts_group, posts_time,
-    times, n_jur, n_comm, n_lanes,
+@njit(cache=True, nogil=True)
+def run_runs(
+    run_keys, first, last, net, group_read, repost, par, posts_user, posts_group, posts_time,
+    times, scratch, bufs, totals, grid, by_jur, by_comm,
 ):
-    """Many runs in parallel threads; run ``r`` uses ``run_keys[r]`` and nothing else random.
-
-    ``n_lanes`` strided lanes (one per thread: runs of similar length then split evenly) share
-    the runs; any value gives the same result.
-    """
-    n_runs, n_times = run_keys.shape[0], times.shape[0]
-    totals = np.zeros((n_runs, N_TOTALS), np.int64)
-    grid = np.zeros((n_runs, n_times, 3), np.int32)
-    by_jur = np.zeros((n_runs, n_jur + 1, 2), np.int64)
-    by_comm = np.zeros((n_runs, n_comm, 2), np.int64)
-    n_lanes = max(1, min(n_runs, n_lanes))
-    for lane in prange(n_lanes):
-        scratch, bufs = new_scratch(net, n_groups, n_times)
-        for r in range(lane, n_runs, n_lanes):
-            bufs, _, _ = run_one(run_keys[r], net, group_read, repost, par, posts_user,
-                                 posts_group, posts_time, times, scratch, bufs, False,
-                                 totals[r], grid[r], by_jur[r], by_comm[r])
-    return totals, grid, by_jur, by_comm
+    """Runs ``first .. last - 1`` into rows of the output arrays, releasing the GIL so that
+    several threads can each run their own share; run ``r`` uses ``run_keys[r]`` and nothing
+    else random. Returns the (maybe grown) buffers for the thread's next share."""
+    for r in range(first, last):
+        bufs, _, _ = run_one(run_keys[r], net, group_read, repost, par, posts_user, posts_group,
+                             posts_time, times, scratch, bufs, False, totals[r], grid[r],
+                             by_jur[r], by_comm[r])
+    return bufs

@@ -1,4 +1,4 @@
-"""Many runs with a different parameter set per run, for fitting: one compiled call per batch.
+"""Many runs with a different parameter set per run, for fitting, compiled and on all threads.
 
 The engine's ensemble runs one model many times; a calibration needs each run to use the
 parameters of its own particle. This reuses the engine's single-run kernel unchanged, so a run
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numba as nb
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
+from .._ensemble import deal_out
 from .._kernel import GRID_NAMES, GROUP, N_TOTALS, TOTAL_NAMES, new_scratch, run_one
 from .._prepare import KernelInputs, prepare
 from ..model import Post, SpreadModel
@@ -26,25 +26,18 @@ GRID_COLUMNS = (*GRID_NAMES, "groups_seen")
 TOTAL_COLUMNS = TOTAL_NAMES
 
 
-@njit(cache=True, parallel=True)
-def _run_varied(run_keys, net, n_groups, group_read, repost, par, posts_user, posts_group,
-                posts_time, times, n_jur, n_comm, n_lanes):  # pragma: no cover - compiled
-    n_runs, n_times = run_keys.shape[0], times.shape[0]
-    totals = np.zeros((n_runs, N_TOTALS), np.int64)
-    grid = np.zeros((n_runs, n_times, len(GRID_NAMES) + 1), np.int32)
-    for lane in prange(n_lanes):
-        scratch, bufs = new_scratch(net, n_groups, n_times)
-        # Breakdowns are not needed for fitting; one scratch pair per lane absorbs them.
-        by_jur = np.zeros((n_jur + 1, 2), np.int64)
-        by_comm = np.zeros((n_comm, 2), np.int64)
-        first_copy = np.full(n_groups, np.inf)
-        for r in range(lane, n_runs, n_lanes):
-            bufs, nc, _ = run_one(run_keys[r], net, group_read[r], repost[r], par[r],
-                                  posts_user, posts_group, posts_time, times, scratch, bufs,
-                                  False, totals[r], grid[r, :, :3], by_jur, by_comm)
-            # bufs holds (heap, copy times, copy info, ...) as run_one returns them
-            _groups_seen(bufs[1], bufs[2], nc, times, first_copy, grid[r, :, 3])
-    return totals, grid
+@njit(cache=True, nogil=True)
+def _run_varied(run_keys, first, last, net, group_read, repost, par, posts_user, posts_group,
+                posts_time, times, scratch, bufs, by_jur, by_comm, first_copy, totals, grid
+                ):  # pragma: no cover - compiled
+    for r in range(first, last):
+        # Breakdowns are not needed for fitting; one scratch pair per thread absorbs them.
+        bufs, nc, _ = run_one(run_keys[r], net, group_read[r], repost[r], par[r], posts_user,
+                              posts_group, posts_time, times, scratch, bufs, False, totals[r],
+                              grid[r, :, :3], by_jur, by_comm)
+        # bufs holds (heap, copy times, copy info, ...) as run_one returns them
+        _groups_seen(bufs[1], bufs[2], nc, times, first_copy, grid[r, :, 3])
+    return bufs
 
 
 @njit(cache=True)
@@ -85,8 +78,23 @@ class BatchSimulator:
         group_read = np.array([i.group_read for i in inputs])
         par = np.array([i.par for i in inputs])
         base = self.inputs
-        return _run_varied(np.ascontiguousarray(run_keys, np.uint64), base.net, base.n_groups,
-                           group_read, repost, par, base.posts_user, base.posts_group,
-                           base.posts_time, base.times, base.n_jur, base.n_comm,
-                           # several strided lanes per thread balance runs of uneven length
-                           max(1, min(len(models), nb.get_num_threads())))
+        keys = np.ascontiguousarray(run_keys, np.uint64)
+        n_runs, n_times = len(keys), len(base.times)
+        totals = np.zeros((n_runs, N_TOTALS), np.int64)
+        grid = np.zeros((n_runs, n_times, len(GRID_COLUMNS)), np.int32)
+
+        def start() -> tuple:
+            scratch, bufs = new_scratch(base.net, base.n_groups, n_times)
+            by_jur = np.zeros((base.n_jur + 1, 2), np.int64)
+            by_comm = np.zeros((base.n_comm, 2), np.int64)
+            return scratch, bufs, by_jur, by_comm, np.full(base.n_groups, np.inf)
+
+        def run_block(state: tuple, first: int, last: int) -> tuple:
+            scratch, bufs, *rest = state
+            bufs = _run_varied(keys, first, last, base.net, group_read, repost, par,
+                               base.posts_user, base.posts_group, base.posts_time, base.times,
+                               scratch, bufs, *rest, totals, grid)
+            return (scratch, bufs, *rest)
+
+        deal_out(n_runs, start, run_block)
+        return totals, grid
