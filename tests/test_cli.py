@@ -180,3 +180,34 @@ def test_report_end_to_end_is_reproducible_and_leaves_inputs_alone(case_copy, tm
     for row in a["results"]["estimates"]:
         assert f'<td class="num">{format_count(row["p50"])}</td>' in html
     assert "Modelled views:" in first.stdout
+
+
+@pytest.mark.slow
+def test_report_can_calibrate_first(monkeypatch, capsys, case_copy, tmp_path):
+    out = tmp_path / "calibrated"
+    code, _, err = invoke(
+        monkeypatch, capsys, "report", str(case_copy), "--out", str(out), "--runs", "40",
+        "--sensitivity-runs", "5", "--seed", "3", "--no-pdf", "--key-file",
+        str(tmp_path / "k.key"), "--calibrate", "--particles", "30",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Calibrating to" in err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"].endswith("--calibrate --particles 30")
+    fit = manifest["parameters"]["calibration"]
+    assert fit["method"] == "ABC-SMC"
+    assert fit["observations_used"] > 0
+    assert [r["parameter"] for r in fit["posterior"]] == fit["parameters"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "were calibrated to" in html
+
+
+def test_too_few_particles(monkeypatch, capsys, case_copy, tmp_path):
+    code, _, err = invoke(
+        monkeypatch, capsys, "report", str(case_copy), "--out", str(tmp_path / "o"),
+        "--no-pdf", "--calibrate", "--particles", "3",
+    )  # fmt: skip
+    assert code != 0
+    assert "--particles must be at least 10, got 3" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "o").exists()

@@ -109,6 +109,17 @@ def report(
         Path | None,
         typer.Option(help="Pseudonym key file (default: one per case in your data folder)."),
     ] = None,
+    calibrate: Annotated[
+        bool,
+        typer.Option(
+            "--calibrate",
+            help="First fit the uncertain parameters to the case's observed counts (ABC-SMC, "
+            "stated broad priors) and use the fitted model; the report says what was fitted.",
+        ),
+    ] = False,
+    particles: Annotated[
+        int, typer.Option(help="Particles of the --calibrate fit (its posterior sample size).")
+    ] = 200,
 ) -> None:
     """Estimate the reach of a case's post and write the exhibit: HTML, PDF, tables, manifest."""
     import numpy as np
@@ -127,6 +138,7 @@ def report(
         + "".join(f" --deletion-at {h:g}" for h in deletion_at or ())
         + (f" --sensitivity-runs {sensitivity_runs}" if sensitivity_runs else "")
         + (" --show-names" if show_names else "")
+        + (f" --calibrate --particles {particles}" if calibrate else "")
     )
     _write(
         case,
@@ -138,6 +150,7 @@ def report(
         force=force,
         pdf=pdf,
         command=command,
+        particles=particles if calibrate else None,
     )
 
 
@@ -152,6 +165,7 @@ def _write(
     force: bool,
     pdf: bool,
     command: str,
+    particles: int | None = None,
 ) -> None:
     from .report import write_report
     from .report._files import check_output_folder
@@ -161,7 +175,20 @@ def _write(
         raise ParameterError(
             f"--runs and --sensitivity-runs must be at least 1, got {runs} and {sensitivity_runs}"
         )
+    if particles is not None and particles < 10:
+        raise ParameterError(f"--particles must be at least 10, got {particles}")
     check_output_folder(out, force=force, source_folder=case.folder)  # before the long part
+    fit = None
+    if particles is not None:
+        from .calibrate import Evidence, fit_abc
+
+        evidence = Evidence.from_case(case)
+        typer.echo(
+            f"Calibrating to {len(evidence)} observations ({particles} particles), seed {seed} ...",
+            err=True,
+        )
+        fit = fit_abc(case.network, case.model(), case.posts, evidence, particles=particles,
+                      rng=seed)
     if sensitivity_runs is None:
         sensitivity_runs = default_sensitivity_runs(runs)
     typer.echo(
@@ -177,6 +204,7 @@ def _write(
         rng=seed,
         alternative_deletions={**alternatives, "never deleted": None},
         command=command,
+        calibration=fit,
     )
     typer.echo("Writing the report" + (" and printing it to PDF" if pdf else "") + " ...", err=True)
     files = write_report(summary, out, pdf=pdf, force=force)
