@@ -190,3 +190,10 @@ def test_evidence_must_be_comparable(case):
     ev = pd.DataFrame({"hours": [1.0], "kind": ["members"], "count": [100], "group": ["g1"]})
     with pytest.raises(rs.ParameterError, match="no observation can be compared"):
         fit_abc(net, truth, posts, ev)
+
+
+def test_lower_bounds_alone_are_flagged(fit):
+    # the fixture's evidence has exact view counts, which bound the spread from above too
+    assert not fit.only_lower_bounds
+    assert "cannot rule out larger ones" not in fit.describe()
+    assert fit.to_dict()["only_lower_bounds"] is False

@@ -200,6 +200,10 @@ def test_report_can_calibrate_first(monkeypatch, capsys, case_copy, tmp_path):
     assert [r["parameter"] for r in fit["posterior"]] == fit["parameters"]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "were calibrated to" in html
+    # the demo's evidence only says "at least", and the report says what that means
+    assert fit["only_lower_bounds"] is True
+    assert "cannot rule out larger ones" in html
+    assert "cannot rule out larger ones" in err
 
 
 def test_too_few_particles(monkeypatch, capsys, case_copy, tmp_path):

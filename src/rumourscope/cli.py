@@ -189,6 +189,10 @@ def _write(
         )
         fit = fit_abc(case.network, case.model(), case.posts, evidence, particles=particles,
                       rng=seed)
+        if fit.only_lower_bounds:
+            from .calibrate.result import ONLY_LOWER_BOUNDS
+
+            typer.echo(f"Note: {ONLY_LOWER_BOUNDS}", err=True)
     if sensitivity_runs is None:
         sensitivity_runs = default_sensitivity_runs(runs)
     typer.echo(

@@ -21,6 +21,14 @@ __all__ = ["CalibrationResult"]
 
 #: Final counts kept from every accepted run (at the model's horizon).
 FINAL_COLUMNS = ("views", "unique_viewers", "reposts", "groups_reached")
+
+ONLY_LOWER_BOUNDS = (
+    "Every observation used says only \"at least\": the fit rules out spreads smaller than the "
+    "evidence shows but cannot rule out larger ones, so above those bounds the fitted parameters "
+    "follow the priors, and estimates from the fitted model lean on the priors as much as on "
+    "the evidence."
+)
+"""Said in a calibration's description when no observation bounds the spread from above."""
 # Which observed kind is shown as "observed so far" next to each forecast quantity.
 _OBSERVED_KIND = {"views": "views", "unique_viewers": "unique_viewers", "reposts": "reposts",
                   "groups_reached": "groups_seen"}
@@ -174,11 +182,18 @@ class CalibrationResult:
         for row in self.summary().itertuples():
             parts.append(f"{row.parameter}: posterior median {row.median:.3g} "
                          f"(90% interval {row.q05:.3g}-{row.q95:.3g}; prior {row.prior}).")
+        if self.only_lower_bounds:
+            parts.append(ONLY_LOWER_BOUNDS)
         if len(unused):
             parts.append(f"{len(unused)} observation(s) could not be compared with the "
                          f"simulation and were not used: "
                          + "; ".join(sorted(set(unused["reason"]))) + ".")
         return " ".join(parts)
+
+    @property
+    def only_lower_bounds(self) -> bool:
+        """Whether every observation used says only "at least" (see :data:`ONLY_LOWER_BOUNDS`)."""
+        return bool(np.all(self.targets.lower_bound))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record for a manifest: method, priors, posterior summary, diagnostics."""
@@ -195,6 +210,7 @@ class CalibrationResult:
             "observations_unused": _records(self.targets.unused[["hours", "kind", "count",
                                                                   "group", "reason"]]),
             "evidence_until_hours": self.observed_until,
+            "only_lower_bounds": self.only_lower_bounds,
         }
 
     def __repr__(self) -> str:
