@@ -3,7 +3,6 @@
 If this fails, the notebook browser tests cannot be trusted either, so it runs first.
 """
 
-import json
 
 import nbformat
 import pytest
@@ -23,6 +22,13 @@ CELLS = [
 ]
 
 
+SHOWS = """(y) => {
+    const plot = document.querySelector('.js-plotly-plot');
+    return Boolean(plot && plot.data && plot.data.length)
+        && JSON.stringify(Array.from(plot.data[0].y)) === JSON.stringify(y);
+}"""
+
+
 def test_slider_moves_a_plotly_figure(jupyterlab, browser):
     url, root = jupyterlab
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
@@ -32,15 +38,13 @@ def test_slider_moves_a_plotly_figure(jupyterlab, browser):
     page = open_notebook(browser, url, "harness.ipynb")
     run_all_cells(page, timeout_s=120)
     page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
-    before = plot_data(page)
+    # The figure may be drawn before its data arrives from the kernel: wait for the first curve
+    # (x**2) itself, or a change still on its way would pass for the slider's effect.
+    page.wait_for_function(SHOWS, arg=[0, 1, 4], timeout=60_000)
     handle = page.locator(".widget-slider .noUi-handle").first
     handle.focus()
     handle.press("ArrowRight")
-    page.wait_for_function(
-        "(y) => JSON.stringify(document.querySelector('.js-plotly-plot').data[0].y) !== y",
-        arg=json.dumps(before[0]["y"]),
-        timeout=30_000,
-    )
+    page.wait_for_function(SHOWS, arg=[0, 1, 8], timeout=30_000)
     after = plot_data(page)
     assert after[0]["y"] == [0, 1, 8]
     assert save_screenshot(page, "harness").stat().st_size > 0
