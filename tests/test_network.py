@@ -94,6 +94,14 @@ def test_unknown_ids_raise_keyerrors(small):
         ({"members": pd.DataFrame({"user": ["a", "a"], "group": ["g", "g"]})}, "row 2.*twice"),
         ({"members": pd.DataFrame({"user": ["a", ""], "group": ["g", "g"]})}, "row 2.*empty"),
         (
+            {"members": pd.DataFrame({"user": ["a", "b", "a", "  "], "group": ["g"] * 4})},
+            "members row 4, column 'user': the ID is empty",
+        ),
+        (
+            {"members": pd.DataFrame({"user": ["a", "b"], "group": ["g", None]})},
+            "members row 2, column 'group': the ID is empty",
+        ),
+        (
             {
                 "members": pd.DataFrame({"user": ["a"], "group": ["g"]}),
                 "groups": pd.DataFrame({"group": ["h"]}),

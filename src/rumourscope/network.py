@@ -545,8 +545,12 @@ def _require_columns(frame: pd.DataFrame, name: str, columns: list[str]) -> pd.D
 def _check_ids(frame: pd.DataFrame, name: str, columns: list[str]) -> None:
     for col in columns:
         values = frame[col]
-        empty = values.isna().to_numpy() | (values.astype(str).str.strip() == "").to_numpy()
-        if empty.any():
+        missing = values.isna().to_numpy()
+        # IDs repeat (a user per membership, per friend tie): test each distinct value once
+        distinct = pd.Series(pd.unique(values[~missing]))
+        blank = distinct[(distinct.astype(str).str.strip() == "").to_numpy()]
+        if missing.any() or len(blank):
+            empty = missing | values.isin(blank).to_numpy()
             i = int(np.flatnonzero(empty)[0])
             raise NetworkError(f"{name} row {i + 1}, column '{col}': the ID is empty")
 
