@@ -12,7 +12,7 @@ Summed over the views ``n < b``, both terms are geometric in ``q = Phi(g; y) / g
     P(reposts < a, views < b) = [y**(a-1)] [g**0] F (G_b(q) - Phi' G_(b-1)(q)) / (1 - y),
 
 with ``G_m(q) = (1 - q**m) / (1 - q)``. On a damped torus like that of the grid
-(:meth:`ReachDistribution._prob_below_both_grid`) this is one closed-form evaluation per point
+(:mod:`.torus`) this is one closed-form evaluation per point
 instead of a Newton solve. ``Phi`` factors as ``1 - p + p M(y A(g)) K(y)`` (``A``: readers of a
 group copy; ``M``: the other-groups binomial mixture; ``K``: the friend factor, a function of
 ``y`` alone when no friend reads), so ``A``, ``F`` and ``K`` are computed once per circle point,

@@ -177,39 +177,6 @@ class ReachDistribution:
             return lagrange.prob_below_both(self.process, self.seed, a, b, JOINT_DAMPING)
         return torus.prob_below_both(self.process, self.seed, a, b, JOINT_DAMPING)
 
-    def _prob_below_both_grid(self, a: int, b: int) -> float:
-        """``P(reposts <= a - 1, views <= b - 1)``: one coefficient of ``S/((1-x)(1-y))``.
-
-        The reference implementation in numpy (:mod:`.torus` computes the same sum in compiled
-        code, :mod:`.lagrange` by a closed form per point); kept for the tests.
-
-        A trapezoid sum over a ``2b x 2a`` grid of the damped torus. Each coefficient is at most
-        1, so aliasing costs ``rho_x**(2b) + rho_y**(2a)`` and rounding is amplified by
-        ``rho_x**-b * rho_y**-a``; damping 1e-8 in each direction keeps both at a few 1e-8.
-        """
-        nx, ny = 2 * b, 2 * a
-        rx, ry = JOINT_DAMPING ** (1.0 / nx), JOINT_DAMPING ** (1.0 / ny)
-        x = rx * np.exp(2j * np.pi * np.arange(nx) / nx)
-        wx = x ** -(b - 1) / (1.0 - x)
-        total = 0.0
-        history: list[np.ndarray] = []
-        # Each row starts from the parabola through the three previous rows' solutions (an
-        # error of order step**3: Newton then usually needs two steps, one of them the check);
-        # rows strictly inside the upper half stand for themselves and their conjugates.
-        for row in range(ny // 2 + 1):
-            y = ry * np.exp(2j * np.pi * row / ny)
-            if len(history) == 3:
-                start = 3.0 * history[2] - 3.0 * history[1] + history[0]
-            elif len(history) == 2:
-                start = 2.0 * history[1] - history[0]
-            else:
-                start = history[-1] if history else None
-            z = self._solve(x, y, start=start)
-            history = [*history[-2:], z]
-            weight = (1.0 if row in (0, ny / 2) else 2.0) * y ** -(a - 1) / (1.0 - y)
-            total += float((weight * (self.seed.pgf(self.process, x, y, z) @ wx)).real)
-        return total / (nx * ny)
-
     def mean(self, quantity: Quantity | str) -> float:
         """Expected total (``inf`` when ``R >= 1``, unless the start cannot spread at all)."""
         quantity = _quantity(quantity)

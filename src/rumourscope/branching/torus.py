@@ -8,7 +8,7 @@ the work), and the process does not reduce exactly to one type: a reader reached
 Moments forwards into Moments and chats again, so ``F`` readers beget ``F`` readers, and what a
 repost brings depends on who made it (size-biased groups and friends). So the torus stays
 ``x`` (views, ``2b`` points) by ``y`` (reposts, ``a + 1`` rows of ``2a`` by symmetry), the
-same sum as :meth:`.ReachDistribution._prob_below_both_grid`, and ``z = x Phi(z; y)`` is solved
+same sum as the plain numpy reference in the tests, and ``z = x Phi(z; y)`` is solved
 at each point in one compiled pass: each ``x`` column walks along the ``y`` rows, starting
 Newton's method from the quartic through the five previous rows' solutions (an error of order
 step**5), and columns run in parallel threads.
