@@ -218,6 +218,33 @@ def test_deletion_scenarios_share_their_past():
     assert (original["time"] < 6.0).all()
 
 
+@pytest.mark.parametrize("model", [
+    LIVELY,
+    # A profile that falls and rises again, so a read's place among its reader's reads matters.
+    LIVELY.with_params(repost_prob=(0.05, 0.5, 0.1, 0.9), deletion_time=6.0,
+                       deletion_scope="all_copies"),
+    # Fixed delays: many reads at the same time, ordered by (reader, copy).
+    LIVELY.with_params(repost_prob=(0.3, 0.6, 0.2), read_delay=rs.Delay.fixed(1.0),
+                       forward_delay=rs.Delay.fixed(0.0)),
+], ids=["two-step", "four-step-deleted", "fixed-delays"])
+def test_reads_counted_when_drawn_give_the_numbers_of_a_fully_queued_run(model):
+    # An ensemble counts a read that cannot lead to a repost when it is drawn; a recorded run
+    # queues every read in time order. Run by run, every number must be the same.
+    from rumourscope import _kernel
+    from rumourscope._ensemble import run_chunk
+    from rumourscope._prepare import prepare
+
+    posts = [FIRST, rs.Post(user=NET.members_of("g5")[0], group="g5", time=2.0)]
+    inputs, _ = prepare(NET, model, posts, times=np.linspace(0.0, 48.0, 25))
+    keys = np.random.SeedSequence(7).generate_state(60, np.uint64)
+    totals, grid, by_jur, by_comm = run_chunk(inputs, keys)
+    assert totals[:, _kernel.T_REPOSTS].sum() > 100  # the runs do spread
+    for r, key in enumerate(keys):
+        queued = _kernel.simulate_recorded(key, *inputs.args())
+        for ensemble, recorded in zip((totals, grid, by_jur, by_comm), queued[:4], strict=True):
+            np.testing.assert_array_equal(ensemble[r], recorded)
+
+
 def test_same_numbers_whatever_the_thread_count():
     before = numba.get_num_threads()
     try:

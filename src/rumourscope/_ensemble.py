@@ -70,7 +70,8 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray) -> RunArrays:
         return scratch, k.run_runs(keys, first, last, *args, scratch, bufs, totals, grid,
                                    by_jur, by_comm)
 
-    deal_out(n_runs, lambda: k.new_scratch(inputs.net, inputs.n_groups, n_times), run_block)
+    deal_out(n_runs, lambda: k.new_scratch(inputs.net, inputs.n_groups, n_times,
+                                                    len(inputs.repost)), run_block)
     return totals, grid, by_jur, by_comm
 
 

@@ -1,6 +1,12 @@
 """The compiled simulation kernel: the only code in the package that has to be fast.
 
-One run is an event-driven simulation over a heap of pending reads (``_queue``). Every random
+One run is an event-driven simulation over a heap of pending reads (``_queue``). Only reads
+that may lead to a repost go through the heap: a read whose repost uniform is above every repost
+probability, or whose reader has already forwarded, is counted when it is drawn (its view needs
+only its own time). Each person keeps the times of their earliest reads, as many as the repost
+profile needs, so a queued read still learns how many reads came before it, and first views are
+counted from them when the run ends. The numbers are the same as if every read were queued
+(which is what happens when the events are recorded). Every random
 decision is a pure function of ``(run key, who, what)`` (``_rng``), never a draw from a
 sequential stream. So a decision does not depend on the order in which events happen to be
 processed, on the thread that runs it, or on which other decisions a scenario skips: re-running a
@@ -81,36 +87,118 @@ GRID_NAMES = ("views", "unique_viewers", "reposts")
 _READ, _READ_DELAY, _READ_DELAY2, _REPOST, _FWD_DELAY, _FWD_DELAY2 = 1, 2, 3, 4, 5, 6
 _GROUP_FWD, _MOMENTS_FWD, _CHAT_FWD, _ORIGINAL, _CHAT_PICK = 7, 8, 9, 10, 11
 
-# Per-person state in one int32 (one memory access per read): two flags, then the read count.
+# Per-person state in one int32: two flags, then how many of the person's reads have come out of
+# the queue (the event table's "exposure"; every read is queued when events are recorded).
 _ORIGIN_FLAG, _FORWARDED_FLAG, _FLAG_BITS = 1, 2, 2
 _ONE_READ = 1 << _FLAG_BITS
 _COPY_MASK = np.int64(0xFFFFFFFF)
+_NO_COPY = np.int32(0x7FFFFFFF)
+
+# The per-thread counters run_one and _drain share (an int64 array in the scratch space).
+C_HEAP, C_COPIES, C_EVENTS, C_TOUCHED, C_GROUPS, C_BIN = range(6)  # reset for every run
+NEED_HEAP, NEED_COPIES, NEED_EVENTS, C_MAX_AUDIENCE, N_COUNTERS = range(6, 11)
+
+
+# ---------------------------------------------------------------------- counting
+@njit(cache=True, inline="always")
+def _count(col, v, t, b, deletion, ujur, ucomm, totals, hist, by_jur, by_comm):
+    """Count a view (``col`` 0) or a first view (1) by ``v`` at ``t``, in grid bin ``b``."""
+    totals[T_VIEWS + col] += 1
+    if t < deletion:
+        totals[T_VIEWS_BEFORE + col] += 1
+    hist[b, col] += 1
+    # Labels are looked up only when the network has them (a memory access per read).
+    n_jur = by_jur.shape[0] - 1
+    j = n_jur
+    if n_jur > 0 and ujur[v] >= 0:
+        j = ujur[v]
+    by_jur[j, col] += 1
+    if by_comm.shape[0] > 0:
+        mask, bit = ucomm[v], 0
+        while mask != 0:
+            if mask & np.uint64(1):
+                by_comm[bit, col] += 1
+            mask = mask >> np.uint64(1)
+            bit += 1
+
+
+@njit(cache=True, inline="always")
+def _earlier(t1, c1, t2, c2):
+    return t1 < t2 or (t1 == t2 and c1 < c2)
+
+
+@njit(cache=True, inline="always")
+def _register(first_t, first_c, v, t, c):
+    """Note that ``v`` reads copy ``c`` at ``t``: ``v`` keeps its earliest reads (time, copy)
+    in as many slots as the repost profile needs. Returns whether it is ``v``'s first."""
+    fresh = first_t[v, 0] == np.inf
+    i = first_t.shape[1] - 1
+    if not _earlier(t, c, first_t[v, i], first_c[v, i]):
+        return fresh
+    while i > 0 and _earlier(t, c, first_t[v, i - 1], first_c[v, i - 1]):
+        first_t[v, i], first_c[v, i] = first_t[v, i - 1], first_c[v, i - 1]
+        i -= 1
+    first_t[v, i], first_c[v, i] = t, c
+    return fresh
+
+
+@njit(cache=True, inline="always")
+def _reads_before(first_t, first_c, v, t, c):
+    """How many of ``v``'s reads come before its read of ``c`` at ``t``, at most the slots."""
+    n = 0
+    while n < first_t.shape[1] and _earlier(first_t[v, n], first_c[v, n], t, c):
+        n += 1
+    return n
 
 
 # ---------------------------------------------------------------------- one copy's readers
 @njit(cache=True, inline="always")
-def _broadcast(run_key, c, cf, ci, ck, heap, hn, net, group_read, par, state):
-    """Draw who reads copy ``c`` and when, and queue those reads; also returns the audience size."""
-    gm_ptr, gm_idx, fr_ptr, fr_idx = net[2], net[3], net[4], net[5]
+def _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, state, first_t, first_c, touched,
+          cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm):
+    """``m`` reads copy ``c`` at ``t``. The read is queued if it may lead to a repost (or the
+    events are recorded), else counted at once; returns the heap size."""
+    if _register(first_t, first_c, m, t, c):
+        touched[cnt[C_TOUCHED]] = m
+        cnt[C_TOUCHED] += 1
+    # The repost uniform is the one the queued read would draw: above the largest repost
+    # probability, this read cannot lead to a repost whatever comes before it.
+    if record or (state[m] & _FORWARDED_FLAG == 0 and (
+            rp_max >= 1.0 or uniform(run_key, ckey, m, _REPOST) < rp_max)):
+        return push(heap, hn, t, (np.int64(m) << 32) | c)
+    _count(0, m, t, np.searchsorted(times, t), deletion, ujur, ucomm, totals, hist, by_jur,
+           by_comm)
+    return hn
+
+
+@njit(cache=True, inline="always")
+def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx, fr_ptr, fr_idx,
+               group_read, par, times, state, first_t, first_c, touched, cnt, ujur, ucomm,
+               totals, hist, by_jur, by_comm):
+    """Draw who reads copy ``c`` and when; returns the heap size."""
     t0 = cf[c, 0]
     end = min(cf[c, 1], par[P_HORIZON])
+    deletion = par[P_DELETION]
     chan, poster, ckey = ci[c, 0], ci[c, 2], ck[c]
     kind, mean, sigma = par[P_READ_KIND], par[P_READ_MEAN], par[P_READ_SIGMA]
     if chan == CHAT:
+        totals[T_EXAMINED] += 1
         m = ci[c, 3]
         p = par[P_CHAT_READ]
         if state[m] & _ORIGIN_FLAG == 0 and (p >= 1.0 or uniform(run_key, ckey, m, _READ) < p):
             t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
             if t < end:
-                heap, hn = push(heap, hn, t, (np.int64(m) << 32) | c)
-        return heap, hn, 1
+                hn = _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, state, first_t,
+                           first_c, touched, cnt, deletion, times, ujur, ucomm, totals, hist,
+                           by_jur, by_comm)
+        return hn
     if chan == GROUP:
         g = ci[c, 1]
         lo, hi, audience, p = gm_ptr[g], gm_ptr[g + 1], gm_idx, group_read[g]
     else:
         lo, hi, audience, p = fr_ptr[poster], fr_ptr[poster + 1], fr_idx, par[P_MOMENTS_READ]
     if p <= 0.0 or end <= t0:
-        return heap, hn, 0
+        return hn
+    totals[T_EXAMINED] += hi - lo
     log_q = log_miss(p) if p < 1.0 else 0.0
     j, i = lo - 1, 0
     while True:
@@ -124,19 +212,16 @@ def _broadcast(run_key, c, cf, ci, ck, heap, hn, net, group_read, par, state):
             continue
         t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
         if t < end:
-            heap, hn = push(heap, hn, t, (np.int64(m) << 32) | c)
-    return heap, hn, hi - lo
+            hn = _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, state, first_t, first_c,
+                       touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm)
+    return hn
 
 
 @njit(cache=True, inline="always")
 def _add_copy(nc, cf, ci, ck, ckey, chan, group, poster, target, parent, time, deleted_at):
-    cf = grow_rows(cf, nc)
-    ci = grow_rows(ci, nc)
-    ck = grow(ck, nc)
     cf[nc, 0], cf[nc, 1] = time, deleted_at
     ci[nc, 0], ci[nc, 1], ci[nc, 2], ci[nc, 3], ci[nc, 4] = chan, group, poster, target, parent
     ck[nc] = ckey
-    return cf, ci, ck
 
 
 @njit(cache=True, inline="always")
@@ -167,87 +252,54 @@ def _chat_targets(run_key, v, fr_ptr, fr_idx, p, log_q, max_chats, cand_u, cand_
 
 
 # ---------------------------------------------------------------------- one run
-@njit(cache=True)
-def run_one(
-    run_key, net, group_read, repost, par, posts_user, posts_group, posts_time, times,
-    scratch, bufs, record, totals, grid, by_jur, by_comm,
-):
-    """Simulate one run into ``totals``/``grid``/``by_jur``/``by_comm`` (views, unique)."""
-    ug_ptr, ug_idx, fr_ptr, fr_idx, ujur, ucomm = net[0], net[1], net[4], net[5], net[6], net[7]
-    state, touched, ghit, gtouched, hist, cand_u, cand_f = scratch
-    heap, cf, ci, ck, ef, ei = bufs
+@njit(cache=True, _nrt=False)
+def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm,
+           group_read, repost, par, times, state, first_t, first_c, touched, ghit, gtouched,
+           hist, cand_u, cand_f, cnt, heap, cf, ci, ck, ef, ei, totals, by_jur, by_comm):
+    """Take queued reads in time order and carry out their forwards, until the queue is empty
+    (returns False) or the buffers may be too short for the next read (returns True, with the
+    sizes needed in ``cnt``). No array is created or replaced here: that is ``run_one``'s job,
+    between calls, so the loop does no reference counting."""
+    hn, nc, ne, ngt, b = cnt[C_HEAP], cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN]
     horizon, deletion = par[P_HORIZON], par[P_DELETION]
     later_deleted = deletion if par[P_SCOPE_ALL] > 0 else np.inf
     max_chats = np.int64(par[P_MAX_CHATS])
     p_chat = par[P_CHAT_FWD]
     log_q_chat = log_miss(p_chat) if 0.0 < p_chat < 1.0 else 0.0
-    n_rep = repost.shape[0]
-    n_jur, n_comm = by_jur.shape[0] - 1, by_comm.shape[0]
-    nt = ngt = hn = nc = ne = b = 0
-    n_times = times.shape[0]
-    hist[:] = 0
-    for i in range(posts_user.shape[0]):
-        u = posts_user[i]
-        if state[u] == 0:
-            touched[nt] = u
-            nt += 1
-        state[u] = _ORIGIN_FLAG | _FORWARDED_FLAG
-    for i in range(posts_user.shape[0]):
-        g = posts_group[i]
-        chan = GROUP if g >= 0 else MOMENTS
-        cf, ci, ck = _add_copy(nc, cf, ci, ck, hash_key(i, 0, _ORIGINAL), chan, g,
-                               posts_user[i], -1, -1, posts_time[i], deletion)
-        nc += 1
-        if g >= 0 and ghit[g] == 0:
-            ghit[g] = 1
-            gtouched[ngt] = g
-            ngt += 1
-        heap, hn, ex = _broadcast(run_key, nc - 1, cf, ci, ck, heap, hn, net, group_read, par,
-                                  state)
-        totals[T_EXAMINED] += ex
+    n_rep, n_times, max_audience = repost.shape[0], times.shape[0], cnt[C_MAX_AUDIENCE]
+    short = False
     while hn > 0:
+        v = heap[0].k >> 32
+        # Room for all that reading this may add: if v may still forward, a copy per group,
+        # Moments and friend, each with its readers.
+        n_copies = need_heap = 0
+        if state[v] & _FORWARDED_FLAG == 0:
+            n_groups, n_friends = ug_ptr[v + 1] - ug_ptr[v], fr_ptr[v + 1] - fr_ptr[v]
+            n_copies = n_groups + 1 + n_friends
+            need_heap = (n_groups + 1) * max_audience + n_friends
+        cnt[NEED_HEAP], cnt[NEED_COPIES] = hn + need_heap, nc + n_copies
+        cnt[NEED_EVENTS] = ne + 1 + n_copies if record else 0
+        if (cnt[NEED_HEAP] > heap.shape[0] or cnt[NEED_COPIES] > cf.shape[0]
+                or cnt[NEED_EVENTS] > ef.shape[0]):
+            short = True
+            break
         t, packed, hn = pop(heap, hn)
-        v = packed >> 32
         c = packed & _COPY_MASK
         s = state[v] + _ONE_READ
         state[v] = s
-        k = s >> _FLAG_BITS
-        # Reads come out of the queue in time order, so their grid bin only moves forward.
+        # Queued reads come out in time order, so their grid bin only moves forward.
         while b < n_times and times[b] < t:
             b += 1
-        totals[T_VIEWS] += 1
-        hist[b, 0] += 1
-        # Labels are looked up only when the network has them (a memory access per read).
-        j = n_jur
-        if n_jur > 0 and ujur[v] >= 0:
-            j = ujur[v]
-        by_jur[j, 0] += 1
-        mask, bit = ucomm[v] if n_comm > 0 else np.uint64(0), 0
-        while mask != 0:
-            if mask & np.uint64(1):
-                by_comm[bit, 0] += 1
-                if k == 1:
-                    by_comm[bit, 1] += 1
-            mask = mask >> np.uint64(1)
-            bit += 1
-        if t < deletion:
-            totals[T_VIEWS_BEFORE] += 1
-        if k == 1:
-            touched[nt] = v
-            nt += 1
-            totals[T_UNIQUE] += 1
-            hist[b, 1] += 1
-            by_jur[j, 1] += 1
-            if t < deletion:
-                totals[T_UNIQUE_BEFORE] += 1
+        _count(0, v, t, b, deletion, ujur, ucomm, totals, hist, by_jur, by_comm)
         if record:
-            ef = grow(ef, ne)
-            ei = grow_rows(ei, ne)
             ef[ne] = t
-            ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 0, v, c, k
+            ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 0, v, c, s >> _FLAG_BITS
             ne += 1
         if s & _FORWARDED_FLAG:
             continue
+        # A recorded run queues every read, so its count of reads out of the queue is exact;
+        # otherwise the earliest reads tell (the test suite holds the two to the same numbers).
+        k = s >> _FLAG_BITS if record else 1 + _reads_before(first_t, first_c, v, t, c)
         rp = repost[min(k, n_rep) - 1]
         if rp < 1.0 and uniform(run_key, ck[c], v, _REPOST) >= rp:
             continue
@@ -276,8 +328,7 @@ def run_one(
             else:
                 target = cand_f[q - n_targets]
                 chan, g, ckey = CHAT, -1, hash_key(v, target, _CHAT_FWD)
-            cf, ci, ck = _add_copy(nc, cf, ci, ck, ckey, chan, g, v, target, c, tf,
-                                   later_deleted)
+            _add_copy(nc, cf, ci, ck, ckey, chan, g, v, target, c, tf, later_deleted)
             nc += 1
             totals[T_REPOSTS] += 1
             hist[np.searchsorted(times, tf), 2] += 1
@@ -288,43 +339,130 @@ def run_one(
                 gtouched[ngt] = g
                 ngt += 1
             if record:
-                ef = grow(ef, ne)
-                ei = grow_rows(ei, ne)
                 ef[ne] = tf
                 ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
                 ne += 1
-            heap, hn, ex = _broadcast(run_key, nc - 1, cf, ci, ck, heap, hn, net, group_read,
-                                      par, state)
-            totals[T_EXAMINED] += ex
-    totals[T_GROUPS] = ngt
+            hn = _broadcast(run_key, nc - 1, record, rp_max, hn, heap, cf, ci, ck, gm_ptr,
+                            gm_idx, fr_ptr, fr_idx, group_read, par, times, state, first_t,
+                            first_c, touched, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
+    cnt[C_HEAP], cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN] = hn, nc, ne, ngt, b
+    return short
+
+
+@njit(cache=True, _nrt=False)
+def _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
+           fr_idx, ujur, ucomm, group_read, par, times, state, first_t, first_c, touched, ghit,
+           gtouched, hist, cnt, heap, cf, ci, ck, totals, by_jur, by_comm):
+    """Reset the run's counters, mark the posters and queue the readers of the posts."""
+    hist[:] = 0
+    cnt[:NEED_HEAP] = 0
+    for i in range(posts_user.shape[0]):
+        u = posts_user[i]
+        if state[u] == 0:
+            touched[cnt[C_TOUCHED]] = u
+            cnt[C_TOUCHED] += 1
+        state[u] = _ORIGIN_FLAG | _FORWARDED_FLAG
+    for i in range(posts_user.shape[0]):
+        g = posts_group[i]
+        _add_copy(i, cf, ci, ck, hash_key(i, 0, _ORIGINAL), GROUP if g >= 0 else MOMENTS, g,
+                  posts_user[i], -1, -1, posts_time[i], par[P_DELETION])
+        if g >= 0 and ghit[g] == 0:
+            ghit[g] = 1
+            gtouched[cnt[C_GROUPS]] = g
+            cnt[C_GROUPS] += 1
+        cnt[C_HEAP] = _broadcast(run_key, i, record, rp_max, cnt[C_HEAP], heap, cf, ci, ck,
+                                 gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, state,
+                                 first_t, first_c, touched, cnt, ujur, ucomm, totals, hist,
+                                 by_jur, by_comm)
+    cnt[C_COPIES] = posts_user.shape[0]
+
+
+@njit(cache=True, _nrt=False)
+def _finish(deletion, times, ujur, ucomm, state, first_t, first_c, touched, ghit, gtouched, hist,
+            cnt, totals, grid, by_jur, by_comm):
+    """Count first views, total the grid and clear the scratch space for the next run."""
+    totals[T_GROUPS] = cnt[C_GROUPS]
+    # A person's first view is known only once the run is over: reads that cannot lead to a
+    # repost are counted when they are drawn, not in time order.
+    for i in range(cnt[C_TOUCHED]):
+        v = touched[i]
+        t = first_t[v, 0]
+        if t < np.inf:
+            _count(1, v, t, np.searchsorted(times, t), deletion, ujur, ucomm, totals, hist,
+                   by_jur, by_comm)
+        state[v] = 0
+        for j in range(first_t.shape[1]):
+            first_t[v, j] = np.inf
+            first_c[v, j] = _NO_COPY
+    for i in range(cnt[C_GROUPS]):
+        ghit[gtouched[i]] = 0
     acc0 = acc1 = acc2 = 0
     for b in range(grid.shape[0]):
         acc0 += hist[b, 0]
         acc1 += hist[b, 1]
         acc2 += hist[b, 2]
         grid[b, 0], grid[b, 1], grid[b, 2] = acc0, acc1, acc2
-    for i in range(nt):
-        state[touched[i]] = 0
-    for i in range(ngt):
-        ghit[gtouched[i]] = 0
-    return (heap, cf, ci, ck, ef, ei), nc, ne
 
 
 @njit(cache=True)
-def new_scratch(net, n_groups, n_times):
+def run_one(
+    run_key, net, group_read, repost, par, posts_user, posts_group, posts_time, times,
+    scratch, bufs, record, totals, grid, by_jur, by_comm,
+):
+    """Simulate one run into ``totals``/``grid``/``by_jur``/``by_comm`` (views, unique).
+
+    The event loop (``_start``, ``_drain``, ``_finish``) is compiled without reference counting
+    (atomic operations on every array passed to an inlined function); this function only grows
+    the buffers between its calls.
+    """
+    ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
+    state, first_t, first_c, touched, ghit, gtouched, hist, cand_u, cand_f, cnt = scratch
+    heap, cf, ci, ck, ef, ei = bufs
+    rp_max = repost.max()
+    n_posts = posts_user.shape[0]
+    cf, ci, ck = grow_rows(cf, n_posts), grow_rows(ci, n_posts), grow(ck, n_posts)
+    heap = grow(heap, n_posts * cnt[C_MAX_AUDIENCE])
+    _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
+           fr_idx, ujur, ucomm, group_read, par, times, state, first_t, first_c, touched, ghit,
+           gtouched, hist, cnt, heap, cf, ci, ck, totals, by_jur, by_comm)
+    while _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur,
+                 ucomm, group_read, repost, par, times, state, first_t, first_c, touched, ghit,
+                 gtouched, hist, cand_u, cand_f, cnt, heap, cf, ci, ck, ef, ei, totals, by_jur,
+                 by_comm):
+        heap = grow(heap, cnt[NEED_HEAP])
+        cf, ci, ck = grow_rows(cf, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES]), grow(
+            ck, cnt[NEED_COPIES])
+        ef, ei = grow(ef, cnt[NEED_EVENTS]), grow_rows(ei, cnt[NEED_EVENTS])
+    _finish(par[P_DELETION], times, ujur, ucomm, state, first_t, first_c, touched, ghit,
+            gtouched, hist, cnt, totals, grid, by_jur, by_comm)
+    return (heap, cf, ci, ck, ef, ei), cnt[C_COPIES], cnt[C_EVENTS]
+
+
+@njit(cache=True)
+def new_scratch(net, n_groups, n_times, n_rep):
+    """One thread's scratch space and buffers, for repost profiles of ``n_rep`` entries."""
     n_users = net[0].shape[0] - 1
-    fr_ptr = net[4]
-    max_friends = 0
+    gm_ptr, fr_ptr = net[2], net[4]
+    max_friends = max_group = 0
     for u in range(n_users):
         max_friends = max(max_friends, fr_ptr[u + 1] - fr_ptr[u])
+    for g in range(n_groups):
+        max_group = max(max_group, gm_ptr[g + 1] - gm_ptr[g])
+    # A person's earliest reads: enough of them to tell which repost probability applies.
+    n_slots = max(1, n_rep - 1)
+    cnt = np.zeros(N_COUNTERS, np.int64)
+    cnt[C_MAX_AUDIENCE] = max(max_friends, max_group)
     scratch = (
         np.zeros(n_users, np.int32),
+        np.full((n_users, n_slots), np.inf),
+        np.full((n_users, n_slots), _NO_COPY, np.int32),
         np.empty(n_users, np.int32),
         np.zeros(n_groups, np.int8),
         np.empty(n_groups, np.int32),
         np.zeros((n_times + 1, 3), np.int64),
         np.empty(max_friends, np.float64),
         np.empty(max_friends, np.int32),
+        cnt,
     )
     bufs = (
         np.empty(1024, HEAP_DTYPE),
@@ -343,7 +481,7 @@ def simulate_recorded(
     times, n_jur, n_comm,
 ):
     """One run with its full event list and copy table."""
-    scratch, bufs = new_scratch(net, n_groups, times.shape[0])
+    scratch, bufs = new_scratch(net, n_groups, times.shape[0], repost.shape[0])
     totals = np.zeros(N_TOTALS, np.int64)
     grid = np.zeros((times.shape[0], 3), np.int32)
     by_jur = np.zeros((n_jur + 1, 2), np.int64)

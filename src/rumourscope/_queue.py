@@ -1,4 +1,9 @@
-"""The kernel's pending reads (a 4-ary min-heap) and its growable buffers."""
+"""The kernel's pending reads (a 4-ary min-heap) and its growable buffers.
+
+The heap functions never grow the heap: a function that returns a new array costs the caller
+reference counting (atomic operations) on every call, so buffers are grown only between batches
+of events, by the caller, when it knows how much room the next event may need.
+"""
 
 from __future__ import annotations
 
@@ -38,8 +43,7 @@ def _before(t1, k1, t2, k2):
 
 @njit(cache=True, inline="always")
 def push(h, n, t, k):
-    """Add ``(t, k)`` to the heap of ``n`` records; returns the heap (maybe grown) and ``n + 1``."""
-    h = grow(h, n)
+    """Add ``(t, k)`` to the heap of ``n`` records (the caller has made room); returns ``n + 1``."""
     i = n
     while i > 0:
         p = (i - 1) >> 2
@@ -50,7 +54,7 @@ def push(h, n, t, k):
             break
     h[i].t = t
     h[i].k = k
-    return h, n + 1
+    return n + 1
 
 
 @njit(cache=True, inline="always")

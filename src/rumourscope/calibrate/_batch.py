@@ -84,7 +84,7 @@ class BatchSimulator:
         grid = np.zeros((n_runs, n_times, len(GRID_COLUMNS)), np.int32)
 
         def start() -> tuple:
-            scratch, bufs = new_scratch(base.net, base.n_groups, n_times)
+            scratch, bufs = new_scratch(base.net, base.n_groups, n_times, depth)
             by_jur = np.zeros((base.n_jur + 1, 2), np.int64)
             by_comm = np.zeros((base.n_comm, 2), np.int64)
             return scratch, bufs, by_jur, by_comm, np.full(base.n_groups, np.inf)
