@@ -84,11 +84,14 @@ TOTAL_NAMES = (
 GRID_NAMES = ("views", "unique_viewers", "reposts")
 
 # Purposes: which decision a hash is for, so that no two decisions share a uniform.
-_READ, _READ_DELAY, _READ_DELAY2, _REPOST, _FWD_DELAY, _FWD_DELAY2 = 1, 2, 3, 4, 5, 6
-_GROUP_FWD, _MOMENTS_FWD, _CHAT_FWD, _ORIGINAL, _CHAT_PICK = 7, 8, 9, 10, 11
+_READ, _READ_DELAY, _REPOST, _FWD_DELAY, _GROUP_FWD = 1, 2, 3, 4, 5
+_MOMENTS_FWD, _CHAT_FWD, _ORIGINAL, _CHAT_PICK = 6, 7, 8, 9
 
-# Per-person state in one int32: two flags, then how many of the person's reads have come out of
-# the queue (the event table's "exposure"; every read is queued when events are recorded).
+# What the kernel keeps per person, in one 16-byte record (one memory access per read): the
+# earliest read (time, copy; more of them in separate arrays when the repost profile needs them)
+# and the state: two flags, then how many of the person's reads have come out of the queue (the
+# event table's "exposure"; every read is queued when events are recorded).
+PERSON_DTYPE = np.dtype([("t", np.float64), ("c", np.int32), ("s", np.int32)], align=True)
 _ORIGIN_FLAG, _FORWARDED_FLAG, _FLAG_BITS = 1, 2, 2
 _ONE_READ = 1 << _FLAG_BITS
 _COPY_MASK = np.int64(0xFFFFFFFF)
@@ -128,41 +131,63 @@ def _earlier(t1, c1, t2, c2):
 
 
 @njit(cache=True, inline="always")
-def _register(first_t, first_c, v, t, c):
+def _slot(person, later_t, later_c, v, i):
+    if i == 0:
+        return person[v].t, person[v].c
+    return later_t[v, i - 1], later_c[v, i - 1]
+
+
+@njit(cache=True, inline="always")
+def _set_slot(person, later_t, later_c, v, i, t, c):
+    if i == 0:
+        person[v].t, person[v].c = t, c
+    else:
+        later_t[v, i - 1], later_c[v, i - 1] = t, c
+
+
+@njit(cache=True, inline="always")
+def _register(person, later_t, later_c, v, t, c):
     """Note that ``v`` reads copy ``c`` at ``t``: ``v`` keeps its earliest reads (time, copy)
     in as many slots as the repost profile needs. Returns whether it is ``v``'s first."""
-    fresh = first_t[v, 0] == np.inf
-    i = first_t.shape[1] - 1
-    if not _earlier(t, c, first_t[v, i], first_c[v, i]):
+    fresh = person[v].t == np.inf
+    i = later_t.shape[1]
+    last_t, last_c = _slot(person, later_t, later_c, v, i)
+    if not _earlier(t, c, last_t, last_c):
         return fresh
-    while i > 0 and _earlier(t, c, first_t[v, i - 1], first_c[v, i - 1]):
-        first_t[v, i], first_c[v, i] = first_t[v, i - 1], first_c[v, i - 1]
+    while i > 0:
+        prev_t, prev_c = _slot(person, later_t, later_c, v, i - 1)
+        if not _earlier(t, c, prev_t, prev_c):
+            break
+        _set_slot(person, later_t, later_c, v, i, prev_t, prev_c)
         i -= 1
-    first_t[v, i], first_c[v, i] = t, c
+    _set_slot(person, later_t, later_c, v, i, t, c)
     return fresh
 
 
 @njit(cache=True, inline="always")
-def _reads_before(first_t, first_c, v, t, c):
+def _reads_before(person, later_t, later_c, v, t, c):
     """How many of ``v``'s reads come before its read of ``c`` at ``t``, at most the slots."""
     n = 0
-    while n < first_t.shape[1] and _earlier(first_t[v, n], first_c[v, n], t, c):
+    while n <= later_t.shape[1]:
+        slot_t, slot_c = _slot(person, later_t, later_c, v, n)
+        if not _earlier(slot_t, slot_c, t, c):
+            break
         n += 1
     return n
 
 
 # ---------------------------------------------------------------------- one copy's readers
 @njit(cache=True, inline="always")
-def _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, state, first_t, first_c, touched,
+def _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, person, later_t, later_c, touched,
           cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm):
     """``m`` reads copy ``c`` at ``t``. The read is queued if it may lead to a repost (or the
     events are recorded), else counted at once; returns the heap size."""
-    if _register(first_t, first_c, m, t, c):
+    if _register(person, later_t, later_c, m, t, c):
         touched[cnt[C_TOUCHED]] = m
         cnt[C_TOUCHED] += 1
     # The repost uniform is the one the queued read would draw: above the largest repost
     # probability, this read cannot lead to a repost whatever comes before it.
-    if record or (state[m] & _FORWARDED_FLAG == 0 and (
+    if record or (person[m].s & _FORWARDED_FLAG == 0 and (
             rp_max >= 1.0 or uniform(run_key, ckey, m, _REPOST) < rp_max)):
         return push(heap, hn, t, (np.int64(m) << 32) | c)
     _count(0, m, t, np.searchsorted(times, t), deletion, ujur, ucomm, totals, hist, by_jur,
@@ -172,7 +197,7 @@ def _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, state, first_t, firs
 
 @njit(cache=True, inline="always")
 def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx, fr_ptr, fr_idx,
-               group_read, par, times, state, first_t, first_c, touched, cnt, ujur, ucomm,
+               group_read, par, times, person, later_t, later_c, touched, cnt, ujur, ucomm,
                totals, hist, by_jur, by_comm):
     """Draw who reads copy ``c`` and when; returns the heap size."""
     t0 = cf[c, 0]
@@ -184,11 +209,11 @@ def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx,
         totals[T_EXAMINED] += 1
         m = ci[c, 3]
         p = par[P_CHAT_READ]
-        if state[m] & _ORIGIN_FLAG == 0 and (p >= 1.0 or uniform(run_key, ckey, m, _READ) < p):
-            t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
+        if person[m].s & _ORIGIN_FLAG == 0 and (p >= 1.0 or uniform(run_key, ckey, m, _READ) < p):
+            t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
             if t < end:
-                hn = _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, state, first_t,
-                           first_c, touched, cnt, deletion, times, ujur, ucomm, totals, hist,
+                hn = _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, person, later_t,
+                           later_c, touched, cnt, deletion, times, ujur, ucomm, totals, hist,
                            by_jur, by_comm)
         return hn
     if chan == GROUP:
@@ -208,11 +233,11 @@ def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx,
         if j >= hi:
             break
         m = audience[j]
-        if m == poster or state[m] & _ORIGIN_FLAG:
+        if m == poster or person[m].s & _ORIGIN_FLAG:
             continue
-        t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, _READ_DELAY2)
+        t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
         if t < end:
-            hn = _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, state, first_t, first_c,
+            hn = _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, person, later_t, later_c,
                        touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm)
     return hn
 
@@ -254,7 +279,7 @@ def _chat_targets(run_key, v, fr_ptr, fr_idx, p, log_q, max_chats, cand_u, cand_
 # ---------------------------------------------------------------------- one run
 @njit(cache=True, _nrt=False)
 def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm,
-           group_read, repost, par, times, state, first_t, first_c, touched, ghit, gtouched,
+           group_read, repost, par, times, person, later_t, later_c, touched, ghit, gtouched,
            hist, cand_u, cand_f, cnt, heap, cf, ci, ck, ef, ei, totals, by_jur, by_comm):
     """Take queued reads in time order and carry out their forwards, until the queue is empty
     (returns False) or the buffers may be too short for the next read (returns True, with the
@@ -273,7 +298,7 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
         # Room for all that reading this may add: if v may still forward, a copy per group,
         # Moments and friend, each with its readers.
         n_copies = need_heap = 0
-        if state[v] & _FORWARDED_FLAG == 0:
+        if person[v].s & _FORWARDED_FLAG == 0:
             n_groups, n_friends = ug_ptr[v + 1] - ug_ptr[v], fr_ptr[v + 1] - fr_ptr[v]
             n_copies = n_groups + 1 + n_friends
             need_heap = (n_groups + 1) * max_audience + n_friends
@@ -285,8 +310,8 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
             break
         t, packed, hn = pop(heap, hn)
         c = packed & _COPY_MASK
-        s = state[v] + _ONE_READ
-        state[v] = s
+        s = person[v].s + _ONE_READ
+        person[v].s = s
         # Queued reads come out in time order, so their grid bin only moves forward.
         while b < n_times and times[b] < t:
             b += 1
@@ -299,13 +324,13 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
             continue
         # A recorded run queues every read, so its count of reads out of the queue is exact;
         # otherwise the earliest reads tell (the test suite holds the two to the same numbers).
-        k = s >> _FLAG_BITS if record else 1 + _reads_before(first_t, first_c, v, t, c)
+        k = s >> _FLAG_BITS if record else 1 + _reads_before(person, later_t, later_c, v, t, c)
         rp = repost[min(k, n_rep) - 1]
         if rp < 1.0 and uniform(run_key, ck[c], v, _REPOST) >= rp:
             continue
-        state[v] = s | _FORWARDED_FLAG
+        person[v].s = s | _FORWARDED_FLAG
         tf = t + delay(par[P_FWD_KIND], par[P_FWD_MEAN], par[P_FWD_SIGMA], run_key, v, 0,
-                       _FWD_DELAY, _FWD_DELAY2)
+                       _FWD_DELAY)
         # A deleted copy can no longer be forwarded.
         if tf >= horizon or tf >= cf[c, 1]:
             continue
@@ -343,25 +368,25 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
                 ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
                 ne += 1
             hn = _broadcast(run_key, nc - 1, record, rp_max, hn, heap, cf, ci, ck, gm_ptr,
-                            gm_idx, fr_ptr, fr_idx, group_read, par, times, state, first_t,
-                            first_c, touched, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
+                            gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
+                            later_c, touched, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
     cnt[C_HEAP], cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN] = hn, nc, ne, ngt, b
     return short
 
 
 @njit(cache=True, _nrt=False)
 def _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
-           fr_idx, ujur, ucomm, group_read, par, times, state, first_t, first_c, touched, ghit,
+           fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
            gtouched, hist, cnt, heap, cf, ci, ck, totals, by_jur, by_comm):
     """Reset the run's counters, mark the posters and queue the readers of the posts."""
     hist[:] = 0
     cnt[:NEED_HEAP] = 0
     for i in range(posts_user.shape[0]):
         u = posts_user[i]
-        if state[u] == 0:
+        if person[u].s == 0:
             touched[cnt[C_TOUCHED]] = u
             cnt[C_TOUCHED] += 1
-        state[u] = _ORIGIN_FLAG | _FORWARDED_FLAG
+        person[u].s = _ORIGIN_FLAG | _FORWARDED_FLAG
     for i in range(posts_user.shape[0]):
         g = posts_group[i]
         _add_copy(i, cf, ci, ck, hash_key(i, 0, _ORIGINAL), GROUP if g >= 0 else MOMENTS, g,
@@ -371,14 +396,14 @@ def _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr,
             gtouched[cnt[C_GROUPS]] = g
             cnt[C_GROUPS] += 1
         cnt[C_HEAP] = _broadcast(run_key, i, record, rp_max, cnt[C_HEAP], heap, cf, ci, ck,
-                                 gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, state,
-                                 first_t, first_c, touched, cnt, ujur, ucomm, totals, hist,
+                                 gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person,
+                                 later_t, later_c, touched, cnt, ujur, ucomm, totals, hist,
                                  by_jur, by_comm)
     cnt[C_COPIES] = posts_user.shape[0]
 
 
 @njit(cache=True, _nrt=False)
-def _finish(deletion, times, ujur, ucomm, state, first_t, first_c, touched, ghit, gtouched, hist,
+def _finish(deletion, times, ujur, ucomm, person, later_t, later_c, touched, ghit, gtouched, hist,
             cnt, totals, grid, by_jur, by_comm):
     """Count first views, total the grid and clear the scratch space for the next run."""
     totals[T_GROUPS] = cnt[C_GROUPS]
@@ -386,14 +411,13 @@ def _finish(deletion, times, ujur, ucomm, state, first_t, first_c, touched, ghit
     # repost are counted when they are drawn, not in time order.
     for i in range(cnt[C_TOUCHED]):
         v = touched[i]
-        t = first_t[v, 0]
+        t = person[v].t
         if t < np.inf:
             _count(1, v, t, np.searchsorted(times, t), deletion, ujur, ucomm, totals, hist,
                    by_jur, by_comm)
-        state[v] = 0
-        for j in range(first_t.shape[1]):
-            first_t[v, j] = np.inf
-            first_c[v, j] = _NO_COPY
+        person[v].t, person[v].c, person[v].s = np.inf, _NO_COPY, 0
+        for j in range(later_t.shape[1]):
+            later_t[v, j], later_c[v, j] = np.inf, _NO_COPY
     for i in range(cnt[C_GROUPS]):
         ghit[gtouched[i]] = 0
     acc0 = acc1 = acc2 = 0
@@ -416,24 +440,24 @@ def run_one(
     the buffers between its calls.
     """
     ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
-    state, first_t, first_c, touched, ghit, gtouched, hist, cand_u, cand_f, cnt = scratch
+    person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, cnt = scratch
     heap, cf, ci, ck, ef, ei = bufs
     rp_max = repost.max()
     n_posts = posts_user.shape[0]
     cf, ci, ck = grow_rows(cf, n_posts), grow_rows(ci, n_posts), grow(ck, n_posts)
     heap = grow(heap, n_posts * cnt[C_MAX_AUDIENCE])
     _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
-           fr_idx, ujur, ucomm, group_read, par, times, state, first_t, first_c, touched, ghit,
+           fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
            gtouched, hist, cnt, heap, cf, ci, ck, totals, by_jur, by_comm)
     while _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur,
-                 ucomm, group_read, repost, par, times, state, first_t, first_c, touched, ghit,
+                 ucomm, group_read, repost, par, times, person, later_t, later_c, touched, ghit,
                  gtouched, hist, cand_u, cand_f, cnt, heap, cf, ci, ck, ef, ei, totals, by_jur,
                  by_comm):
         heap = grow(heap, cnt[NEED_HEAP])
         cf, ci, ck = grow_rows(cf, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES]), grow(
             ck, cnt[NEED_COPIES])
         ef, ei = grow(ef, cnt[NEED_EVENTS]), grow_rows(ei, cnt[NEED_EVENTS])
-    _finish(par[P_DELETION], times, ujur, ucomm, state, first_t, first_c, touched, ghit,
+    _finish(par[P_DELETION], times, ujur, ucomm, person, later_t, later_c, touched, ghit,
             gtouched, hist, cnt, totals, grid, by_jur, by_comm)
     return (heap, cf, ci, ck, ef, ei), cnt[C_COPIES], cnt[C_EVENTS]
 
@@ -450,12 +474,15 @@ def new_scratch(net, n_groups, n_times, n_rep):
         max_group = max(max_group, gm_ptr[g + 1] - gm_ptr[g])
     # A person's earliest reads: enough of them to tell which repost probability applies.
     n_slots = max(1, n_rep - 1)
+    person = np.empty(n_users, PERSON_DTYPE)
+    for u in range(n_users):
+        person[u].t, person[u].c, person[u].s = np.inf, _NO_COPY, 0
     cnt = np.zeros(N_COUNTERS, np.int64)
     cnt[C_MAX_AUDIENCE] = max(max_friends, max_group)
     scratch = (
-        np.zeros(n_users, np.int32),
-        np.full((n_users, n_slots), np.inf),
-        np.full((n_users, n_slots), _NO_COPY, np.int32),
+        person,
+        np.full((n_users, n_slots - 1), np.inf),
+        np.full((n_users, n_slots - 1), _NO_COPY, np.int32),
         np.empty(n_users, np.int32),
         np.zeros(n_groups, np.int8),
         np.empty(n_groups, np.int32),

@@ -23,6 +23,8 @@ _GOLD = np.uint64(0x9E3779B97F4A7C15)
 _GOLD2 = np.uint64(0xD1B54A32D192ED03)
 # A gap longer than any list: stops a skip without overflowing int64 for tiny probabilities.
 _FAR = 1e18
+# Half the spacing of the uniforms (multiples of 2**-53).
+_HALF_CELL = 2.0**-54
 
 
 @njit(cache=True, inline="always")
@@ -45,17 +47,60 @@ def uniform(run_key, a, b, purpose):
     return np.float64(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
+# Wichura's algorithm AS 241 (PPND16): the standard normal quantile to about 1e-16, with no
+# transcendental function in the central 85% of the range.
+_A = (3.3871328727963666080e0, 1.3314166789178437745e2, 1.9715909503065514427e3,
+      1.3731693765509461125e4, 4.5921953931549871457e4, 6.7265770927008700853e4,
+      3.3430575583588128105e4, 2.5090809287301226727e3)
+_B = (1.0, 4.2313330701600911252e1, 6.8718700749205790830e2, 5.3941960214247511077e3,
+      2.1213794301586595867e4, 3.9307895800092710610e4, 2.8729085735721942674e4,
+      5.2264952788528545610e3)
+_C = (1.42343711074968357734e0, 4.63033784615654529590e0, 5.76949722146069140550e0,
+      3.64784832476320460504e0, 1.27045825245236838258e0, 2.41780725177450611770e-1,
+      2.27238449892691845833e-2, 7.74545014278341407640e-4)
+_D = (1.0, 2.05319162663775882187e0, 1.67638483018380384940e0, 6.89767334985100004550e-1,
+      1.48103976427480074590e-1, 1.51986665636164571966e-2, 5.47593808499534494600e-4,
+      1.05075007164441684324e-9)
+_E = (6.65790464350110377720e0, 5.46378491116411436990e0, 1.78482653991729133580e0,
+      2.96560571828504891230e-1, 2.65321895265761230930e-2, 1.24266094738807843860e-3,
+      2.71155556874348757815e-5, 2.01033439929228813265e-7)
+_F = (1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1, 1.48753612908506148525e-2,
+      7.86869131145613259100e-4, 1.84631831751005468180e-5, 1.42151175831644588870e-7,
+      2.04426310338993978564e-15)
+
+
 @njit(cache=True, inline="always")
-def delay(kind, mean, sigma, run_key, a, b, purpose, purpose2):
-    """A delay in hours: fixed, exponential or log-normal with the given mean."""
+def _ratio(num, den, r):
+    n = num[7]
+    d = den[7]
+    for i in range(6, -1, -1):
+        n = n * r + num[i]
+        d = d * r + den[i]
+    return n / d
+
+
+@njit(cache=True, inline="always")
+def normal_quantile(p):
+    """The standard normal quantile of ``p`` in (0, 1) (Wichura's AS 241)."""
+    q = p - 0.5
+    if abs(q) <= 0.425:
+        return q * _ratio(_A, _B, 0.180625 - q * q)
+    r = np.sqrt(-np.log(min(p, 1.0 - p)))
+    z = _ratio(_C, _D, r - 1.6) if r <= 5.0 else _ratio(_E, _F, r - 5.0)
+    return -z if q < 0.0 else z
+
+
+@njit(cache=True, inline="always")
+def delay(kind, mean, sigma, run_key, a, b, purpose):
+    """A delay in hours: fixed, exponential or log-normal with the given mean; one uniform."""
     if kind == FIXED:
         return mean
     u = uniform(run_key, a, b, purpose)
     if kind == EXPONENTIAL:
-        return -mean * np.log1p(-u)
-    # Box-Muller: the second uniform is drawn only for the log-normal.
-    z = np.sqrt(-2.0 * np.log1p(-u)) * np.cos(2.0 * np.pi * uniform(run_key, a, b, purpose2))
-    return np.exp(np.log(mean) - 0.5 * sigma * sigma + sigma * z)
+        return -mean * np.log(1.0 - u)
+    # By inversion, from the middle of u's cell (so never 0 or 1).
+    z = normal_quantile(u + _HALF_CELL)
+    return mean * np.exp(sigma * z - 0.5 * sigma * sigma)
 
 
 @njit(cache=True, inline="always")
@@ -74,5 +119,5 @@ def skip(run_key, list_key, i, purpose, p, log_q):
         return np.int64(1)
     if p <= 0.0:
         return np.int64(_FAR)
-    gap = np.log1p(-uniform(run_key, list_key, i, purpose)) / log_q
+    gap = np.log(1.0 - uniform(run_key, list_key, i, purpose)) / log_q
     return np.int64(1 + min(gap, _FAR))
