@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._queue import HEAP_DTYPE, grow, grow_rows, pop, push
+from ._queue import HEAP_DTYPE, grow, grow_rows, pop, prefetch, push
 from ._rng import EXPONENTIAL, FIXED, LOGNORMAL, delay, hash_key, log_miss, skip, uniform
 
 __all__ = ["EXPONENTIAL", "FIXED", "LOGNORMAL"]  # delay codes, re-exported for _prepare
@@ -197,8 +197,8 @@ def _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, person, later_t, lat
 
 @njit(cache=True, inline="always")
 def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx, fr_ptr, fr_idx,
-               group_read, par, times, person, later_t, later_c, touched, cnt, ujur, ucomm,
-               totals, hist, by_jur, by_comm):
+               group_read, par, times, person, later_t, later_c, touched, chosen, cnt, ujur,
+               ucomm, totals, hist, by_jur, by_comm):
     """Draw who reads copy ``c`` and when; returns the heap size."""
     t0 = cf[c, 0]
     end = min(cf[c, 1], par[P_HORIZON])
@@ -225,14 +225,19 @@ def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx,
         return hn
     totals[T_EXAMINED] += hi - lo
     log_q = log_miss(p) if p < 1.0 else 0.0
-    j, i = lo - 1, 0
+    # The readers in the audience list: each member reads independently with p. All are found
+    # first, and their records asked for, so that the memory fetches overlap.
+    n, j, i = 0, lo - 1, 0
     while True:
-        # The next reader in the audience list: each member reads independently with p.
         j += skip(run_key, ckey, i, _READ, p, log_q)
         i += 1
         if j >= hi:
             break
-        m = audience[j]
+        chosen[n] = audience[j]
+        prefetch(person, chosen[n])
+        n += 1
+    for q in range(n):
+        m = chosen[q]
         if m == poster or person[m].s & _ORIGIN_FLAG:
             continue
         t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
@@ -280,7 +285,7 @@ def _chat_targets(run_key, v, fr_ptr, fr_idx, p, log_q, max_chats, cand_u, cand_
 @njit(cache=True, _nrt=False)
 def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm,
            group_read, repost, par, times, person, later_t, later_c, touched, ghit, gtouched,
-           hist, cand_u, cand_f, cnt, heap, cf, ci, ck, ef, ei, totals, by_jur, by_comm):
+           hist, cand_u, cand_f, chosen, cnt, heap, cf, ci, ck, ef, ei, totals, by_jur, by_comm):
     """Take queued reads in time order and carry out their forwards, until the queue is empty
     (returns False) or the buffers may be too short for the next read (returns True, with the
     sizes needed in ``cnt``). No array is created or replaced here: that is ``run_one``'s job,
@@ -309,6 +314,8 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
             short = True
             break
         t, packed, hn = pop(heap, hn)
+        if hn > 0:
+            prefetch(person, heap[0].k >> 32)
         c = packed & _COPY_MASK
         s = person[v].s + _ONE_READ
         person[v].s = s
@@ -339,6 +346,8 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
         n_targets = ug_ptr[v + 1] - ug_ptr[v] + 1
         n_chat = _chat_targets(run_key, v, fr_ptr, fr_idx, p_chat, log_q_chat, max_chats,
                                cand_u, cand_f)
+        for q in range(n_chat):
+            prefetch(person, cand_f[q])
         totals[T_EXAMINED] += fr_ptr[v + 1] - fr_ptr[v]
         for q in range(n_targets + n_chat):
             if q < n_targets - 1:
@@ -369,7 +378,8 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
                 ne += 1
             hn = _broadcast(run_key, nc - 1, record, rp_max, hn, heap, cf, ci, ck, gm_ptr,
                             gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
-                            later_c, touched, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
+                            later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur,
+                            by_comm)
     cnt[C_HEAP], cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN] = hn, nc, ne, ngt, b
     return short
 
@@ -377,7 +387,7 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
 @njit(cache=True, _nrt=False)
 def _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
            fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
-           gtouched, hist, cnt, heap, cf, ci, ck, totals, by_jur, by_comm):
+           gtouched, hist, chosen, cnt, heap, cf, ci, ck, totals, by_jur, by_comm):
     """Reset the run's counters, mark the posters and queue the readers of the posts."""
     hist[:] = 0
     cnt[:NEED_HEAP] = 0
@@ -397,8 +407,8 @@ def _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr,
             cnt[C_GROUPS] += 1
         cnt[C_HEAP] = _broadcast(run_key, i, record, rp_max, cnt[C_HEAP], heap, cf, ci, ck,
                                  gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person,
-                                 later_t, later_c, touched, cnt, ujur, ucomm, totals, hist,
-                                 by_jur, by_comm)
+                                 later_t, later_c, touched, chosen, cnt, ujur, ucomm, totals,
+                                 hist, by_jur, by_comm)
     cnt[C_COPIES] = posts_user.shape[0]
 
 
@@ -440,7 +450,7 @@ def run_one(
     the buffers between its calls.
     """
     ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
-    person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, cnt = scratch
+    person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt = scratch
     heap, cf, ci, ck, ef, ei = bufs
     rp_max = repost.max()
     n_posts = posts_user.shape[0]
@@ -448,11 +458,11 @@ def run_one(
     heap = grow(heap, n_posts * cnt[C_MAX_AUDIENCE])
     _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
            fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
-           gtouched, hist, cnt, heap, cf, ci, ck, totals, by_jur, by_comm)
+           gtouched, hist, chosen, cnt, heap, cf, ci, ck, totals, by_jur, by_comm)
     while _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur,
                  ucomm, group_read, repost, par, times, person, later_t, later_c, touched, ghit,
-                 gtouched, hist, cand_u, cand_f, cnt, heap, cf, ci, ck, ef, ei, totals, by_jur,
-                 by_comm):
+                 gtouched, hist, cand_u, cand_f, chosen, cnt, heap, cf, ci, ck, ef, ei, totals,
+                 by_jur, by_comm):
         heap = grow(heap, cnt[NEED_HEAP])
         cf, ci, ck = grow_rows(cf, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES]), grow(
             ck, cnt[NEED_COPIES])
@@ -489,6 +499,7 @@ def new_scratch(net, n_groups, n_times, n_rep):
         np.zeros((n_times + 1, 3), np.int64),
         np.empty(max_friends, np.float64),
         np.empty(max_friends, np.int32),
+        np.empty(max(max_friends, max_group), np.int32),
         cnt,
     )
     bufs = (

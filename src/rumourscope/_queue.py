@@ -1,4 +1,4 @@
-"""The kernel's pending reads (a 4-ary min-heap) and its growable buffers.
+"""The kernel's pending reads (a 4-ary min-heap), its growable buffers and a prefetch hint.
 
 The heap functions never grow the heap: a function that returns a new array costs the caller
 reference counting (atomic operations) on every call, so buffers are grown only between batches
@@ -8,7 +8,9 @@ of events, by the caller, when it knows how much room the next event may need.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
 
 # A 4-ary min-heap of (time, reader << 32 | copy) records: half the depth of a binary heap, and
 # the four children of a node share a cache line. Ties in time are broken by (reader, copy) so
@@ -81,3 +83,24 @@ def pop(h, n):
         h[i].t = t
         h[i].k = k
     return t0, k0, n
+
+
+@intrinsic
+def prefetch(typingctx, a, i):
+    """Hint that ``a[i]`` will be read soon (LLVM's prefetch; no effect on any value).
+
+    Per-person records of a large network are scattered over many megabytes: asking for the
+    next reader's record while the current one is processed hides much of the memory latency.
+    """
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        byte_ptr = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fn = builder.module.declare_intrinsic(
+            "llvm.prefetch", fnty=ir.FunctionType(ir.VoidType(), [byte_ptr, i32, i32, i32]))
+        address = builder.bitcast(builder.gep(array.data, [args[1]]), byte_ptr)
+        # read (0), high temporal locality (3), data cache (1)
+        builder.call(fn, [address, ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return types.void(a, i), codegen
