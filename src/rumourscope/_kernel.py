@@ -315,7 +315,14 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
             break
         t, packed, hn = pop(heap, hn)
         if hn > 0:
-            prefetch(person, heap[0].k >> 32)
+            # What the next read will look at: its reader's record and lists, and its copy.
+            u, cu = heap[0].k >> 32, heap[0].k & _COPY_MASK
+            prefetch(person, u)
+            prefetch(ug_ptr, u)
+            prefetch(fr_ptr, u)
+            prefetch(ck, cu)
+            prefetch(cf, 2 * cu)
+            prefetch(ci, 5 * cu)
         c = packed & _COPY_MASK
         s = person[v].s + _ONE_READ
         person[v].s = s
