@@ -245,6 +245,25 @@ def test_reads_counted_when_drawn_give_the_numbers_of_a_fully_queued_run(model):
             np.testing.assert_array_equal(ensemble[r], recorded)
 
 
+def test_buffers_grow_while_a_run_is_under_way():
+    # One read can make hundreds of copies and thousands of reads: the event loop stops when
+    # the next read might not fit, the buffers grow, and it resumes with nothing lost.
+    rng = np.random.default_rng(2)
+    rows = [(f"u{i}", "g0") for i in range(2_000)]
+    for g in range(1, 400):
+        rows += [(f"u{i}", f"g{g}") for i in rng.choice(2_000, 60, replace=False)]
+    net = rs.GroupNetwork.from_frames(pd.DataFrame(rows, columns=["user", "group"]),
+                                      platform=rs.GENERIC)
+    model = rs.SpreadModel(read_prob=0.5, repost_prob=(0.3, 0.6), group_forward_prob=0.8,
+                           platform=rs.GENERIC, horizon=48.0)
+    post = rs.Post("u0", "g0")
+    cascade = rs.simulate(net, model, post, rng=5)
+    est = rs.estimate_reach(net, model, post, runs=2, rng=5)
+    assert cascade.totals["reposts"] > 1_000 and cascade.totals["views"] > 20_000
+    assert est.runs.iloc[0][cascade.totals.index].tolist() == cascade.totals.tolist()
+    assert len(cascade.events) == cascade.totals["views"] + cascade.totals["reposts"]
+
+
 def test_same_numbers_whatever_the_thread_count():
     before = numba.get_num_threads()
     try:

@@ -99,7 +99,7 @@ _NO_COPY = np.int32(0x7FFFFFFF)
 
 # The per-thread counters run_one and _drain share (an int64 array in the scratch space).
 C_HEAP, C_COPIES, C_EVENTS, C_TOUCHED, C_GROUPS, C_BIN = range(6)  # reset for every run
-NEED_HEAP, NEED_COPIES, NEED_EVENTS, C_MAX_AUDIENCE, N_COUNTERS = range(6, 11)
+NEED_HEAP, NEED_COPIES, NEED_EVENTS, N_COUNTERS = range(6, 10)
 
 
 # ---------------------------------------------------------------------- counting
@@ -296,7 +296,7 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
     max_chats = np.int64(par[P_MAX_CHATS])
     p_chat = par[P_CHAT_FWD]
     log_q_chat = log_miss(p_chat) if 0.0 < p_chat < 1.0 else 0.0
-    n_rep, n_times, max_audience = repost.shape[0], times.shape[0], cnt[C_MAX_AUDIENCE]
+    n_rep, n_times = repost.shape[0], times.shape[0]
     short = False
     while hn > 0:
         v = heap[0].k >> 32
@@ -306,7 +306,9 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
         if person[v].s & _FORWARDED_FLAG == 0:
             n_groups, n_friends = ug_ptr[v + 1] - ug_ptr[v], fr_ptr[v + 1] - fr_ptr[v]
             n_copies = n_groups + 1 + n_friends
-            need_heap = (n_groups + 1) * max_audience + n_friends
+            need_heap = 2 * n_friends  # Moments readers and chats
+            for q in range(ug_ptr[v], ug_ptr[v + 1]):
+                need_heap += gm_ptr[ug_idx[q] + 1] - gm_ptr[ug_idx[q]]
         cnt[NEED_HEAP], cnt[NEED_COPIES] = hn + need_heap, nc + n_copies
         cnt[NEED_EVENTS] = ne + 1 + n_copies if record else 0
         if (cnt[NEED_HEAP] > heap.shape[0] or cnt[NEED_COPIES] > cf.shape[0]
@@ -462,7 +464,11 @@ def run_one(
     rp_max = repost.max()
     n_posts = posts_user.shape[0]
     cf, ci, ck = grow_rows(cf, n_posts), grow_rows(ci, n_posts), grow(ck, n_posts)
-    heap = grow(heap, n_posts * cnt[C_MAX_AUDIENCE])
+    audiences = 0
+    for i in range(n_posts):
+        g, u = posts_group[i], posts_user[i]
+        audiences += gm_ptr[g + 1] - gm_ptr[g] if g >= 0 else fr_ptr[u + 1] - fr_ptr[u]
+    heap = grow(heap, audiences)
     _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
            fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
            gtouched, hist, chosen, cnt, heap, cf, ci, ck, totals, by_jur, by_comm)
@@ -495,7 +501,6 @@ def new_scratch(net, n_groups, n_times, n_rep):
     for u in range(n_users):
         person[u].t, person[u].c, person[u].s = np.inf, _NO_COPY, 0
     cnt = np.zeros(N_COUNTERS, np.int64)
-    cnt[C_MAX_AUDIENCE] = max(max_friends, max_group)
     scratch = (
         person,
         np.full((n_users, n_slots - 1), np.inf),
