@@ -321,7 +321,7 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
             u, cu = heap[0].k >> 32, heap[0].k & _COPY_MASK
             prefetch(person, u)
             prefetch(ug_ptr, u)
-            prefetch(fr_ptr, u)
+            prefetch(fr_idx, fr_ptr[u])
             prefetch(ck, cu)
             prefetch(cf, 2 * cu)
             prefetch(ci, 5 * cu)
