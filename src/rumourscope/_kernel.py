@@ -3,10 +3,10 @@
 One run is an event-driven simulation over a heap of pending reads (``_queue``). Only reads
 that may lead to a repost go through the heap: a read whose repost uniform is above every repost
 probability, or whose reader has already forwarded, is counted when it is drawn (its view needs
-only its own time). Each person keeps the times of their earliest reads, as many as the repost
-profile needs, so a queued read still learns how many reads came before it, and first views are
-counted from them when the run ends. The numbers are the same as if every read were queued
-(which is what happens when the events are recorded). Every random
+only its own time). Each person keeps the times of their earliest reads (``_people``), as many
+as the repost profile needs, so a queued read still learns how many reads came before it, and
+first views are counted from them when the run ends. The numbers are the same as if every read
+were queued (which is what happens when the events are recorded). Every random
 decision is a pure function of ``(run key, who, what)`` (``_rng``), never a draw from a
 sequential stream. So a decision does not depend on the order in which events happen to be
 processed, on the thread that runs it, or on which other decisions a scenario skips: re-running a
@@ -30,6 +30,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ._people import (
+    FLAG_BITS,
+    FORWARDED_FLAG,
+    ONE_READ,
+    ORIGIN_FLAG,
+    forget,
+    new_people,
+    reads_before,
+    register,
+)
 from ._queue import HEAP_DTYPE, grow, grow_rows, pop, prefetch, push
 from ._rng import EXPONENTIAL, FIXED, LOGNORMAL, delay, hash_key, log_miss, skip, uniform
 
@@ -87,15 +97,7 @@ GRID_NAMES = ("views", "unique_viewers", "reposts")
 _READ, _READ_DELAY, _REPOST, _FWD_DELAY, _GROUP_FWD = 1, 2, 3, 4, 5
 _MOMENTS_FWD, _CHAT_FWD, _ORIGINAL, _CHAT_PICK = 6, 7, 8, 9
 
-# What the kernel keeps per person, in one 16-byte record (one memory access per read): the
-# earliest read (time, copy; more of them in separate arrays when the repost profile needs them)
-# and the state: two flags, then how many of the person's reads have come out of the queue (the
-# event table's "exposure"; every read is queued when events are recorded).
-PERSON_DTYPE = np.dtype([("t", np.float64), ("c", np.int32), ("s", np.int32)], align=True)
-_ORIGIN_FLAG, _FORWARDED_FLAG, _FLAG_BITS = 1, 2, 2
-_ONE_READ = 1 << _FLAG_BITS
 _COPY_MASK = np.int64(0xFFFFFFFF)
-_NO_COPY = np.int32(0x7FFFFFFF)
 
 # The per-thread counters run_one and _drain share (an int64 array in the scratch space).
 C_HEAP, C_COPIES, C_EVENTS, C_TOUCHED, C_GROUPS, C_BIN = range(6)  # reset for every run
@@ -125,69 +127,18 @@ def _count(col, v, t, b, deletion, ujur, ucomm, totals, hist, by_jur, by_comm):
             bit += 1
 
 
-@njit(cache=True, inline="always")
-def _earlier(t1, c1, t2, c2):
-    return t1 < t2 or (t1 == t2 and c1 < c2)
-
-
-@njit(cache=True, inline="always")
-def _slot(person, later_t, later_c, v, i):
-    if i == 0:
-        return person[v].t, person[v].c
-    return later_t[v, i - 1], later_c[v, i - 1]
-
-
-@njit(cache=True, inline="always")
-def _set_slot(person, later_t, later_c, v, i, t, c):
-    if i == 0:
-        person[v].t, person[v].c = t, c
-    else:
-        later_t[v, i - 1], later_c[v, i - 1] = t, c
-
-
-@njit(cache=True, inline="always")
-def _register(person, later_t, later_c, v, t, c):
-    """Note that ``v`` reads copy ``c`` at ``t``: ``v`` keeps its earliest reads (time, copy)
-    in as many slots as the repost profile needs. Returns whether it is ``v``'s first."""
-    fresh = person[v].t == np.inf
-    i = later_t.shape[1]
-    last_t, last_c = _slot(person, later_t, later_c, v, i)
-    if not _earlier(t, c, last_t, last_c):
-        return fresh
-    while i > 0:
-        prev_t, prev_c = _slot(person, later_t, later_c, v, i - 1)
-        if not _earlier(t, c, prev_t, prev_c):
-            break
-        _set_slot(person, later_t, later_c, v, i, prev_t, prev_c)
-        i -= 1
-    _set_slot(person, later_t, later_c, v, i, t, c)
-    return fresh
-
-
-@njit(cache=True, inline="always")
-def _reads_before(person, later_t, later_c, v, t, c):
-    """How many of ``v``'s reads come before its read of ``c`` at ``t``, at most the slots."""
-    n = 0
-    while n <= later_t.shape[1]:
-        slot_t, slot_c = _slot(person, later_t, later_c, v, n)
-        if not _earlier(slot_t, slot_c, t, c):
-            break
-        n += 1
-    return n
-
-
 # ---------------------------------------------------------------------- one copy's readers
 @njit(cache=True, inline="always")
 def _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, person, later_t, later_c, touched,
           cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm):
     """``m`` reads copy ``c`` at ``t``. The read is queued if it may lead to a repost (or the
     events are recorded), else counted at once; returns the heap size."""
-    if _register(person, later_t, later_c, m, t, c):
+    if register(person, later_t, later_c, m, t, c):
         touched[cnt[C_TOUCHED]] = m
         cnt[C_TOUCHED] += 1
     # The repost uniform is the one the queued read would draw: above the largest repost
     # probability, this read cannot lead to a repost whatever comes before it.
-    if record or (person[m].s & _FORWARDED_FLAG == 0 and (
+    if record or (person[m].s & FORWARDED_FLAG == 0 and (
             rp_max >= 1.0 or uniform(run_key, ckey, m, _REPOST) < rp_max)):
         return push(heap, hn, t, (np.int64(m) << 32) | c)
     _count(0, m, t, np.searchsorted(times, t), deletion, ujur, ucomm, totals, hist, by_jur,
@@ -209,7 +160,7 @@ def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx,
         totals[T_EXAMINED] += 1
         m = ci[c, 3]
         p = par[P_CHAT_READ]
-        if person[m].s & _ORIGIN_FLAG == 0 and (p >= 1.0 or uniform(run_key, ckey, m, _READ) < p):
+        if person[m].s & ORIGIN_FLAG == 0 and (p >= 1.0 or uniform(run_key, ckey, m, _READ) < p):
             t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
             if t < end:
                 hn = _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, person, later_t,
@@ -238,7 +189,7 @@ def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx,
         n += 1
     for q in range(n):
         m = chosen[q]
-        if m == poster or person[m].s & _ORIGIN_FLAG:
+        if m == poster or person[m].s & ORIGIN_FLAG:
             continue
         t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
         if t < end:
@@ -303,7 +254,7 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
         # Room for all that reading this may add: if v may still forward, a copy per group,
         # Moments and friend, each with its readers.
         n_copies = need_heap = 0
-        if person[v].s & _FORWARDED_FLAG == 0:
+        if person[v].s & FORWARDED_FLAG == 0:
             n_groups, n_friends = ug_ptr[v + 1] - ug_ptr[v], fr_ptr[v + 1] - fr_ptr[v]
             n_copies = n_groups + 1 + n_friends
             need_heap = 2 * n_friends  # Moments readers and chats
@@ -326,7 +277,7 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
             prefetch(cf, 2 * cu)
             prefetch(ci, 5 * cu)
         c = packed & _COPY_MASK
-        s = person[v].s + _ONE_READ
+        s = person[v].s + ONE_READ
         person[v].s = s
         # Queued reads come out in time order, so their grid bin only moves forward.
         while b < n_times and times[b] < t:
@@ -334,17 +285,17 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
         _count(0, v, t, b, deletion, ujur, ucomm, totals, hist, by_jur, by_comm)
         if record:
             ef[ne] = t
-            ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 0, v, c, s >> _FLAG_BITS
+            ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 0, v, c, s >> FLAG_BITS
             ne += 1
-        if s & _FORWARDED_FLAG:
+        if s & FORWARDED_FLAG:
             continue
         # A recorded run queues every read, so its count of reads out of the queue is exact;
         # otherwise the earliest reads tell (the test suite holds the two to the same numbers).
-        k = s >> _FLAG_BITS if record else 1 + _reads_before(person, later_t, later_c, v, t, c)
+        k = s >> FLAG_BITS if record else 1 + reads_before(person, later_t, later_c, v, t, c)
         rp = repost[min(k, n_rep) - 1]
         if rp < 1.0 and uniform(run_key, ck[c], v, _REPOST) >= rp:
             continue
-        person[v].s = s | _FORWARDED_FLAG
+        person[v].s = s | FORWARDED_FLAG
         tf = t + delay(par[P_FWD_KIND], par[P_FWD_MEAN], par[P_FWD_SIGMA], run_key, v, 0,
                        _FWD_DELAY)
         # A deleted copy can no longer be forwarded.
@@ -405,7 +356,7 @@ def _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr,
         if person[u].s == 0:
             touched[cnt[C_TOUCHED]] = u
             cnt[C_TOUCHED] += 1
-        person[u].s = _ORIGIN_FLAG | _FORWARDED_FLAG
+        person[u].s = ORIGIN_FLAG | FORWARDED_FLAG
     for i in range(posts_user.shape[0]):
         g = posts_group[i]
         _add_copy(i, cf, ci, ck, hash_key(i, 0, _ORIGINAL), GROUP if g >= 0 else MOMENTS, g,
@@ -434,9 +385,7 @@ def _finish(deletion, times, ujur, ucomm, person, later_t, later_c, touched, ghi
         if t < np.inf:
             _count(1, v, t, np.searchsorted(times, t), deletion, ujur, ucomm, totals, hist,
                    by_jur, by_comm)
-        person[v].t, person[v].c, person[v].s = np.inf, _NO_COPY, 0
-        for j in range(later_t.shape[1]):
-            later_t[v, j], later_c[v, j] = np.inf, _NO_COPY
+        forget(person, later_t, later_c, v)
     for i in range(cnt[C_GROUPS]):
         ghit[gtouched[i]] = 0
     acc0 = acc1 = acc2 = 0
@@ -495,16 +444,12 @@ def new_scratch(net, n_groups, n_times, n_rep):
         max_friends = max(max_friends, fr_ptr[u + 1] - fr_ptr[u])
     for g in range(n_groups):
         max_group = max(max_group, gm_ptr[g + 1] - gm_ptr[g])
-    # A person's earliest reads: enough of them to tell which repost probability applies.
-    n_slots = max(1, n_rep - 1)
-    person = np.empty(n_users, PERSON_DTYPE)
-    for u in range(n_users):
-        person[u].t, person[u].c, person[u].s = np.inf, _NO_COPY, 0
+    person, later_t, later_c = new_people(n_users, n_rep)
     cnt = np.zeros(N_COUNTERS, np.int64)
     scratch = (
         person,
-        np.full((n_users, n_slots - 1), np.inf),
-        np.full((n_users, n_slots - 1), _NO_COPY, np.int32),
+        later_t,
+        later_c,
         np.empty(n_users, np.int32),
         np.zeros(n_groups, np.int8),
         np.empty(n_groups, np.int32),
