@@ -259,7 +259,8 @@ def test_buffers_grow_while_a_run_is_under_way():
     post = rs.Post("u0", "g0")
     cascade = rs.simulate(net, model, post, rng=5)
     est = rs.estimate_reach(net, model, post, runs=2, rng=5)
-    assert cascade.totals["reposts"] > 1_000 and cascade.totals["views"] > 20_000
+    assert cascade.totals["reposts"] > 1_000
+    assert cascade.totals["views"] > 20_000
     assert est.runs.iloc[0][cascade.totals.index].tolist() == cascade.totals.tolist()
     assert len(cascade.events) == cascade.totals["views"] + cascade.totals["reposts"]
 
