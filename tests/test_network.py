@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import rumourscope as rs
-from rumourscope.network import CSR
+from rumourscope.csr import CSR
 
 
 @pytest.fixture

@@ -14,75 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._frames import check_ids, entity_table, optional_text, parse_communities, require_columns
+from .csr import CSR
 from .errors import NetworkError, PlatformRuleError, UnknownGroupError, UnknownUserError
 from .platform import WECHAT, Platform
 
 __all__ = ["GroupNetwork"]
 
 MAX_COMMUNITIES = 64  # communities are stored as one bit each in a uint64 mask
-
-
-@dataclass(frozen=True)
-class CSR:
-    """Rows of integer neighbours: row ``i`` is ``indices[indptr[i]:indptr[i + 1]]``."""
-
-    indptr: np.ndarray
-    indices: np.ndarray
-
-    @classmethod
-    def from_pairs(
-        cls, rows: np.ndarray, cols: np.ndarray, n_rows: int, *, symmetric: bool = False
-    ) -> CSR:
-        """Build from (row, col) pairs; each row's neighbours come out sorted and unique.
-
-        With ``symmetric=True`` every pair also stands for (col, row), as for undirected ties
-        (``cols`` then index the same things as ``rows``).
-
-        Each pair is packed into one int64 key ``row * width + col`` and the keys are sorted in
-        place: one 8-byte array per pair, instead of the index arrays and temporaries a
-        lexicographic argsort needs, which matters at tens of millions of pairs. Pairs that
-        already come in order (as from a generator) are not sorted again.
-        """
-        rows = np.asarray(rows)
-        cols = np.asarray(cols)
-        n = len(rows)
-        width = n_rows if symmetric else int(cols.max(initial=-1)) + 1
-        width = max(width, 1)
-        if n_rows * width >= 2**63:
-            raise NetworkError(f"{n_rows} x {width} positions do not fit 64-bit pair keys")
-        keys = np.empty(2 * n if symmetric else n, dtype=np.int64)
-        halves = [(rows, cols, keys[:n])]
-        if symmetric:
-            halves.append((cols, rows, keys[n:]))
-        for r, c, out in halves:
-            out[:] = r
-            out *= width
-            out += c
-            if np.any(out[1:] < out[:-1]):
-                out.sort()
-        if symmetric:
-            keys.sort(kind="stable")  # merges the two sorted halves in linear time
-        if len(keys) > 1 and np.count_nonzero(keys[1:] == keys[:-1]):
-            fresh = np.empty(len(keys), dtype=bool)
-            fresh[0] = True
-            np.not_equal(keys[1:], keys[:-1], out=fresh[1:])
-            keys = keys[fresh]
-        # Row r's keys lie in [r * width, (r + 1) * width): the row starts fall out of a
-        # binary search, with no per-pair row array.
-        indptr = np.searchsorted(keys, np.arange(n_rows + 1, dtype=np.int64) * width)
-        np.remainder(keys, width, out=keys)
-        index_dtype = np.int32 if width <= 2**31 else np.int64
-        return cls(indptr=indptr.astype(np.int64, copy=False), indices=keys.astype(index_dtype))
-
-    def row(self, i: int) -> np.ndarray:
-        return self.indices[self.indptr[i] : self.indptr[i + 1]]
-
-    def degrees(self) -> np.ndarray:
-        return np.diff(self.indptr)
-
-    @property
-    def nbytes(self) -> int:
-        return self.indptr.nbytes + self.indices.nbytes
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -172,8 +111,8 @@ class GroupNetwork:
         >>> net.unique_reach(["g1", "g2"])
         3
         """
-        members = _require_columns(members, "members", ["user", "group"])
-        _check_ids(members, "members", ["user", "group"])
+        members = require_columns(members, "members", ["user", "group"])
+        check_ids(members, "members", ["user", "group"])
         dup = members.duplicated(["user", "group"], keep="first")
         if dup.any():
             i = int(np.flatnonzero(dup.to_numpy())[0])
@@ -183,14 +122,14 @@ class GroupNetwork:
                 f"twice; each membership must appear once"
             )
 
-        group_table = _entity_table(groups, "groups", "group", members["group"], "members")
-        user_table = _entity_table(users, "users", "user", members["user"], "members")
+        group_table = entity_table(groups, "groups", "group", members["group"], "members")
+        user_table = entity_table(users, "users", "user", members["user"], "members")
 
         group_table = pd.DataFrame(
             {
-                "name": _optional_text(group_table, "name").to_numpy(),
-                "jurisdiction": _optional_text(group_table, "jurisdiction").to_numpy(),
-                "activity": _optional_text(group_table, "activity").fillna("normal").to_numpy(),
+                "name": optional_text(group_table, "name").to_numpy(),
+                "jurisdiction": optional_text(group_table, "jurisdiction").to_numpy(),
+                "activity": optional_text(group_table, "activity").fillna("normal").to_numpy(),
             },
             index=pd.Index(group_table["group"].astype(str), name="group"),
         )
@@ -198,13 +137,13 @@ class GroupNetwork:
         u = user_index.get_indexer(members["user"].astype(str))
         g = group_table.index.get_indexer(members["group"].astype(str))
 
-        communities_per_user = _parse_communities(user_table)
-        jurisdiction = _optional_text(user_table, "jurisdiction")
+        communities_per_user = parse_communities(user_table)
+        jurisdiction = optional_text(user_table, "jurisdiction")
 
         friend_pairs = None
         if friends is not None:
-            friends = _require_columns(friends, "friends", ["user", "friend"])
-            _check_ids(friends, "friends", ["user", "friend"])
+            friends = require_columns(friends, "friends", ["user", "friend"])
+            check_ids(friends, "friends", ["user", "friend"])
             a = user_index.get_indexer(friends["user"].astype(str))
             b = user_index.get_indexer(friends["friend"].astype(str))
             for col, codes in (("user", a), ("friend", b)):
@@ -529,73 +468,3 @@ def _position(index: pd.Index, key: object) -> int:
     except (TypeError, ValueError):
         return -1
     return int(index.get_indexer([number])[0])
-
-
-def _require_columns(frame: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise NetworkError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise NetworkError(
-            f"{name} is missing column(s) {missing}; it has {list(frame.columns)}"
-        )
-    return frame.reset_index(drop=True)
-
-
-def _check_ids(frame: pd.DataFrame, name: str, columns: list[str]) -> None:
-    for col in columns:
-        values = frame[col]
-        missing = values.isna().to_numpy()
-        # IDs repeat (a user per membership, per friend tie): test each distinct value once
-        distinct = pd.Series(pd.unique(values[~missing]))
-        blank = distinct[(distinct.astype(str).str.strip() == "").to_numpy()]
-        if missing.any() or len(blank):
-            empty = missing | values.isin(blank).to_numpy()
-            i = int(np.flatnonzero(empty)[0])
-            raise NetworkError(f"{name} row {i + 1}, column '{col}': the ID is empty")
-
-
-def _entity_table(
-    table: pd.DataFrame | None, name: str, key: str, used: pd.Series, used_in: str
-) -> pd.DataFrame:
-    """Validate an entity table, or make one from the IDs used in the membership table."""
-    if table is None:
-        return pd.DataFrame({key: pd.unique(used.astype(str))})
-    table = _require_columns(table, name, [key])
-    _check_ids(table, name, [key])
-    ids = table[key].astype(str)
-    dup = ids.duplicated()
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise NetworkError(f"{name} row {i + 1}, column '{key}': duplicate ID {ids.iloc[i]!r}")
-    unknown = ~used.astype(str).isin(ids)
-    if unknown.any():
-        i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise NetworkError(
-            f"{used_in} row {i + 1}, column '{key}': {key} {used.iloc[i]!r} is not listed in "
-            f"{name}"
-        )
-    return table
-
-
-def _optional_text(table: pd.DataFrame, column: str) -> pd.Series:
-    if column not in table.columns:
-        return pd.Series([None] * len(table), dtype=object, index=table.index)
-    values = table[column]
-    text = [None if pd.isna(v) or str(v).strip() == "" else str(v).strip() for v in values]
-    return pd.Series(text, dtype=object, index=table.index)
-
-
-def _parse_communities(table: pd.DataFrame) -> list[tuple[str, ...]]:
-    if "communities" not in table.columns:
-        return [()] * len(table)
-    out = []
-    for value in table["communities"]:
-        if isinstance(value, list | tuple | set | frozenset):
-            tags = [str(v).strip() for v in value]
-        elif value is None or (isinstance(value, float) and np.isnan(value)):
-            tags = []
-        else:
-            tags = [t.strip() for t in str(value).split(";")]
-        out.append(tuple(t for t in tags if t))
-    return out
