@@ -84,7 +84,7 @@ def test_curves_read_a_reach_estimate(estimate):
     ("frame", "match"),
     [
         (pd.DataFrame({"time": [0], "quantity": ["views"], "p5": [0]}), "median column 'p50'"),
-        (pd.DataFrame({"time": [0], "p50": [0]}), r"lacks column\(s\) \['quantity'\]"),
+        (pd.DataFrame({"time": [0], "p50": [0]}), r"is missing column\(s\) \['quantity'\]"),
         ("not a table", "must be a pandas DataFrame"),
     ],
 )

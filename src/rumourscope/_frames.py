@@ -1,22 +1,25 @@
-"""Checks of the tables a network is built from, with errors naming the table, row and column."""
+"""Checks of input tables (columns, IDs, optional text), with errors naming table, row, column."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from .errors import NetworkError
+from .errors import NetworkError, ParameterError
 
 
-def require_columns(frame: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
+def require_columns(frame: object, columns: Iterable[str], what: str,
+                    error: type[Exception] = ParameterError) -> pd.DataFrame:
+    """``frame`` if it is a DataFrame with ``columns``; else ``error`` saying what is missing."""
     if not isinstance(frame, pd.DataFrame):
-        raise NetworkError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+        raise error(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise NetworkError(
-            f"{name} is missing column(s) {missing}; it has {list(frame.columns)}"
-        )
-    return frame.reset_index(drop=True)
+        have = list(map(str, frame.columns))
+        raise error(f"{what} is missing column(s) {missing}; it has {have}")
+    return frame
 
 
 def check_ids(frame: pd.DataFrame, name: str, columns: list[str]) -> None:
@@ -38,7 +41,7 @@ def entity_table(
     """Validate an entity table, or make one from the IDs used in the membership table."""
     if table is None:
         return pd.DataFrame({key: pd.unique(used.astype(str))})
-    table = require_columns(table, name, [key])
+    table = require_columns(table, [key], name, NetworkError).reset_index(drop=True)
     check_ids(table, name, [key])
     ids = table[key].astype(str)
     dup = ids.duplicated()

@@ -111,7 +111,8 @@ class GroupNetwork:
         >>> net.unique_reach(["g1", "g2"])
         3
         """
-        members = require_columns(members, "members", ["user", "group"])
+        members = require_columns(members, ["user", "group"], "members", NetworkError).reset_index(
+            drop=True)
         check_ids(members, "members", ["user", "group"])
         dup = members.duplicated(["user", "group"], keep="first")
         if dup.any():
@@ -142,7 +143,8 @@ class GroupNetwork:
 
         friend_pairs = None
         if friends is not None:
-            friends = require_columns(friends, "friends", ["user", "friend"])
+            friends = require_columns(friends, ["user", "friend"], "friends",
+                                      NetworkError).reset_index(drop=True)
             check_ids(friends, "friends", ["user", "friend"])
             a = user_index.get_indexer(friends["user"].astype(str))
             b = user_index.get_indexer(friends["friend"].astype(str))

@@ -173,15 +173,6 @@ def percentile_names(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=renames) if renames else frame
 
 
-def require_columns(frame: Any, columns: Iterable[str], what: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ParameterError(
-            f"{what} lacks column(s) {missing}; it has {list(map(str, frame.columns))}"
-        )
-    return frame
 
 
 def nice_log_ticks(low: float, high: float) -> list[float]:

@@ -9,8 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .._frames import require_columns
 from ..errors import ParameterError
-from ._style import OKABE_ITO, finish, quantile_columns, require_columns
+from ._style import OKABE_ITO, finish, quantile_columns
 
 __all__ = ["audience"]
 

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .._frames import require_columns
 from ..errors import ParameterError
 from ._style import (
     DELETION_COLOUR,
@@ -25,7 +26,6 @@ from ._style import (
     quantity_axis,
     quantity_colour,
     quantity_name,
-    require_columns,
     rgba,
 )
 

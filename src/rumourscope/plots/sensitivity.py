@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .._frames import require_columns
 from ..errors import ParameterError
 from ._style import (
     OKABE_ITO,
@@ -14,7 +15,6 @@ from ._style import (
     finish,
     quantity_axis,
     quantity_name,
-    require_columns,
 )
 
 __all__ = ["PARAMETER_NAMES", "threshold_heatmap", "tornado"]
