@@ -169,6 +169,31 @@ def test_post_table_keeps_utc_and_local_times(make_case, key):
     assert table.loc[0, "hours"] == 0.0
 
 
+THRESHOLD = """
+[[thresholds]]
+name = "2 readers in Ontario"
+jurisdiction = "Canada"
+legal_character = "civil"
+quantity = "unique_viewers"
+count = 2
+readers_in = "Ontario"
+source = "test"
+"""
+
+
+def test_thresholds_declared_in_case_toml(make_case, key):
+    case = rs.load_case(make_case(toml=TOML + THRESHOLD), key_file=key)
+    (threshold,) = case.thresholds
+    assert threshold == rs.Threshold("2 readers in Ontario", "Canada", "civil",
+                                     "unique_viewers", 2, readers_in="Ontario", source="test")
+    assert "2 readers in Ontario: unique_viewers >= 2 (readers in Ontario)" in case.describe()
+    summary = rs.summarise_impact(case, runs=100, sensitivity_runs=100, rng=1, progress=False)
+    names = summary.thresholds["threshold"].tolist()
+    assert names[-1] == "2 readers in Ontario"
+    assert {t.name for t in rs.thresholds.REGISTRY} <= set(names)
+    assert rs.demo_case().thresholds == ()
+
+
 def test_the_documented_example_loads(tmp_path, key):
     text = DOC.read_text(encoding="utf-8")
     blocks = re.findall(r"<!-- file: (\S+) -->\n```\w*\n(.*?)```", text, flags=re.S)
@@ -181,6 +206,7 @@ def test_the_documented_example_loads(tmp_path, key):
     case = rs.load_case(folder, key_file=key)
     assert case.deletion_time == pytest.approx(9.0)
     assert case.network.n_users == 3
+    assert [t.readers_in for t in case.thresholds] == ["Ontario"]
 
 
 # ---------------------------------------------------------------------- bad inputs
@@ -284,6 +310,24 @@ BAD_INPUTS = {
     "community of interest nobody has": (
         dict(toml=TOML.replace('"knows the plaintiff"]', '"knows the plaintif"]')),
         "case.toml", None, "interest.communities", "no user in the users table has this label"),
+    "threshold with an unknown quantity": (
+        dict(toml=TOML + THRESHOLD.replace('"unique_viewers"', '"likes"')),
+        "case.toml", None, "thresholds[1].quantity", "must be one of 'views'"),
+    "threshold with a count of zero": (
+        dict(toml=TOML + THRESHOLD.replace("count = 2", "count = 0")),
+        "case.toml", None, "thresholds[1].count", "whole number >= 1"),
+    "threshold without a count": (
+        dict(toml=TOML + THRESHOLD.replace("count = 2\n", "")),
+        "case.toml", None, "thresholds[1].count", "required setting is missing"),
+    "threshold counting readers in a place nobody is in": (
+        dict(toml=TOML + THRESHOLD.replace('readers_in = "Ontario"', 'readers_in = "Ontari"')),
+        "case.toml", None, "thresholds[1].readers_in", "no user in the users table has this"),
+    "threshold counting reposts by place": (
+        dict(toml=TOML + THRESHOLD.replace('"unique_viewers"', '"reposts"')),
+        "case.toml", None, "thresholds[1].readers_in", "only for quantity 'views'"),
+    "two thresholds with one name": (
+        dict(toml=TOML + THRESHOLD + THRESHOLD),
+        "case.toml", None, "thresholds[2].name", "another threshold has this name"),
     "missing title": (
         dict(toml=TOML.replace('title = "Test v. Test"\n', "")),
         "case.toml", None, "title", "required setting is missing"),

@@ -58,7 +58,7 @@ def summarise_impact(
     ranges: Sequence[ParameterRange] | None = None,
     scenarios: Sequence[Scenario] | None = None,
     alternative_deletions: Mapping[str, float | None] | None = None,
-    thresholds: Iterable[Threshold] = REGISTRY,
+    thresholds: Iterable[Threshold] | None = None,
     rng: int | None = None,
     command: str | None = None,
     progress: bool | None = None,
@@ -86,8 +86,9 @@ def summarise_impact(
     alternative_deletions : mapping of str to float or None, optional
         Other deletion times to compare with what happened, in hours after the first post
         (``None``: never deleted). Default: 2 hours, and never.
-    thresholds : iterable of Threshold, default=the PRC 2013 thresholds
-        Legal thresholds to compare with.
+    thresholds : iterable of Threshold, optional
+        Legal thresholds to compare with (default: the PRC 2013 thresholds and those the case
+        declares in ``case.toml``).
     rng : int or None, default=None
         The seed of every ensemble. ``None`` draws a fresh one, which is recorded.
     command : str, optional
@@ -129,7 +130,7 @@ def summarise_impact(
     scenarios = standard_scenarios(model, ranges) if scenarios is None else tuple(scenarios)
     if alternative_deletions is None:
         alternative_deletions = {"deleted after 2 h": 2.0, "never deleted": None}
-    thresholds = tuple(thresholds)
+    thresholds = (*REGISTRY, *case.thresholds) if thresholds is None else tuple(thresholds)
     net, posts = case.network, case.posts
 
     steps = 1 + len(alternative_deletions) + len(scenarios) + 2 * len(ranges) + 1

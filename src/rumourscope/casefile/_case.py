@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..model import DeletionScope, Post, SpreadModel
 from ..network import GroupNetwork
+from ..thresholds import Threshold
 from ._keys import Pseudonymiser
 
 __all__ = ["Case"]
@@ -48,6 +49,9 @@ class Case:
         Who deleted it and why, as ``case.toml`` states it (may be empty).
     jurisdictions, communities : tuple of str
         The jurisdictions and communities of interest (e.g. ``"knows the plaintiff"``).
+    thresholds : tuple of Threshold
+        Legal thresholds the case declares (``[[thresholds]]`` in ``case.toml``), e.g. a number
+        of readers in one province; reported besides the built-in ones.
     network : GroupNetwork
         Users (pseudonymised), groups, memberships and friend ties.
     display_names : pandas.Series
@@ -94,6 +98,7 @@ class Case:
     names_shown: bool
     key_fingerprint: str
     pseudonymiser: Pseudonymiser = field(repr=False)
+    thresholds: tuple[Threshold, ...] = ()
 
     # ------------------------------------------------------------------ use
     def model(self, **params: Any) -> SpreadModel:
@@ -142,6 +147,7 @@ class Case:
             ("deletion scope", str(self.deletion_scope)),
             ("jurisdictions of interest", ", ".join(self.jurisdictions) or "-"),
             ("communities of interest", ", ".join(self.communities) or "-"),
+            ("thresholds declared", "; ".join(t.name for t in self.thresholds) or "-"),
             ("observations", len(self.observations)),
             ("evidence files", len(self.evidence)),
             ("files hashed", len(self.manifest)),
@@ -193,6 +199,11 @@ class Case:
             parts = [f"{row.label} {row.people:,}" for row in reach.iloc[1:].itertuples()]
             lines.append(f"Members of the group(s) first posted in: {reach['people'].iloc[0]:,} "
                          f"people ({', '.join(parts)})")
+        if self.thresholds:
+            lines += ["", "Thresholds declared for this case:"]
+            lines += [f"  {t.name}: {t.quantity} >= {t.count:,}"
+                      f"{f' (readers in {t.readers_in})' if t.readers_in else ''}, "
+                      f"{t.legal_character}, {t.jurisdiction}" for t in self.thresholds]
         lines += ["", f"Observed evidence ({len(self.observations)} observations):"]
         for obs in self.observations.itertuples():
             bound = "at least " if obs.bound == "at_least" else ""

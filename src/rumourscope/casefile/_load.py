@@ -187,7 +187,7 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
         post_times=tuple(p.time for p in spec.posts), origin=origin, deletion_time=deletion,
         deletion_utc=spec.deletion, deletion_scope=spec.deletion_scope,
         deletion_note=spec.deletion_note, jurisdictions=spec.jurisdictions,
-        communities=spec.communities, network=network,
+        communities=spec.communities, thresholds=spec.thresholds, network=network,
         display_names=display_names, observations=observations.reset_index(drop=True),
         evidence=evidence, manifest=manifest, folder=folder, names_shown=show_names,
         key_fingerprint=pseudo.fingerprint, pseudonymiser=pseudo,
@@ -197,7 +197,8 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
 def _check_spec_against_tables(spec: CaseSpec, tables: dict[str, pd.DataFrame],
                                users: pd.Index | None, groups: pd.Index | None,
                                problems: list[Problem]) -> None:
-    """Posts name known users and groups; labels of interest occur in the users table."""
+    """Posts name known users and groups; labels of interest and the places thresholds count
+    readers in occur in the users table."""
     members = tables.get("members")
     for post in spec.posts:
         if users is not None and post.user not in users:
@@ -215,17 +216,23 @@ def _check_spec_against_tables(spec: CaseSpec, tables: dict[str, pd.DataFrame],
     user_table = tables.get("users")
     if user_table is None:
         return
-    for key, column in (("jurisdictions", "jurisdiction"), ("communities", "communities")):
+    wanted = {
+        "jurisdiction": [(label, "interest.jurisdictions") for label in spec.jurisdictions] + [
+            (t.readers_in, f"thresholds[{i}].readers_in")
+            for i, t in enumerate(spec.thresholds, start=1) if t.readers_in is not None],
+        "communities": [(label, "interest.communities") for label in spec.communities],
+    }
+    for column, labels in wanted.items():
         present: set[str] = set()
         if column in user_table.columns:
             for value in user_table[column].unique():
                 present.update(t.strip() for t in value.split(";") if t.strip())
-        for label in getattr(spec, key):
+        for label, setting in labels:
             if label not in present:
                 problems.append(Problem(CASE_FILE, f"no user in the users table has this label "
                                         f"in column '{column}'; present: "
                                         f"{', '.join(sorted(present)) or '(none)'}",
-                                        column=f"interest.{key}", value=label))
+                                        column=setting, value=label))
 
 
 def _network(spec: CaseSpec, tables: dict[str, pd.DataFrame], pseudo: Pseudonymiser,

@@ -9,9 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import Problem
+from ..errors import ParameterError, Problem
 from ..model import DeletionScope
 from ..platform import GENERIC, WECHAT, Platform
+from ..thresholds import Threshold
 from ._read import RawFile, decode_text, parse_time, parse_zone
 
 __all__ = ["CASE_FILE", "CaseSpec", "PostSpec", "parse_spec"]
@@ -19,7 +20,9 @@ __all__ = ["CASE_FILE", "CaseSpec", "PostSpec", "parse_spec"]
 CASE_FILE = "case.toml"
 PLATFORMS = {"wechat": WECHAT, "generic": GENERIC}
 _TOP_KEYS = {"title", "timezone", "description", "platform", "group_cap", "posts", "deletion",
-             "interest", "evidence"}
+             "interest", "evidence", "thresholds"}
+_THRESHOLD_KEYS = {"name", "jurisdiction", "legal_character", "quantity", "count", "readers_in",
+                   "source", "note"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class CaseSpec:
     jurisdictions: tuple[str, ...]
     communities: tuple[str, ...]
     evidence: pd.DataFrame  # file, description, obtained
+    thresholds: tuple[Threshold, ...]  # declared for this case, besides the built-in ones
 
 
 def parse_spec(raw: RawFile, folder: Path, problems: list[Problem]) -> CaseSpec | None:
@@ -114,13 +118,14 @@ def parse_spec(raw: RawFile, folder: Path, problems: list[Problem]) -> CaseSpec 
     jurisdictions = _labels(interest, "jurisdictions", problems)
     communities = _labels(interest, "communities", problems)
     evidence = _inventory(doc.get("evidence", []), folder, problems)
+    thresholds = _thresholds(doc.get("thresholds", []), problems)
     if len(problems) > before:
         return None
     return CaseSpec(
         title=title, timezone=timezone, description=_text(doc, "description", f, problems),
         platform=platform, posts=tuple(posts), deletion=deletion, deletion_scope=scope,
         deletion_note=note, jurisdictions=jurisdictions, communities=communities,
-        evidence=evidence,
+        evidence=evidence, thresholds=thresholds,
     )
 
 
@@ -155,6 +160,24 @@ def _no_extra(entry: dict, allowed: set[str], where: str, problems: list[Problem
                                 column=f"{where}.{key}"))
 
 
+def _array_of_tables(entries: Any, name: str, needs: str, allowed: set[str],
+                     problems: list[Problem]) -> list[tuple[str, dict]]:
+    """The tables of a TOML ``[[name]]`` array, each with where it is (``name[i]``); anything
+    else, and settings not in ``allowed``, become problems."""
+    if not isinstance(entries, list):
+        problems.append(Problem(CASE_FILE, f"must be a list of [[{name}]] tables", column=name))
+        return []
+    out = []
+    for i, entry in enumerate(entries, start=1):
+        where = f"{name}[{i}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(CASE_FILE, f"must be a table with {needs}", column=where))
+            continue
+        _no_extra(entry, allowed, where, problems)
+        out.append((where, entry))
+    return out
+
+
 def _labels(interest: dict, key: str, problems: list[Problem]) -> tuple[str, ...]:
     values = interest.get(key, [])
     if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
@@ -183,18 +206,9 @@ def _platform(doc: dict, problems: list[Problem]) -> Platform:
 
 def _inventory(entries: Any, folder: Path, problems: list[Problem]) -> pd.DataFrame:
     rows = []
-    if not isinstance(entries, list):
-        problems.append(Problem(CASE_FILE, "must be a list of [[evidence]] tables",
-                                column="evidence"))
-        entries = []
     seen: set[str] = set()
-    for i, entry in enumerate(entries, start=1):
-        where = f"evidence[{i}]"
-        if not isinstance(entry, dict):
-            problems.append(Problem(CASE_FILE, "must be a table with file, description and "
-                                    "obtained", column=where))
-            continue
-        _no_extra(entry, {"file", "description", "obtained"}, where, problems)
+    for where, entry in _array_of_tables(entries, "evidence", "file, description and obtained",
+                                         {"file", "description", "obtained"}, problems):
         file = _text(entry, "file", CASE_FILE, problems, required=True, where=where)
         description = _text(entry, "description", CASE_FILE, problems, required=True, where=where)
         obtained = _text(entry, "obtained", CASE_FILE, problems, required=True, where=where)
@@ -214,3 +228,41 @@ def _inventory(entries: Any, folder: Path, problems: list[Problem]) -> pd.DataFr
         seen.add(file)
         rows.append((file, description, obtained))
     return pd.DataFrame(rows, columns=["file", "description", "obtained"])
+
+
+def _thresholds(entries: Any, problems: list[Problem]) -> tuple[Threshold, ...]:
+    """The case's own legal thresholds, e.g. a count of readers in one province."""
+    out: list[Threshold] = []
+    needs = "name, jurisdiction, legal_character, quantity and count"
+    for where, entry in _array_of_tables(entries, "thresholds", needs, _THRESHOLD_KEYS,
+                                         problems):
+        text = {key: _text(entry, key, CASE_FILE, problems, required=True, where=where)
+                for key in ("name", "jurisdiction", "legal_character", "quantity")}
+        if "count" not in entry:
+            problems.append(Problem(CASE_FILE, "required setting is missing",
+                                    column=f"{where}.count"))
+        if not all(text.values()) or "count" not in entry:
+            continue
+        try:
+            threshold = Threshold(
+                text["name"], text["jurisdiction"], text["legal_character"], text["quantity"],
+                entry["count"],
+                readers_in=_text(entry, "readers_in", CASE_FILE, problems, where=where) or None,
+                source=_text(entry, "source", CASE_FILE, problems, where=where),
+                note=_text(entry, "note", CASE_FILE, problems, where=where),
+            )
+        except ParameterError as exc:
+            # "Threshold.count must be ..., got 0": name the setting in case.toml instead.
+            message = str(exc)
+            key = message.split()[0].removeprefix("Threshold.") if message.startswith(
+                "Threshold.") else ""
+            problems.append(Problem(CASE_FILE, message.removeprefix(f"Threshold.{key} "),
+                                    column=f"{where}.{key}" if key else where,
+                                    value=entry.get(key)))
+            continue
+        if any(t.name == threshold.name for t in out):
+            problems.append(Problem(CASE_FILE, "another threshold has this name",
+                                    column=f"{where}.name", value=threshold.name))
+            continue
+        out.append(threshold)
+    return tuple(out)
