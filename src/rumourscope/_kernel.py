@@ -129,6 +129,22 @@ def _count(col, v, t, b, deletion, ujur, ucomm, totals, hist, by_jur, by_comm):
 
 # ---------------------------------------------------------------------- one copy's readers
 @njit(cache=True, inline="always")
+def _pick(run_key, list_key, purpose, p, log_q, items, lo, hi, out, person):
+    """Each of ``items[lo:hi]`` independently with ``p``, by skipping along the list (keyed by
+    ``list_key``), into ``out``; returns how many. The records of those picked are asked for at
+    once, so that the memory fetches overlap with the work that comes before their use."""
+    n, j, i = 0, lo - 1, 0
+    while True:
+        j += skip(run_key, list_key, i, purpose, p, log_q)
+        i += 1
+        if j >= hi:
+            return n
+        out[n] = items[j]
+        prefetch(person, out[n])
+        n += 1
+
+
+@njit(cache=True, inline="always")
 def _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, person, later_t, later_c, touched,
           cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm):
     """``m`` reads copy ``c`` at ``t``. The read is queued if it may lead to a repost (or the
@@ -176,17 +192,8 @@ def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx,
         return hn
     totals[T_EXAMINED] += hi - lo
     log_q = log_miss(p) if p < 1.0 else 0.0
-    # The readers in the audience list: each member reads independently with p. All are found
-    # first, and their records asked for, so that the memory fetches overlap.
-    n, j, i = 0, lo - 1, 0
-    while True:
-        j += skip(run_key, ckey, i, _READ, p, log_q)
-        i += 1
-        if j >= hi:
-            break
-        chosen[n] = audience[j]
-        prefetch(person, chosen[n])
-        n += 1
+    # The readers in the audience list: each member reads independently with p.
+    n = _pick(run_key, ckey, _READ, p, log_q, audience, lo, hi, chosen, person)
     for q in range(n):
         m = chosen[q]
         if m == poster or person[m].s & ORIGIN_FLAG:
@@ -206,17 +213,10 @@ def _add_copy(nc, cf, ci, ck, ckey, chan, group, poster, target, parent, time, d
 
 
 @njit(cache=True, inline="always")
-def _chat_targets(run_key, v, fr_ptr, fr_idx, p, log_q, max_chats, cand_u, cand_f):
+def _chat_targets(run_key, v, fr_ptr, fr_idx, p, log_q, max_chats, cand_u, cand_f, person):
     """Friends ``v`` forwards to by chat (each with ``p``; a random subset of the cap if more)."""
-    n_cand = 0
-    j, i, hi = fr_ptr[v] - 1, 0, fr_ptr[v + 1]
-    while True:
-        j += skip(run_key, v, i, _CHAT_FWD, p, log_q)
-        i += 1
-        if j >= hi:
-            break
-        cand_f[n_cand] = fr_idx[j]
-        n_cand += 1
+    n_cand = _pick(run_key, v, _CHAT_FWD, p, log_q, fr_idx, fr_ptr[v], fr_ptr[v + 1], cand_f,
+                   person)
     if max_chats < 0 or n_cand <= max_chats:
         return n_cand
     # Keep the chats with the smallest uniforms: a uniformly random subset of the cap.
@@ -305,9 +305,7 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
         # Targets: other groups, Moments, then chats; each forward is one repost and one copy.
         n_targets = ug_ptr[v + 1] - ug_ptr[v] + 1
         n_chat = _chat_targets(run_key, v, fr_ptr, fr_idx, p_chat, log_q_chat, max_chats,
-                               cand_u, cand_f)
-        for q in range(n_chat):
-            prefetch(person, cand_f[q])
+                               cand_u, cand_f, person)
         totals[T_EXAMINED] += fr_ptr[v + 1] - fr_ptr[v]
         for q in range(n_targets + n_chat):
             if q < n_targets - 1:
