@@ -226,7 +226,13 @@ def test_deletion_scenarios_share_their_past():
     # Fixed delays: many reads at the same time, ordered by (reader, copy).
     LIVELY.with_params(repost_prob=(0.3, 0.6, 0.2), read_delay=rs.Delay.fixed(1.0),
                        forward_delay=rs.Delay.fixed(0.0)),
-], ids=["two-step", "four-step-deleted", "fixed-delays"])
+    # High repost probabilities: a read after one whose uniform is below all of them is counted
+    # when drawn, since that earlier read surely leads to a repost.
+    LIVELY.with_params(repost_prob=(0.6, 0.9, 0.5)),
+    # Every first read reposts (as in the independent cascade), with ties in time.
+    LIVELY.with_params(read_prob=0.3, repost_prob=1.0, read_delay=rs.Delay.fixed(1.0),
+                       forward_delay=rs.Delay.fixed(0.0), horizon=12.0),
+], ids=["two-step", "four-step-deleted", "fixed-delays", "high-reposts", "always-reposts"])
 def test_reads_counted_when_drawn_give_the_numbers_of_a_fully_queued_run(model):
     # An ensemble counts a read that cannot lead to a repost when it is drawn; a recorded run
     # queues every read in time order. Run by run, every number must be the same.

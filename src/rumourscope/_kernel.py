@@ -2,8 +2,8 @@
 
 One run is an event-driven simulation over a heap of pending reads (``_queue``). Only reads
 that may lead to a repost go through the heap: a read whose repost uniform is above every repost
-probability, or whose reader has already forwarded, is counted when it is drawn (its view needs
-only its own time). Each person keeps the times of their earliest reads (``_people``), as many
+probability, whose reader has already forwarded, or whose reader has an earlier read that surely
+leads to a repost, is counted when it is drawn (its view needs only its own time). Each person keeps the times of their earliest reads (``_people``), as many
 as the repost profile needs, so a queued read still learns how many reads came before it, and
 first views are counted from them when the run ends. The numbers are the same as if every read
 were queued (which is what happens when the events are recorded). Every random
@@ -35,6 +35,7 @@ from ._people import (
     FORWARDED_FLAG,
     ONE_READ,
     ORIGIN_FLAG,
+    SURE_FLAG,
     forget,
     new_people,
     reads_before,
@@ -145,25 +146,34 @@ def _pick(run_key, list_key, purpose, p, log_q, items, lo, hi, out, person):
 
 
 @njit(cache=True, inline="always")
-def _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, person, later_t, later_c, touched,
+def _read(run_key, c, ckey, m, t, record, rp_range, hn, heap, person, later_t, later_c, touched,
           cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm):
     """``m`` reads copy ``c`` at ``t``. The read is queued if it may lead to a repost (or the
     events are recorded), else counted at once; returns the heap size."""
-    if register(person, later_t, later_c, m, t, c):
+    if person[m].t == np.inf:
         touched[cnt[C_TOUCHED]] = m
         cnt[C_TOUCHED] += 1
-    # The repost uniform is the one the queued read would draw: above the largest repost
-    # probability, this read cannot lead to a repost whatever comes before it.
-    if record or (person[m].s & FORWARDED_FLAG == 0 and (
-            rp_max >= 1.0 or uniform(run_key, ckey, m, _REPOST) < rp_max)):
+    first = register(person, later_t, later_c, m, t, c) == 0
+    if record:
         return push(heap, hn, t, (np.int64(m) << 32) | c)
+    # A read cannot lead to a repost if its reader has forwarded, or if an earlier read of theirs
+    # surely will (the repost uniform, the one the queued read would draw, is below every repost
+    # probability), or if its own repost uniform is above every repost probability.
+    s = person[m].s
+    if s & FORWARDED_FLAG == 0 and (first or s & SURE_FLAG == 0):
+        rp_min, rp_max = rp_range
+        u = uniform(run_key, ckey, m, _REPOST) if rp_min < 1.0 else 0.0
+        if first:
+            person[m].s = s | SURE_FLAG if u < rp_min else s & ~SURE_FLAG
+        if u < rp_max:
+            return push(heap, hn, t, (np.int64(m) << 32) | c)
     _count(0, m, t, np.searchsorted(times, t), deletion, ujur, ucomm, totals, hist, by_jur,
            by_comm)
     return hn
 
 
 @njit(cache=True, inline="always")
-def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx, fr_ptr, fr_idx,
+def _broadcast(run_key, c, record, rp_range, hn, heap, cf, ci, ck, gm_ptr, gm_idx, fr_ptr, fr_idx,
                group_read, par, times, person, later_t, later_c, touched, chosen, cnt, ujur,
                ucomm, totals, hist, by_jur, by_comm):
     """Draw who reads copy ``c`` and when; returns the heap size."""
@@ -179,7 +189,7 @@ def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx,
         if person[m].s & ORIGIN_FLAG == 0 and (p >= 1.0 or uniform(run_key, ckey, m, _READ) < p):
             t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
             if t < end:
-                hn = _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, person, later_t,
+                hn = _read(run_key, c, ckey, m, t, record, rp_range, hn, heap, person, later_t,
                            later_c, touched, cnt, deletion, times, ujur, ucomm, totals, hist,
                            by_jur, by_comm)
         return hn
@@ -200,7 +210,7 @@ def _broadcast(run_key, c, record, rp_max, hn, heap, cf, ci, ck, gm_ptr, gm_idx,
             continue
         t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
         if t < end:
-            hn = _read(run_key, c, ckey, m, t, record, rp_max, hn, heap, person, later_t, later_c,
+            hn = _read(run_key, c, ckey, m, t, record, rp_range, hn, heap, person, later_t, later_c,
                        touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm)
     return hn
 
@@ -234,7 +244,7 @@ def _chat_targets(run_key, v, fr_ptr, fr_idx, p, log_q, max_chats, cand_u, cand_
 
 # ---------------------------------------------------------------------- one run
 @njit(cache=True, _nrt=False)
-def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm,
+def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm,
            group_read, repost, par, times, person, later_t, later_c, touched, ghit, gtouched,
            hist, cand_u, cand_f, chosen, cnt, heap, cf, ci, ck, ef, ei, totals, by_jur, by_comm):
     """Take queued reads in time order and carry out their forwards, until the queue is empty
@@ -334,7 +344,7 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
                 ef[ne] = tf
                 ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
                 ne += 1
-            hn = _broadcast(run_key, nc - 1, record, rp_max, hn, heap, cf, ci, ck, gm_ptr,
+            hn = _broadcast(run_key, nc - 1, record, rp_range, hn, heap, cf, ci, ck, gm_ptr,
                             gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
                             later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur,
                             by_comm)
@@ -343,7 +353,7 @@ def _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_i
 
 
 @njit(cache=True, _nrt=False)
-def _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
+def _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
            fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
            gtouched, hist, chosen, cnt, heap, cf, ci, ck, totals, by_jur, by_comm):
     """Reset the run's counters, mark the posters and queue the readers of the posts."""
@@ -363,7 +373,7 @@ def _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr,
             ghit[g] = 1
             gtouched[cnt[C_GROUPS]] = g
             cnt[C_GROUPS] += 1
-        cnt[C_HEAP] = _broadcast(run_key, i, record, rp_max, cnt[C_HEAP], heap, cf, ci, ck,
+        cnt[C_HEAP] = _broadcast(run_key, i, record, rp_range, cnt[C_HEAP], heap, cf, ci, ck,
                                  gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person,
                                  later_t, later_c, touched, chosen, cnt, ujur, ucomm, totals,
                                  hist, by_jur, by_comm)
@@ -408,7 +418,7 @@ def run_one(
     ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
     person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt = scratch
     heap, cf, ci, ck, ef, ei = bufs
-    rp_max = repost.max()
+    rp_range = (repost.min(), repost.max())  # bounds of the repost profile
     n_posts = posts_user.shape[0]
     cf, ci, ck = grow_rows(cf, n_posts), grow_rows(ci, n_posts), grow(ck, n_posts)
     audiences = 0
@@ -416,10 +426,10 @@ def run_one(
         g, u = posts_group[i], posts_user[i]
         audiences += gm_ptr[g + 1] - gm_ptr[g] if g >= 0 else fr_ptr[u + 1] - fr_ptr[u]
     heap = grow(heap, audiences)
-    _start(run_key, record, rp_max, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
+    _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
            fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
            gtouched, hist, chosen, cnt, heap, cf, ci, ck, totals, by_jur, by_comm)
-    while _drain(run_key, record, rp_max, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur,
+    while _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur,
                  ucomm, group_read, repost, par, times, person, later_t, later_c, touched, ghit,
                  gtouched, hist, cand_u, cand_f, chosen, cnt, heap, cf, ci, ck, ef, ei, totals,
                  by_jur, by_comm):

@@ -14,11 +14,13 @@ import numpy as np
 from numba import njit
 
 # One 16-byte record per person (one memory access per read): the earliest read (time, copy;
-# any later ones the profile needs are in separate arrays) and the state: two flags, then how
+# any later ones the profile needs are in separate arrays) and the state: three flags, then how
 # many of the person's reads have come out of the queue (the event table's "exposure"; every
-# read is queued when events are recorded).
+# read is queued when events are recorded). SURE_FLAG says that the earliest read leads to a
+# repost whatever its exposure (its repost uniform is below every repost probability), so no
+# later read of the person can.
 PERSON_DTYPE = np.dtype([("t", np.float64), ("c", np.int32), ("s", np.int32)], align=True)
-ORIGIN_FLAG, FORWARDED_FLAG, FLAG_BITS = 1, 2, 2
+ORIGIN_FLAG, FORWARDED_FLAG, SURE_FLAG, FLAG_BITS = 1, 2, 4, 3
 ONE_READ = 1 << FLAG_BITS
 _NO_COPY = np.int32(0x7FFFFFFF)
 
@@ -66,12 +68,12 @@ def _set_slot(person, later_t, later_c, v, i, t, c):
 @njit(cache=True, inline="always")
 def register(person, later_t, later_c, v, t, c):
     """Note that ``v`` reads copy ``c`` at ``t``: ``v`` keeps its earliest reads (time, copy)
-    in as many slots as the repost profile needs. Returns whether it is ``v``'s first."""
-    fresh = person[v].t == np.inf
+    in as many slots as the repost profile needs. Returns the read's place among them (0 for
+    the earliest so far; past the last slot if it is not kept)."""
     i = later_t.shape[1]
     last_t, last_c = _slot(person, later_t, later_c, v, i)
     if not _earlier(t, c, last_t, last_c):
-        return fresh
+        return i + 1
     while i > 0:
         prev_t, prev_c = _slot(person, later_t, later_c, v, i - 1)
         if not _earlier(t, c, prev_t, prev_c):
@@ -79,7 +81,7 @@ def register(person, later_t, later_c, v, t, c):
         _set_slot(person, later_t, later_c, v, i, prev_t, prev_c)
         i -= 1
     _set_slot(person, later_t, later_c, v, i, t, c)
-    return fresh
+    return i
 
 
 @njit(cache=True, inline="always")
