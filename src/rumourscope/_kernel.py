@@ -286,6 +286,11 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
             prefetch(ck, cu)
             prefetch(cf, 2 * cu)
             prefetch(ci, 5 * cu)
+            # The read after it is one of the root's children.
+            for j in range(1, min(5, hn)):
+                w = heap[j].k >> 32
+                prefetch(person, w)
+                prefetch(fr_ptr, w)
         c = packed & _COPY_MASK
         s = person[v].s + ONE_READ
         person[v].s = s
