@@ -1,14 +1,17 @@
 """The compiled simulation kernel: the only code in the package that has to be fast.
 
-One run is an event-driven simulation over a heap of pending reads (``_queue``). Only reads
-that may lead to a repost go through the heap: a read whose repost uniform is above every repost
-probability, whose reader has already forwarded, or whose reader has an earlier read that surely
-leads to a repost, is counted when it is drawn (its view needs only its own time). Each person keeps the times of their earliest reads (``_people``), as many
-as the repost profile needs, so a queued read still learns how many reads came before it, and
-first views are counted from them when the run ends. The numbers are the same as if every read
-were queued (which is what happens when the events are recorded). Every random
-decision is a pure function of ``(run key, who, what)`` (``_rng``), never a draw from a
-sequential stream. So a decision does not depend on the order in which events happen to be
+One run is an event-driven simulation over a queue of pending reads (``_queue``), taken in
+order of time, then copy, then reader (the order in which reads are drawn). Only reads that may
+lead to a repost are queued: a read whose repost uniform is above every repost probability,
+whose reader has already forwarded, or whose reader has an earlier read that surely leads to a
+repost, is counted when it is drawn (its view needs only its own time). Each person keeps the
+times of their earliest reads (``_people``), as many as the repost profile needs, so a queued
+read still learns how many reads came before it, and first views are counted from them when the
+run ends. The numbers are the same as if every read were queued (which is what happens when the
+events are recorded).
+
+Every random decision is a pure function of ``(run key, who, what)`` (``_rng``), never a draw
+from a sequential stream. So a decision does not depend on the order in which events happen to be
 processed, on the thread that runs it, or on which other decisions a scenario skips: re-running a
 run with another deletion time replays the same random world (common random numbers), and a run
 gives the same numbers whatever the number of threads, chunks or processes.
@@ -41,7 +44,21 @@ from ._people import (
     reads_before,
     register,
 )
-from ._queue import HEAP_DTYPE, grow, grow_rows, pop, prefetch, push
+from ._queue import (
+    Q_HEAD,
+    Q_HEAP,
+    Q_TAIL,
+    RECORD_DTYPE,
+    first,
+    fits,
+    grow,
+    grow_rows,
+    make_room,
+    pending,
+    pop,
+    prefetch,
+    push,
+)
 from ._rng import EXPONENTIAL, FIXED, LOGNORMAL, delay, hash_key, log_miss, skip, uniform
 
 __all__ = ["EXPONENTIAL", "FIXED", "LOGNORMAL"]  # delay codes, re-exported for _prepare
@@ -98,11 +115,14 @@ GRID_NAMES = ("views", "unique_viewers", "reposts")
 _READ, _READ_DELAY, _REPOST, _FWD_DELAY, _GROUP_FWD = 1, 2, 3, 4, 5
 _MOMENTS_FWD, _CHAT_FWD, _ORIGINAL, _CHAT_PICK = 6, 7, 8, 9
 
-_COPY_MASK = np.int64(0xFFFFFFFF)
+# A queued read's key: its copy, then its reader, so that reads at the same time come in the
+# order they were drawn (copies are numbered as they are made; audience lists are sorted).
+_READER_MASK = np.int64(0xFFFFFFFF)
 
-# The per-thread counters run_one and _drain share (an int64 array in the scratch space).
-C_HEAP, C_COPIES, C_EVENTS, C_TOUCHED, C_GROUPS, C_BIN = range(6)  # reset for every run
-NEED_HEAP, NEED_COPIES, NEED_EVENTS, N_COUNTERS = range(6, 10)
+# The per-thread counters run_one and _drain share (an int64 array in the scratch space): the
+# queue's (Q_HEAP, Q_HEAD, Q_TAIL) first, then the run's; all reset for every run.
+C_COPIES, C_EVENTS, C_TOUCHED, C_GROUPS, C_BIN = range(3, 8)
+NEED_QUEUE, NEED_COPIES, NEED_EVENTS, N_COUNTERS = range(8, 12)
 
 
 # ---------------------------------------------------------------------- counting
@@ -146,16 +166,17 @@ def _pick(run_key, list_key, purpose, p, log_q, items, lo, hi, out, person):
 
 
 @njit(cache=True, inline="always")
-def _read(run_key, c, ckey, m, t, record, rp_range, hn, heap, person, later_t, later_c, touched,
-          cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm):
+def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t, later_c,
+          touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm):
     """``m`` reads copy ``c`` at ``t``. The read is queued if it may lead to a repost (or the
-    events are recorded), else counted at once; returns the heap size."""
+    events are recorded), else counted at once."""
     if person[m].t == np.inf:
         touched[cnt[C_TOUCHED]] = m
         cnt[C_TOUCHED] += 1
     first = register(person, later_t, later_c, m, t, c) == 0
     if record:
-        return push(heap, hn, t, (np.int64(m) << 32) | c)
+        push(heap, fifo, cnt, t, (np.int64(c) << 32) | m)
+        return
     # A read cannot lead to a repost if its reader has forwarded, or if an earlier read of theirs
     # surely will (the repost uniform, the one the queued read would draw, is below every repost
     # probability), or if its own repost uniform is above every repost probability.
@@ -166,17 +187,17 @@ def _read(run_key, c, ckey, m, t, record, rp_range, hn, heap, person, later_t, l
         if first:
             person[m].s = s | SURE_FLAG if u < rp_min else s & ~SURE_FLAG
         if u < rp_max:
-            return push(heap, hn, t, (np.int64(m) << 32) | c)
+            push(heap, fifo, cnt, t, (np.int64(c) << 32) | m)
+            return
     _count(0, m, t, np.searchsorted(times, t), deletion, ujur, ucomm, totals, hist, by_jur,
            by_comm)
-    return hn
 
 
 @njit(cache=True, inline="always")
-def _broadcast(run_key, c, record, rp_range, hn, heap, cf, ci, ck, gm_ptr, gm_idx, fr_ptr, fr_idx,
-               group_read, par, times, person, later_t, later_c, touched, chosen, cnt, ujur,
-               ucomm, totals, hist, by_jur, by_comm):
-    """Draw who reads copy ``c`` and when; returns the heap size."""
+def _broadcast(run_key, c, record, rp_range, heap, fifo, cf, ci, ck, gm_ptr, gm_idx, fr_ptr,
+               fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
+               ujur, ucomm, totals, hist, by_jur, by_comm):
+    """Draw who reads copy ``c`` and when."""
     t0 = cf[c, 0]
     end = min(cf[c, 1], par[P_HORIZON])
     deletion = par[P_DELETION]
@@ -189,17 +210,17 @@ def _broadcast(run_key, c, record, rp_range, hn, heap, cf, ci, ck, gm_ptr, gm_id
         if person[m].s & ORIGIN_FLAG == 0 and (p >= 1.0 or uniform(run_key, ckey, m, _READ) < p):
             t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
             if t < end:
-                hn = _read(run_key, c, ckey, m, t, record, rp_range, hn, heap, person, later_t,
-                           later_c, touched, cnt, deletion, times, ujur, ucomm, totals, hist,
-                           by_jur, by_comm)
-        return hn
+                _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
+                      later_c, touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur,
+                      by_comm)
+        return
     if chan == GROUP:
         g = ci[c, 1]
         lo, hi, audience, p = gm_ptr[g], gm_ptr[g + 1], gm_idx, group_read[g]
     else:
         lo, hi, audience, p = fr_ptr[poster], fr_ptr[poster + 1], fr_idx, par[P_MOMENTS_READ]
     if p <= 0.0 or end <= t0:
-        return hn
+        return
     totals[T_EXAMINED] += hi - lo
     log_q = log_miss(p) if p < 1.0 else 0.0
     # The readers in the audience list: each member reads independently with p.
@@ -210,9 +231,8 @@ def _broadcast(run_key, c, record, rp_range, hn, heap, cf, ci, ck, gm_ptr, gm_id
             continue
         t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
         if t < end:
-            hn = _read(run_key, c, ckey, m, t, record, rp_range, hn, heap, person, later_t, later_c,
-                       touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm)
-    return hn
+            _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t, later_c,
+                  touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm)
 
 
 @njit(cache=True, inline="always")
@@ -246,12 +266,13 @@ def _chat_targets(run_key, v, fr_ptr, fr_idx, p, log_q, max_chats, cand_u, cand_
 @njit(cache=True, _nrt=False)
 def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm,
            group_read, repost, par, times, person, later_t, later_c, touched, ghit, gtouched,
-           hist, cand_u, cand_f, chosen, cnt, heap, cf, ci, ck, ef, ei, totals, by_jur, by_comm):
+           hist, cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci, ck, ef, ei, totals, by_jur,
+           by_comm):
     """Take queued reads in time order and carry out their forwards, until the queue is empty
     (returns False) or the buffers may be too short for the next read (returns True, with the
     sizes needed in ``cnt``). No array is created or replaced here: that is ``run_one``'s job,
     between calls, so the loop does no reference counting."""
-    hn, nc, ne, ngt, b = cnt[C_HEAP], cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN]
+    nc, ne, ngt, b = cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN]
     horizon, deletion = par[P_HORIZON], par[P_DELETION]
     later_deleted = deletion if par[P_SCOPE_ALL] > 0 else np.inf
     max_chats = np.int64(par[P_MAX_CHATS])
@@ -259,39 +280,44 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
     log_q_chat = log_miss(p_chat) if 0.0 < p_chat < 1.0 else 0.0
     n_rep, n_times = repost.shape[0], times.shape[0]
     short = False
-    while hn > 0:
-        v = heap[0].k >> 32
+    while pending(cnt) > 0:
+        v = first(heap, fifo, cnt)[1] & _READER_MASK
         # Room for all that reading this may add: if v may still forward, a copy per group,
         # Moments and friend, each with its readers.
-        n_copies = need_heap = 0
+        n_copies = need_queue = 0
         if person[v].s & FORWARDED_FLAG == 0:
             n_groups, n_friends = ug_ptr[v + 1] - ug_ptr[v], fr_ptr[v + 1] - fr_ptr[v]
             n_copies = n_groups + 1 + n_friends
-            need_heap = 2 * n_friends  # Moments readers and chats
+            need_queue = 2 * n_friends  # Moments readers and chats
             for q in range(ug_ptr[v], ug_ptr[v + 1]):
-                need_heap += gm_ptr[ug_idx[q] + 1] - gm_ptr[ug_idx[q]]
-        cnt[NEED_HEAP], cnt[NEED_COPIES] = hn + need_heap, nc + n_copies
+                need_queue += gm_ptr[ug_idx[q] + 1] - gm_ptr[ug_idx[q]]
+        cnt[NEED_QUEUE], cnt[NEED_COPIES] = need_queue, nc + n_copies
         cnt[NEED_EVENTS] = ne + 1 + n_copies if record else 0
-        if (cnt[NEED_HEAP] > heap.shape[0] or cnt[NEED_COPIES] > cf.shape[0]
+        if (not fits(heap, fifo, cnt, need_queue) or cnt[NEED_COPIES] > cf.shape[0]
                 or cnt[NEED_EVENTS] > ef.shape[0]):
             short = True
             break
-        t, packed, hn = pop(heap, hn)
-        if hn > 0:
+        t, packed = pop(heap, fifo, cnt)
+        if pending(cnt) > 0:
             # What the next read will look at: its reader's record and lists, and its copy.
-            u, cu = heap[0].k >> 32, heap[0].k & _COPY_MASK
+            k = first(heap, fifo, cnt)[1]
+            u, cu = k & _READER_MASK, k >> 32
             prefetch(person, u)
             prefetch(ug_ptr, u)
             prefetch(fr_idx, fr_ptr[u])
             prefetch(ck, cu)
             prefetch(cf, 2 * cu)
             prefetch(ci, 5 * cu)
-            # The read after it is one of the root's children.
-            for j in range(1, min(5, hn)):
-                w = heap[j].k >> 32
+            # The read after it is the FIFO's next or one of the heap root's children.
+            for j in range(cnt[Q_HEAD] + 1, min(cnt[Q_HEAD] + 3, cnt[Q_TAIL])):
+                w = fifo[j].k & _READER_MASK
                 prefetch(person, w)
                 prefetch(fr_ptr, w)
-        c = packed & _COPY_MASK
+            for j in range(1, min(5, cnt[Q_HEAP])):
+                w = heap[j].k & _READER_MASK
+                prefetch(person, w)
+                prefetch(fr_ptr, w)
+        c = packed >> 32
         s = person[v].s + ONE_READ
         person[v].s = s
         # Queued reads come out in time order, so their grid bin only moves forward.
@@ -349,21 +375,19 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                 ef[ne] = tf
                 ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
                 ne += 1
-            hn = _broadcast(run_key, nc - 1, record, rp_range, hn, heap, cf, ci, ck, gm_ptr,
-                            gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
-                            later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur,
-                            by_comm)
-    cnt[C_HEAP], cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN] = hn, nc, ne, ngt, b
+            _broadcast(run_key, nc - 1, record, rp_range, heap, fifo, cf, ci, ck, gm_ptr, gm_idx,
+                       fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c, touched,
+                       chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
+    cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN] = nc, ne, ngt, b
     return short
 
 
 @njit(cache=True, _nrt=False)
 def _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
            fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
-           gtouched, hist, chosen, cnt, heap, cf, ci, ck, totals, by_jur, by_comm):
-    """Reset the run's counters, mark the posters and queue the readers of the posts."""
+           gtouched, hist, chosen, cnt, heap, fifo, cf, ci, ck, totals, by_jur, by_comm):
+    """Mark the posters and queue the readers of the posts."""
     hist[:] = 0
-    cnt[:NEED_HEAP] = 0
     for i in range(posts_user.shape[0]):
         u = posts_user[i]
         if person[u].s == 0:
@@ -378,10 +402,9 @@ def _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_pt
             ghit[g] = 1
             gtouched[cnt[C_GROUPS]] = g
             cnt[C_GROUPS] += 1
-        cnt[C_HEAP] = _broadcast(run_key, i, record, rp_range, cnt[C_HEAP], heap, cf, ci, ck,
-                                 gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person,
-                                 later_t, later_c, touched, chosen, cnt, ujur, ucomm, totals,
-                                 hist, by_jur, by_comm)
+        _broadcast(run_key, i, record, rp_range, heap, fifo, cf, ci, ck, gm_ptr, gm_idx, fr_ptr,
+                   fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
+                   ujur, ucomm, totals, hist, by_jur, by_comm)
     cnt[C_COPIES] = posts_user.shape[0]
 
 
@@ -422,7 +445,7 @@ def run_one(
     """
     ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
     person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt = scratch
-    heap, cf, ci, ck, ef, ei = bufs
+    heap, fifo, cf, ci, ck, ef, ei = bufs
     rp_range = (repost.min(), repost.max())  # bounds of the repost profile
     n_posts = posts_user.shape[0]
     cf, ci, ck = grow_rows(cf, n_posts), grow_rows(ci, n_posts), grow(ck, n_posts)
@@ -430,21 +453,22 @@ def run_one(
     for i in range(n_posts):
         g, u = posts_group[i], posts_user[i]
         audiences += gm_ptr[g + 1] - gm_ptr[g] if g >= 0 else fr_ptr[u + 1] - fr_ptr[u]
-    heap = grow(heap, audiences)
+    cnt[:NEED_QUEUE] = 0  # the run's counters
+    heap, fifo = make_room(heap, fifo, cnt, audiences)
     _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
            fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
-           gtouched, hist, chosen, cnt, heap, cf, ci, ck, totals, by_jur, by_comm)
+           gtouched, hist, chosen, cnt, heap, fifo, cf, ci, ck, totals, by_jur, by_comm)
     while _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur,
                  ucomm, group_read, repost, par, times, person, later_t, later_c, touched, ghit,
-                 gtouched, hist, cand_u, cand_f, chosen, cnt, heap, cf, ci, ck, ef, ei, totals,
-                 by_jur, by_comm):
-        heap = grow(heap, cnt[NEED_HEAP])
+                 gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci, ck, ef, ei,
+                 totals, by_jur, by_comm):
+        heap, fifo = make_room(heap, fifo, cnt, cnt[NEED_QUEUE])
         cf, ci, ck = grow_rows(cf, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES]), grow(
             ck, cnt[NEED_COPIES])
         ef, ei = grow(ef, cnt[NEED_EVENTS]), grow_rows(ei, cnt[NEED_EVENTS])
     _finish(par[P_DELETION], times, ujur, ucomm, person, later_t, later_c, touched, ghit,
             gtouched, hist, cnt, totals, grid, by_jur, by_comm)
-    return (heap, cf, ci, ck, ef, ei), cnt[C_COPIES], cnt[C_EVENTS]
+    return (heap, fifo, cf, ci, ck, ef, ei), cnt[C_COPIES], cnt[C_EVENTS]
 
 
 @njit(cache=True)
@@ -473,7 +497,8 @@ def new_scratch(net, n_groups, n_times, n_rep):
         cnt,
     )
     bufs = (
-        np.empty(1024, HEAP_DTYPE),
+        np.empty(1024, RECORD_DTYPE),
+        np.empty(1024, RECORD_DTYPE),
         np.empty((64, 2), np.float64),
         np.empty((64, 5), np.int64),
         np.empty(64, np.uint64),
@@ -496,7 +521,7 @@ def simulate_recorded(
     by_comm = np.zeros((n_comm, 2), np.int64)
     bufs, nc, ne = run_one(run_key, net, group_read, repost, par, posts_user, posts_group,
                            posts_time, times, scratch, bufs, True, totals, grid, by_jur, by_comm)
-    cf, ci, ef, ei = bufs[1], bufs[2], bufs[4], bufs[5]
+    cf, ci, ef, ei = bufs[2], bufs[3], bufs[5], bufs[6]
     return (totals, grid, by_jur, by_comm, cf[:nc].copy(), ci[:nc].copy(), ef[:ne].copy(),
             ei[:ne].copy())
 

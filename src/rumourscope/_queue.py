@@ -1,6 +1,7 @@
-"""The kernel's pending reads (a 4-ary min-heap), its growable buffers and a prefetch hint.
+"""The kernel's pending reads (a sorted FIFO beside a 4-ary min-heap), its growable buffers and
+a prefetch hint.
 
-The heap functions never grow the heap: a function that returns a new array costs the caller
+The queue functions never grow an array: a function that returns a new array costs the caller
 reference counting (atomic operations) on every call, so buffers are grown only between batches
 of events, by the caller, when it knows how much room the next event may need.
 """
@@ -12,10 +13,17 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
-# A 4-ary min-heap of (time, reader << 32 | copy) records: half the depth of a binary heap, and
-# the four children of a node share a cache line. Ties in time are broken by (reader, copy) so
-# the order never depends on the order of insertion.
-HEAP_DTYPE = np.dtype([("t", np.float64), ("k", np.int64)])
+# Pending reads are (time, key) records, taken in order of time, then key. They sit in two
+# places: a FIFO that is kept sorted (a record goes to its back when it comes at or after the
+# record there) and a 4-ary min-heap for the rest (half the depth of a binary heap; the four
+# children of a node share a cache line). The next record is the earlier of the two fronts.
+# When reads are drawn in time order, as with fixed delays, where every read of a step has the
+# same time, nearly all go through the FIFO at a constant cost; the heap's cost (comparisons
+# that cannot be predicted) is paid only by reads that arrive out of order.
+RECORD_DTYPE = np.dtype([("t", np.float64), ("k", np.int64)])
+# The queue's counters, the first entries of the kernel's counter array: the heap's size and
+# the FIFO's first and end positions.
+Q_HEAP, Q_HEAD, Q_TAIL = 0, 1, 2
 
 
 @njit(cache=True, inline="always")
@@ -44,9 +52,50 @@ def _before(t1, k1, t2, k2):
 
 
 @njit(cache=True, inline="always")
-def push(h, n, t, k):
-    """Add ``(t, k)`` to the heap of ``n`` records (the caller has made room); returns ``n + 1``."""
-    i = n
+def pending(q):
+    """How many records the queue holds."""
+    return q[Q_HEAP] + q[Q_TAIL] - q[Q_HEAD]
+
+
+@njit(cache=True, inline="always")
+def fits(h, f, q, extra):
+    """Whether ``extra`` more records fit, wherever each goes."""
+    return q[Q_HEAP] + extra <= h.shape[0] and q[Q_TAIL] + extra <= f.shape[0]
+
+
+@njit(cache=True)
+def make_room(h, f, q, extra):
+    """The heap and FIFO, moved or grown so that ``extra`` more records fit (between batches)."""
+    n = q[Q_TAIL] - q[Q_HEAD]
+    if 2 * (n + extra) > f.shape[0]:
+        g = np.empty(max(2 * f.shape[0], 2 * (n + extra)), RECORD_DTYPE)
+    else:
+        g = f  # moving the FIFO's records to the front makes room (and leaves as much again)
+    for i in range(n):  # forwards: safe in place, as records only move towards the front
+        g[i] = f[q[Q_HEAD] + i]
+    q[Q_HEAD], q[Q_TAIL] = 0, n
+    return grow(h, q[Q_HEAP] + extra), g
+
+
+@njit(cache=True, inline="always")
+def first(h, f, q):
+    """The earliest record (time, key), which must exist; it stays in the queue."""
+    i = q[Q_HEAD]
+    if i < q[Q_TAIL] and (q[Q_HEAP] == 0 or _before(f[i].t, f[i].k, h[0].t, h[0].k)):
+        return f[i].t, f[i].k
+    return h[0].t, h[0].k
+
+
+@njit(cache=True, inline="always")
+def push(h, f, q, t, k):
+    """Add ``(t, k)`` (the caller has made room)."""
+    e = q[Q_TAIL]
+    if e == q[Q_HEAD] or not _before(t, k, f[e - 1].t, f[e - 1].k):
+        f[e].t, f[e].k = t, k
+        q[Q_TAIL] = e + 1
+        return
+    i = q[Q_HEAP]
+    q[Q_HEAP] = i + 1
     while i > 0:
         p = (i - 1) >> 2
         if _before(t, k, h[p].t, h[p].k):
@@ -54,16 +103,20 @@ def push(h, n, t, k):
             i = p
         else:
             break
-    h[i].t = t
-    h[i].k = k
-    return n + 1
+    h[i].t, h[i].k = t, k
 
 
 @njit(cache=True, inline="always")
-def pop(h, n):
-    """Remove the earliest record; returns its ``t``, ``k`` and the new ``n``."""
+def pop(h, f, q):
+    """Remove the earliest record and return it (time, key)."""
+    i = q[Q_HEAD]
+    n = q[Q_HEAP]
+    if i < q[Q_TAIL] and (n == 0 or _before(f[i].t, f[i].k, h[0].t, h[0].k)):
+        q[Q_HEAD] = i + 1
+        return f[i].t, f[i].k
     t0, k0 = h[0].t, h[0].k
     n -= 1
+    q[Q_HEAP] = n
     t, k = h[n].t, h[n].k
     i = 0
     while True:
@@ -82,7 +135,7 @@ def pop(h, n):
     if n > 0:
         h[i].t = t
         h[i].k = k
-    return t0, k0, n
+    return t0, k0
 
 
 @intrinsic

@@ -35,8 +35,8 @@ def _run_varied(run_keys, first, last, net, group_read, repost, par, posts_user,
         bufs, nc, _ = run_one(run_keys[r], net, group_read[r], repost[r], par[r], posts_user,
                               posts_group, posts_time, times, scratch, bufs, False, totals[r],
                               grid[r, :, :3], by_jur, by_comm)
-        # bufs holds (heap, copy times, copy info, ...) as run_one returns them
-        _groups_seen(bufs[1], bufs[2], nc, times, first_copy, grid[r, :, 3])
+        # bufs holds (heap, FIFO, copy times, copy info, ...) as run_one returns them
+        _groups_seen(bufs[2], bufs[3], nc, times, first_copy, grid[r, :, 3])
     return bufs
 
 
