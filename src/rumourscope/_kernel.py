@@ -59,7 +59,17 @@ from ._queue import (
     prefetch,
     push,
 )
-from ._rng import EXPONENTIAL, FIXED, LOGNORMAL, delay, hash_key, log_miss, skip, uniform
+from ._rng import (
+    EXPONENTIAL,
+    FIXED,
+    LOGNORMAL,
+    chance,
+    delay,
+    hash_key,
+    log_miss,
+    skip,
+    uniform,
+)
 
 __all__ = ["EXPONENTIAL", "FIXED", "LOGNORMAL"]  # delay codes, re-exported for _prepare
 
@@ -207,7 +217,7 @@ def _broadcast(run_key, c, record, rp_range, heap, fifo, cf, ci, ck, gm_ptr, gm_
         totals[T_EXAMINED] += 1
         m = ci[c, 3]
         p = par[P_CHAT_READ]
-        if person[m].s & ORIGIN_FLAG == 0 and (p >= 1.0 or uniform(run_key, ckey, m, _READ) < p):
+        if person[m].s & ORIGIN_FLAG == 0 and chance(run_key, ckey, m, _READ, p):
             t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
             if t < end:
                 _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
@@ -333,8 +343,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
         # A recorded run queues every read, so its count of reads out of the queue is exact;
         # otherwise the earliest reads tell (the test suite holds the two to the same numbers).
         k = s >> FLAG_BITS if record else 1 + reads_before(person, later_t, later_c, v, t, c)
-        rp = repost[min(k, n_rep) - 1]
-        if rp < 1.0 and uniform(run_key, ck[c], v, _REPOST) >= rp:
+        if not chance(run_key, ck[c], v, _REPOST, repost[min(k, n_rep) - 1]):
             continue
         person[v].s = s | FORWARDED_FLAG
         tf = t + delay(par[P_FWD_KIND], par[P_FWD_MEAN], par[P_FWD_SIGMA], run_key, v, 0,
@@ -342,6 +351,9 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
         # A deleted copy can no longer be forwarded.
         if tf >= horizon or tf >= cf[c, 1]:
             continue
+        bf = b  # the forward's grid bin, from the read's
+        while bf < n_times and times[bf] < tf:
+            bf += 1
         read_group = ci[c, 1] if ci[c, 0] == GROUP else -1
         # Targets: other groups, Moments, then chats; each forward is one repost and one copy.
         n_targets = ug_ptr[v + 1] - ug_ptr[v] + 1
@@ -351,11 +363,11 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
         for q in range(n_targets + n_chat):
             if q < n_targets - 1:
                 g = ug_idx[ug_ptr[v] + q]
-                if g == read_group or uniform(run_key, v, g, _GROUP_FWD) >= par[P_GROUP_FWD]:
+                if g == read_group or not chance(run_key, v, g, _GROUP_FWD, par[P_GROUP_FWD]):
                     continue
                 chan, target, ckey = GROUP, -1, hash_key(v, g, _GROUP_FWD)
             elif q == n_targets - 1:
-                if uniform(run_key, v, 0, _MOMENTS_FWD) >= par[P_MOMENTS_FWD]:
+                if not chance(run_key, v, 0, _MOMENTS_FWD, par[P_MOMENTS_FWD]):
                     continue
                 chan, g, target, ckey = MOMENTS, -1, -1, hash_key(v, 0, _MOMENTS_FWD)
             else:
@@ -364,7 +376,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
             _add_copy(nc, cf, ci, ck, ckey, chan, g, v, target, c, tf, later_deleted)
             nc += 1
             totals[T_REPOSTS] += 1
-            hist[np.searchsorted(times, tf), 2] += 1
+            hist[bf, 2] += 1
             if tf < deletion:
                 totals[T_REPOSTS_BEFORE] += 1
             if g >= 0 and ghit[g] == 0:

@@ -47,6 +47,15 @@ def uniform(run_key, a, b, purpose):
     return np.float64(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
+@njit(cache=True, inline="always")
+def chance(run_key, a, b, purpose, p):
+    """Whether an event of probability ``p`` happens: ``uniform(...) < p``, with the uniform
+    drawn only when ``0 < p < 1`` (the answer is certain otherwise)."""
+    if p <= 0.0:
+        return False
+    return p >= 1.0 or uniform(run_key, a, b, purpose) < p
+
+
 # Wichura's algorithm AS 241 (PPND16): the standard normal quantile to about 1e-16, with no
 # transcendental function in the central 85% of the range.
 _A = (3.3871328727963666080e0, 1.3314166789178437745e2, 1.9715909503065514427e3,
