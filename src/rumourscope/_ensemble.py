@@ -67,7 +67,7 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray) -> RunArrays:
 
     def run_block(state: Any, first: int, last: int) -> Any:
         scratch, bufs = state
-        return scratch, k.run_runs(keys, first, last, *args, scratch, bufs, totals, grid,
+        return scratch, k.run_runs(keys, first, last, *args, scratch, bufs, False, totals, grid,
                                    by_jur, by_comm)
 
     deal_out(n_runs, lambda: k.new_scratch(inputs.net, inputs.n_groups, n_times,

@@ -129,10 +129,12 @@ _MOMENTS_FWD, _CHAT_FWD, _ORIGINAL, _CHAT_PICK = 6, 7, 8, 9
 # order they were drawn (copies are numbered as they are made; audience lists are sorted).
 _READER_MASK = np.int64(0xFFFFFFFF)
 
-# The per-thread counters run_one and _drain share (an int64 array in the scratch space): the
-# queue's (Q_HEAP, Q_HEAD, Q_TAIL) first, then the run's; all reset for every run.
+# The per-thread counters run_runs and the event loop share (an int64 array in the scratch
+# space): the queue's (Q_HEAP, Q_HEAD, Q_TAIL) first, then the run's; all reset for every run.
 C_COPIES, C_EVENTS, C_TOUCHED, C_GROUPS, C_BIN = range(3, 8)
-NEED_QUEUE, NEED_COPIES, NEED_EVENTS, N_COUNTERS = range(8, 12)
+# What the buffers must hold for the next step, and where a block of runs has got to (the run,
+# and whether it has started).
+NEED_QUEUE, NEED_COPIES, NEED_EVENTS, C_RUN, C_STARTED, N_COUNTERS = range(8, 14)
 
 
 # ---------------------------------------------------------------------- counting
@@ -280,7 +282,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
            by_comm):
     """Take queued reads in time order and carry out their forwards, until the queue is empty
     (returns False) or the buffers may be too short for the next read (returns True, with the
-    sizes needed in ``cnt``). No array is created or replaced here: that is ``run_one``'s job,
+    sizes needed in ``cnt``). No array is created or replaced here: that is ``run_runs``'s job,
     between calls, so the loop does no reference counting."""
     nc, ne, ngt, b = cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN]
     horizon, deletion = par[P_HORIZON], par[P_DELETION]
@@ -444,43 +446,73 @@ def _finish(deletion, times, ujur, ucomm, person, later_t, later_c, touched, ghi
         grid[b, 0], grid[b, 1], grid[b, 2] = acc0, acc1, acc2
 
 
-@njit(cache=True)
-def run_one(
-    run_key, net, group_read, repost, par, posts_user, posts_group, posts_time, times,
-    scratch, bufs, record, totals, grid, by_jur, by_comm,
-):
-    """Simulate one run into ``totals``/``grid``/``by_jur``/``by_comm`` (views, unique).
+@njit(cache=True, _nrt=False)
+def _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
+               ujur, ucomm, group_read, repost, par, posts_user, posts_group, posts_time, times,
+               person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen,
+               cnt, heap, fifo, cf, ci, ck, ef, ei, totals, grid, by_jur, by_comm):
+    """Runs ``cnt[C_RUN] .. last - 1`` into rows of the outputs. Returns True when the buffers
+    may be too short (the sizes needed are in ``cnt``; called again, the run goes on where it
+    stopped), False when all are done."""
+    n_posts = posts_user.shape[0]
+    while cnt[C_RUN] < last:
+        r = cnt[C_RUN]
+        if cnt[C_STARTED] == 0:
+            cnt[:NEED_QUEUE] = 0  # the run's counters
+            audiences = 0
+            for i in range(n_posts):
+                g, u = posts_group[i], posts_user[i]
+                audiences += gm_ptr[g + 1] - gm_ptr[g] if g >= 0 else fr_ptr[u + 1] - fr_ptr[u]
+            cnt[NEED_QUEUE], cnt[NEED_COPIES], cnt[NEED_EVENTS] = audiences, n_posts, 0
+            if not fits(heap, fifo, cnt, audiences) or n_posts > cf.shape[0]:
+                return True
+            _start(run_keys[r], record, rp_range, posts_user, posts_group, posts_time, gm_ptr,
+                   gm_idx, fr_ptr, fr_idx, ujur, ucomm, group_read, par, times, person, later_t,
+                   later_c, touched, ghit, gtouched, hist, chosen, cnt, heap, fifo, cf, ci, ck,
+                   totals[r], by_jur[r], by_comm[r])
+            cnt[C_STARTED] = 1
+        if _drain(run_keys[r], record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
+                  ujur, ucomm, group_read, repost, par, times, person, later_t, later_c,
+                  touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci,
+                  ck, ef, ei, totals[r], by_jur[r], by_comm[r]):
+            return True
+        _finish(par[P_DELETION], times, ujur, ucomm, person, later_t, later_c, touched, ghit,
+                gtouched, hist, cnt, totals[r], grid[r], by_jur[r], by_comm[r])
+        cnt[C_STARTED] = 0
+        cnt[C_RUN] = r + 1
+    return False
 
-    The event loop (``_start``, ``_drain``, ``_finish``) is compiled without reference counting
-    (atomic operations on every array passed to an inlined function); this function only grows
-    the buffers between its calls.
+
+@njit(cache=True, nogil=True)
+def run_runs(
+    run_keys, first, last, net, group_read, repost, par, posts_user, posts_group, posts_time,
+    times, scratch, bufs, record, totals, grid, by_jur, by_comm,
+):
+    """Runs ``first .. last - 1`` into rows of the output arrays (``totals``; ``grid``: views,
+    unique viewers, reposts; ``by_jur``, ``by_comm``: views, unique viewers), releasing the GIL
+    so that several threads can each run their own share; run ``r`` uses ``run_keys[r]`` and
+    nothing else random. Returns the (maybe grown) buffers for the thread's next share; the
+    last run's copies and events are their first ``cnt[C_COPIES]`` and ``cnt[C_EVENTS]`` rows.
+
+    The runs themselves (``_run_block``: ``_start``, ``_drain`` and ``_finish`` for each) are
+    compiled without reference counting (atomic operations on every array passed to an inlined
+    function or taken from a tuple); this function only grows the buffers between its calls.
     """
     ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
     person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt = scratch
     heap, fifo, cf, ci, ck, ef, ei = bufs
     rp_range = (repost.min(), repost.max())  # bounds of the repost profile
-    n_posts = posts_user.shape[0]
-    cf, ci, ck = grow_rows(cf, n_posts), grow_rows(ci, n_posts), grow(ck, n_posts)
-    audiences = 0
-    for i in range(n_posts):
-        g, u = posts_group[i], posts_user[i]
-        audiences += gm_ptr[g + 1] - gm_ptr[g] if g >= 0 else fr_ptr[u + 1] - fr_ptr[u]
-    cnt[:NEED_QUEUE] = 0  # the run's counters
-    heap, fifo = make_room(heap, fifo, cnt, audiences)
-    _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
-           fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
-           gtouched, hist, chosen, cnt, heap, fifo, cf, ci, ck, totals, by_jur, by_comm)
-    while _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur,
-                 ucomm, group_read, repost, par, times, person, later_t, later_c, touched, ghit,
-                 gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci, ck, ef, ei,
-                 totals, by_jur, by_comm):
+    cnt[C_RUN], cnt[C_STARTED] = first, 0
+    while _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr,
+                     fr_idx, ujur, ucomm, group_read, repost, par, posts_user, posts_group,
+                     posts_time, times, person, later_t, later_c, touched, ghit, gtouched, hist,
+                     cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci, ck, ef, ei, totals, grid,
+                     by_jur, by_comm):
         heap, fifo = make_room(heap, fifo, cnt, cnt[NEED_QUEUE])
         cf, ci, ck = grow_rows(cf, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES]), grow(
             ck, cnt[NEED_COPIES])
         ef, ei = grow(ef, cnt[NEED_EVENTS]), grow_rows(ei, cnt[NEED_EVENTS])
-    _finish(par[P_DELETION], times, ujur, ucomm, person, later_t, later_c, touched, ghit,
-            gtouched, hist, cnt, totals, grid, by_jur, by_comm)
-    return (heap, fifo, cf, ci, ck, ef, ei), cnt[C_COPIES], cnt[C_EVENTS]
+    return heap, fifo, cf, ci, ck, ef, ei
 
 
 @njit(cache=True)
@@ -527,27 +559,14 @@ def simulate_recorded(
 ):
     """One run with its full event list and copy table."""
     scratch, bufs = new_scratch(net, n_groups, times.shape[0], repost.shape[0])
-    totals = np.zeros(N_TOTALS, np.int64)
-    grid = np.zeros((times.shape[0], 3), np.int32)
-    by_jur = np.zeros((n_jur + 1, 2), np.int64)
-    by_comm = np.zeros((n_comm, 2), np.int64)
-    bufs, nc, ne = run_one(run_key, net, group_read, repost, par, posts_user, posts_group,
-                           posts_time, times, scratch, bufs, True, totals, grid, by_jur, by_comm)
+    totals = np.zeros((1, N_TOTALS), np.int64)
+    grid = np.zeros((1, times.shape[0], 3), np.int32)
+    by_jur = np.zeros((1, n_jur + 1, 2), np.int64)
+    by_comm = np.zeros((1, n_comm, 2), np.int64)
+    bufs = run_runs(np.array([run_key]), 0, 1, net, group_read, repost, par, posts_user,
+                    posts_group, posts_time, times, scratch, bufs, True, totals, grid, by_jur,
+                    by_comm)
     cf, ci, ef, ei = bufs[2], bufs[3], bufs[5], bufs[6]
-    return (totals, grid, by_jur, by_comm, cf[:nc].copy(), ci[:nc].copy(), ef[:ne].copy(),
-            ei[:ne].copy())
-
-
-@njit(cache=True, nogil=True)
-def run_runs(
-    run_keys, first, last, net, group_read, repost, par, posts_user, posts_group, posts_time,
-    times, scratch, bufs, totals, grid, by_jur, by_comm,
-):
-    """Runs ``first .. last - 1`` into rows of the output arrays, releasing the GIL so that
-    several threads can each run their own share; run ``r`` uses ``run_keys[r]`` and nothing
-    else random. Returns the (maybe grown) buffers for the thread's next share."""
-    for r in range(first, last):
-        bufs, _, _ = run_one(run_keys[r], net, group_read, repost, par, posts_user, posts_group,
-                             posts_time, times, scratch, bufs, False, totals[r], grid[r],
-                             by_jur[r], by_comm[r])
-    return bufs
+    nc, ne = scratch[-1][C_COPIES], scratch[-1][C_EVENTS]
+    return (totals[0], grid[0], by_jur[0], by_comm[0], cf[:nc].copy(), ci[:nc].copy(),
+            ef[:ne].copy(), ei[:ne].copy())

@@ -1,8 +1,9 @@
 """Many runs with a different parameter set per run, for fitting, compiled and on all threads.
 
 The engine's ensemble runs one model many times; a calibration needs each run to use the
-parameters of its own particle. This reuses the engine's single-run kernel unchanged, so a run
-here is bit for bit the run ``estimate_reach`` would make with the same key and parameters.
+parameters of its own particle. This reuses the engine's kernel unchanged, one run at a time,
+so a run here is bit for bit the run ``estimate_reach`` would make with the same key and
+parameters.
 Evidence often says in how many groups the post had been seen by a time, which the engine's
 cumulative grid does not hold; it is read here from the run's table of copies.
 """
@@ -15,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from .._ensemble import deal_out
-from .._kernel import GRID_NAMES, GROUP, N_TOTALS, TOTAL_NAMES, new_scratch, run_one
+from .._kernel import C_COPIES, GRID_NAMES, GROUP, N_TOTALS, TOTAL_NAMES, new_scratch, run_runs
 from .._prepare import KernelInputs, prepare
 from ..model import Post, SpreadModel
 from ..network import GroupNetwork
@@ -31,12 +32,11 @@ def _run_varied(run_keys, first, last, net, group_read, repost, par, posts_user,
                 posts_time, times, scratch, bufs, by_jur, by_comm, first_copy, totals, grid
                 ):  # pragma: no cover - compiled
     for r in range(first, last):
-        # Breakdowns are not needed for fitting; one scratch pair per thread absorbs them.
-        bufs, nc, _ = run_one(run_keys[r], net, group_read[r], repost[r], par[r], posts_user,
-                              posts_group, posts_time, times, scratch, bufs, False, totals[r],
-                              grid[r, :, :3], by_jur, by_comm)
-        # bufs holds (heap, FIFO, copy times, copy info, ...) as run_one returns them
-        _groups_seen(bufs[2], bufs[3], nc, times, first_copy, grid[r, :, 3])
+        bufs = run_runs(run_keys, r, r + 1, net, group_read[r], repost[r], par[r], posts_user,
+                        posts_group, posts_time, times, scratch, bufs, False, totals,
+                        grid[:, :, :3], by_jur, by_comm)
+        # bufs holds (heap, FIFO, copy times, copy info, ...) as run_runs returns them
+        _groups_seen(bufs[2], bufs[3], scratch[-1][C_COPIES], times, first_copy, grid[r, :, 3])
     return bufs
 
 
@@ -82,19 +82,20 @@ class BatchSimulator:
         n_runs, n_times = len(keys), len(base.times)
         totals = np.zeros((n_runs, N_TOTALS), np.int64)
         grid = np.zeros((n_runs, n_times, len(GRID_COLUMNS)), np.int32)
+        # Breakdowns are not needed for fitting, but each run has its rows (16 bytes a label).
+        by_jur = np.zeros((n_runs, base.n_jur + 1, 2), np.int64)
+        by_comm = np.zeros((n_runs, base.n_comm, 2), np.int64)
 
         def start() -> tuple:
             scratch, bufs = new_scratch(base.net, base.n_groups, n_times, depth)
-            by_jur = np.zeros((base.n_jur + 1, 2), np.int64)
-            by_comm = np.zeros((base.n_comm, 2), np.int64)
-            return scratch, bufs, by_jur, by_comm, np.full(base.n_groups, np.inf)
+            return scratch, bufs, np.full(base.n_groups, np.inf)
 
         def run_block(state: tuple, first: int, last: int) -> tuple:
-            scratch, bufs, *rest = state
+            scratch, bufs, first_copy = state
             bufs = _run_varied(keys, first, last, base.net, group_read, repost, par,
                                base.posts_user, base.posts_group, base.posts_time, base.times,
-                               scratch, bufs, *rest, totals, grid)
-            return (scratch, bufs, *rest)
+                               scratch, bufs, by_jur, by_comm, first_copy, totals, grid)
+            return scratch, bufs, first_copy
 
         deal_out(n_runs, start, run_block)
         return totals, grid
