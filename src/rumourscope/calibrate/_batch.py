@@ -32,9 +32,10 @@ def _run_varied(run_keys, first, last, net, group_read, repost, par, posts_user,
                 posts_time, times, scratch, bufs, by_jur, by_comm, first_copy, totals, grid
                 ):  # pragma: no cover - compiled
     for r in range(first, last):
-        bufs = run_runs(run_keys, r, r + 1, net, group_read[r], repost[r], par[r], posts_user,
-                        posts_group, posts_time, times, scratch, bufs, False, totals,
-                        grid[:, :, :3], by_jur, by_comm)
+        # Breakdowns are not needed for fitting; one row per thread absorbs them.
+        bufs = run_runs(run_keys[r:r + 1], 0, 1, net, group_read[r], repost[r], par[r],
+                        posts_user, posts_group, posts_time, times, scratch, bufs, False,
+                        totals[r:r + 1], grid[r:r + 1, :, :3], by_jur, by_comm)
         # bufs holds (heap, FIFO, copy times, copy info, ...) as run_runs returns them
         _groups_seen(bufs[2], bufs[3], scratch[-1][C_COPIES], times, first_copy, grid[r, :, 3])
     return bufs
@@ -82,20 +83,19 @@ class BatchSimulator:
         n_runs, n_times = len(keys), len(base.times)
         totals = np.zeros((n_runs, N_TOTALS), np.int64)
         grid = np.zeros((n_runs, n_times, len(GRID_COLUMNS)), np.int32)
-        # Breakdowns are not needed for fitting, but each run has its rows (16 bytes a label).
-        by_jur = np.zeros((n_runs, base.n_jur + 1, 2), np.int64)
-        by_comm = np.zeros((n_runs, base.n_comm, 2), np.int64)
 
         def start() -> tuple:
             scratch, bufs = new_scratch(base.net, base.n_groups, n_times, depth)
-            return scratch, bufs, np.full(base.n_groups, np.inf)
+            by_jur = np.zeros((1, base.n_jur + 1, 2), np.int64)
+            by_comm = np.zeros((1, base.n_comm, 2), np.int64)
+            return scratch, bufs, by_jur, by_comm, np.full(base.n_groups, np.inf)
 
         def run_block(state: tuple, first: int, last: int) -> tuple:
-            scratch, bufs, first_copy = state
+            scratch, bufs, *rest = state
             bufs = _run_varied(keys, first, last, base.net, group_read, repost, par,
                                base.posts_user, base.posts_group, base.posts_time, base.times,
-                               scratch, bufs, by_jur, by_comm, first_copy, totals, grid)
-            return scratch, bufs, first_copy
+                               scratch, bufs, *rest, totals, grid)
+            return (scratch, bufs, *rest)
 
         deal_out(n_runs, start, run_block)
         return totals, grid
