@@ -291,17 +291,21 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
     p_chat = par[P_CHAT_FWD]
     log_q_chat = log_miss(p_chat) if 0.0 < p_chat < 1.0 else 0.0
     n_rep, n_times = repost.shape[0], times.shape[0]
+    # Without groups (a friendship graph only) nobody's group list is looked up.
+    has_groups = ug_idx.shape[0] > 0
     short = False
     while pending(cnt) > 0:
         v = first(heap, fifo, cnt)[1] & _READER_MASK
         # Room for all that reading this may add: if v may still forward, a copy per group,
         # Moments and friend, each with its readers.
-        n_copies = need_queue = 0
+        n_copies = need_queue = g_lo = g_hi = 0
         if person[v].s & FORWARDED_FLAG == 0:
-            n_groups, n_friends = ug_ptr[v + 1] - ug_ptr[v], fr_ptr[v + 1] - fr_ptr[v]
-            n_copies = n_groups + 1 + n_friends
+            if has_groups:
+                g_lo, g_hi = ug_ptr[v], ug_ptr[v + 1]
+            n_friends = fr_ptr[v + 1] - fr_ptr[v]
+            n_copies = g_hi - g_lo + 1 + n_friends
             need_queue = 2 * n_friends  # Moments readers and chats
-            for q in range(ug_ptr[v], ug_ptr[v + 1]):
+            for q in range(g_lo, g_hi):
                 need_queue += gm_ptr[ug_idx[q] + 1] - gm_ptr[ug_idx[q]]
         cnt[NEED_QUEUE], cnt[NEED_COPIES] = need_queue, nc + n_copies
         cnt[NEED_EVENTS] = ne + 1 + n_copies if record else 0
@@ -315,8 +319,12 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
             k = first(heap, fifo, cnt)[1]
             u, cu = k & _READER_MASK, k >> 32
             prefetch(person, u)
-            prefetch(ug_ptr, u)
-            prefetch(fr_idx, fr_ptr[u])
+            if has_groups:
+                prefetch(ug_ptr, u)
+            # Its friend list: up to eight cache lines from the start, and the last.
+            for j in range(fr_ptr[u], min(fr_ptr[u + 1], fr_ptr[u] + 128), 16):
+                prefetch(fr_idx, j)
+            prefetch(fr_idx, fr_ptr[u + 1] - 1)
             prefetch(ck, cu)
             prefetch(cf, 2 * cu)
             prefetch(ci, 5 * cu)
@@ -358,13 +366,13 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
             bf += 1
         read_group = ci[c, 1] if ci[c, 0] == GROUP else -1
         # Targets: other groups, Moments, then chats; each forward is one repost and one copy.
-        n_targets = ug_ptr[v + 1] - ug_ptr[v] + 1
+        n_targets = g_hi - g_lo + 1
         n_chat = _chat_targets(run_key, v, fr_ptr, fr_idx, p_chat, log_q_chat, max_chats,
                                cand_u, cand_f, person)
         totals[T_EXAMINED] += fr_ptr[v + 1] - fr_ptr[v]
         for q in range(n_targets + n_chat):
             if q < n_targets - 1:
-                g = ug_idx[ug_ptr[v] + q]
+                g = ug_idx[g_lo + q]
                 if g == read_group or not chance(run_key, v, g, _GROUP_FWD, par[P_GROUP_FWD]):
                     continue
                 chan, target, ckey = GROUP, -1, hash_key(v, g, _GROUP_FWD)
@@ -429,7 +437,10 @@ def _finish(deletion, times, ujur, ucomm, person, later_t, later_c, touched, ghi
     totals[T_GROUPS] = cnt[C_GROUPS]
     # A person's first view is known only once the run is over: reads that cannot lead to a
     # repost are counted when they are drawn, not in time order.
-    for i in range(cnt[C_TOUCHED]):
+    n_touched = cnt[C_TOUCHED]
+    for i in range(n_touched):
+        if i + 8 < n_touched:
+            prefetch(person, touched[i + 8])
         v = touched[i]
         t = person[v].t
         if t < np.inf:
