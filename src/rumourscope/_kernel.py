@@ -255,10 +255,16 @@ def _add_copy(nc, cf, ci, ck, ckey, chan, group, poster, target, parent, time, d
 
 
 @njit(cache=True, inline="always")
-def _chat_targets(run_key, v, fr_ptr, fr_idx, p, log_q, max_chats, cand_u, cand_f, person):
-    """Friends ``v`` forwards to by chat (each with ``p``; a random subset of the cap if more)."""
-    n_cand = _pick(run_key, v, _CHAT_FWD, p, log_q, fr_idx, fr_ptr[v], fr_ptr[v + 1], cand_f,
-                   person)
+def _chat_picks(run_key, v, fr_ptr, fr_idx, p, log_q, cand_f, person):
+    """The friends ``v`` would chat to (each with ``p``), into ``cand_f``; returns how many."""
+    return _pick(run_key, v, _CHAT_FWD, p, log_q, fr_idx, fr_ptr[v], fr_ptr[v + 1], cand_f,
+                 person)
+
+
+@njit(cache=True, inline="always")
+def _chat_targets(run_key, v, n_cand, max_chats, cand_u, cand_f):
+    """Of the ``n_cand`` friends ``v`` picked (``cand_f``), those it chats to: all, or a
+    random subset of the cap if more."""
     if max_chats < 0 or n_cand <= max_chats:
         return n_cand
     # Keep the chats with the smallest uniforms: a uniformly random subset of the cap.
@@ -293,6 +299,10 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
     n_rep, n_times = repost.shape[0], times.shape[0]
     # Without groups (a friendship graph only) nobody's group list is looked up.
     has_groups = ug_idx.shape[0] > 0
+    # The next reader's chat picks are drawn a read ahead (they depend only on who picks), so
+    # that the records of those picked are fetched while this read is handled: ``ahead``'s
+    # picks are in row ``ahead_row`` of cand_f.
+    ahead, ahead_row, ahead_n = -1, 0, 0
     short = False
     while pending(cnt) > 0:
         v = first(heap, fifo, cnt)[1] & _READER_MASK
@@ -329,14 +339,27 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
             prefetch(cf, 2 * cu)
             prefetch(ci, 5 * cu)
             # The read after it is the FIFO's next or one of the heap root's children.
-            for j in range(cnt[Q_HEAD] + 1, min(cnt[Q_HEAD] + 3, cnt[Q_TAIL])):
+            for j in range(cnt[Q_HEAD] + 1, min(cnt[Q_HEAD] + 4, cnt[Q_TAIL])):
                 w = fifo[j].k & _READER_MASK
                 prefetch(person, w)
                 prefetch(fr_ptr, w)
+                if j == cnt[Q_HEAD] + 1:
+                    prefetch(fr_idx, fr_ptr[w])
+                    prefetch(fr_idx, fr_ptr[w + 1] - 1)
             for j in range(1, min(5, cnt[Q_HEAP])):
                 w = heap[j].k & _READER_MASK
                 prefetch(person, w)
                 prefetch(fr_ptr, w)
+        if ahead == v:
+            v_row, v_picks = ahead_row, ahead_n
+        else:
+            v_row, v_picks = -1, 0
+        if pending(cnt) > 0 and p_chat > 0.0:
+            u = first(heap, fifo, cnt)[1] & _READER_MASK
+            if person[u].s & FORWARDED_FLAG == 0:
+                ahead, ahead_row = u, 1 - max(v_row, 0)
+                ahead_n = _chat_picks(run_key, u, fr_ptr, fr_idx, p_chat, log_q_chat,
+                                      cand_f[ahead_row], person)
         c = packed >> 32
         s = person[v].s + ONE_READ
         person[v].s = s
@@ -367,8 +390,12 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
         read_group = ci[c, 1] if ci[c, 0] == GROUP else -1
         # Targets: other groups, Moments, then chats; each forward is one repost and one copy.
         n_targets = g_hi - g_lo + 1
-        n_chat = _chat_targets(run_key, v, fr_ptr, fr_idx, p_chat, log_q_chat, max_chats,
-                               cand_u, cand_f, person)
+        if v_row < 0:
+            v_row = 1 - ahead_row
+            v_picks = _chat_picks(run_key, v, fr_ptr, fr_idx, p_chat, log_q_chat,
+                                  cand_f[v_row], person)
+        chats = cand_f[v_row]
+        n_chat = _chat_targets(run_key, v, v_picks, max_chats, cand_u, chats)
         totals[T_EXAMINED] += fr_ptr[v + 1] - fr_ptr[v]
         for q in range(n_targets + n_chat):
             if q < n_targets - 1:
@@ -381,7 +408,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                     continue
                 chan, g, target, ckey = MOMENTS, -1, -1, hash_key(v, 0, _MOMENTS_FWD)
             else:
-                target = cand_f[q - n_targets]
+                target = chats[q - n_targets]
                 chan, g, ckey = CHAT, -1, hash_key(v, target, _CHAT_FWD)
             _add_copy(nc, cf, ci, ck, ckey, chan, g, v, target, c, tf, later_deleted)
             nc += 1
@@ -547,7 +574,7 @@ def new_scratch(net, n_groups, n_times, n_rep):
         np.empty(n_groups, np.int32),
         np.zeros((n_times + 1, 3), np.int64),
         np.empty(max_friends, np.float64),
-        np.empty(max_friends, np.int32),
+        np.empty((2, max_friends), np.int32),
         np.empty(max(max_friends, max_group), np.int32),
         cnt,
     )
