@@ -178,6 +178,14 @@ def _pick(run_key, list_key, purpose, p, log_q, items, lo, hi, out, person):
 
 
 @njit(cache=True, inline="always")
+def _prefetch_list(items, lo, hi):
+    """Ask for ``items[lo:hi]``: up to eight cache lines from the start, and the last."""
+    for j in range(lo, min(hi, lo + 128), 16):
+        prefetch(items, j)
+    prefetch(items, hi - 1)
+
+
+@njit(cache=True, inline="always")
 def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t, later_c,
           touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm):
     """``m`` reads copy ``c`` at ``t``. The read is queued if it may lead to a repost (or the
@@ -331,10 +339,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
             prefetch(person, u)
             if has_groups:
                 prefetch(ug_ptr, u)
-            # Its friend list: up to eight cache lines from the start, and the last.
-            for j in range(fr_ptr[u], min(fr_ptr[u + 1], fr_ptr[u] + 128), 16):
-                prefetch(fr_idx, j)
-            prefetch(fr_idx, fr_ptr[u + 1] - 1)
+            _prefetch_list(fr_idx, fr_ptr[u], fr_ptr[u + 1])
             prefetch(ck, cu)
             prefetch(cf, 2 * cu)
             prefetch(ci, 5 * cu)
@@ -344,8 +349,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                 prefetch(person, w)
                 prefetch(fr_ptr, w)
                 if j == cnt[Q_HEAD] + 1:
-                    prefetch(fr_idx, fr_ptr[w])
-                    prefetch(fr_idx, fr_ptr[w + 1] - 1)
+                    _prefetch_list(fr_idx, fr_ptr[w], fr_ptr[w + 1])
             for j in range(1, min(5, cnt[Q_HEAP])):
                 w = heap[j].k & _READER_MASK
                 prefetch(person, w)
