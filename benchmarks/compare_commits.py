@@ -33,8 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def export(commit: str) -> Path:
     """The ``src`` tree of ``commit`` under build/compare (made once per commit)."""
-    sha = subprocess.run(["git", "rev-parse", "--verify", f"{commit}^{{commit}}"], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout.strip()
+    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}"],
+                           cwd=ROOT, capture_output=True, text=True)
+    if found.returncode != 0:
+        sys.exit(f"compare_commits: {commit!r} is not a commit of {ROOT}")
+    sha = found.stdout.strip()
     where = ROOT / "build" / "compare" / sha[:12]
     if not (where / "src").is_dir():
         with tempfile.TemporaryDirectory(dir=ROOT / "build") as tmp:
@@ -76,7 +79,14 @@ def main() -> None:
             out = {k: p.communicate()[0] for k, p in procs.items()}
         else:  # one after the other, alternating which goes first
             order = ["old", "new"] if r % 2 == 0 else ["new", "old"]
-            out = {k: start(trees[k], args.cell, None).communicate()[0] for k in order}
+            procs = {}
+            out = {}
+            for k in order:
+                procs[k] = start(trees[k], args.cell, None)
+                out[k] = procs[k].communicate()[0]
+        for k, p in procs.items():
+            if p.returncode != 0:
+                sys.exit(f"compare_commits: the {k} commit's run failed (exit {p.returncode})")
         value = {k: json.loads(out[k].strip().splitlines()[-1])[args.metric] for k in trees}
         ratios.append(value["new"] / value["old"])
         print(f"{r + 1:>5} {value['old']:>12.4g} {value['new']:>12.4g} {ratios[-1]:>8.3f}",
