@@ -332,6 +332,10 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
             short = True
             break
         t, packed = pop(heap, fifo, cnt)
+        if ahead == v:
+            v_row, v_picks = ahead_row, ahead_n
+        else:
+            v_row, v_picks = -1, 0
         if pending(cnt) > 0:
             # What the next read will look at: its reader's record and lists, and its copy.
             k = first(heap, fifo, cnt)[1]
@@ -354,13 +358,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                 w = heap[j].k & _READER_MASK
                 prefetch(person, w)
                 prefetch(fr_ptr, w)
-        if ahead == v:
-            v_row, v_picks = ahead_row, ahead_n
-        else:
-            v_row, v_picks = -1, 0
-        if pending(cnt) > 0 and p_chat > 0.0:
-            u = first(heap, fifo, cnt)[1] & _READER_MASK
-            if person[u].s & FORWARDED_FLAG == 0:
+            if p_chat > 0.0 and person[u].s & FORWARDED_FLAG == 0:
                 ahead, ahead_row = u, 1 - max(v_row, 0)
                 ahead_n = _chat_picks(run_key, u, fr_ptr, fr_idx, p_chat, log_q_chat,
                                       cand_f[ahead_row], person)
