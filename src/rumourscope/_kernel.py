@@ -555,7 +555,7 @@ def run_runs(
     return heap, fifo, cf, ci, ck, ef, ei
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def new_scratch(net, n_groups, n_times, n_rep):
     """One thread's scratch space and buffers, for repost profiles of ``n_rep`` entries."""
     n_users = net[0].shape[0] - 1

@@ -25,7 +25,7 @@ ONE_READ = 1 << FLAG_BITS
 _NO_COPY = np.int32(0x7FFFFFFF)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def new_people(n_users, n_rep):
     """Records for ``n_users`` people who have read nothing, for a profile of ``n_rep``."""
     person = np.empty(n_users, PERSON_DTYPE)
