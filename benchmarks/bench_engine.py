@@ -266,6 +266,11 @@ def _in_subprocess(*args: object) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _spread(ratios: pd.Series) -> str:
+    """A round-by-round ratio: its median and range."""
+    return f"per round {ratios.median():.2f}x ({ratios.min():.2f}-{ratios.max():.2f})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="n=100,000 only")
@@ -286,16 +291,17 @@ def main() -> None:
         ba_graph(n)
         # The tools take turns, ROUNDS times, and each keeps its best round: the speed of a
         # shared machine drifts over minutes, and a ratio of cells timed minutes apart would
-        # measure the drift.
-        for _ in range(ROUNDS):
-            rows.append(_in_subprocess("cynetdiff", n, p, r_cnd))
-            for threads in (1, 2):
-                rows.append(_in_subprocess("ours", n, p, r_ours, threads))
-            rows.append(_in_subprocess("ours", n, p, r_ours, 1, 0))
+        # measure the drift. The ratios within each round (timed seconds apart) are reported
+        # too; one and two threads swap order every round.
+        for i in range(ROUNDS):
+            rows.append({**_in_subprocess("cynetdiff", n, p, r_cnd), "round": i})
+            for threads in (1, 2) if i % 2 == 0 else (2, 1):
+                rows.append({**_in_subprocess("ours", n, p, r_ours, threads), "round": i})
+            rows.append({**_in_subprocess("ours", n, p, r_ours, 1, 0), "round": i})
         if r_nd:
             rows.append(_in_subprocess("ndlib", n, p, r_nd))
-    table = pd.DataFrame(rows)
-    table = table.loc[table.groupby(["n", "p", "tool"], sort=False)["ms_per_cascade"].idxmin()]
+    every = pd.DataFrame(rows)
+    table = every.loc[every.groupby(["n", "p", "tool"], sort=False)["ms_per_cascade"].idxmin()]
     ours = table.groupby(["n", "p"])["edges_per_cascade"].max()
     table["edges_per_s"] = [ours[(n, p)] / (ms / 1000) for n, p, ms in
                             zip(table["n"], table["p"], table["ms_per_cascade"], strict=True)]
@@ -304,11 +310,16 @@ def main() -> None:
     print(table[["n", "p", "tool", "runs", "ms_per_cascade", "edges_per_s", "mean_size",
                  "se_size", "peak_mb", "extra_mb"]].to_string(index=False,
                                                              float_format="{:,.4g}".format))
+    rounds = every.dropna(subset="round").pivot_table(
+        index=["n", "p", "round"], columns="tool", values="ms_per_cascade")
+    one, two = "rumourscope (1 thread)", "rumourscope (2 threads)"
+    rounds["vs"], rounds["speedup"] = rounds["CyNetDiff"] / rounds[one], rounds[one] / rounds[two]
     for (n, p), part in table.groupby(["n", "p"]):
-        per = part.set_index("tool")["ms_per_cascade"]
+        best = part.set_index("tool")["ms_per_cascade"]
+        paired = rounds.loc[(n, p)]
         print(f"n={n:,} p={p}: throughput vs CyNetDiff (1 thread) "
-              f"{per['CyNetDiff'] / per['rumourscope (1 thread)']:.2f}x; 2-thread speed-up "
-              f"{per['rumourscope (1 thread)'] / per['rumourscope (2 threads)']:.2f}x")
+              f"{best['CyNetDiff'] / best[one]:.2f}x, {_spread(paired['vs'])}; "
+              f"2-thread speed-up {best[one] / best[two]:.2f}x, {_spread(paired['speedup'])}")
     if not args.quick:
         print("\nGroup broadcast, 1,000,000 users")
         broad = pd.DataFrame([_in_subprocess("broadcast", 1_000_000, runs, t, variant)
