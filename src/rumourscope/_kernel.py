@@ -160,6 +160,21 @@ def _count(col, v, t, b, deletion, ujur, ucomm, totals, hist, by_jur, by_comm):
             bit += 1
 
 
+@njit(cache=True, inline="always")
+def _bin(times, t):
+    """``np.searchsorted(times, t)``: how many grid times come before ``t``. Guessed as if the
+    grid were evenly spaced (the default grid is), checked against the grid, and searched for
+    only if the guess is wrong: a binary search's branches cannot be predicted."""
+    n = times.shape[0]
+    span = times[n - 1] - times[0]
+    if span > 0.0:
+        x = (t - times[0]) / span * (n - 1)
+        b = 0 if x <= 0.0 else n if x >= n else np.int64(np.ceil(x))
+        if (b == 0 or times[b - 1] < t) and (b == n or t <= times[b]):
+            return b
+    return np.searchsorted(times, t)
+
+
 # ---------------------------------------------------------------------- one copy's readers
 @njit(cache=True, inline="always")
 def _pick(run_key, list_key, purpose, p, log_q, items, lo, hi, out, person):
@@ -209,8 +224,7 @@ def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
         if u < rp_max:
             push(heap, fifo, cnt, t, (np.int64(c) << 32) | m)
             return
-    _count(0, m, t, np.searchsorted(times, t), deletion, ujur, ucomm, totals, hist, by_jur,
-           by_comm)
+    _count(0, m, t, _bin(times, t), deletion, ujur, ucomm, totals, hist, by_jur, by_comm)
 
 
 @njit(cache=True, inline="always")
@@ -473,8 +487,8 @@ def _finish(deletion, times, ujur, ucomm, person, later_t, later_c, touched, ghi
         v = touched[i]
         t = person[v].t
         if t < np.inf:
-            _count(1, v, t, np.searchsorted(times, t), deletion, ujur, ucomm, totals, hist,
-                   by_jur, by_comm)
+            _count(1, v, t, _bin(times, t), deletion, ujur, ucomm, totals, hist, by_jur,
+                   by_comm)
         forget(person, later_t, later_c, v)
     for i in range(cnt[C_GROUPS]):
         ghit[gtouched[i]] = 0
