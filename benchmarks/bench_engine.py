@@ -18,7 +18,7 @@ lower-rate one; reported as audience members and friends examined per second per
 Each measurement runs in its own process so its peak memory (max RSS) can be reported; "extra
 MB" is the peak minus the RSS once the graph is loaded.
 
-    .venv/bin/python benchmarks/bench_engine.py            # full table (about 10 minutes)
+    .venv/bin/python benchmarks/bench_engine.py            # full table (about 20 minutes)
     .venv/bin/python benchmarks/bench_engine.py --quick    # n=100,000 only
 """
 
