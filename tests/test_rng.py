@@ -17,6 +17,8 @@ from rumourscope._rng import (
     FIXED,
     LOGNORMAL,
     delay,
+    delay_unless_late,
+    late_uniform,
     log_miss,
     normal_quantile,
     skip,
@@ -33,6 +35,17 @@ def _quantiles(ps):
 @njit(cache=True)
 def _delays(kind, mean, sigma, n):
     return np.array([delay(kind, mean, sigma, RUN_KEY, i, 7, 2) for i in range(n)])
+
+
+@njit(cache=True)
+def _late_and_full(kind, mean, sigma, t0, end, n):
+    """Reads at ``t0`` of ``n`` keys, drawn in full and with the late shortcut."""
+    u_late = late_uniform(kind, mean, sigma, t0, end)
+    full, fast = np.empty(n), np.empty(n)
+    for i in range(n):
+        full[i] = t0 + delay(kind, mean, sigma, RUN_KEY, i, 7, 2)
+        fast[i] = t0 + delay_unless_late(kind, mean, sigma, RUN_KEY, i, 7, 2, u_late)
+    return full, fast
 
 
 @njit(cache=True)
@@ -69,6 +82,30 @@ def test_kernel_delays_follow_their_distribution(kind, mean, sigma, dist):
 
 def test_fixed_delay_draws_nothing():
     assert set(_delays(FIXED, 1.5, 0.0, 100)) == {1.5}
+
+
+@pytest.mark.parametrize(("kind", "mean", "sigma"), [
+    (LOGNORMAL, 3.0, 1.2), (LOGNORMAL, 0.5, 1e-6), (EXPONENTIAL, 2.0, 0.0), (FIXED, 1.0, 0.0),
+])
+@pytest.mark.parametrize("t0", [0.0, 7.25, 1e6])
+def test_late_reads_are_told_apart_exactly(kind, mean, sigma, t0):
+    # Ends placed exactly at drawn read times and one double either side, where rounding
+    # decides, and at quantiles of the delay, where many reads are late.
+    full, _ = _late_and_full(kind, mean, sigma, t0, np.inf, 20_000)
+    at = np.quantile(full, [0.0, 0.01, 0.3, 0.5, 0.9, 0.999, 1.0], method="nearest")
+    ends = np.concatenate([at, np.nextafter(at, -np.inf), np.nextafter(at, np.inf)])
+    n_late = 0
+    for end in ends[ends > t0]:
+        full, fast = _late_and_full(kind, mean, sigma, t0, end, 20_000)
+        on_time = full < end
+        # Whatever the shortcut calls late is late; every read on time is drawn in full.
+        np.testing.assert_array_equal(fast < end, on_time)
+        np.testing.assert_array_equal(fast[on_time], full[on_time])
+        n_late += int((fast == np.inf).sum())
+    # The shortcut was taken, except where its margin (a billionth of the times: 2e-3 h at
+    # t0 = 1e6) is wider than the delays' whole spread (sigma = 1e-6).
+    if kind != FIXED and not (t0 == 1e6 and sigma == 1e-6):
+        assert n_late > 0
 
 
 @pytest.mark.parametrize("p", [0.02, 0.3, 0.9])

@@ -65,7 +65,9 @@ from ._rng import (
     LOGNORMAL,
     chance,
     delay,
+    delay_unless_late,
     hash_key,
+    late_uniform,
     log_miss,
     skip,
     uniform,
@@ -259,14 +261,18 @@ def _broadcast(run_key, c, record, rp_range, heap, fifo, cf, ci, ck, gm_ptr, gm_
     log_q = log_miss(p) if p < 1.0 else 0.0
     # The readers in the audience list: each member reads independently with p.
     n = _pick(run_key, ckey, _READ, p, log_q, audience, lo, hi, chosen, person)
+    # Once one read comes after the copy's end, the uniforms of surely late ones are known.
+    u_late = 2.0
     for q in range(n):
         m = chosen[q]
         if m == poster or person[m].s & ORIGIN_FLAG:
             continue
-        t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
+        t = t0 + delay_unless_late(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, u_late)
         if t < end:
             _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t, later_c,
                   touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm)
+        elif u_late > 1.0:
+            u_late = late_uniform(kind, mean, sigma, t0, end)
 
 
 @njit(cache=True, inline="always")

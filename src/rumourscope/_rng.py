@@ -13,6 +13,8 @@ position instead of one per position.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -100,16 +102,53 @@ def normal_quantile(p):
 
 
 @njit(cache=True, inline="always")
-def delay(kind, mean, sigma, run_key, a, b, purpose):
-    """A delay in hours: fixed, exponential or log-normal with the given mean; one uniform."""
-    if kind == FIXED:
-        return mean
-    u = uniform(run_key, a, b, purpose)
+def _delay_of(kind, mean, sigma, u):
     if kind == EXPONENTIAL:
         return -mean * np.log(1.0 - u)
     # By inversion, from the middle of u's cell (so never 0 or 1).
     z = normal_quantile(u + _HALF_CELL)
     return mean * np.exp(sigma * z - 0.5 * sigma * sigma)
+
+
+@njit(cache=True, inline="always")
+def delay(kind, mean, sigma, run_key, a, b, purpose):
+    """A delay in hours: fixed, exponential or log-normal with the given mean; one uniform."""
+    if kind == FIXED:
+        return mean
+    return _delay_of(kind, mean, sigma, uniform(run_key, a, b, purpose))
+
+
+@njit(cache=True, inline="always")
+def delay_unless_late(kind, mean, sigma, run_key, a, b, purpose, u_late):
+    """``delay(...)``, or ``inf`` without computing it when its uniform is at least ``u_late``
+    (``late_uniform``: the delay would surely be too long)."""
+    if kind == FIXED:
+        return mean
+    u = uniform(run_key, a, b, purpose)
+    if u >= u_late:
+        return np.inf
+    return _delay_of(kind, mean, sigma, u)
+
+
+@njit(cache=True, inline="always")
+def late_uniform(kind, mean, sigma, t0, end):
+    """A uniform from which on a delay drawn by ``delay`` surely takes a read at ``t0`` to
+    ``end`` or later, rounding included; more than 1 when there is none (fixed delays).
+
+    Delays are increasing functions of their uniform, so this is the delay's distribution
+    function at ``end - t0``, taken with margins far wider than any rounding (a billionth of
+    the times, and 1e-12 in the uniform): a read it calls late is late, and the others are
+    drawn in full. Most reads are not late, so this pays only where many reads of one copy
+    are (a copy read near the horizon or its deletion)."""
+    x = (end - t0) + 1e-9 * (abs(end) + abs(t0))
+    if kind == FIXED or not x < np.inf:
+        return 2.0
+    if kind == EXPONENTIAL:
+        cdf = -np.expm1(-x / mean)
+    else:
+        z = (np.log(x / mean) + 0.5 * sigma * sigma) / sigma
+        cdf = 0.5 * math.erfc(-z / math.sqrt(2.0)) - _HALF_CELL
+    return cdf + 1e-12
 
 
 @njit(cache=True, inline="always")
