@@ -102,20 +102,9 @@ def normal_quantile(p):
 
 
 @njit(cache=True, inline="always")
-def _delay_of(kind, mean, sigma, u):
-    if kind == EXPONENTIAL:
-        return -mean * np.log(1.0 - u)
-    # By inversion, from the middle of u's cell (so never 0 or 1).
-    z = normal_quantile(u + _HALF_CELL)
-    return mean * np.exp(sigma * z - 0.5 * sigma * sigma)
-
-
-@njit(cache=True, inline="always")
 def delay(kind, mean, sigma, run_key, a, b, purpose):
     """A delay in hours: fixed, exponential or log-normal with the given mean; one uniform."""
-    if kind == FIXED:
-        return mean
-    return _delay_of(kind, mean, sigma, uniform(run_key, a, b, purpose))
+    return delay_unless_late(kind, mean, sigma, run_key, a, b, purpose, 2.0)
 
 
 @njit(cache=True, inline="always")
@@ -127,7 +116,11 @@ def delay_unless_late(kind, mean, sigma, run_key, a, b, purpose, u_late):
     u = uniform(run_key, a, b, purpose)
     if u >= u_late:
         return np.inf
-    return _delay_of(kind, mean, sigma, u)
+    if kind == EXPONENTIAL:
+        return -mean * np.log(1.0 - u)
+    # By inversion, from the middle of u's cell (so never 0 or 1).
+    z = normal_quantile(u + _HALF_CELL)
+    return mean * np.exp(sigma * z - 0.5 * sigma * sigma)
 
 
 @njit(cache=True, inline="always")
