@@ -230,19 +230,22 @@ def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
 
 
 @njit(cache=True, inline="always")
-def _broadcast(run_key, c, record, rp_range, heap, fifo, cf, ci, ck, gm_ptr, gm_idx, fr_ptr,
+def _broadcast(run_key, c, record, rp_range, heap, fifo, cf, ci, gm_ptr, gm_idx, fr_ptr,
                fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
                ujur, ucomm, totals, hist, by_jur, by_comm):
     """Draw who reads copy ``c`` and when."""
     t0 = cf[c, 0]
     end = min(cf[c, 1], par[P_HORIZON])
     deletion = par[P_DELETION]
-    chan, poster, ckey = ci[c, 0], ci[c, 2], ck[c]
+    chan, poster = ci[c, 0], ci[c, 2]
     kind, mean, sigma = par[P_READ_KIND], par[P_READ_MEAN], par[P_READ_SIGMA]
     if chan == CHAT:
         totals[T_EXAMINED] += 1
         m = ci[c, 3]
         p = par[P_CHAT_READ]
+        # The copy's key only when a uniform needs it (in an independent cascade none does).
+        keyed = 0.0 < p < 1.0 or kind != FIXED or rp_range[0] < 1.0
+        ckey = _copy_key(ci, c) if keyed else np.uint64(0)
         if person[m].s & ORIGIN_FLAG == 0 and chance(run_key, ckey, m, _READ, p):
             t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
             if t < end:
@@ -258,6 +261,7 @@ def _broadcast(run_key, c, record, rp_range, heap, fifo, cf, ci, ck, gm_ptr, gm_
     if p <= 0.0 or end <= t0:
         return
     totals[T_EXAMINED] += hi - lo
+    ckey = _copy_key(ci, c)
     log_q = log_miss(p) if p < 1.0 else 0.0
     # The readers in the audience list: each member reads independently with p.
     n = _pick(run_key, ckey, _READ, p, log_q, audience, lo, hi, chosen, person)
@@ -276,10 +280,23 @@ def _broadcast(run_key, c, record, rp_range, heap, fifo, cf, ci, ck, gm_ptr, gm_
 
 
 @njit(cache=True, inline="always")
-def _add_copy(nc, cf, ci, ck, ckey, chan, group, poster, target, parent, time, deleted_at):
+def _add_copy(nc, cf, ci, chan, group, poster, target, parent, time, deleted_at):
     cf[nc, 0], cf[nc, 1] = time, deleted_at
     ci[nc, 0], ci[nc, 1], ci[nc, 2], ci[nc, 3], ci[nc, 4] = chan, group, poster, target, parent
-    ck[nc] = ckey
+
+
+@njit(cache=True, inline="always")
+def _copy_key(ci, c):
+    """Copy ``c``'s 64-bit identity for hashing, from what it is (not when it was made): the
+    original post by its index, a forward by (forwarder, channel, target)."""
+    chan, group, poster, target = ci[c, 0], ci[c, 1], ci[c, 2], ci[c, 3]
+    if ci[c, 4] < 0:
+        return hash_key(c, 0, _ORIGINAL)
+    if chan == GROUP:
+        return hash_key(poster, group, _GROUP_FWD)
+    if chan == MOMENTS:
+        return hash_key(poster, 0, _MOMENTS_FWD)
+    return hash_key(poster, target, _CHAT_FWD)
 
 
 @njit(cache=True, inline="always")
@@ -312,7 +329,7 @@ def _chat_targets(run_key, v, n_cand, max_chats, cand_u, cand_f):
 @njit(cache=True, _nrt=False)
 def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm,
            group_read, repost, par, times, person, later_t, later_c, touched, ghit, gtouched,
-           hist, cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci, ck, ef, ei, totals, by_jur,
+           hist, cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci, ef, ei, totals, by_jur,
            by_comm):
     """Take queued reads in time order and carry out their forwards, until the queue is empty
     (returns False) or the buffers may be too short for the next read (returns True, with the
@@ -364,7 +381,6 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
             if has_groups:
                 prefetch(ug_ptr, u)
             _prefetch_list(fr_idx, fr_ptr[u], fr_ptr[u + 1])
-            prefetch(ck, cu)
             prefetch(cf, 2 * cu)
             prefetch(ci, 5 * cu)
             # The read after it is the FIFO's next or one of the heap root's children.
@@ -398,7 +414,8 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
         # A recorded run queues every read, so its count of reads out of the queue is exact;
         # otherwise the earliest reads tell (the test suite holds the two to the same numbers).
         k = s >> FLAG_BITS if record else 1 + reads_before(person, later_t, later_c, v, t, c)
-        if not chance(run_key, ck[c], v, _REPOST, repost[min(k, n_rep) - 1]):
+        p_repost = repost[min(k, n_rep) - 1]
+        if p_repost < 1.0 and not chance(run_key, _copy_key(ci, c), v, _REPOST, p_repost):
             continue
         person[v].s = s | FORWARDED_FLAG
         tf = t + delay(par[P_FWD_KIND], par[P_FWD_MEAN], par[P_FWD_SIGMA], run_key, v, 0,
@@ -424,15 +441,15 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                 g = ug_idx[g_lo + q]
                 if g == read_group or not chance(run_key, v, g, _GROUP_FWD, par[P_GROUP_FWD]):
                     continue
-                chan, target, ckey = GROUP, -1, hash_key(v, g, _GROUP_FWD)
+                chan, target = GROUP, -1
             elif q == n_targets - 1:
                 if not chance(run_key, v, 0, _MOMENTS_FWD, par[P_MOMENTS_FWD]):
                     continue
-                chan, g, target, ckey = MOMENTS, -1, -1, hash_key(v, 0, _MOMENTS_FWD)
+                chan, g, target = MOMENTS, -1, -1
             else:
                 target = chats[q - n_targets]
-                chan, g, ckey = CHAT, -1, hash_key(v, target, _CHAT_FWD)
-            _add_copy(nc, cf, ci, ck, ckey, chan, g, v, target, c, tf, later_deleted)
+                chan, g = CHAT, -1
+            _add_copy(nc, cf, ci, chan, g, v, target, c, tf, later_deleted)
             nc += 1
             totals[T_REPOSTS] += 1
             hist[bf, 2] += 1
@@ -446,7 +463,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                 ef[ne] = tf
                 ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
                 ne += 1
-            _broadcast(run_key, nc - 1, record, rp_range, heap, fifo, cf, ci, ck, gm_ptr, gm_idx,
+            _broadcast(run_key, nc - 1, record, rp_range, heap, fifo, cf, ci, gm_ptr, gm_idx,
                        fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c, touched,
                        chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
     cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN] = nc, ne, ngt, b
@@ -456,7 +473,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
 @njit(cache=True, _nrt=False)
 def _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
            fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
-           gtouched, hist, chosen, cnt, heap, fifo, cf, ci, ck, totals, by_jur, by_comm):
+           gtouched, hist, chosen, cnt, heap, fifo, cf, ci, totals, by_jur, by_comm):
     """Mark the posters and queue the readers of the posts."""
     hist[:] = 0
     for i in range(posts_user.shape[0]):
@@ -467,13 +484,13 @@ def _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_pt
         person[u].s = ORIGIN_FLAG | FORWARDED_FLAG
     for i in range(posts_user.shape[0]):
         g = posts_group[i]
-        _add_copy(i, cf, ci, ck, hash_key(i, 0, _ORIGINAL), GROUP if g >= 0 else MOMENTS, g,
+        _add_copy(i, cf, ci, GROUP if g >= 0 else MOMENTS, g,
                   posts_user[i], -1, -1, posts_time[i], par[P_DELETION])
         if g >= 0 and ghit[g] == 0:
             ghit[g] = 1
             gtouched[cnt[C_GROUPS]] = g
             cnt[C_GROUPS] += 1
-        _broadcast(run_key, i, record, rp_range, heap, fifo, cf, ci, ck, gm_ptr, gm_idx, fr_ptr,
+        _broadcast(run_key, i, record, rp_range, heap, fifo, cf, ci, gm_ptr, gm_idx, fr_ptr,
                    fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
                    ujur, ucomm, totals, hist, by_jur, by_comm)
     cnt[C_COPIES] = posts_user.shape[0]
@@ -510,7 +527,7 @@ def _finish(deletion, times, ujur, ucomm, person, later_t, later_c, touched, ghi
 def _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
                ujur, ucomm, group_read, repost, par, posts_user, posts_group, posts_time, times,
                person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen,
-               cnt, heap, fifo, cf, ci, ck, ef, ei, totals, grid, by_jur, by_comm):
+               cnt, heap, fifo, cf, ci, ef, ei, totals, grid, by_jur, by_comm):
     """Runs ``cnt[C_RUN] .. last - 1`` into rows of the outputs. Returns True when the buffers
     may be too short (the sizes needed are in ``cnt``; called again, the run goes on where it
     stopped), False when all are done."""
@@ -528,13 +545,13 @@ def _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
                 return True
             _start(run_keys[r], record, rp_range, posts_user, posts_group, posts_time, gm_ptr,
                    gm_idx, fr_ptr, fr_idx, ujur, ucomm, group_read, par, times, person, later_t,
-                   later_c, touched, ghit, gtouched, hist, chosen, cnt, heap, fifo, cf, ci, ck,
+                   later_c, touched, ghit, gtouched, hist, chosen, cnt, heap, fifo, cf, ci,
                    totals[r], by_jur[r], by_comm[r])
             cnt[C_STARTED] = 1
         if _drain(run_keys[r], record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
                   ujur, ucomm, group_read, repost, par, times, person, later_t, later_c,
                   touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci,
-                  ck, ef, ei, totals[r], by_jur[r], by_comm[r]):
+                  ef, ei, totals[r], by_jur[r], by_comm[r]):
             return True
         _finish(par[P_DELETION], times, ujur, ucomm, person, later_t, later_c, touched, ghit,
                 gtouched, hist, cnt, totals[r], grid[r], by_jur[r], by_comm[r])
@@ -560,19 +577,18 @@ def run_runs(
     """
     ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
     person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt = scratch
-    heap, fifo, cf, ci, ck, ef, ei = bufs
+    heap, fifo, cf, ci, ef, ei = bufs
     rp_range = (repost.min(), repost.max())  # bounds of the repost profile
     cnt[C_RUN], cnt[C_STARTED] = first, 0
     while _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr,
                      fr_idx, ujur, ucomm, group_read, repost, par, posts_user, posts_group,
                      posts_time, times, person, later_t, later_c, touched, ghit, gtouched, hist,
-                     cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci, ck, ef, ei, totals, grid,
+                     cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci, ef, ei, totals, grid,
                      by_jur, by_comm):
         heap, fifo = make_room(heap, fifo, cnt, cnt[NEED_QUEUE])
-        cf, ci, ck = grow_rows(cf, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES]), grow(
-            ck, cnt[NEED_COPIES])
+        cf, ci = grow_rows(cf, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES])
         ef, ei = grow(ef, cnt[NEED_EVENTS]), grow_rows(ei, cnt[NEED_EVENTS])
-    return heap, fifo, cf, ci, ck, ef, ei
+    return heap, fifo, cf, ci, ef, ei
 
 
 @njit(cache=True, nogil=True)
@@ -605,7 +621,6 @@ def new_scratch(net, n_groups, n_times, n_rep):
         np.empty(1024, RECORD_DTYPE),
         np.empty((64, 2), np.float64),
         np.empty((64, 5), np.int64),
-        np.empty(64, np.uint64),
         np.empty(1024, np.float64),
         np.empty((1024, 4), np.int64),
     )
@@ -626,7 +641,7 @@ def simulate_recorded(
     bufs = run_runs(np.array([run_key]), 0, 1, net, group_read, repost, par, posts_user,
                     posts_group, posts_time, times, scratch, bufs, True, totals, grid, by_jur,
                     by_comm)
-    cf, ci, ef, ei = bufs[2], bufs[3], bufs[5], bufs[6]
+    cf, ci, ef, ei = bufs[2], bufs[3], bufs[4], bufs[5]
     nc, ne = scratch[-1][C_COPIES], scratch[-1][C_EVENTS]
     return (totals[0], grid[0], by_jur[0], by_comm[0], cf[:nc].copy(), ci[:nc].copy(),
             ef[:ne].copy(), ei[:ne].copy())
