@@ -230,12 +230,12 @@ def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
 
 
 @njit(cache=True, inline="always")
-def _broadcast(run_key, c, record, rp_range, heap, fifo, cf, ci, gm_ptr, gm_idx, fr_ptr,
+def _broadcast(run_key, c, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr,
                fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
                ujur, ucomm, totals, hist, by_jur, by_comm):
     """Draw who reads copy ``c`` and when."""
-    t0 = cf[c, 0]
-    end = min(cf[c, 1], par[P_HORIZON])
+    t0 = ct[c]
+    end = min(_deleted_at(ci, c, par), par[P_HORIZON])
     deletion = par[P_DELETION]
     chan, poster = ci[c, 0], ci[c, 2]
     kind, mean, sigma = par[P_READ_KIND], par[P_READ_MEAN], par[P_READ_SIGMA]
@@ -280,9 +280,18 @@ def _broadcast(run_key, c, record, rp_range, heap, fifo, cf, ci, gm_ptr, gm_idx,
 
 
 @njit(cache=True, inline="always")
-def _add_copy(nc, cf, ci, chan, group, poster, target, parent, time, deleted_at):
-    cf[nc, 0], cf[nc, 1] = time, deleted_at
+def _add_copy(nc, ct, ci, chan, group, poster, target, parent, time):
+    ct[nc] = time
     ci[nc, 0], ci[nc, 1], ci[nc, 2], ci[nc, 3], ci[nc, 4] = chan, group, poster, target, parent
+
+
+@njit(cache=True, inline="always")
+def _deleted_at(ci, c, par):
+    """When copy ``c`` is deleted: the original posts at the deletion time, forwarded copies
+    too if the deletion reaches every copy, else never."""
+    if ci[c, 4] < 0 or par[P_SCOPE_ALL] > 0:
+        return par[P_DELETION]
+    return np.inf
 
 
 @njit(cache=True, inline="always")
@@ -329,7 +338,7 @@ def _chat_targets(run_key, v, n_cand, max_chats, cand_u, cand_f):
 @njit(cache=True, _nrt=False)
 def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm,
            group_read, repost, par, times, person, later_t, later_c, touched, ghit, gtouched,
-           hist, cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci, ef, ei, totals, by_jur,
+           hist, cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci, ef, ei, totals, by_jur,
            by_comm):
     """Take queued reads in time order and carry out their forwards, until the queue is empty
     (returns False) or the buffers may be too short for the next read (returns True, with the
@@ -337,7 +346,6 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
     between calls, so the loop does no reference counting."""
     nc, ne, ngt, b = cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN]
     horizon, deletion = par[P_HORIZON], par[P_DELETION]
-    later_deleted = deletion if par[P_SCOPE_ALL] > 0 else np.inf
     max_chats = np.int64(par[P_MAX_CHATS])
     p_chat = par[P_CHAT_FWD]
     log_q_chat = log_miss(p_chat) if 0.0 < p_chat < 1.0 else 0.0
@@ -364,7 +372,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                 need_queue += gm_ptr[ug_idx[q] + 1] - gm_ptr[ug_idx[q]]
         cnt[NEED_QUEUE], cnt[NEED_COPIES] = need_queue, nc + n_copies
         cnt[NEED_EVENTS] = ne + 1 + n_copies if record else 0
-        if (not fits(heap, fifo, cnt, need_queue) or cnt[NEED_COPIES] > cf.shape[0]
+        if (not fits(heap, fifo, cnt, need_queue) or cnt[NEED_COPIES] > ct.shape[0]
                 or cnt[NEED_EVENTS] > ef.shape[0]):
             short = True
             break
@@ -381,7 +389,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
             if has_groups:
                 prefetch(ug_ptr, u)
             _prefetch_list(fr_idx, fr_ptr[u], fr_ptr[u + 1])
-            prefetch(cf, 2 * cu)
+            prefetch(ct, cu)
             prefetch(ci, 5 * cu)
             # The read after it is the FIFO's next or one of the heap root's children.
             for j in range(cnt[Q_HEAD] + 1, min(cnt[Q_HEAD] + 4, cnt[Q_TAIL])):
@@ -421,7 +429,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
         tf = t + delay(par[P_FWD_KIND], par[P_FWD_MEAN], par[P_FWD_SIGMA], run_key, v, 0,
                        _FWD_DELAY)
         # A deleted copy can no longer be forwarded.
-        if tf >= horizon or tf >= cf[c, 1]:
+        if tf >= horizon or tf >= _deleted_at(ci, c, par):
             continue
         bf = b  # the forward's grid bin, from the read's
         while bf < n_times and times[bf] < tf:
@@ -449,7 +457,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
             else:
                 target = chats[q - n_targets]
                 chan, g = CHAT, -1
-            _add_copy(nc, cf, ci, chan, g, v, target, c, tf, later_deleted)
+            _add_copy(nc, ct, ci, chan, g, v, target, c, tf)
             nc += 1
             totals[T_REPOSTS] += 1
             hist[bf, 2] += 1
@@ -463,7 +471,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                 ef[ne] = tf
                 ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
                 ne += 1
-            _broadcast(run_key, nc - 1, record, rp_range, heap, fifo, cf, ci, gm_ptr, gm_idx,
+            _broadcast(run_key, nc - 1, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx,
                        fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c, touched,
                        chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
     cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN] = nc, ne, ngt, b
@@ -473,7 +481,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
 @njit(cache=True, _nrt=False)
 def _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
            fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
-           gtouched, hist, chosen, cnt, heap, fifo, cf, ci, totals, by_jur, by_comm):
+           gtouched, hist, chosen, cnt, heap, fifo, ct, ci, totals, by_jur, by_comm):
     """Mark the posters and queue the readers of the posts."""
     hist[:] = 0
     for i in range(posts_user.shape[0]):
@@ -484,13 +492,13 @@ def _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_pt
         person[u].s = ORIGIN_FLAG | FORWARDED_FLAG
     for i in range(posts_user.shape[0]):
         g = posts_group[i]
-        _add_copy(i, cf, ci, GROUP if g >= 0 else MOMENTS, g,
-                  posts_user[i], -1, -1, posts_time[i], par[P_DELETION])
+        _add_copy(i, ct, ci, GROUP if g >= 0 else MOMENTS, g,
+                  posts_user[i], -1, -1, posts_time[i])
         if g >= 0 and ghit[g] == 0:
             ghit[g] = 1
             gtouched[cnt[C_GROUPS]] = g
             cnt[C_GROUPS] += 1
-        _broadcast(run_key, i, record, rp_range, heap, fifo, cf, ci, gm_ptr, gm_idx, fr_ptr,
+        _broadcast(run_key, i, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr,
                    fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
                    ujur, ucomm, totals, hist, by_jur, by_comm)
     cnt[C_COPIES] = posts_user.shape[0]
@@ -527,7 +535,7 @@ def _finish(deletion, times, ujur, ucomm, person, later_t, later_c, touched, ghi
 def _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
                ujur, ucomm, group_read, repost, par, posts_user, posts_group, posts_time, times,
                person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen,
-               cnt, heap, fifo, cf, ci, ef, ei, totals, grid, by_jur, by_comm):
+               cnt, heap, fifo, ct, ci, ef, ei, totals, grid, by_jur, by_comm):
     """Runs ``cnt[C_RUN] .. last - 1`` into rows of the outputs. Returns True when the buffers
     may be too short (the sizes needed are in ``cnt``; called again, the run goes on where it
     stopped), False when all are done."""
@@ -541,16 +549,16 @@ def _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
                 g, u = posts_group[i], posts_user[i]
                 audiences += gm_ptr[g + 1] - gm_ptr[g] if g >= 0 else fr_ptr[u + 1] - fr_ptr[u]
             cnt[NEED_QUEUE], cnt[NEED_COPIES], cnt[NEED_EVENTS] = audiences, n_posts, 0
-            if not fits(heap, fifo, cnt, audiences) or n_posts > cf.shape[0]:
+            if not fits(heap, fifo, cnt, audiences) or n_posts > ct.shape[0]:
                 return True
             _start(run_keys[r], record, rp_range, posts_user, posts_group, posts_time, gm_ptr,
                    gm_idx, fr_ptr, fr_idx, ujur, ucomm, group_read, par, times, person, later_t,
-                   later_c, touched, ghit, gtouched, hist, chosen, cnt, heap, fifo, cf, ci,
+                   later_c, touched, ghit, gtouched, hist, chosen, cnt, heap, fifo, ct, ci,
                    totals[r], by_jur[r], by_comm[r])
             cnt[C_STARTED] = 1
         if _drain(run_keys[r], record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
                   ujur, ucomm, group_read, repost, par, times, person, later_t, later_c,
-                  touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci,
+                  touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci,
                   ef, ei, totals[r], by_jur[r], by_comm[r]):
             return True
         _finish(par[P_DELETION], times, ujur, ucomm, person, later_t, later_c, touched, ghit,
@@ -577,18 +585,18 @@ def run_runs(
     """
     ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
     person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt = scratch
-    heap, fifo, cf, ci, ef, ei = bufs
+    heap, fifo, ct, ci, ef, ei = bufs
     rp_range = (repost.min(), repost.max())  # bounds of the repost profile
     cnt[C_RUN], cnt[C_STARTED] = first, 0
     while _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr,
                      fr_idx, ujur, ucomm, group_read, repost, par, posts_user, posts_group,
                      posts_time, times, person, later_t, later_c, touched, ghit, gtouched, hist,
-                     cand_u, cand_f, chosen, cnt, heap, fifo, cf, ci, ef, ei, totals, grid,
+                     cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci, ef, ei, totals, grid,
                      by_jur, by_comm):
         heap, fifo = make_room(heap, fifo, cnt, cnt[NEED_QUEUE])
-        cf, ci = grow_rows(cf, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES])
+        ct, ci = grow(ct, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES])
         ef, ei = grow(ef, cnt[NEED_EVENTS]), grow_rows(ei, cnt[NEED_EVENTS])
-    return heap, fifo, cf, ci, ef, ei
+    return heap, fifo, ct, ci, ef, ei
 
 
 @njit(cache=True, nogil=True)
@@ -619,8 +627,8 @@ def new_scratch(net, n_groups, n_times, n_rep):
     bufs = (
         np.empty(1024, RECORD_DTYPE),
         np.empty(1024, RECORD_DTYPE),
-        np.empty((64, 2), np.float64),
-        np.empty((64, 5), np.int64),
+        np.empty(64, np.float64),
+        np.empty((64, 5), np.int32),
         np.empty(1024, np.float64),
         np.empty((1024, 4), np.int64),
     )
@@ -641,7 +649,10 @@ def simulate_recorded(
     bufs = run_runs(np.array([run_key]), 0, 1, net, group_read, repost, par, posts_user,
                     posts_group, posts_time, times, scratch, bufs, True, totals, grid, by_jur,
                     by_comm)
-    cf, ci, ef, ei = bufs[2], bufs[3], bufs[4], bufs[5]
+    ct, ci, ef, ei = bufs[2], bufs[3], bufs[4], bufs[5]
     nc, ne = scratch[-1][C_COPIES], scratch[-1][C_EVENTS]
-    return (totals[0], grid[0], by_jur[0], by_comm[0], cf[:nc].copy(), ci[:nc].copy(),
+    copy_times = np.empty((nc, 2))  # when each copy was made, and when it is deleted
+    for c in range(nc):
+        copy_times[c, 0], copy_times[c, 1] = ct[c], _deleted_at(ci, c, par)
+    return (totals[0], grid[0], by_jur[0], by_comm[0], copy_times, ci[:nc].copy(),
             ef[:ne].copy(), ei[:ne].copy())

@@ -47,7 +47,7 @@ def _groups_seen(copy_time, copy_info, n_copies, times, first_copy, out):  # pra
     for c in range(n_copies):
         if copy_info[c, 0] == GROUP:
             g = copy_info[c, 1]
-            first_copy[g] = min(first_copy[g], copy_time[c, 0])
+            first_copy[g] = min(first_copy[g], copy_time[c])
     for c in range(n_copies):
         if copy_info[c, 0] == GROUP:
             g = copy_info[c, 1]
