@@ -13,6 +13,13 @@ working tree's ``benchmarks/bench_engine.py`` for both. Any ``--one`` cell of it
     .venv/bin/python benchmarks/compare_commits.py OLD NEW -- ours 100000 0.1 200 1
     .venv/bin/python benchmarks/compare_commits.py OLD NEW --metric examined_per_s_per_core \\
         -- broadcast 1000000 2 1 0
+
+A cell with two threads needs both cores, so ``--alternate`` times the two versions one after
+the other instead, alternating which goes first (also what happens without ``taskset``); the
+host's drift then weighs on each ratio, so use more rounds:
+
+    .venv/bin/python benchmarks/compare_commits.py OLD NEW --alternate --rounds 8 \\
+        -- ours 1000000 0.1 20 2
 """
 
 from __future__ import annotations
@@ -65,10 +72,12 @@ def main() -> None:
     parser.add_argument("cell", nargs="+", help="arguments of bench_engine.py --one")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--metric", default="ms_per_cascade")
+    parser.add_argument("--alternate", action="store_true",
+                        help="one version after the other on all cores (for two-thread cells)")
     args = parser.parse_args()
     (ROOT / "build").mkdir(exist_ok=True)
     trees = {"old": export(args.old), "new": export(args.new)}
-    paired = shutil.which("taskset") is not None
+    paired = shutil.which("taskset") is not None and not args.alternate
     print(f"{'round':>5} {'old':>12} {'new':>12} {'new/old':>8}")
     ratios = []
     for r in range(args.rounds):
