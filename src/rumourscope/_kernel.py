@@ -230,7 +230,7 @@ def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
 
 
 @njit(cache=True, inline="always")
-def _broadcast(run_key, c, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr,
+def _broadcast(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr,
                fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
                ujur, ucomm, totals, hist, by_jur, by_comm):
     """Draw who reads copy ``c`` and when."""
@@ -243,9 +243,6 @@ def _broadcast(run_key, c, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx,
         totals[T_EXAMINED] += 1
         m = ci[c, 3]
         p = par[P_CHAT_READ]
-        # The copy's key only when a uniform needs it (in an independent cascade none does).
-        keyed = 0.0 < p < 1.0 or kind != FIXED or rp_range[0] < 1.0
-        ckey = _copy_key(ci, c) if keyed else np.uint64(0)
         if person[m].s & ORIGIN_FLAG == 0 and chance(run_key, ckey, m, _READ, p):
             t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
             if t < end:
@@ -261,7 +258,6 @@ def _broadcast(run_key, c, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx,
     if p <= 0.0 or end <= t0:
         return
     totals[T_EXAMINED] += hi - lo
-    ckey = _copy_key(ci, c)
     log_q = log_miss(p) if p < 1.0 else 0.0
     # The readers in the audience list: each member reads independently with p.
     n = _pick(run_key, ckey, _READ, p, log_q, audience, lo, hi, chosen, person)
@@ -297,7 +293,10 @@ def _deleted_at(ci, c, par):
 @njit(cache=True, inline="always")
 def _copy_key(ci, c):
     """Copy ``c``'s 64-bit identity for hashing, from what it is (not when it was made): the
-    original post by its index, a forward by (forwarder, channel, target)."""
+    original post by its index, a forward by (forwarder, channel, target). Where a copy is
+    made its channel is known, so ``_drain`` and ``_start`` hash the same there without the
+    branches (the tests hold queued and recorded runs to the same numbers, which they would
+    not be if the two differed)."""
     chan, group, poster, target = ci[c, 0], ci[c, 1], ci[c, 2], ci[c, 3]
     if ci[c, 4] < 0:
         return hash_key(c, 0, _ORIGINAL)
@@ -350,6 +349,10 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
     p_chat = par[P_CHAT_FWD]
     log_q_chat = log_miss(p_chat) if 0.0 < p_chat < 1.0 else 0.0
     n_rep, n_times = repost.shape[0], times.shape[0]
+    # A chat copy's key is needed only when a uniform is drawn for its reader (in an
+    # independent cascade none is: reads and reposts are certain, delays fixed).
+    chat_keyed = (0.0 < par[P_CHAT_READ] < 1.0 or par[P_READ_KIND] != FIXED
+                  or rp_range[0] < 1.0)
     # Without groups (a friendship graph only) nobody's group list is looked up.
     has_groups = ug_idx.shape[0] > 0
     # The next reader's chat picks are drawn a read ahead (they depend only on who picks), so
@@ -449,14 +452,15 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                 g = ug_idx[g_lo + q]
                 if g == read_group or not chance(run_key, v, g, _GROUP_FWD, par[P_GROUP_FWD]):
                     continue
-                chan, target = GROUP, -1
+                chan, target, ckey = GROUP, -1, hash_key(v, g, _GROUP_FWD)
             elif q == n_targets - 1:
                 if not chance(run_key, v, 0, _MOMENTS_FWD, par[P_MOMENTS_FWD]):
                     continue
-                chan, g, target = MOMENTS, -1, -1
+                chan, g, target, ckey = MOMENTS, -1, -1, hash_key(v, 0, _MOMENTS_FWD)
             else:
                 target = chats[q - n_targets]
                 chan, g = CHAT, -1
+                ckey = hash_key(v, target, _CHAT_FWD) if chat_keyed else np.uint64(0)
             _add_copy(nc, ct, ci, chan, g, v, target, c, tf)
             nc += 1
             totals[T_REPOSTS] += 1
@@ -471,7 +475,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                 ef[ne] = tf
                 ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
                 ne += 1
-            _broadcast(run_key, nc - 1, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx,
+            _broadcast(run_key, nc - 1, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx,
                        fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c, touched,
                        chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
     cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN] = nc, ne, ngt, b
@@ -498,9 +502,9 @@ def _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_pt
             ghit[g] = 1
             gtouched[cnt[C_GROUPS]] = g
             cnt[C_GROUPS] += 1
-        _broadcast(run_key, i, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr,
-                   fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
-                   ujur, ucomm, totals, hist, by_jur, by_comm)
+        _broadcast(run_key, i, hash_key(i, 0, _ORIGINAL), record, rp_range, heap, fifo, ct, ci,
+                   gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
+                   later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
     cnt[C_COPIES] = posts_user.shape[0]
 
 
