@@ -535,19 +535,36 @@ def _finish(deletion, times, ujur, ucomm, person, later_t, later_c, touched, ghi
         grid[b, 0], grid[b, 1], grid[b, 2] = acc0, acc1, acc2
 
 
+@njit(cache=True, inline="always")
+def _store(run_tot, run_jur, run_comm, totals, by_jur, by_comm):
+    """Copy a run's counts to its rows of the outputs."""
+    for j in range(run_tot.shape[0]):
+        totals[j] = run_tot[j]
+    for j in range(run_jur.shape[0]):
+        by_jur[j, 0], by_jur[j, 1] = run_jur[j, 0], run_jur[j, 1]
+    for j in range(run_comm.shape[0]):
+        by_comm[j, 0], by_comm[j, 1] = run_comm[j, 0], run_comm[j, 1]
+
+
 @njit(cache=True, _nrt=False)
 def _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
                ujur, ucomm, group_read, repost, par, posts_user, posts_group, posts_time, times,
                person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen,
-               cnt, heap, fifo, ct, ci, ef, ei, totals, grid, by_jur, by_comm):
+               cnt, heap, fifo, ct, ci, ef, ei, run_tot, run_jur, run_comm, totals, grid, by_jur,
+               by_comm):
     """Runs ``cnt[C_RUN] .. last - 1`` into rows of the outputs. Returns True when the buffers
     may be too short (the sizes needed are in ``cnt``; called again, the run goes on where it
-    stopped), False when all are done."""
+    stopped), False when all are done.
+
+    A run counts into the thread's own ``run_tot``, ``run_jur`` and ``run_comm`` and copies
+    them to its rows when it ends: the rows of neighbouring runs share cache lines, and two
+    threads counting into them at once would pass those lines back and forth at every count."""
     n_posts = posts_user.shape[0]
     while cnt[C_RUN] < last:
         r = cnt[C_RUN]
         if cnt[C_STARTED] == 0:
             cnt[:NEED_QUEUE] = 0  # the run's counters
+            run_tot[:], run_jur[:], run_comm[:] = 0, 0, 0
             audiences = 0
             for i in range(n_posts):
                 g, u = posts_group[i], posts_user[i]
@@ -558,15 +575,16 @@ def _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
             _start(run_keys[r], record, rp_range, posts_user, posts_group, posts_time, gm_ptr,
                    gm_idx, fr_ptr, fr_idx, ujur, ucomm, group_read, par, times, person, later_t,
                    later_c, touched, ghit, gtouched, hist, chosen, cnt, heap, fifo, ct, ci,
-                   totals[r], by_jur[r], by_comm[r])
+                   run_tot, run_jur, run_comm)
             cnt[C_STARTED] = 1
         if _drain(run_keys[r], record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
                   ujur, ucomm, group_read, repost, par, times, person, later_t, later_c,
                   touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci,
-                  ef, ei, totals[r], by_jur[r], by_comm[r]):
+                  ef, ei, run_tot, run_jur, run_comm):
             return True
         _finish(par[P_DELETION], times, ujur, ucomm, person, later_t, later_c, touched, ghit,
-                gtouched, hist, cnt, totals[r], grid[r], by_jur[r], by_comm[r])
+                gtouched, hist, cnt, run_tot, grid[r], run_jur, run_comm)
+        _store(run_tot, run_jur, run_comm, totals[r], by_jur[r], by_comm[r])
         cnt[C_STARTED] = 0
         cnt[C_RUN] = r + 1
     return False
@@ -591,12 +609,14 @@ def run_runs(
     person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt = scratch
     heap, fifo, ct, ci, ef, ei = bufs
     rp_range = (repost.min(), repost.max())  # bounds of the repost profile
+    run_tot, run_jur, run_comm = np.empty_like(totals[0]), np.empty_like(by_jur[0]), \
+        np.empty_like(by_comm[0])
     cnt[C_RUN], cnt[C_STARTED] = first, 0
     while _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr,
                      fr_idx, ujur, ucomm, group_read, repost, par, posts_user, posts_group,
                      posts_time, times, person, later_t, later_c, touched, ghit, gtouched, hist,
-                     cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci, ef, ei, totals, grid,
-                     by_jur, by_comm):
+                     cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci, ef, ei, run_tot, run_jur,
+                     run_comm, totals, grid, by_jur, by_comm):
         heap, fifo = make_room(heap, fifo, cnt, cnt[NEED_QUEUE])
         ct, ci = grow(ct, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES])
         ef, ei = grow(ef, cnt[NEED_EVENTS]), grow_rows(ei, cnt[NEED_EVENTS])
