@@ -13,6 +13,7 @@ import pytest
 from scipy import stats
 
 import rumourscope as rs
+from rumourscope._ensemble import deal_out
 
 TOL_SE = 4.0
 
@@ -283,6 +284,24 @@ def test_same_numbers_whatever_the_thread_count():
     pd.testing.assert_frame_equal(one.runs, many.runs)
     np.testing.assert_array_equal(one.grid, many.grid)
     pd.testing.assert_frame_equal(one.breakdown, many.breakdown)
+
+
+@pytest.mark.parametrize("n_runs", [1, 2, 7, 40, 400, 5_000])
+def test_threads_take_every_run_once_in_blocks_that_shrink(n_runs):
+    blocks = []
+
+    def run_block(state, first, last):
+        blocks.append((first, last))
+        return state
+
+    deal_out(n_runs, lambda: None, run_block)
+    blocks.sort()  # the shared counter hands blocks out in order
+    assert [first for first, _ in blocks] == [0] + [last for _, last in blocks[:-1]]
+    assert blocks[-1][1] == n_runs
+    sizes = [last - first for first, last in blocks]
+    assert sizes == sorted(sizes, reverse=True)
+    assert max(sizes) <= 64
+    assert sizes[-1] == 1  # the threads finish within a run of each other
 
 
 def test_independent_cascade_agrees_with_cynetdiff():

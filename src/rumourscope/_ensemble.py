@@ -28,24 +28,31 @@ def deal_out(n_runs: int, start: Callable[[], Any], run_block: Callable[[Any, in
              ) -> None:
     """Run ``0 .. n_runs - 1`` on ``numba.get_num_threads()`` threads.
 
-    Each thread makes its scratch state with ``start()`` and then takes small blocks of runs
+    Each thread makes its scratch state with ``start()`` and then takes the next block of runs
     from a shared counter as it finishes the last (``state = run_block(state, first, last)``;
-    ``run_block`` must release the GIL), so a few long runs do not leave a thread idle. Each run
-    writes only its own rows, so which thread ran it cannot change a number.
+    ``run_block`` must release the GIL). A block is a quarter of a thread's share of the runs
+    left (at most 64), so blocks shrink to single runs towards the end and the threads finish
+    together, and a few long runs do not leave a thread idle. Each run writes only its own
+    rows, so which thread ran it cannot change a number.
     """
     n_threads = max(1, min(numba.get_num_threads(), n_runs))
-    block = max(1, min(64, n_runs // (16 * n_threads)))
-    blocks = iter(range(0, n_runs, block))
     lock = threading.Lock()
+    taken = 0
+
+    def take() -> tuple[int, int]:
+        nonlocal taken
+        with lock:
+            first = taken
+            taken = min(n_runs, first + max(1, min(64, (n_runs - first) // (4 * n_threads))))
+            return first, taken
 
     def work() -> None:
         state = start()
         while True:
-            with lock:
-                first = next(blocks, None)
-            if first is None:
+            first, last = take()
+            if first == last:
                 return
-            state = run_block(state, first, min(first + block, n_runs))
+            state = run_block(state, first, last)
 
     if n_threads == 1:
         work()
