@@ -603,7 +603,8 @@ def run_runs(
 
     The runs themselves (``_run_block``: ``_start``, ``_drain`` and ``_finish`` for each) are
     compiled without reference counting (atomic operations on every array passed to an inlined
-    function or taken from a tuple); this function only grows the buffers between its calls.
+    function or taken from a tuple); this function only makes the arrays a run counts into
+    and grows the buffers between its calls.
     """
     ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
     person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt = scratch
