@@ -94,7 +94,7 @@ def ba_graph(n: int, m: int = 5, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
         return src[:n_edges], dst[:n_edges]
 
     src, dst = edges(n, m, np.random.default_rng(seed).random(3 * n * m))
-    from rumourscope.csr import CSR
+    from rumourscope.network.csr import CSR
 
     csr = CSR.from_pairs(np.concatenate([src, dst]), np.concatenate([dst, src]), n)
     np.savez(path, indptr=csr.indptr, indices=csr.indices)

@@ -7,10 +7,10 @@ Reproducible reach estimates for courts and classrooms. Start with::
     case.network
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from . import branching, calibrate, thresholds
+from ._version import __version__
 from .casefile import Case, demo_case, load_case
+from .engine import Cascade, PairedComparison, ReachEstimate, estimate_reach, simulate
 from .errors import (
     CaseDataError,
     MissingDependencyError,
@@ -23,23 +23,13 @@ from .errors import (
     UnknownGroupError,
     UnknownUserError,
 )
-from .impact import ImpactSummary
+from .impact import ImpactSummary, ParameterRange, Scenario, summarise_impact
 from .intervals import ProbabilityEstimate
 from .model import Channel, Delay, DelayKind, DeletionScope, Post, SpreadModel
-from .network import GroupNetwork
+from .network import GroupNetwork, synthetic_network
 from .platform import GENERIC, WECHAT, Platform
-from .reach import PairedComparison, ReachEstimate, estimate_reach
 from .report import ReportFiles, write_report
-from .scenarios import ParameterRange, Scenario
-from .simulate import Cascade, simulate
-from .summarise import summarise_impact
-from .synth import synthetic_network
 from .thresholds import Threshold
-
-try:
-    __version__ = version("rumourscope")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
 
 __all__ = [
     "GENERIC",

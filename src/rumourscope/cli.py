@@ -167,9 +167,9 @@ def _write(
     command: str,
     particles: int | None = None,
 ) -> None:
+    from .impact.build import default_sensitivity_runs, summarise_impact
     from .report import write_report
     from .report._files import check_output_folder
-    from .summarise import default_sensitivity_runs, summarise_impact
 
     if runs < 1 or (sensitivity_runs is not None and sensitivity_runs < 1):
         raise ParameterError(

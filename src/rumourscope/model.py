@@ -24,7 +24,7 @@ from .errors import ParameterError
 from .platform import WECHAT, Platform
 
 if TYPE_CHECKING:
-    from .network import GroupNetwork
+    from .network.graph import GroupNetwork
 
 __all__ = [
     "Channel",

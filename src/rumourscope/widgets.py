@@ -22,10 +22,10 @@ import plotly.graph_objects as go
 
 from . import plots, teaching
 from .errors import ParameterError, RumourscopeError
+from .impact.scenarios import DEFAULT_RANGES, ParameterRange
 from .model import Post, SpreadModel
-from .network import GroupNetwork
+from .network.graph import GroupNetwork
 from .plots._style import count_text, prob_text, quantity_name
-from .scenarios import DEFAULT_RANGES, ParameterRange
 from .thresholds import PRC_2013_REPOSTS, PRC_2013_VIEWS
 
 __all__ = ["ScenarioExplorer", "ViralityExplorer"]
@@ -201,7 +201,7 @@ class ScenarioExplorer:
         The seed of every update.
     ranges : sequence of ParameterRange, optional
         The stated ranges of the parameters to offer as sliders (default: read and repost
-        probability from :data:`rumourscope.scenarios.DEFAULT_RANGES`).
+        probability from :data:`rumourscope.impact.scenarios.DEFAULT_RANGES`).
 
     Attributes
     ----------
@@ -280,7 +280,7 @@ class ScenarioExplorer:
 
     def update(self, change: Any = None) -> None:
         """Re-run the ensemble for the current values and redraw (observers call this)."""
-        from .reach import estimate_reach
+        from .engine.reach import estimate_reach
 
         controls = [*self.sliders.values(), self.never_deleted]
         self.busy.value = f"<i>⏳ simulating {self.runs:,} runs…</i>"

@@ -34,7 +34,7 @@ from .seeds import Seed, make_seed
 from .virality import DistributionSpec, extinction_probability, tree_process
 
 if TYPE_CHECKING:
-    from ..network import GroupNetwork
+    from ..network.graph import GroupNetwork
 
 __all__ = ["Quantity", "ReachDistribution", "reach_distribution"]
 

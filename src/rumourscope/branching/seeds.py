@@ -20,7 +20,7 @@ from .offspring import TreeProcess, int_power
 from .progeny import check_count
 
 if TYPE_CHECKING:
-    from ..network import GroupNetwork
+    from ..network.graph import GroupNetwork
 
 __all__ = ["Audience", "Seed", "make_seed"]
 

@@ -19,7 +19,7 @@ from .offspring import Law, ReaderLaw, TreeProcess
 from .progeny import solve_fixed_point
 
 if TYPE_CHECKING:
-    from ..network import GroupNetwork
+    from ..network.graph import GroupNetwork
 
 __all__ = ["extinction_probability", "tree_process", "virality_number"]
 

@@ -9,8 +9,8 @@
   counter, for comparison.
 """
 
+from ..evidence import Bound, Evidence, ObservationKind
 from .abc import fit_abc
-from .evidence import Bound, Evidence, ObservationKind
 from .forecast import ReachForecast
 from .hawkes import HawkesFit, Kernel, fit_hawkes, fit_hawkes_counts, simulate_hawkes
 from .priors import DEFAULT_PRIORS, FITTABLE, Prior, PriorKind, apply_params

@@ -30,12 +30,12 @@ import pandas as pd
 from scipy import special
 from tqdm.auto import tqdm
 
-from .._prepare import run_seeds
+from ..engine._seeds import run_seeds
 from ..errors import ParameterError
+from ..evidence import Evidence
 from ..model import Post, SpreadModel
-from ..network import GroupNetwork
+from ..network.graph import GroupNetwork
 from ._batch import TOTAL_COLUMNS, BatchSimulator
-from .evidence import Evidence
 from .priors import DEFAULT_PRIORS, Prior, apply_params, check_priors
 from .result import FINAL_COLUMNS, CalibrationResult, Population
 from .targets import Targets

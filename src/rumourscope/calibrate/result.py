@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from ..evidence import Evidence
 from ..model import SpreadModel
-from .evidence import Evidence
 from .forecast import ReachForecast, weighted_quantile
 from .priors import Prior, apply_params
 from .targets import Targets

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from ..evidence import Bound, Evidence, ObservationKind
 from ._batch import GRID_COLUMNS
-from .evidence import Bound, Evidence, ObservationKind
 
 __all__ = ["Targets"]
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import DeletionScope, Post, SpreadModel
-from ..network import GroupNetwork
+from ..network.graph import GroupNetwork
 from ..thresholds import Threshold
 from ._keys import Pseudonymiser
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..errors import CaseDataError, NetworkError, Problem
 from ..model import Post
-from ..network import GroupNetwork
+from ..network.graph import GroupNetwork
 from ._case import Case
 from ._keys import DEMO_KEY, Pseudonymiser, default_key_dir, read_or_create_key
 from ._read import RawFile, find_table, read_raw, read_table, sha256_file

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..calibrate.evidence import Evidence
 from ..errors import CaseDataError, Problem
+from ..evidence import Evidence
 from ..platform import Platform
 from ._read import parse_time
 

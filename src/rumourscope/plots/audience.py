@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .._frames import require_columns
 from ..errors import ParameterError
+from ..network._frames import require_columns
 from ._style import OKABE_ITO, finish, quantile_columns
 
 __all__ = ["audience"]

@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .._frames import require_columns
 from ..errors import ParameterError
+from ..network._frames import require_columns
 from ._style import (
     DELETION_COLOUR,
     HOURS_AXIS,

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .._frames import require_columns
 from ..errors import ParameterError
+from ..network._frames import require_columns
 from ._style import (
     OKABE_ITO,
     THRESHOLD_COLOUR,
@@ -46,8 +46,9 @@ def tornado(
     ----------
     sensitivity : DataFrame
         ``parameter, low, high, quantity, at_low, at_central, at_high`` (as
-        :func:`rumourscope.scenarios.sensitivity` and ``ImpactSummary.sensitivity`` give): the
-        result with each parameter at the low and the high end of its range, the others central.
+        :func:`rumourscope.impact.scenarios.sensitivity` and ``ImpactSummary.sensitivity``
+        give): the result with each parameter at the low and the high end of its range, the
+        others central.
     quantity : str, optional
         Which quantity to show when the table holds several (default: the first).
     title : str, optional

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .._frames import require_columns
 from ..errors import ParameterError
+from ..network._frames import require_columns
 from ._style import HOURS_AXIS, OKABE_ITO, finish
 
 __all__ = ["repost_tree"]

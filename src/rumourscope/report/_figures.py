@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..impact import ImpactSummary
+from ..impact.summary import ImpactSummary
 
 
 def report_figures(summary: ImpactSummary) -> dict[str, Any]:

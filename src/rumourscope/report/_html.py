@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from ..impact import (
+from ..impact.summary import (
     QUANTITY_LABELS,
     ImpactSummary,
     counted,

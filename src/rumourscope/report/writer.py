@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..impact import ImpactSummary
+from .._version import __version__
+from ..impact.summary import ImpactSummary
 from ._files import (
     atomic_folder,
     check_output_folder,
@@ -90,7 +91,6 @@ def write_report(
     MissingDependencyError
         ``pdf=True`` and no Chromium is installed (checked before anything is written).
     """
-    from .. import __version__
     from ._figures import report_figures
 
     out_dir = Path(out_dir)

@@ -1,0 +1,200 @@
+"""One copy's readers: who reads a copy and when (geometric skipping over its audience), which
+reads are queued and which counted at once, and the identities and targets of forwarded copies."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ._codes import (
+    _CHAT_FWD,
+    _CHAT_PICK,
+    _GROUP_FWD,
+    _MOMENTS_FWD,
+    _ORIGINAL,
+    _READ,
+    _READ_DELAY,
+    _REPOST,
+    C_TOUCHED,
+    CHAT,
+    GROUP,
+    MOMENTS,
+    P_CHAT_READ,
+    P_DELETION,
+    P_HORIZON,
+    P_MOMENTS_READ,
+    P_READ_KIND,
+    P_READ_MEAN,
+    P_READ_SIGMA,
+    P_SCOPE_ALL,
+    T_EXAMINED,
+)
+from ._counting import _bin, _count
+from ._keyed_random import (
+    chance,
+    delay,
+    delay_unless_late,
+    hash_key,
+    late_uniform,
+    log_miss,
+    skip,
+    uniform,
+)
+from ._people import FORWARDED_FLAG, ORIGIN_FLAG, SURE_FLAG, register
+from ._queue import prefetch, push
+
+
+# ---------------------------------------------------------------------- one copy's readers
+@njit(cache=True, inline="always")
+def _pick(run_key, list_key, purpose, p, log_q, items, lo, hi, out, person):
+    """Each of ``items[lo:hi]`` independently with ``p``, by skipping along the list (keyed by
+    ``list_key``), into ``out``; returns how many. The records of those picked are asked for at
+    once, so that the memory fetches overlap with the work that comes before their use."""
+    n, j, i = 0, lo - 1, 0
+    while True:
+        j += skip(run_key, list_key, i, purpose, p, log_q)
+        i += 1
+        if j >= hi:
+            return n
+        out[n] = items[j]
+        prefetch(person, out[n])
+        n += 1
+
+
+@njit(cache=True, inline="always")
+def _prefetch_list(items, lo, hi):
+    """Ask for ``items[lo:hi]``: up to eight cache lines from the start, and the last."""
+    for j in range(lo, min(hi, lo + 128), 16):
+        prefetch(items, j)
+    prefetch(items, hi - 1)
+
+
+@njit(cache=True, inline="always")
+def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t, later_c,
+          touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm):
+    """``m`` reads copy ``c`` at ``t``. The read is queued if it may lead to a repost (or the
+    events are recorded), else counted at once."""
+    if person[m].t == np.inf:
+        touched[cnt[C_TOUCHED]] = m
+        cnt[C_TOUCHED] += 1
+    first = register(person, later_t, later_c, m, t, c) == 0
+    if record:
+        push(heap, fifo, cnt, t, (np.int64(c) << 32) | m)
+        return
+    # A read cannot lead to a repost if its reader has forwarded, or if an earlier read of theirs
+    # surely will (the repost uniform, the one the queued read would draw, is below every repost
+    # probability), or if its own repost uniform is above every repost probability.
+    s = person[m].s
+    if s & FORWARDED_FLAG == 0 and (first or s & SURE_FLAG == 0):
+        rp_min, rp_max = rp_range
+        u = uniform(run_key, ckey, m, _REPOST) if rp_min < 1.0 else 0.0
+        if first:
+            person[m].s = s | SURE_FLAG if u < rp_min else s & ~SURE_FLAG
+        if u < rp_max:
+            push(heap, fifo, cnt, t, (np.int64(c) << 32) | m)
+            return
+    _count(0, m, t, _bin(times, t), deletion, ujur, ucomm, totals, hist, by_jur, by_comm)
+
+
+@njit(cache=True, inline="always")
+def _broadcast(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr,
+               fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
+               ujur, ucomm, totals, hist, by_jur, by_comm):
+    """Draw who reads copy ``c`` and when."""
+    t0 = ct[c]
+    end = min(_deleted_at(ci, c, par), par[P_HORIZON])
+    deletion = par[P_DELETION]
+    chan, poster = ci[c, 0], ci[c, 2]
+    kind, mean, sigma = par[P_READ_KIND], par[P_READ_MEAN], par[P_READ_SIGMA]
+    if chan == CHAT:
+        totals[T_EXAMINED] += 1
+        m = ci[c, 3]
+        p = par[P_CHAT_READ]
+        if person[m].s & ORIGIN_FLAG == 0 and chance(run_key, ckey, m, _READ, p):
+            t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
+            if t < end:
+                _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
+                      later_c, touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur,
+                      by_comm)
+        return
+    if chan == GROUP:
+        g = ci[c, 1]
+        lo, hi, audience, p = gm_ptr[g], gm_ptr[g + 1], gm_idx, group_read[g]
+    else:
+        lo, hi, audience, p = fr_ptr[poster], fr_ptr[poster + 1], fr_idx, par[P_MOMENTS_READ]
+    if p <= 0.0 or end <= t0:
+        return
+    totals[T_EXAMINED] += hi - lo
+    log_q = log_miss(p) if p < 1.0 else 0.0
+    # The readers in the audience list: each member reads independently with p.
+    n = _pick(run_key, ckey, _READ, p, log_q, audience, lo, hi, chosen, person)
+    # Once one read comes after the copy's end, the uniforms of surely late ones are known.
+    u_late = 2.0
+    for q in range(n):
+        m = chosen[q]
+        if m == poster or person[m].s & ORIGIN_FLAG:
+            continue
+        t = t0 + delay_unless_late(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, u_late)
+        if t < end:
+            _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t, later_c,
+                  touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm)
+        elif u_late > 1.0:
+            u_late = late_uniform(kind, mean, sigma, t0, end)
+
+
+@njit(cache=True, inline="always")
+def _add_copy(nc, ct, ci, chan, group, poster, target, parent, time):
+    ct[nc] = time
+    ci[nc, 0], ci[nc, 1], ci[nc, 2], ci[nc, 3], ci[nc, 4] = chan, group, poster, target, parent
+
+
+@njit(cache=True, inline="always")
+def _deleted_at(ci, c, par):
+    """When copy ``c`` is deleted: the original posts at the deletion time, forwarded copies
+    too if the deletion reaches every copy, else never."""
+    if ci[c, 4] < 0 or par[P_SCOPE_ALL] > 0:
+        return par[P_DELETION]
+    return np.inf
+
+
+@njit(cache=True, inline="always")
+def _copy_key(ci, c):
+    """Copy ``c``'s 64-bit identity for hashing, from what it is (not when it was made): the
+    original post by its index, a forward by (forwarder, channel, target). Where a copy is
+    made its channel is known, so ``_drain`` and ``_start`` hash the same there without the
+    branches (the tests hold queued and recorded runs to the same numbers, which they would
+    not be if the two differed)."""
+    chan, group, poster, target = ci[c, 0], ci[c, 1], ci[c, 2], ci[c, 3]
+    if ci[c, 4] < 0:
+        return hash_key(c, 0, _ORIGINAL)
+    if chan == GROUP:
+        return hash_key(poster, group, _GROUP_FWD)
+    if chan == MOMENTS:
+        return hash_key(poster, 0, _MOMENTS_FWD)
+    return hash_key(poster, target, _CHAT_FWD)
+
+
+@njit(cache=True, inline="always")
+def _chat_picks(run_key, v, fr_ptr, fr_idx, p, log_q, cand_f, person):
+    """The friends ``v`` would chat to (each with ``p``), into ``cand_f``; returns how many."""
+    return _pick(run_key, v, _CHAT_FWD, p, log_q, fr_idx, fr_ptr[v], fr_ptr[v + 1], cand_f,
+                 person)
+
+
+@njit(cache=True, inline="always")
+def _chat_targets(run_key, v, n_cand, max_chats, cand_u, cand_f):
+    """Of the ``n_cand`` friends ``v`` picked (``cand_f``), those it chats to: all, or a
+    random subset of the cap if more."""
+    if max_chats < 0 or n_cand <= max_chats:
+        return n_cand
+    # Keep the chats with the smallest uniforms: a uniformly random subset of the cap.
+    for q in range(n_cand):
+        cand_u[q] = uniform(run_key, v, cand_f[q], _CHAT_PICK)
+    for a in range(max_chats):
+        best = a
+        for q in range(a + 1, n_cand):
+            if cand_u[q] < cand_u[best]:
+                best = q
+        cand_u[a], cand_u[best] = cand_u[best], cand_u[a]
+        cand_f[a], cand_f[best] = cand_f[best], cand_f[a]
+    return max_chats

@@ -1,0 +1,218 @@
+"""Running many runs: chunks, threads, a progress bar, and optionally a Dask cluster.
+
+``run_many`` is the engine's one entry point for ensembles: the estimate runs one model many
+times, a fit runs each run with its own parameters (``PerRun``), and either may ask for the
+number of groups holding a copy by each grid time. Nothing outside this package calls the
+kernel or reads its buffers.
+
+Each run's randomness is fixed by its own key (spawned from the ensemble's seed), so how the runs
+are cut into chunks, or which thread or worker runs them, cannot change any number.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numba
+import numpy as np
+
+from ..errors import ParameterError
+from . import _codes, _kernel
+from ._inputs import KernelInputs
+from ._per_run import run_each
+
+
+class RunArrays(NamedTuple):
+    """What a set of runs counted, one row per run (columns as named in ``_codes``)."""
+
+    totals: np.ndarray  # (runs, N_TOTALS)
+    grid: np.ndarray  # (runs, times, GRID_NAMES): cumulative counts at each grid time
+    by_jur: np.ndarray  # (runs, jurisdictions + 1, 2): views, unique viewers; last: unlabelled
+    by_comm: np.ndarray  # (runs, communities, 2)
+    groups_seen: np.ndarray | None  # (runs, times): groups holding a copy, when asked for
+
+
+@dataclass(frozen=True, eq=False)
+class PerRun:
+    """Parameters that differ by run: row ``r`` is run ``r``'s, as ``KernelInputs`` holds them
+    for one model."""
+
+    group_read: np.ndarray  # (runs, groups)
+    repost: np.ndarray  # (runs, depth)
+    par: np.ndarray  # (runs, N_PARAMS)
+
+    @classmethod
+    def stack(cls, inputs: Sequence[KernelInputs]) -> PerRun:
+        """One row per run from the inputs of each run's model (same network and posts)."""
+        depth = max(i.repost.size for i in inputs)
+        # The last entry of a repost profile applies to every later read, so padding with it
+        # changes nothing.
+        repost = np.array([np.pad(i.repost, (0, depth - i.repost.size), mode="edge")
+                           for i in inputs])
+        return cls(np.array([i.group_read for i in inputs]), repost,
+                   np.array([i.par for i in inputs]))
+
+    def rows(self, start: int, stop: int) -> PerRun:
+        return PerRun(self.group_read[start:stop], self.repost[start:stop],
+                      self.par[start:stop])
+
+
+def deal_out(n_runs: int, start: Callable[[], Any], run_block: Callable[[Any, int, int], Any]
+             ) -> None:
+    """Run ``0 .. n_runs - 1`` on ``numba.get_num_threads()`` threads.
+
+    Each thread makes its scratch state with ``start()`` and then takes the next block of runs
+    from a shared counter as it finishes the last (``state = run_block(state, first, last)``;
+    ``run_block`` must release the GIL). A block is a quarter of a thread's share of the runs
+    left (at most 64), so blocks shrink to single runs towards the end and the threads finish
+    together, and a few long runs do not leave a thread idle. Each run writes only its own
+    rows, so which thread ran it cannot change a number.
+    """
+    n_threads = max(1, min(numba.get_num_threads(), n_runs))
+    lock = threading.Lock()
+    taken = 0
+
+    def take() -> tuple[int, int]:
+        nonlocal taken
+        with lock:
+            first = taken
+            taken = min(n_runs, first + max(1, min(64, (n_runs - first) // (4 * n_threads))))
+            return first, taken
+
+    def work() -> None:
+        state = start()
+        while True:
+            first, last = take()
+            if first == last:
+                return
+            state = run_block(state, first, last)
+
+    if n_threads == 1:
+        work()
+        return
+    with ThreadPoolExecutor(n_threads) as pool:
+        for done in [pool.submit(work) for _ in range(n_threads)]:
+            done.result()
+
+
+def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = None,
+              groups_seen: bool = False) -> RunArrays:
+    """Run the runs of ``keys`` on all threads of this process."""
+    n_runs, n_times = len(keys), len(inputs.times)
+    keys = np.ascontiguousarray(keys, np.uint64)
+    totals = np.zeros((n_runs, _codes.N_TOTALS), np.int64)
+    grid = np.zeros((n_runs, n_times, len(_codes.GRID_NAMES)), np.int32)
+    by_jur = np.zeros((n_runs, inputs.n_jur + 1, 2), np.int64)
+    by_comm = np.zeros((n_runs, inputs.n_comm, 2), np.int64)
+    net = inputs.net
+    posts = (inputs.posts_user, inputs.posts_group, inputs.posts_time, inputs.times)
+    if per_run is None and not groups_seen:
+        args = (net, inputs.group_read, inputs.repost, inputs.par, *posts)
+
+        def run_block(state: Any, first: int, last: int) -> Any:
+            scratch, bufs = state
+            return scratch, _kernel.run_runs(keys, first, last, *args, scratch, bufs, False,
+                                             totals, grid, by_jur, by_comm)
+
+        deal_out(n_runs, lambda: _kernel.new_scratch(net, inputs.n_groups, n_times,
+                                                     len(inputs.repost)), run_block)
+        return RunArrays(totals, grid, by_jur, by_comm, None)
+
+    # Runs one at a time: each with its own parameters, and its copies read after it.
+    if per_run is None:
+        per_run = PerRun.stack([inputs] * n_runs)
+    seen = np.zeros((n_runs, n_times), np.int32)
+    depth = per_run.repost.shape[1]
+
+    def start() -> tuple:
+        scratch, bufs = _kernel.new_scratch(net, inputs.n_groups, n_times, depth)
+        return scratch, bufs, np.full(inputs.n_groups, np.inf)
+
+    def run_rows(state: tuple, first: int, last: int) -> tuple:
+        scratch, bufs, first_copy = state
+        bufs = run_each(keys, first, last, net, per_run.group_read, per_run.repost, per_run.par,
+                        *posts, scratch, bufs, first_copy, totals, grid, seen, by_jur, by_comm)
+        return scratch, bufs, first_copy
+
+    deal_out(n_runs, start, run_rows)
+    return RunArrays(totals, grid, by_jur, by_comm, seen if groups_seen else None)
+
+
+MIN_RUNS_FOR_PROGRESS = 2000
+
+
+def _show_progress(progress: bool | None, runs: int) -> bool:
+    if progress is not None:
+        return bool(progress)
+    # Auto: for long ensembles in a terminal or a notebook, never in CI logs.
+    interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
+    return runs >= MIN_RUNS_FOR_PROGRESS and interactive and not os.environ.get("CI")
+
+
+def run_many(
+    inputs: KernelInputs,
+    keys: np.ndarray,
+    *,
+    per_run: PerRun | None = None,
+    groups_seen: bool = False,
+    client: Any = None,
+    chunk_size: int | None = None,
+    progress: bool | None = None,
+) -> RunArrays:
+    """All runs of ``keys``, in order, in this process or on a Dask ``client``.
+
+    ``per_run`` gives each run its own parameters (row ``r`` for run ``r``); ``groups_seen``
+    also counts the groups holding a copy at each grid time (``RunArrays.groups_seen``).
+    """
+    n = len(keys)
+    show = _show_progress(progress, n)
+    if chunk_size is None:
+        # Chunks exist for progress steps and Dask tasks; each costs per-thread scratch space.
+        chunk_size = max(256, math.ceil(n / 20)) if show or client is not None else max(n, 1)
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int | np.integer) or (
+        chunk_size < 1
+    ):
+        raise ParameterError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    chunk_size = int(chunk_size)
+    chunks = [(s, min(n, s + chunk_size)) for s in range(0, n, chunk_size)]
+    rows = [None if per_run is None else per_run.rows(a, b) for a, b in chunks]
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=n, unit="run", desc="simulating", disable=not show)
+    try:
+        if client is None:
+            parts = []
+            for (a, b), part in zip(chunks, rows, strict=True):
+                parts.append(run_chunk(inputs, keys[a:b], part, groups_seen))
+                bar.update(b - a)
+        else:
+            parts = _run_on_dask(client, inputs, keys, chunks, rows, groups_seen, bar)
+    finally:
+        bar.close()
+    return RunArrays(*(None if parts[0][i] is None else np.concatenate([p[i] for p in parts])
+                       for i in range(len(RunArrays._fields))))
+
+
+def _run_on_dask(client: Any, inputs: KernelInputs, keys: np.ndarray,
+                 chunks: list[tuple[int, int]], rows: list[PerRun | None], groups_seen: bool,
+                 bar: Any) -> list[RunArrays]:
+    from dask.distributed import as_completed
+
+    shared = client.scatter(inputs, broadcast=True)
+    futures = [
+        client.submit(run_chunk, shared, keys[a:b], part, groups_seen, pure=False)
+        for (a, b), part in zip(chunks, rows, strict=True)
+    ]
+    position = {f.key: i for i, f in enumerate(futures)}
+    parts: list[Any] = [None] * len(futures)
+    for future in as_completed(futures):
+        parts[position[future.key]] = future.result()
+        bar.update(len(parts[position[future.key]][0]))
+    return parts

@@ -1,0 +1,46 @@
+"""Runs one at a time, each with its own parameters, and the groups holding a copy by each grid
+time, read from a run's table of copies (which only the last run of a block leaves behind).
+
+This is the compiled half of ``_ensemble.run_chunk`` for fits (a parameter set per run) and for
+evidence on how many groups the post had reached. It calls the engine's ``run_runs`` unchanged,
+one run at a time, so a run here is bit for bit the run of the shared-parameter path with the
+same key and parameters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ._codes import C_COPIES, GROUP
+from ._kernel import run_runs
+
+
+@njit(cache=True, nogil=True)
+def run_each(run_keys, first, last, net, group_read, repost, par, posts_user, posts_group,
+             posts_time, times, scratch, bufs, first_copy, totals, grid, groups_seen, by_jur,
+             by_comm):  # pragma: no cover - compiled
+    """Runs ``first .. last - 1``, run ``r`` with row ``r`` of ``group_read``, ``repost`` and
+    ``par``, into rows of the outputs; ``groups_seen[r]`` counts groups holding a copy by each
+    grid time. Returns the (maybe grown) buffers, as ``run_runs`` does."""
+    for r in range(first, last):
+        bufs = run_runs(run_keys[r:r + 1], 0, 1, net, group_read[r], repost[r], par[r],
+                        posts_user, posts_group, posts_time, times, scratch, bufs, False,
+                        totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1], by_comm[r:r + 1])
+        _groups_seen(bufs[2], bufs[3], scratch[-1][C_COPIES], times, first_copy, groups_seen[r])
+    return bufs
+
+
+@njit(cache=True)
+def _groups_seen(copy_time, copy_info, n_copies, times, first_copy, out):  # pragma: no cover
+    """Groups holding a copy by each grid time, from the run's copies (time; channel, group)."""
+    for c in range(n_copies):
+        if copy_info[c, 0] == GROUP:
+            g = copy_info[c, 1]
+            first_copy[g] = min(first_copy[g], copy_time[c])
+    for c in range(n_copies):
+        if copy_info[c, 0] == GROUP:
+            g = copy_info[c, 1]
+            if first_copy[g] < np.inf:
+                out[np.searchsorted(times, first_copy[g]):] += 1
+                first_copy[g] = np.inf

@@ -1,0 +1,340 @@
+"""Many simulated runs: :func:`estimate_reach` and its result, :class:`ReachEstimate`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from ..intervals import ProbabilityEstimate, paired_difference, quantile_interval
+from ..model import Post, SpreadModel
+from ..network.graph import GroupNetwork
+from ..thresholds import PLACE_QUANTITIES, REGISTRY, Threshold
+from . import _codes as k
+from ._ensemble import run_many
+from ._inputs import KernelInputs, prepare
+from ._seeds import run_seeds, seed_record
+from .cascade import breakdown_frame
+
+__all__ = ["PairedComparison", "ReachEstimate", "estimate_reach"]
+
+_QUANTITIES = k.TOTAL_NAMES[: k.T_EXAMINED]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ReachEstimate:
+    """The distribution of a post's reach over many simulated runs.
+
+    Attributes
+    ----------
+    runs : pandas.DataFrame
+        One row per run: ``views``, ``unique_viewers``, ``reposts``, ``groups_reached``, the
+        same three counts before the deletion time (``views_before_deletion``, ...), and
+        ``examined`` (audience members and friends the engine looked at; for benchmarks).
+    times : numpy.ndarray
+        The time grid in hours.
+    grid : numpy.ndarray
+        int32 array ``(runs, len(times), 3)``: cumulative views, unique viewers and reposts at
+        each grid time (events at or before it).
+    model, posts
+        What was simulated.
+    seed : dict
+        Entropy and spawn key of the parent seed: enough to re-create every run.
+    run_keys : numpy.ndarray
+        The kernel key of each run (spawned from ``seed``); the counterfactual re-uses them.
+    """
+
+    runs: pd.DataFrame
+    times: np.ndarray
+    grid: np.ndarray
+    model: SpreadModel
+    posts: tuple[Post, ...]
+    seed: dict[str, Any]
+    run_keys: np.ndarray
+    net: GroupNetwork = field(repr=False)
+    _by_jur: np.ndarray = field(repr=False)
+    _by_comm: np.ndarray = field(repr=False)
+    _inputs: KernelInputs = field(repr=False)
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.runs)
+
+    @cached_property
+    def breakdown(self) -> pd.DataFrame:
+        """Per-run counts by jurisdiction and community: ``run``, ``breakdown``
+        (``jurisdiction`` or ``community``), ``label``, ``unique_viewers``, ``views``."""
+        return breakdown_frame(
+            self._by_jur, self._by_comm, self.net.jurisdictions, self.net.communities
+        )
+
+    # ------------------------------------------------------------------ distributions
+    def _values(self, quantity: str) -> np.ndarray:
+        if quantity not in self.runs.columns:
+            raise ParameterError(
+                f"unknown quantity {quantity!r}; choose one of {list(self.runs.columns)}"
+            )
+        return self.runs[quantity].to_numpy()
+
+    def _place_values(self, quantity: str, readers_in: str) -> np.ndarray:
+        if quantity not in PLACE_QUANTITIES:
+            raise ParameterError(
+                f"readers_in counts only 'views' or 'unique_viewers' (reposts and groups are "
+                f"not counted by place), got quantity {quantity!r}"
+            )
+        labels = self.net.jurisdictions
+        if readers_in not in labels:
+            known = ", ".join(repr(x) for x in labels) if labels else "none"
+            raise ParameterError(
+                f"readers_in={readers_in!r} is not a jurisdiction label of the network "
+                f"(its labels: {known})"
+            )
+        column = 0 if quantity == "views" else 1  # _by_jur columns: views, unique viewers
+        return self._by_jur[:, labels.index(readers_in), column]
+
+    def prob_at_least(
+        self, quantity: str, n: float, *, readers_in: str | None = None
+    ) -> ProbabilityEstimate:
+        """Probability that ``quantity`` reaches ``n`` or more, with a 95% Wilson interval.
+
+        ``quantity`` is a column of :attr:`runs`, e.g. ``"reposts"`` or ``"views"``. With
+        ``readers_in`` (a label of ``net.jurisdictions``) only the views or unique viewers of
+        people with that jurisdiction label are counted (the per-run counts of
+        :attr:`breakdown`).
+        """
+        quantity = str(quantity)
+        if readers_in is None:
+            values, what = self._values(quantity), quantity
+        else:
+            values, what = self._place_values(quantity, readers_in), f"{quantity} in {readers_in}"
+        hits = int(np.count_nonzero(values >= n))
+        return ProbabilityEstimate.from_counts(what, n, hits, self.n_runs)
+
+    def prob_reaching(self, threshold: Threshold) -> ProbabilityEstimate:
+        """Probability of reaching a :class:`~rumourscope.Threshold`: its quantity, its count
+        and, if it has one, the place its readers must be in (``readers_in``).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import rumourscope as rs
+        >>> members = pd.DataFrame({"user": [f"u{i}" for i in range(60)], "group": "g1"})
+        >>> users = pd.DataFrame({"user": members["user"], "jurisdiction": ["Ontario", "PRC"] * 30})
+        >>> net = rs.GroupNetwork.from_frames(members, users=users)
+        >>> model = rs.SpreadModel(read_prob=0.5, repost_prob=0.0)
+        >>> est = rs.estimate_reach(net, model, rs.Post(user="u0", group="g1"), runs=400, rng=2)
+        >>> local = rs.Threshold("10 Ontario readers", "Canada", "civil", "unique_viewers", 10,
+        ...                      readers_in="Ontario")
+        >>> p = est.prob_reaching(local)   # readers in Ontario ~ Binomial(29, 0.5)
+        >>> p.quantity, 0.9 < p.estimate <= est.prob_at_least("unique_viewers", 10).estimate
+        ('unique_viewers in Ontario', True)
+        """
+        return self.prob_at_least(
+            str(threshold.quantity), threshold.count, readers_in=threshold.readers_in
+        )
+
+    def quantiles(self, quantity: str, qs: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+        """Quantiles of ``quantity`` with 95% order-statistic intervals (``quantile``,
+        ``value``, ``low``, ``high``)."""
+        return quantile_interval(self._values(str(quantity)), qs)
+
+    def _grid_column(self, quantity: str) -> int:
+        if quantity not in k.GRID_NAMES:
+            raise ParameterError(
+                f"quantity over time must be one of {list(k.GRID_NAMES)}, got {quantity!r}"
+            )
+        return k.GRID_NAMES.index(quantity)
+
+    def curves(self, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+        """Cumulative counts over time: one row per (``quantity``, ``time``) with the ``mean``
+        over runs and one column per quantile named ``q0.05``, ``q0.5``, ... ."""
+        frames = []
+        for j, name in enumerate(k.GRID_NAMES):
+            values = self.grid[:, :, j]
+            frame = pd.DataFrame({"quantity": name, "time": self.times,
+                                  "mean": values.mean(axis=0)})
+            for q, row in zip(quantiles, np.quantile(values, quantiles, axis=0), strict=True):
+                frame[f"q{q:g}"] = row
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def time_to(self, quantity: str, n: float) -> pd.Series:
+        """Per run, the first grid time at which ``quantity`` had reached ``n`` (NaN if never).
+
+        The resolution is that of :attr:`times` (the true time lies in the grid step before).
+        """
+        values = self.grid[:, :, self._grid_column(str(quantity))]
+        reached = values >= n
+        first = reached.argmax(axis=1)
+        out = np.where(reached.any(axis=1), self.times[first], np.nan)
+        return pd.Series(out, name=f"hours to {n:g} {quantity}")
+
+    def threshold_table(self, thresholds: Iterable[Threshold] = REGISTRY) -> pd.DataFrame:
+        """Each threshold with the probability of reaching it (95% interval, MC error) and the
+        median time to reach it among the runs that did.
+
+        ``readers_in`` is the place whose readers a threshold counts (``None``: everyone). The
+        counts over time are not kept by place, so ``median_hours_to_reach`` is NaN for a
+        threshold with ``readers_in`` (and for quantities without a time grid).
+        """
+        rows = []
+        for t in thresholds:
+            p = self.prob_reaching(t)
+            median = np.nan
+            if t.readers_in is None and str(t.quantity) in k.GRID_NAMES:
+                times = self.time_to(str(t.quantity), t.count).dropna()
+                median = float(times.median()) if len(times) else np.nan
+            rows.append((t.name, t.jurisdiction, str(t.legal_character), str(t.quantity),
+                         t.readers_in, t.count, p.estimate, p.low, p.high, p.mcse, median))
+        return pd.DataFrame(rows, columns=[
+            "threshold", "jurisdiction", "legal_character", "quantity", "readers_in", "count",
+            "probability", "low", "high", "mcse", "median_hours_to_reach"])
+
+    def summary(self) -> pd.DataFrame:
+        """Per quantity: mean (with its MC standard error), sd, and the 5/50/95% quantiles."""
+        rows = []
+        for name in _QUANTITIES:
+            x = self.runs[name].to_numpy(dtype=np.float64)
+            q5, q50, q95 = np.quantile(x, [0.05, 0.5, 0.95])
+            sd = float(x.std(ddof=1)) if len(x) > 1 else np.nan
+            rows.append((name, x.mean(), sd / np.sqrt(len(x)), sd, q5, q50, q95))
+        return pd.DataFrame(rows, columns=["quantity", "mean", "mcse", "sd", "q05", "median",
+                                           "q95"])
+
+    # ------------------------------------------------------------------ counterfactual
+    def counterfactual(
+        self, deletion_time: float | None, *, deletion_scope: str | None = None,
+        progress: bool | None = None,
+    ) -> PairedComparison:
+        """Re-run the same random worlds with another deletion time (common random numbers).
+
+        Parameters
+        ----------
+        deletion_time : float or None
+            Hours after the first post; ``None`` for "never deleted".
+        deletion_scope : {"original", "all_copies"}, optional
+            Defaults to this estimate's scope.
+        """
+        changes: dict[str, Any] = {"deletion_time": deletion_time}
+        if deletion_scope is not None:
+            changes["deletion_scope"] = deletion_scope
+        other = _run(self.net, self.model.with_params(**changes), self.posts, self.run_keys,
+                     self.seed, times=self.times, progress=progress)
+        return PairedComparison(baseline=self, alternative=other)
+
+    def __repr__(self) -> str:
+        r = self.runs
+        return (
+            f"<ReachEstimate: {self.n_runs:,} runs; median views {r['views'].median():,.0f}, "
+            f"unique viewers {r['unique_viewers'].median():,.0f}, reposts "
+            f"{r['reposts'].median():,.0f} within {self.model.horizon:g} h>"
+        )
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class PairedComparison:
+    """Two ensembles over the same random worlds, differing only in the deletion scenario."""
+
+    baseline: ReachEstimate
+    alternative: ReachEstimate
+
+    @property
+    def differences(self) -> pd.DataFrame:
+        """Per-run ``alternative - baseline`` of every quantity."""
+        cols = list(_QUANTITIES)
+        return self.alternative.runs[cols] - self.baseline.runs[cols]
+
+    def summary(self) -> pd.DataFrame:
+        """Per quantity: both means, the mean paired difference with its 95% interval and
+        standard error, and how many runs changed at all."""
+        rows = []
+        for name in _QUANTITIES:
+            d = paired_difference(self.baseline.runs[name].to_numpy(),
+                                  self.alternative.runs[name].to_numpy())
+            rows.append({"quantity": name, **d})
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        def when(m: SpreadModel) -> str:
+            return "never" if m.deletion_time is None else f"{m.deletion_time:g} h"
+
+        d = paired_difference(self.baseline.runs["views"].to_numpy(),
+                              self.alternative.runs["views"].to_numpy())
+        return (
+            f"<PairedComparison: deletion {when(self.baseline.model)} -> "
+            f"{when(self.alternative.model)}: mean views change {d['mean_difference']:+,.1f} "
+            f"(95% CI {d['low']:+,.1f} to {d['high']:+,.1f}; {self.baseline.n_runs:,} runs)>"
+        )
+
+
+def _run(net: GroupNetwork, model: SpreadModel, posts: Any, keys: np.ndarray,
+         seed: dict[str, Any], *, times: Any = None, client: Any = None,
+         chunk_size: int | None = None, progress: bool | None = None) -> ReachEstimate:
+    inputs, posts = prepare(net, model, posts, times)
+    totals, grid, by_jur, by_comm, _ = run_many(inputs, keys, client=client,
+                                                chunk_size=chunk_size, progress=progress)
+    runs = pd.DataFrame(totals, columns=list(k.TOTAL_NAMES))
+    runs.index.name = "run"
+    return ReachEstimate(runs=runs, times=inputs.times, grid=grid, model=model, posts=posts,
+                         seed=seed, run_keys=keys, net=net, _by_jur=by_jur, _by_comm=by_comm,
+                         _inputs=inputs)
+
+
+def estimate_reach(
+    net: GroupNetwork,
+    model: SpreadModel,
+    posts: Sequence[Post] | Post,
+    runs: int = 1000,
+    *,
+    rng: Any = None,
+    times: Sequence[float] | np.ndarray | None = None,
+    client: Any = None,
+    chunk_size: int | None = None,
+    progress: bool | None = None,
+) -> ReachEstimate:
+    """Simulate the spread many times and summarise the distribution of its reach.
+
+    Only per-run totals and counts on the time grid are kept, never per-run event lists, so
+    100,000 runs fit in memory on a laptop.
+
+    Parameters
+    ----------
+    net, model, posts
+        As for :func:`rumourscope.simulate`.
+    runs : int, default=1000
+        Number of runs. The Monte Carlo error of a probability shrinks like ``1/sqrt(runs)``.
+    rng : int, numpy.random.Generator or None, default=None
+        Seed; one child seed is spawned per run.
+    times : array of float, optional
+        Grid (hours) for the counts over time; default hourly from 0 to the horizon (at most
+        241 points).
+    client : dask.distributed.Client, optional
+        Run chunks on a Dask cluster; the numbers are identical to a single-process run.
+    chunk_size : int, optional
+        Runs per chunk (progress steps, Dask tasks); does not change any number.
+    progress : bool or None, default=None
+        Show a progress bar; ``None`` shows one for 2,000 runs or more in a terminal or a
+        notebook, never when the ``CI`` environment variable is set.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import rumourscope as rs
+    >>> members = pd.DataFrame({"user": [f"u{i}" for i in range(50)], "group": "g1"})
+    >>> net = rs.GroupNetwork.from_frames(members)
+    >>> model = rs.SpreadModel(read_prob=0.5, repost_prob=0.0)
+    >>> est = rs.estimate_reach(net, model, rs.Post(user="u0", group="g1"), runs=500, rng=1)
+    >>> p = est.prob_at_least("views", 25)   # views ~ Binomial(49, 0.5)
+    >>> 0.35 < p.estimate < 0.65
+    True
+    """
+    if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
+        raise ParameterError(f"runs must be a whole number >= 1, got {runs!r}")
+    seq, keys = run_seeds(rng, int(runs))
+    return _run(net, model, posts, keys, seed_record(seq), times=times, client=client,
+                chunk_size=chunk_size, progress=progress)

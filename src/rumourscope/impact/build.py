@@ -1,0 +1,392 @@
+"""Build an :class:`~rumourscope.impact.ImpactSummary` from a case: every ensemble it needs, once.
+
+This is the one place the exhibit's numbers are computed; the report, the command line and the
+notebooks only show them. Every ensemble draws from the same seed, so the deletion
+counterfactuals, the scenarios and the sensitivity runs are paired comparisons over the same
+random worlds (common random numbers).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields, is_dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..engine.reach import ReachEstimate, estimate_reach
+from ..errors import ParameterError
+from ..model import SpreadModel
+from ..thresholds import REGISTRY, Threshold
+from .observed import observed_facts, reachable_people, threshold_findings
+from .scenarios import DEFAULT_RANGES, ParameterRange, Scenario, sensitivity, standard_scenarios
+from .summary import NOT_CALIBRATED, ImpactSummary
+
+if TYPE_CHECKING:
+    from ..calibrate import CalibrationResult
+    from ..casefile import Case
+
+__all__ = ["summarise_impact"]
+
+_QUANTITIES = ("views", "unique_viewers", "reposts", "groups_reached")
+_PERCENTILES = (0.05, 0.5, 0.95)
+# How the platform works, for the appendix; the platform's own notes are added after it.
+_LIMITATIONS = (
+    "The model is a simplified account of how people read and forward messages; it is not a "
+    "record of what happened. Only the observed facts in section 3 are evidence of actual "
+    "reach.",
+    "No published figures exist for read and forward rates in private WeChat groups; the "
+    "central values are assumptions, and the scenarios and sensitivity analysis show how much "
+    "the results depend on them.",
+    "The network is the one entered from the evidence. People, groups and friend ties missing "
+    "from it cannot be reached in the model, so reach beyond them is not counted.",
+    "Probabilities of reaching a legal threshold are statements about the model, not findings "
+    "that the threshold was met; a criminal threshold counts actual views or forwards.",
+    "Percentiles and probabilities come from a finite number of simulated runs; their Monte "
+    "Carlo error is stated where it matters and shrinks with more runs.",
+)
+
+
+def summarise_impact(
+    case: Case,
+    model: SpreadModel | None = None,
+    *,
+    runs: int = 2000,
+    sensitivity_runs: int | None = None,
+    ranges: Sequence[ParameterRange] | None = None,
+    scenarios: Sequence[Scenario] | None = None,
+    alternative_deletions: Mapping[str, float | None] | None = None,
+    thresholds: Iterable[Threshold] | None = None,
+    rng: int | None = None,
+    command: str | None = None,
+    progress: bool | None = None,
+    calibration: CalibrationResult | None = None,
+) -> ImpactSummary:
+    """Estimate the reach of a case's post and summarise it for an exhibit.
+
+    Parameters
+    ----------
+    case : Case
+        From :func:`rumourscope.load_case` or :func:`rumourscope.demo_case`.
+    model : SpreadModel, optional
+        The central model (default: ``case.model()``, the documented default assumptions with
+        the case's deletion and platform).
+    runs : int, default=2000
+        Runs of the central ensemble and of each deletion counterfactual.
+    sensitivity_runs : int, optional
+        Runs per scenario and per end of each sensitivity range (default ``runs // 10``, at
+        least 100).
+    ranges : sequence of ParameterRange, optional
+        Stated ranges of the uncertain parameters (default :data:`DEFAULT_RANGES`, each
+        widened if needed to contain the central value).
+    scenarios : sequence of Scenario, optional
+        Default: low, central and high (:func:`rumourscope.impact.scenarios.standard_scenarios`).
+    alternative_deletions : mapping of str to float or None, optional
+        Other deletion times to compare with what happened, in hours after the first post
+        (``None``: never deleted). Default: 2 hours, and never.
+    thresholds : iterable of Threshold, optional
+        Legal thresholds to compare with (default: the PRC 2013 thresholds and those the case
+        declares in ``case.toml``).
+    rng : int or None, default=None
+        The seed of every ensemble. ``None`` draws a fresh one, which is recorded.
+    command : str, optional
+        The command that re-creates the summary (recorded in the report and manifest).
+    progress : bool or None, default=None
+        Show a progress bar (``None``: only on an interactive terminal).
+    calibration : CalibrationResult, optional
+        A fit of the parameters to the case's evidence (:func:`rumourscope.calibrate.fit_abc`).
+        When given, the default model is its posterior-median model, and the report states what
+        was calibrated, to which observations, and how (its full record goes to the manifest).
+        Without it the report states that the parameters were not calibrated.
+
+    Returns
+    -------
+    ImpactSummary
+
+    Examples
+    --------
+    >>> import rumourscope as rs
+    >>> case = rs.demo_case()
+    >>> s = rs.summarise_impact(case, runs=20, sensitivity_runs=5, rng=1, progress=False)
+    >>> s.estimates["quantity"].tolist()
+    ['views', 'unique_viewers', 'reposts', 'groups_reached']
+    >>> s.observed.loc[0, "fact"], s.observed.loc[0, "bound"], int(s.observed.loc[0, "value"])
+    ('Members of group g01', 'exactly', 480)
+    >>> s.headline().iloc[0].tolist()
+    ['Observed: Members of group g01', '480']
+    """
+    if isinstance(rng, bool) or not (rng is None or isinstance(rng, int | np.integer)):
+        raise ParameterError(
+            f"rng must be an integer seed or None for a report (so it can be recorded), got {rng!r}"
+        )
+    seed = int(np.random.SeedSequence(rng).entropy)
+    if model is None:
+        model = case.model() if calibration is None else calibration.model()
+    if sensitivity_runs is None:
+        sensitivity_runs = default_sensitivity_runs(runs)
+    ranges = _bracketing(model, DEFAULT_RANGES) if ranges is None else tuple(ranges)
+    scenarios = standard_scenarios(model, ranges) if scenarios is None else tuple(scenarios)
+    if alternative_deletions is None:
+        alternative_deletions = {"deleted after 2 h": 2.0, "never deleted": None}
+    thresholds = (*REGISTRY, *case.thresholds) if thresholds is None else tuple(thresholds)
+    net, posts = case.network, case.posts
+
+    steps = 1 + len(alternative_deletions) + len(scenarios) + 2 * len(ranges) + 1
+    bar = _progress_bar(steps, progress)
+
+    def ensemble(m: SpreadModel, n: int, label: str) -> ReachEstimate:
+        bar.set_description(label)
+        est = estimate_reach(net, m, posts, runs=n, rng=seed, progress=False)
+        bar.update()
+        return est
+
+    try:
+        est = ensemble(model, runs, "central estimate")
+        deletion, deletion_curves = _deletion(est, alternative_deletions, bar)
+        scenario_rows = []
+        for sc in scenarios:
+            sc_model = sc.model(model, ranges)
+            runs_table = (
+                est.runs if not sc.params else ensemble(sc_model, sensitivity_runs, sc.name).runs
+            )
+            for q, p5, p50, p95 in _percentile_rows(runs_table):
+                scenario_rows.append(
+                    (sc.name, sc.describe(model, ranges), sc.reason, q, p5, p50, p95)
+                )
+        central_sens = ensemble(model, sensitivity_runs, "sensitivity (central)").runs
+
+        def sens_estimate(m: SpreadModel) -> pd.DataFrame:
+            return ensemble(m, sensitivity_runs, "sensitivity").runs
+
+        sens = sensitivity(model, ranges, sens_estimate, central=central_sens)
+    finally:
+        bar.close()
+
+    return ImpactSummary(
+        title=case.title,
+        case=_case_facts(case),
+        evidence=_inventory(case),
+        observed=observed_facts(case),
+        parameters=_parameter_table(model, ranges, case),
+        estimates=_estimates(est),
+        audience=_audience(est, reachable_people(case)),
+        thresholds=threshold_findings(est, thresholds, case.observations),
+        deletion=deletion,
+        scenarios=pd.DataFrame(
+            scenario_rows,
+            columns=["scenario", "parameters", "reason", "quantity", "p5", "p50", "p95"],
+        ),
+        sensitivity=sens,
+        curves=_curves(est),
+        totals=est.runs[list(_QUANTITIES)].reset_index(drop=True),
+        runs=runs,
+        seed=seed,
+        settings={
+            "model": _plain(model),
+            "posts": [_plain(p) for p in posts],
+            "runs": runs,
+            "sensitivity_runs": sensitivity_runs,
+            "seed": seed,
+            "ranges": [_plain(r) for r in ranges],
+            "scenarios": [_plain(s) for s in scenarios],
+            "alternative_deletions": dict(alternative_deletions),
+            "thresholds": [_plain(t) for t in thresholds],
+            "names_shown": case.names_shown,
+            "pseudonym_key_fingerprint": case.key_fingerprint,
+            "calibration": None if calibration is None else calibration.to_dict(),
+        },
+        inputs=case.manifest[["file", "sha256", "bytes"]].rename(columns={"file": "path"}),
+        command=command or f"rs.summarise_impact(case, runs={runs}, rng={seed})",
+        platform_notes=net.platform.notes,
+        limitations=_LIMITATIONS,
+        names_shown=case.names_shown,
+        deletion_time=model.deletion_time,
+        deletion_curves=deletion_curves,
+        calibration=NOT_CALIBRATED if calibration is None else calibration.describe(),
+        source_folder=case.folder,
+    )
+
+
+def default_sensitivity_runs(runs: int) -> int:
+    """Runs per scenario and per sensitivity end: a tenth of ``runs``, at least 100.
+
+    The high ends of the ranges spread the post through most of the network, so each of their
+    runs costs tens of times a central one; medians need far fewer runs than tail probabilities.
+    """
+    return max(100, runs // 10)
+
+
+# ---------------------------------------------------------------------- pieces
+def _progress_bar(total: int, progress: bool | None) -> Any:
+    from tqdm.auto import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    return tqdm(total=total, disable=not show, unit="ensemble", leave=False)
+
+
+def _bracketing(model: SpreadModel, ranges: Sequence[ParameterRange]) -> tuple:
+    """Default ranges, each widened just enough to contain the model's own value."""
+    out = []
+    for r in ranges:
+        c = r.central(model)
+        out.append(ParameterRange(r.parameter, min(r.low, c), max(r.high, c), r.source, r.reason))
+    return tuple(out)
+
+
+def _percentile_rows(runs: pd.DataFrame, quantities: Sequence[str] = _QUANTITIES) -> list:
+    rows = []
+    for q in quantities:
+        p5, p50, p95 = np.quantile(runs[q].to_numpy(dtype=float), _PERCENTILES)
+        rows.append((q, float(p5), float(p50), float(p95)))
+    return rows
+
+
+def _estimates(est: ReachEstimate) -> pd.DataFrame:
+    rows = [
+        (q, p5, p50, p95, float(est.runs[q].mean()))
+        for q, p5, p50, p95 in _percentile_rows(est.runs)
+    ]
+    return pd.DataFrame(rows, columns=["quantity", "p5", "p50", "p95", "mean"])
+
+
+def _curves(est: ReachEstimate) -> pd.DataFrame:
+    curves = est.curves(quantiles=_PERCENTILES)
+    return pd.DataFrame(
+        {
+            "time": curves["time"],
+            "quantity": curves["quantity"],
+            "p5": curves["q0.05"],
+            "p50": curves["q0.5"],
+            "p95": curves["q0.95"],
+        }
+    )
+
+
+def _audience(est: ReachEstimate, reachable: pd.DataFrame) -> pd.DataFrame:
+    grouped = est.breakdown.groupby(["breakdown", "label"], sort=False)["unique_viewers"]
+    table = grouped.agg(
+        p5=lambda x: x.quantile(_PERCENTILES[0]),
+        p50=lambda x: x.quantile(_PERCENTILES[1]),
+        p95=lambda x: x.quantile(_PERCENTILES[2]),
+    )
+    table = table.reset_index().merge(reachable, on=["breakdown", "label"], how="left")
+    table["reachable"] = table["reachable"].fillna(0).astype(int)
+    keep = (table["reachable"] > 0) | (table["p95"] > 0)
+    return table.loc[keep, ["breakdown", "label", "reachable", "p5", "p50", "p95"]].reset_index(
+        drop=True
+    )
+
+
+def _deletion(
+    est: ReachEstimate, alternatives: Mapping[str, float | None], bar: Any
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    actual = est.model.deletion_time
+    rows: list[tuple] = []
+    curves = [_curves(est).assign(scenario="as happened", deletion_time=actual)]
+    if actual is not None:
+        counted = ("views", "unique_viewers", "reposts")
+        before = est.runs[[f"{q}_before_deletion" for q in counted]]
+        before.columns = list(counted)
+        for q, p5, p50, p95 in _percentile_rows(before, counted):
+            rows.append(("up to the deletion", _hours(actual), q, p5, p50, p95, *[np.nan] * 3))
+    for q, p5, p50, p95 in _percentile_rows(est.runs):
+        rows.append(("as happened", _hours(actual), q, p5, p50, p95, *[np.nan] * 3))
+    for label, when in alternatives.items():
+        bar.set_description(f"deletion: {label}")
+        pair = est.counterfactual(when, progress=False)
+        bar.update()
+        diff = pair.summary().set_index("quantity")
+        for q, p5, p50, p95 in _percentile_rows(pair.alternative.runs):
+            d = diff.loc[q]
+            rows.append((label, _hours(when), q, p5, p50, p95, d["mean_difference"], d["low"],
+                         d["high"]))  # fmt: skip
+        curves.append(_curves(pair.alternative).assign(scenario=label, deletion_time=when))
+    columns = [
+        "scenario", "deletion_time", "quantity", "p5", "p50", "p95", "mean_difference",
+        "difference_ci_low", "difference_ci_high",
+    ]  # fmt: skip
+    curve_table = pd.concat(curves, ignore_index=True)
+    curve_table["deletion_time"] = curve_table["deletion_time"].astype(float)
+    return pd.DataFrame(rows, columns=columns), curve_table
+
+
+def _inventory(case: Case) -> pd.DataFrame:
+    """Every file read, evidence and case tables alike, with its hash and how it was obtained."""
+    files = case.manifest.copy()
+    described = files["description"].fillna("").astype(str).str.len() > 0
+    files["description"] = files["description"].where(described, files["role"])
+    files["obtained"] = files["obtained"].fillna("case folder")
+    return files[["file", "sha256", "obtained", "description"]].reset_index(drop=True)
+
+
+def _hours(when: float | None) -> str:
+    return "never" if when is None else f"{when:g} h after the first post"
+
+
+def _parameter_table(
+    model: SpreadModel, ranges: Sequence[ParameterRange], case: Case
+) -> pd.DataFrame:
+    table = model.parameters()
+    by_name = {r.parameter: r for r in ranges}
+    fixed_sources = {
+        "deletion_time": "evidence: case.toml (deletion)",
+        "deletion_scope": "evidence: case.toml (deletion)",
+        "horizon": "analysis choice",
+        "platform": f"platform rules: {model.platform.name}",
+    }
+    table["range"] = [by_name[p].describe() if p in by_name else "-" for p in table["parameter"]]
+    table["source"] = [
+        by_name[p].source if p in by_name else fixed_sources.get(p, "assumption")
+        for p in table["parameter"]
+    ]
+    # a per-activity or per-group mapping that is not set is not a parameter of this analysis
+    empty = table["value"].map(lambda v: isinstance(v, dict) and not v)
+    table = table.loc[~empty].reset_index(drop=True)
+    table["value"] = table["value"].map(_display_value)
+    return table[["parameter", "value", "range", "unit", "source", "meaning"]]
+
+
+def _display_value(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return ", ".join(f"{v:g}" for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v:g}" for k, v in value.items())
+    return "none" if value is None else value
+
+
+def _case_facts(case: Case) -> dict[str, str]:
+    fmt = "%Y-%m-%d %H:%M %Z"
+    facts = {"Case": case.description or case.title} if case.description else {}
+    for post, when in zip(case.posts, case.post_times, strict=True):
+        where = f"group {post.group}" if post.group else "the poster's Moments"
+        facts["Original post" if len(case.posts) == 1 else f"Post {len(facts)}"] = (
+            f"{case.local(when).strftime(fmt)} ({when.strftime('%Y-%m-%d %H:%M')} UTC) in {where}"
+        )
+    if case.deletion_utc is not None:
+        facts["Deletion"] = (
+            f"{case.local(case.deletion_utc).strftime(fmt)}, {case.deletion_time:g} hours after "
+            f"the first post ({case.deletion_scope}: "
+            + ("forwarded copies remained)" if str(case.deletion_scope) == "original"
+               else "every copy removed)")
+        )  # fmt: skip
+    else:
+        facts["Deletion"] = "none recorded"
+    facts["Time zone"] = f"{case.timezone} (times are local unless marked UTC)"
+    return facts
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses (models, ranges, thresholds) as nested dicts, for the manifest."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, str):  # StrEnum members become their plain value
+        return str(value)
+    return value

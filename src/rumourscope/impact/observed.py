@@ -1,0 +1,143 @@
+"""What the evidence shows, kept apart from the model: observed facts and threshold findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
+
+from ..engine.reach import ReachEstimate
+from ..thresholds import Threshold
+from .summary import QUANTITY_LABELS, format_count
+
+if TYPE_CHECKING:
+    from ..casefile import Case
+
+# Observation kinds (see Case.observations) as plain words, and the modelled quantity each one
+# is an actual count of.
+_KIND_LABELS = {
+    "members": "Members of group {group}",
+    "views": "Views shown by a read counter",
+    "reposts": "Forwards (reposts) seen",
+    "groups_seen": "Groups in which the post was seen",
+    "unique_viewers": "People known to have read it",
+    "named_readers": "Named readers who know the plaintiff (entered by counsel)",
+}
+_KIND_QUANTITY = {
+    "views": "views",
+    "reposts": "reposts",
+    "unique_viewers": "unique_viewers",
+    "named_readers": "unique_viewers",
+    "groups_seen": "groups_reached",
+}
+
+
+def observed_facts(case: Case) -> pd.DataFrame:
+    """``fact, bound, value, when, source``: each observation, then the de-duplicated audience
+    of the groups the evidence names. Times are local to the case."""
+    rows = []
+    for obs in case.observations.itertuples():
+        group = obs.group if isinstance(obs.group, str) else ""
+        fact = _KIND_LABELS.get(obs.kind, obs.kind).format(group=group)
+        if group and "{group}" not in _KIND_LABELS.get(obs.kind, ""):
+            fact += f" (group {group})"
+        bound = "at least" if obs.bound == "at_least" else "exactly"
+        when = case.local(obs.time).strftime("%Y-%m-%d %H:%M %Z")
+        rows.append((fact, bound, int(obs.count), when, obs.source or "not given"))
+    groups = _groups_in_evidence(case)
+    if groups:
+        net = case.network
+        people = net.unique_reach(groups)
+        total = int(net.groups.loc[groups, "size"].sum())
+        rows.append(
+            (
+                f"Distinct people in the groups named in the evidence ({', '.join(groups)}), "
+                f"each counted once (the group sizes add up to {format_count(total)})",
+                "exactly",
+                people,
+                "",
+                "members table; case.toml",
+            )
+        )
+    return pd.DataFrame(rows, columns=["fact", "bound", "value", "when", "source"])
+
+
+def _groups_in_evidence(case: Case) -> list[str]:
+    named = [p.group for p in case.posts if p.group]
+    named += [g for g in case.observations["group"] if isinstance(g, str)]
+    return list(dict.fromkeys(named))
+
+
+def reachable_people(case: Case) -> pd.DataFrame:
+    """``breakdown, label, reachable``: people connected to a posting channel at all.
+
+    The post can only travel along memberships and friend ties, so people outside the
+    connected part of the network that holds the original post(s) can never read it.
+    """
+    net = case.network
+    n_u, n_g = net.n_users, net.n_groups
+    members = np.repeat(np.arange(n_g), np.diff(net.group_members.indptr))
+    rows = np.concatenate([members + n_u, np.repeat(np.arange(n_u), net.friends.degrees())])
+    cols = np.concatenate([net.group_members.indices, net.friends.indices])
+    graph = coo_array((np.ones(len(rows)), (rows, cols)), shape=(n_u + n_g, n_u + n_g))
+    _, label = connected_components(graph, directed=False)
+    starts = {label[net.user_position(p.user)] for p in case.posts}
+    reachable = np.isin(label[:n_u], list(starts))
+    out = [("all", "all", int(reachable.sum()))]
+    codes = net.user_jurisdiction
+    for k, name in enumerate(net.jurisdictions):
+        out.append(("jurisdiction", name, int((reachable & (codes == k)).sum())))
+    out.append(("jurisdiction", "unknown", int((reachable & (codes < 0)).sum())))
+    for name in net.communities:
+        out.append(("community", name, int((reachable & net.community_members(name)).sum())))
+    return pd.DataFrame(out, columns=["breakdown", "label", "reachable"])
+
+
+def threshold_findings(
+    est: ReachEstimate, thresholds: Sequence[Threshold], observations: pd.DataFrame
+) -> pd.DataFrame:
+    """Each threshold: the observed count as a fact, and the modelled chance of reaching it.
+
+    ``readers_in`` is the place whose readers a threshold counts (missing: everyone)."""
+    rows = []
+    for t in thresholds:
+        observed, finding = _observed_finding(t, observations)
+        p = est.prob_reaching(t)
+        rows.append((t.name, t.jurisdiction, str(t.legal_character), str(t.quantity),
+                     t.readers_in, t.count, observed, finding, p.estimate, p.low, p.high,
+                     p.mcse))  # fmt: skip
+    columns = [
+        "threshold", "jurisdiction", "legal_character", "quantity", "readers_in", "count",
+        "observed", "observed_finding", "p_exceed", "ci_low", "ci_high", "mc_error",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _observed_finding(t: Threshold, observations: pd.DataFrame) -> tuple[float, str]:
+    quantity = str(t.quantity)
+    what = QUANTITY_LABELS.get(quantity, quantity)
+    if t.readers_in is not None:
+        # Observations (case.observations) carry no place: none of them counts one jurisdiction.
+        return np.nan, (
+            f"No observed count of {what} in {t.readers_in} in the evidence (observed counts "
+            f"are not split by place)."
+        )
+    kinds = [k for k, q in _KIND_QUANTITY.items() if q == quantity]
+    rows = observations[observations["kind"].isin(kinds) & observations["group"].isna()]
+    if rows.empty:
+        return np.nan, f"No observed count of {what} in the evidence."
+    best = rows.loc[rows["count"].idxmax()]
+    n, lower = int(best["count"]), best["bound"] == "at_least"
+    shown = f"{'at least ' if lower else ''}{format_count(n)} {what} ({best['source']})"
+    if n >= t.count:
+        return float(n), f"Observed {shown}: the evidence shows the threshold was reached."
+    if lower:
+        return float(n), (
+            f"Observed {shown}: below {format_count(t.count)}; being a lower bound, this "
+            f"neither shows nor rules out that the threshold was reached."
+        )
+    return float(n), f"Observed {shown}: below {format_count(t.count)}."

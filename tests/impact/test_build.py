@@ -1,0 +1,231 @@
+"""ImpactSummary built from the demo case: observed facts apart from estimates, and invariants.
+
+Narrow parameter ranges keep the scenario and sensitivity ensembles cheap; the default ranges
+are exercised end to end by the command-line tests.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rumourscope as rs
+from rumourscope.impact.scenarios import ParameterRange
+from rumourscope.report.writer import jsonable
+
+pytestmark = pytest.mark.slow  # about 20 s of simulation in all
+
+SEED = 11
+RUNS = 200
+NARROW = (
+    ParameterRange("read_prob", 0.2, 0.35, reason="test"),
+    ParameterRange("repost_prob", 0.015, 0.025, reason="test"),
+)
+
+
+def build(runs: int = RUNS, sensitivity_runs: int = 40, seed: int = SEED, **kw):
+    return rs.summarise_impact(
+        rs.demo_case(), runs=runs, sensitivity_runs=sensitivity_runs, ranges=NARROW, rng=seed,
+        progress=False, **kw,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def case() -> rs.Case:
+    return rs.demo_case()
+
+
+@pytest.fixture(scope="module")
+def summary() -> rs.ImpactSummary:
+    return build()
+
+
+def test_observed_facts_are_the_evidence_and_nothing_modelled(summary, case):
+    obs = case.observations
+    facts = summary.observed
+    assert facts["value"].iloc[: len(obs)].tolist() == obs["count"].tolist()
+    assert facts["source"].iloc[: len(obs)].tolist() == obs["source"].tolist()
+    at_least = facts["bound"].iloc[: len(obs)] == "at least"
+    assert at_least.tolist() == (obs["bound"] == "at_least").tolist()
+    # the last fact: people in the groups named in the evidence, each counted once
+    groups = list(dict.fromkeys([case.posts[0].group, *obs["group"].dropna()]))
+    last = facts.iloc[-1]
+    assert last["value"] == case.network.unique_reach(groups)
+    assert last["value"] <= case.network.groups.loc[groups, "size"].sum()
+    assert "each counted once" in last["fact"]
+
+
+def test_estimates_are_percentiles_of_the_runs(summary):
+    assert summary.runs == RUNS == len(summary.totals)
+    for row in summary.estimates.itertuples():
+        x = summary.totals[row.quantity].to_numpy(dtype=float)
+        assert (row.p5, row.p50, row.p95) == tuple(np.quantile(x, [0.05, 0.5, 0.95]))
+        assert row.mean == pytest.approx(x.mean())
+        assert row.p5 <= row.p50 <= row.p95
+
+
+def test_thresholds_are_probabilities_and_observed_counts_are_facts(summary):
+    table = summary.thresholds.set_index("threshold")
+    for name, row in table.iterrows():
+        x = summary.totals[row["quantity"]].to_numpy()
+        p = float(np.mean(x >= row["count"]))
+        assert row["p_exceed"] == pytest.approx(p), name
+        assert row["ci_low"] <= p <= row["ci_high"]
+        assert row["mc_error"] == pytest.approx(np.sqrt(p * (1 - p) / RUNS))
+    reposts = table.loc["PRC 2013: 500 reposts"]
+    assert reposts["observed"] == 7  # the largest whole-spread forward count in the evidence
+    assert "at least 7" in reposts["observed_finding"]
+    assert "neither shows nor rules out" in reposts["observed_finding"]
+    views = table.loc["PRC 2013: 5,000 views"]
+    assert np.isnan(views["observed"])
+    assert "No observed count" in views["observed_finding"]
+    assert set(table["legal_character"]) == {"criminal"}
+
+
+def test_observed_count_over_a_threshold_is_reported_as_reached():
+    low = rs.Threshold("test: 5 reposts", "Ontario", "civil", "reposts", 5)
+    s = build(runs=20, sensitivity_runs=5, thresholds=[low])
+    assert "the evidence shows the threshold was reached" in s.thresholds["observed_finding"][0]
+
+
+def test_a_threshold_counting_readers_in_one_place():
+    everyone = rs.Threshold("50 readers", "Canada", "civil", "unique_viewers", 50)
+    local = rs.Threshold("50 Ontario readers", "Canada", "civil", "unique_viewers", 50,
+                         readers_in="Ontario")
+    s = build(runs=40, sensitivity_runs=5, thresholds=[everyone, local])
+    table = s.thresholds.set_index("threshold")
+    assert table.loc["50 Ontario readers", "readers_in"] == "Ontario"
+    assert pd.isna(table.loc["50 readers", "readers_in"])
+    # the evidence counts 14 named readers in all, but no readers by place
+    assert table.loc["50 readers", "observed"] == 14
+    assert np.isnan(table.loc["50 Ontario readers", "observed"])
+    assert "No observed count of unique viewers in Ontario" in (
+        table.loc["50 Ontario readers", "observed_finding"])
+    assert (table.loc["50 Ontario readers", "p_exceed"]
+            <= table.loc["50 readers", "p_exceed"])  # fmt: skip
+
+
+def test_deletion_rows_are_consistent(summary, case):
+    d = summary.deletion.set_index(["scenario", "quantity"])
+    for q in ("views", "unique_viewers", "reposts"):
+        before, actual = d.loc[("up to the deletion", q)], d.loc[("as happened", q)]
+        assert before["p50"] <= actual["p50"]
+        assert before["p95"] <= actual["p95"]
+        # nothing seen before the deletion can exceed the curve at the deletion time
+        curve = summary.curves[summary.curves["quantity"] == q]
+        at = curve[curve["time"] >= case.deletion_time].iloc[0]
+        assert before["p95"] <= at["p95"]
+    for q in ("views", "unique_viewers", "reposts", "groups_reached"):
+        never, early = d.loc[("never deleted", q)], d.loc[("deleted after 2 h", q)]
+        # the same random worlds: never deleting cannot lose reach, deleting earlier cannot add
+        assert never["mean_difference"] >= 0 >= early["mean_difference"]
+        assert early["difference_ci_low"] <= early["mean_difference"] <= early["difference_ci_high"]
+    assert summary.deletion_time == case.deletion_time
+    assert set(summary.deletion_curves["scenario"]) == {
+        "as happened", "deleted after 2 h", "never deleted"
+    }  # fmt: skip
+
+
+def test_scenarios_bracket_the_central_estimate(summary):
+    sc = summary.scenarios.set_index(["scenario", "quantity"])
+    central = summary.estimates.set_index("quantity")
+    for q in ("views", "unique_viewers"):
+        assert sc.loc[("central", q), "p50"] == central.loc[q, "p50"]
+        assert sc.loc[("low", q), "p50"] <= central.loc[q, "p50"] <= sc.loc[("high", q), "p50"]
+    assert "read_prob 0.2" in sc.loc[("low", "views"), "parameters"]
+    assert sc.loc[("high", "views"), "reason"].startswith("Every uncertain parameter")
+
+
+def test_sensitivity_covers_every_range_most_influential_first(summary):
+    sens = summary.sensitivity
+    assert set(sens["parameter"]) == {"read_prob", "repost_prob"}
+    views = sens[sens["quantity"] == "views"]
+    assert views["swing"].is_monotonic_decreasing
+    read = views[views["parameter"] == "read_prob"].iloc[0]
+    assert (read["low"], read["central"], read["high"]) == (0.2, 0.3, 0.35)
+    assert read["at_low"] <= read["at_central"] <= read["at_high"]
+
+
+def test_audience_never_exceeds_who_could_be_reached(summary, case):
+    aud = summary.audience
+    assert (aud["p50"] <= aud["reachable"]).all()
+    assert (aud["p95"] <= aud["reachable"]).all()
+    assert {"Ontario", "British Columbia", "China"} <= set(aud["label"])
+    assert "knows the plaintiff" in set(aud.loc[aud["breakdown"] == "community", "label"])
+
+
+def test_inventory_lists_every_file_read_with_its_hash(summary, case):
+    inventory = summary.evidence.set_index("file")
+    assert set(inventory.index) == set(case.manifest["file"])
+    assert (
+        inventory.loc["members.csv", "sha256"]
+        == case.manifest.set_index("file").loc["members.csv", "sha256"]
+    )
+    assert inventory.loc["members.csv", "description"] == "members table"
+    shot = inventory.loc["evidence/01_group_info_g01.png"]
+    assert shot["obtained"].startswith("Taken on her phone")
+
+
+def test_parameter_table_names_a_source_for_every_row(summary):
+    table = summary.parameters.set_index("parameter")
+    assert table.loc["read_prob", "source"] == "assumption"
+    assert table.loc["read_prob", "range"] == "0.2 to 0.35"
+    assert table.loc["deletion_time", "source"].startswith("evidence")
+    assert (table["source"].str.len() > 0).all()
+
+
+def test_same_seed_same_summary_other_seed_other_summary():
+    a, b, c = (build(runs=20, sensitivity_runs=5, seed=s) for s in (5, 5, 6))
+    for name, frame in a.tables().items():
+        pd.testing.assert_frame_equal(frame, b.tables()[name], obj=name)
+    assert not a.totals.equals(c.totals)
+
+
+def test_settings_record_everything_needed_to_rerun(summary):
+    settings = json.loads(json.dumps(jsonable(summary.settings), allow_nan=False))
+    assert settings["seed"] == SEED
+    assert settings["runs"] == RUNS
+    assert settings["model"]["read_prob"] == 0.3
+    assert settings["model"]["deletion_time"] == 9.0
+    assert [r["parameter"] for r in settings["ranges"]] == ["read_prob", "repost_prob"]
+    assert settings["names_shown"] is False
+    assert summary.inputs["path"].tolist()[0] == "case.toml"
+
+
+def test_headline_leads_with_observed_facts(summary):
+    head = summary.headline()
+    n = len(summary.observed)
+    assert head["figure"].iloc[:n].str.startswith("Observed: ").all()
+    assert head["figure"].iloc[n].startswith("Modelled views")
+    assert "5th-95th percentile" in head["value"].iloc[n]
+
+
+def test_a_generator_cannot_seed_a_report():
+    with pytest.raises(rs.ParameterError, match="integer seed"):
+        rs.summarise_impact(rs.demo_case(), runs=10, rng=np.random.default_rng(1))
+
+
+def test_report_states_when_parameters_were_not_calibrated(case):
+    summary = build(runs=100, sensitivity_runs=20)
+    assert summary.calibration == rs.impact.NOT_CALIBRATED
+    assert summary.settings["calibration"] is None
+
+
+def test_calibration_is_stated_and_drives_the_model(case):
+    evidence = rs.calibrate.Evidence.from_case(case)
+    fit = rs.calibrate.fit_abc(
+        case.network, case.model(), case.posts, evidence, particles=20, rounds=1, rng=3,
+        progress=False,
+    )  # fmt: skip
+    # the default ranges widen to contain the fitted values; the narrow test ranges may not
+    summary = rs.summarise_impact(
+        case, runs=100, sensitivity_runs=20, rng=SEED, progress=False, calibration=fit
+    )
+    assert summary.calibration == fit.describe()
+    assert "were calibrated to" in summary.calibration
+    assert summary.settings["calibration"] == fit.to_dict()
+    fitted = fit.model()
+    assert summary.settings["model"]["read_prob"] == pytest.approx(fitted.read_prob)
