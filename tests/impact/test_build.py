@@ -210,7 +210,7 @@ def test_a_generator_cannot_seed_a_report():
 
 def test_report_states_when_parameters_were_not_calibrated(case):
     summary = build(runs=100, sensitivity_runs=20)
-    assert summary.calibration == rs.impact.NOT_CALIBRATED
+    assert summary.calibration == rs.impact.summary.NOT_CALIBRATED
     assert summary.settings["calibration"] is None
 
 
