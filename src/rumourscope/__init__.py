@@ -7,7 +7,7 @@ Reproducible reach estimates for courts and classrooms. Start with::
     case.network
 """
 
-from . import branching, calibrate, thresholds
+from . import branching, calibrate, evidence, thresholds
 from ._version import __version__
 from .casefile import Case, demo_case, load_case
 from .engine import Cascade, PairedComparison, ReachEstimate, estimate_reach, simulate
@@ -67,6 +67,7 @@ __all__ = [
     "calibrate",
     "demo_case",
     "estimate_reach",
+    "evidence",
     "load_case",
     "plots",
     "simulate",

@@ -132,7 +132,8 @@ def test_small_case_loads(make_case, key):
     assert case.jurisdictions == ("Ontario", "China")
     assert case.communities == ("knows the plaintiff",)
     obs = case.observations
-    assert list(obs.columns) == ["time", "hours", "kind", "count", "bound", "group", "source"]
+    assert list(obs.columns) == ["time", "hours", "kind", "count", "bound", "tolerance", "group",
+                                 "source"]
     assert obs["hours"].tolist() == pytest.approx([20 / 60, 50 / 60, 2 + 50 / 60])
     assert str(obs["time"].dt.tz) == "UTC"
     assert case.network.community_members("knows the plaintiff").sum() == 2
@@ -635,7 +636,7 @@ def test_optional_tables_may_be_absent_or_have_no_rows(make_case, key):
     assert case.network.n_friend_ties == 0
     assert case.observations.empty
     assert list(case.observations.columns) == ["time", "hours", "kind", "count", "bound",
-                                               "group", "source"]
+                                               "tolerance", "group", "source"]
     assert "0 observations" in case.describe()
 
 

@@ -33,7 +33,15 @@ def test_valid_table_is_sorted_and_typed():
         ({"hours": [-0.5, 2.0]}, r"row 2, column 'hours'.*observation before the post"),
         ({"count": [10, -1]}, "count must be a whole number >= 0"),
         ({"count": [10, 2.5]}, "count must be a whole number >= 0"),
-        ({"bound": ["exact", "about"]}, "unknown bound; allowed: exact, at_least"),
+        ({"bound": ["exact", "roughly"]}, "unknown bound; allowed: exact, at_least, about"),
+        ({"bound": ["exact", "about"]}, r"row 3, column 'tolerance'.*needs a tolerance"),
+        ({"bound": ["exact", "about"], "tolerance": [None, 1.5]}, "between 0 and 1"),
+        ({"tolerance": [0.1, None]}, r"row 2, column 'tolerance'.*applies only to bound 'about'"),
+        ({"count": [20, 15], "bound": ["at_least", "about"], "tolerance": [None, 0.2]},
+         r"row 3.*views count decreases: 20 at 1 h \(row 2\) but about 15 \(at most 18\)"),
+        ({"kind": ["in_group", "views"], "count": [None, 20]}, "in_group observation must name"),
+        ({"kind": ["in_group", "views"], "group": ["g1", None], "count": [3, 20]},
+         "leave count empty or give 1"),
     ],
 )
 def test_bad_observations(columns, match):
@@ -92,3 +100,15 @@ def test_evidence_of_the_demo_case():
     assert {"reposts", "groups_seen"} <= {k.value for k in ev.kinds}
     assert (ev.observations["hours"] >= 0).all()
     assert ev.observations["source"].notna().all()
+
+
+def test_about_counts_allow_a_range_and_in_group_needs_no_count():
+    ev = Evidence.from_frame(pd.DataFrame({
+        "hours": [1.0, 2.0, 2.0], "kind": ["views", "views", "in_group"],
+        "count": [2300, 2200, None], "bound": ["about", "about", None],
+        "tolerance": [0.1, 0.1, None], "group": [None, None, "g7"]}))
+    obs = ev.observations
+    assert obs["count"].tolist() == [2300, 2200, 1]  # ranges overlap: no contradiction
+    low, high = rs.evidence.count_range(obs["count"], obs["bound"], obs["tolerance"])
+    assert low.tolist() == [2070, 1980, 1]
+    assert high.tolist() == [2530, 2420, 1]

@@ -18,7 +18,8 @@ from ._read import parse_time
 __all__ = ["check_friends", "check_ids", "check_members", "check_observations"]
 
 MAX_ROWS_SHOWN = 20  # per kind of problem; a wrong export can break every one of 100,000 rows
-OBSERVATION_COLUMNS = ("time", "timezone", "kind", "count", "bound", "group", "source", "note")
+OBSERVATION_COLUMNS = ("time", "timezone", "kind", "count", "bound", "tolerance", "group",
+                       "source", "note")
 
 
 def report_rows(problems: list[Problem], file: str, column: str, message: str,
@@ -117,7 +118,7 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
                                 f"{', '.join(OBSERVATION_COLUMNS)}"))
     if "source" in frame.columns:
         frame = frame.assign(source=frame["source"].str.replace("\\", "/", regex=False))
-    blank = {c: frame[c].replace("", None) for c in ("bound", "group", "source")
+    blank = {c: frame[c].replace("", None) for c in ("bound", "tolerance", "group", "source")
              if c in frame.columns}
     table = frame[["kind", "count"]].assign(time=utc, **blank)
     try:
@@ -144,4 +145,4 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
     if evidence is None:
         return None
     obs = evidence.observations
-    return obs[["time", "hours", "kind", "count", "bound", "group", "source"]]
+    return obs[["time", "hours", "kind", "count", "bound", "tolerance", "group", "source"]]

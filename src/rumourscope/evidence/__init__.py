@@ -3,6 +3,6 @@
 Loading a case builds it and calibration fits to it; it depends on neither.
 """
 
-from .observations import Bound, Evidence, ObservationKind
+from .observations import Bound, Evidence, ObservationKind, count_range
 
-__all__ = ["Bound", "Evidence", "ObservationKind"]
+__all__ = ["Bound", "Evidence", "ObservationKind", "count_range"]

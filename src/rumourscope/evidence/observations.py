@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import CaseDataError, Problem
 
-__all__ = ["Bound", "Evidence", "ObservationKind"]
+__all__ = ["Bound", "Evidence", "ObservationKind", "count_range"]
 
 _FILE = "observations"
 
@@ -40,6 +40,9 @@ class ObservationKind(StrEnum):
     """Readers identified by name in the evidence: a lower bound on the distinct readers."""
     MEMBERS = "members"
     """Members of a group at that time: a fact about the network, not about the spread."""
+    IN_GROUP = "in_group"
+    """The post was in ``group`` by that time (a screenshot or export of the group shows it);
+    ``count`` is 1 or left empty."""
 
 
 class Bound(StrEnum):
@@ -47,13 +50,15 @@ class Bound(StrEnum):
 
     EXACT = "exact"
     AT_LEAST = "at_least"
+    ABOUT = "about"
+    """Within a relative ``tolerance`` of ``count`` (e.g. a counter read as "about 2,300")."""
 
 
 #: Kinds that describe the spread and so can be compared with a simulation.
 SPREAD_KINDS: tuple[ObservationKind, ...] = tuple(
     k for k in ObservationKind if k is not ObservationKind.MEMBERS
 )
-_COLUMNS = ["hours", "kind", "count", "bound", "group", "source", "time"]
+_COLUMNS = ["hours", "kind", "count", "bound", "tolerance", "group", "source", "time"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -66,8 +71,9 @@ class Evidence:
     ----------
     observations : pandas.DataFrame
         One row per observation with columns ``hours`` (float, hours after the first post),
-        ``kind`` (:class:`ObservationKind` value), ``count`` (int), ``bound`` (``"exact"`` or
-        ``"at_least"``), ``group`` (the group it concerns, or missing for the whole spread),
+        ``kind`` (:class:`ObservationKind` value), ``count`` (int), ``bound`` (``"exact"``,
+        ``"at_least"`` or ``"about"``), ``tolerance`` (relative, for ``about``; else missing),
+        ``group`` (the group it concerns, or missing for the whole spread),
         ``source`` (the evidence file it comes from) and ``time`` (UTC timestamp, may be missing).
 
     Examples
@@ -107,7 +113,8 @@ class Evidence:
         frame : DataFrame
             Columns ``kind`` and ``count``, and ``hours`` (after the first post) or ``time``
             (time-zone aware; needs ``first_post``). Optional: ``bound`` (``exact`` when
-            missing), ``group`` and ``source``.
+            missing), ``tolerance`` (for ``about``: a fraction between 0 and 1), ``group`` and
+            ``source``. An ``in_group`` observation names its group and needs no count.
         first_post : pandas.Timestamp, optional
             When the post first appeared; turns ``time`` into ``hours``.
         evidence_dir : str or Path, optional
@@ -119,7 +126,9 @@ class Evidence:
         ------
         CaseDataError
             Listing every problem: unknown kinds or bounds, negative or non-integer counts,
-            observations before the post, counts that decrease, missing evidence files.
+            ``about`` without a tolerance, ``in_group``
+            or ``members`` without a group, observations before the post, counts that
+            decrease, missing evidence files.
         """
         problems: list[Problem] = []
         if not isinstance(frame, pd.DataFrame):
@@ -138,8 +147,12 @@ class Evidence:
         table["kind"] = _labels(frame["kind"], ObservationKind, "kind", problems, file, rows)
         bound = frame["bound"] if "bound" in frame.columns else pd.Series("exact", frame.index)
         table["bound"] = _labels(bound.fillna("exact"), Bound, "bound", problems, file, rows)
-        table["count"] = _counts(frame["count"], problems, file, rows)
+        in_group = (table["kind"] == ObservationKind.IN_GROUP.value).to_numpy()
+        table["count"] = _counts(frame["count"].where(~in_group | frame["count"].notna(), 1),
+                                 problems, file, rows)
+        table["tolerance"] = _tolerances(frame, table["bound"], problems, file, rows)
         table["group"] = _optional_text(frame, "group")
+        _check_kind_rules(table, problems, file, rows)
         table["source"] = _optional_text(frame, "source")
         if evidence_dir is not None:
             _check_sources(table["source"], Path(evidence_dir), problems, file, rows)
@@ -268,6 +281,38 @@ def _counts(values: pd.Series, problems, file, rows) -> pd.Series:
     return pd.Series(np.where(bad, 0, numbers).astype(np.int64), index=values.index)
 
 
+def _tolerances(frame, bound: pd.Series, problems, file, rows) -> pd.Series:
+    about = (bound == Bound.ABOUT.value).to_numpy()
+    if "tolerance" not in frame.columns:
+        values = pd.Series(np.nan, index=frame.index)
+    else:
+        values = pd.to_numeric(frame["tolerance"], errors="coerce").astype(float)
+    given = frame["tolerance"].notna().to_numpy() if "tolerance" in frame.columns else ~about
+    for i in np.flatnonzero(about):
+        v = values.iloc[i]
+        if not (0.0 < v < 1.0):
+            shown = frame["tolerance"].iloc[i] if "tolerance" in frame.columns else None
+            problems.append(Problem(file, "bound 'about' needs a tolerance: a fraction of the "
+                                    "count between 0 and 1 (0.1 means within 10%)",
+                                    int(rows[i]), "tolerance", shown))
+    for i in np.flatnonzero(~about & given & ("tolerance" in frame.columns)):
+        problems.append(Problem(file, "a tolerance applies only to bound 'about'", int(rows[i]),
+                                "tolerance", frame["tolerance"].iloc[i]))
+    return values.where(pd.Series(about, index=frame.index))
+
+
+def _check_kind_rules(table: pd.DataFrame, problems, file, rows) -> None:
+    kind, count = table["kind"], table["count"]
+    in_group = (kind == ObservationKind.IN_GROUP.value).to_numpy()
+    for i in np.flatnonzero(in_group & (count != 1).to_numpy()):
+        problems.append(Problem(file, "an in_group observation says the post was in the group: "
+                                "leave count empty or give 1", int(rows[i]), "count",
+                                int(count.iloc[i])))
+    for i in np.flatnonzero(in_group & table["group"].isna().to_numpy()):
+        problems.append(Problem(file, "an in_group observation must name its group",
+                                int(rows[i]), "group", None))
+
+
 def _optional_text(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(None, index=frame.index, dtype=object)
@@ -282,27 +327,52 @@ def _check_sources(sources, root: Path, problems, file, rows) -> None:
                                     "source", src))
 
 
+def count_range(count: Any, bound: Any, tolerance: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The true counts an observation allows, ``low <= true <= high``, elementwise.
+
+    ``exact``: the count itself; ``at_least``: the count and above; ``about``: within the
+    relative tolerance, rounded inwards to whole numbers.
+
+    Examples
+    --------
+    >>> count_range([40, 40, 2300], ["exact", "at_least", "about"], [None, None, 0.1])
+    (array([  40,   40, 2070]), array([  40.,   inf, 2530.]))
+    """
+    count = np.asarray(count, dtype=np.int64)
+    bound = np.asarray(bound, dtype=object)
+    tol = np.nan_to_num(np.asarray(tolerance, dtype=float), nan=0.0)
+    about = bound == Bound.ABOUT.value
+    low = np.where(about, np.ceil(count * (1.0 - tol) - 1e-9), count).astype(np.int64)
+    high = np.where(bound == Bound.AT_LEAST.value, np.inf,
+                    np.where(about, np.floor(count * (1.0 + tol) + 1e-9), count))
+    return low, high
+
+
 def _check_monotone(table: pd.DataFrame, problems: list[Problem], file: str, rows) -> None:
-    """A true cumulative count never falls: an exact count below an earlier count contradicts it.
+    """A true cumulative count never falls: an upper bound (an exact count, or the top of an
+    ``about`` range) below an earlier lower bound contradicts it.
 
     A later lower bound below an earlier count is merely weaker evidence, not a contradiction.
-    Member counts are exempt (people leave groups).
+    Member counts are exempt (people leave groups), and so are in_group facts.
     """
-    spread = table[table["kind"] != ObservationKind.MEMBERS.value]
+    exempt = table["kind"].isin([ObservationKind.MEMBERS.value, ObservationKind.IN_GROUP.value])
+    spread = table[~exempt]
     for (kind, _), series in spread.groupby(["kind", spread["group"].fillna("")], sort=False):
         series = series.sort_values("hours", kind="stable")
         hours, counts = series["hours"].to_numpy(), series["count"].to_numpy()
-        exact = (series["bound"] == Bound.EXACT.value).to_numpy()
-        for j in np.flatnonzero(exact):
+        low, high = count_range(counts, series["bound"], series["tolerance"])
+        for j in np.flatnonzero(np.isfinite(high)):
             earlier = hours <= hours[j]
             earlier[j] = False
-            if not earlier.any() or counts[earlier].max() <= counts[j]:
+            if not earlier.any() or low[earlier].max() <= high[j]:
                 continue
-            i = np.flatnonzero(earlier)[np.argmax(counts[earlier])]
+            i = np.flatnonzero(earlier)[np.argmax(low[earlier])]
             row_i, row_j = rows[series.index[i]], rows[series.index[j]]
+            said = (f"exactly {counts[j]}" if series["bound"].iloc[j] == Bound.EXACT.value
+                    else f"about {counts[j]} (at most {high[j]:.0f})")
             problems.append(Problem(
                 file,
                 f"{kind} count decreases: {counts[i]} at {hours[i]:g} h (row {row_i}) but "
-                f"exactly {counts[j]} at {hours[j]:g} h; a cumulative count cannot fall",
+                f"{said} at {hours[j]:g} h; a cumulative count cannot fall",
                 int(row_j), "count", int(counts[j])))
 

@@ -26,6 +26,7 @@ _KIND_LABELS = {
     "groups_seen": "Groups in which the post was seen",
     "unique_viewers": "People known to have read it",
     "named_readers": "Named readers who know the plaintiff (entered by counsel)",
+    "in_group": "The post was in group {group}",
 }
 _KIND_QUANTITY = {
     "views": "views",
@@ -45,7 +46,8 @@ def observed_facts(case: Case) -> pd.DataFrame:
         fact = _KIND_LABELS.get(obs.kind, obs.kind).format(group=group)
         if group and "{group}" not in _KIND_LABELS.get(obs.kind, ""):
             fact += f" (group {group})"
-        bound = "at least" if obs.bound == "at_least" else "exactly"
+        bound = {"at_least": "at least",
+                 "about": f"about (within {obs.tolerance:.0%})"}.get(obs.bound, "exactly")
         when = case.local(obs.time).strftime("%Y-%m-%d %H:%M %Z")
         rows.append((fact, bound, int(obs.count), when, obs.source or "not given"))
     groups = _groups_in_evidence(case)
@@ -132,7 +134,8 @@ def _observed_finding(t: Threshold, observations: pd.DataFrame) -> tuple[float, 
         return np.nan, f"No observed count of {what} in the evidence."
     best = rows.loc[rows["count"].idxmax()]
     n, lower = int(best["count"]), best["bound"] == "at_least"
-    shown = f"{'at least ' if lower else ''}{format_count(n)} {what} ({best['source']})"
+    said = {"at_least": "at least ", "about": "about "}.get(best["bound"], "")
+    shown = f"{said}{format_count(n)} {what} ({best['source']})"
     if n >= t.count:
         return float(n), f"Observed {shown}: the evidence shows the threshold was reached."
     if lower:
