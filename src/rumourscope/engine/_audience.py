@@ -15,6 +15,7 @@ from ._codes import (
     _READ,
     _READ_DELAY,
     _REPOST,
+    C_SERIAL,
     C_TOUCHED,
     CHAT,
     GROUP,
@@ -33,6 +34,8 @@ from ._counting import _bin, _count
 from ._keyed_random import (
     chance,
     delay,
+    delay_after,
+    delay_cdf,
     delay_unless_late,
     hash_key,
     late_uniform,
@@ -97,10 +100,103 @@ def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
 
 
 @njit(cache=True, inline="always")
-def _broadcast(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr,
-               fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
-               ujur, ucomm, totals, hist, by_jur, by_comm):
-    """Draw who reads copy ``c`` and when."""
+def _broadcast(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx,
+               fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen,
+               cnt, ujur, ucomm, totals, hist, by_jur, by_comm):
+    """Draw who reads copy ``c`` and when: at once from the key in force at the copy's time,
+    or, for a copy made before a split, epoch by epoch (``_broadcast_epochs``)."""
+    n_bounds = bounds.shape[0]
+    if n_bounds == 0 or bounds[n_bounds - 1] < ct[c]:
+        _broadcast_once(keys[n_bounds], c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr,
+                        gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
+                        later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur,
+                        by_comm)
+    else:
+        _broadcast_epochs(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo, ct, ci,
+                          gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person,
+                          later_t, later_c, touched, chosen, cnt, ujur, ucomm, totals, hist,
+                          by_jur, by_comm)
+
+
+@njit(cache=True, inline="always")
+def _audience_of(c, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par):
+    """Copy ``c``'s audience list ``items[lo:hi]`` and read probability (a chat copy's one
+    reader is ``ci[c, 3]``, with ``items`` unused)."""
+    chan, poster = ci[c, 0], ci[c, 2]
+    if chan == CHAT:
+        return 0, 1, gm_idx, par[P_CHAT_READ]
+    if chan == GROUP:
+        g = ci[c, 1]
+        return gm_ptr[g], gm_ptr[g + 1], gm_idx, group_read[g]
+    return fr_ptr[poster], fr_ptr[poster + 1], fr_idx, par[P_MOMENTS_READ]
+
+
+@njit(cache=True, _nrt=False)
+def _broadcast_epochs(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr,
+                      gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c,
+                      touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm):
+    """Copy ``c``'s readers when the run's key changes after the copy was made.
+
+    Each epoch of the run (the time up to a split, then up to the next) draws from its own key
+    the reads that fall in it, given that they had not happened before it: a member who has
+    not read by ``after`` reads with probability ``p S / (1 - p F)`` (``F``, ``S``: the delay's
+    distribution and survival at ``after - t0``), at a delay drawn given it is longer; reads
+    after the epoch's end are left to the next epoch's key. The law of the reads is the same
+    as drawing them at once; but a run continued after a split redraws every read not yet made,
+    so the continuation is independent of the run it was split from. ``mark`` holds, per person,
+    the run and copy of their read so far, so that nobody reads one copy twice.
+
+    Only runs conditioned on evidence come here, so it is compiled once, on its own, rather than
+    inlined into each caller."""
+    t0 = ct[c]
+    end = min(_deleted_at(ci, c, par), par[P_HORIZON])
+    lo, hi, audience, p = _audience_of(c, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par)
+    if p <= 0.0 or end <= t0:
+        return
+    totals[T_EXAMINED] += hi - lo
+    poster, stamp = ci[c, 2], (cnt[C_SERIAL] << 32) | c
+    kind, mean, sigma = par[P_READ_KIND], par[P_READ_MEAN], par[P_READ_SIGMA]
+    n_bounds = bounds.shape[0]
+    e = 0
+    while bounds[e] < t0:  # the epoch of the copy's time (t0 <= the last bound)
+        e += 1
+    after = t0
+    while e <= n_bounds and after < end:
+        key = keys[e]
+        upto = bounds[e] if e < n_bounds else np.inf
+        done = delay_cdf(kind, mean, sigma, after - t0) if after > t0 else 0.0
+        p_e = p * (1.0 - done) / (1.0 - p * done)
+        if p_e > 0.0:
+            if ci[c, 0] == CHAT:
+                chosen[0] = ci[c, 3]
+                n = 1 if chance(key, ckey, chosen[0], _READ, p_e) else 0
+            else:
+                n = _pick(key, ckey, _READ, p_e, log_miss(p_e) if p_e < 1.0 else 0.0, audience,
+                          lo, hi, chosen, person)
+            for q in range(n):
+                m = chosen[q]
+                if m == poster or person[m].s & ORIGIN_FLAG or mark[m] == stamp:
+                    continue
+                u = uniform(key, ckey, m, _READ_DELAY)
+                # strictly after the epoch's start, whatever the rounding: key_at(t) is key
+                t = max(t0 + delay_after(kind, mean, sigma, after - t0, done, u),
+                        np.nextafter(after, np.inf))
+                if t > upto:
+                    continue
+                mark[m] = stamp
+                if t < end:
+                    _read(key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
+                          later_c, touched, cnt, par[P_DELETION], times, ujur, ucomm, totals,
+                          hist, by_jur, by_comm)
+        after = upto
+        e += 1
+
+
+@njit(cache=True, inline="always")
+def _broadcast_once(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx,
+                    fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c, touched,
+                    chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm):
+    """Draw who reads copy ``c`` and when, all from ``run_key``."""
     t0 = ct[c]
     end = min(_deleted_at(ci, c, par), par[P_HORIZON])
     deletion = par[P_DELETION]

@@ -70,6 +70,7 @@ _READER_MASK = np.int64(0xFFFFFFFF)
 # The per-thread counters run_runs and the event loop share (an int64 array in the scratch
 # space): the queue's (Q_HEAP, Q_HEAD, Q_TAIL) first, then the run's; all reset for every run.
 C_COPIES, C_EVENTS, C_TOUCHED, C_GROUPS, C_BIN = range(3, 8)
-# What the buffers must hold for the next step, and where a block of runs has got to (the run,
-# and whether it has started).
-NEED_QUEUE, NEED_COPIES, NEED_EVENTS, C_RUN, C_STARTED, N_COUNTERS = range(8, 14)
+# What the buffers must hold for the next step, where a block of runs has got to (the run, and
+# whether it has started), and how many runs the thread has started (never reset: it tells one
+# run's marks from another's).
+NEED_QUEUE, NEED_COPIES, NEED_EVENTS, C_RUN, C_STARTED, C_SERIAL, N_COUNTERS = range(8, 15)

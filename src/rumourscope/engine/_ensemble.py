@@ -37,6 +37,7 @@ class RunArrays(NamedTuple):
     by_jur: np.ndarray  # (runs, jurisdictions + 1, 2): views, unique viewers; last: unlabelled
     by_comm: np.ndarray  # (runs, communities, 2)
     groups_seen: np.ndarray | None  # (runs, times): groups holding a copy, when asked for
+    first_copy: np.ndarray | None  # (runs, watched groups): hours of the first copy there
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,33 +103,51 @@ def deal_out(n_runs: int, start: Callable[[], Any], run_block: Callable[[Any, in
             done.result()
 
 
-def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = None,
-              groups_seen: bool = False) -> RunArrays:
-    """Run the runs of ``keys`` on all threads of this process."""
-    n_runs, n_times = len(keys), len(inputs.times)
+def _schedule(keys: np.ndarray, epochs: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each run's keys as a row, and the times at which its key changes (``key_at``)."""
     keys = np.ascontiguousarray(keys, np.uint64)
+    if keys.ndim == 1:
+        keys = keys[:, None]
+    if epochs is None:
+        epochs = np.empty((len(keys), keys.shape[1] - 1))
+    epochs = np.ascontiguousarray(epochs, np.float64)
+    if epochs.shape != (len(keys), keys.shape[1] - 1):
+        raise ParameterError(f"epochs must have shape {(len(keys), keys.shape[1] - 1)} for keys "
+                             f"of shape {keys.shape}, got {epochs.shape}")
+    return keys, epochs
+
+
+def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = None,
+              groups_seen: bool = False, epochs: np.ndarray | None = None,
+              watch: np.ndarray | None = None) -> RunArrays:
+    """Run the runs of ``keys`` on all threads of this process (row ``r`` of a 2-d ``keys``
+    holds run ``r``'s keys, changing at the hours in row ``r`` of ``epochs``)."""
+    n_runs, n_times = len(keys), len(inputs.times)
+    keys, epochs = _schedule(keys, epochs)
     totals = np.zeros((n_runs, _codes.N_TOTALS), np.int64)
     grid = np.zeros((n_runs, n_times, len(_codes.GRID_NAMES)), np.int32)
     by_jur = np.zeros((n_runs, inputs.n_jur + 1, 2), np.int64)
     by_comm = np.zeros((n_runs, inputs.n_comm, 2), np.int64)
     net = inputs.net
     posts = (inputs.posts_user, inputs.posts_group, inputs.posts_time, inputs.times)
-    if per_run is None and not groups_seen:
+    if per_run is None and not groups_seen and watch is None:
         args = (net, inputs.group_read, inputs.repost, inputs.par, *posts)
 
         def run_block(state: Any, first: int, last: int) -> Any:
             scratch, bufs = state
-            return scratch, _kernel.run_runs(keys, first, last, *args, scratch, bufs, False,
-                                             totals, grid, by_jur, by_comm)
+            return scratch, _kernel.run_runs(keys, epochs, first, last, *args, scratch, bufs,
+                                             False, totals, grid, by_jur, by_comm)
 
         deal_out(n_runs, lambda: _kernel.new_scratch(net, inputs.n_groups, n_times,
                                                      len(inputs.repost)), run_block)
-        return RunArrays(totals, grid, by_jur, by_comm, None)
+        return RunArrays(totals, grid, by_jur, by_comm, None, None)
 
     # Runs one at a time: each with its own parameters, and its copies read after it.
     if per_run is None:
         per_run = PerRun.stack([inputs] * n_runs)
     seen = np.zeros((n_runs, n_times), np.int32)
+    watch_ = np.zeros(0, np.int64) if watch is None else np.ascontiguousarray(watch, np.int64)
+    watched = np.full((n_runs, len(watch_)), np.inf)
     depth = per_run.repost.shape[1]
 
     def start() -> tuple:
@@ -137,12 +156,14 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = N
 
     def run_rows(state: tuple, first: int, last: int) -> tuple:
         scratch, bufs, first_copy = state
-        bufs = run_each(keys, first, last, net, per_run.group_read, per_run.repost, per_run.par,
-                        *posts, scratch, bufs, first_copy, totals, grid, seen, by_jur, by_comm)
+        bufs = run_each(keys, epochs, first, last, net, per_run.group_read, per_run.repost,
+                        per_run.par, *posts, scratch, bufs, first_copy, watch_, totals, grid,
+                        seen, watched, by_jur, by_comm)
         return scratch, bufs, first_copy
 
     deal_out(n_runs, start, run_rows)
-    return RunArrays(totals, grid, by_jur, by_comm, seen if groups_seen else None)
+    return RunArrays(totals, grid, by_jur, by_comm, seen if groups_seen else None,
+                     None if watch is None else watched)
 
 
 MIN_RUNS_FOR_PROGRESS = 2000
@@ -162,6 +183,8 @@ def run_many(
     *,
     per_run: PerRun | None = None,
     groups_seen: bool = False,
+    epochs: np.ndarray | None = None,
+    watch: np.ndarray | None = None,
     client: Any = None,
     chunk_size: int | None = None,
     progress: bool | None = None,
@@ -170,7 +193,12 @@ def run_many(
 
     ``per_run`` gives each run its own parameters (row ``r`` for run ``r``); ``groups_seen``
     also counts the groups holding a copy at each grid time (``RunArrays.groups_seen``).
+    ``keys`` may hold several keys per run (one row each), which change at the hours in the
+    same row of ``epochs``: how a run continued from a split gets fresh randomness after it.
+    ``watch`` (group indices) asks when each of those groups first had a copy
+    (``RunArrays.first_copy``).
     """
+    keys, epochs = _schedule(keys, epochs)
     n = len(keys)
     show = _show_progress(progress, n)
     if chunk_size is None:
@@ -183,32 +211,33 @@ def run_many(
     chunk_size = int(chunk_size)
     chunks = [(s, min(n, s + chunk_size)) for s in range(0, n, chunk_size)]
     rows = [None if per_run is None else per_run.rows(a, b) for a, b in chunks]
+    keys_of = [(keys[a:b], epochs[a:b]) for a, b in chunks]
     from tqdm.auto import tqdm
 
     bar = tqdm(total=n, unit="run", desc="simulating", disable=not show)
     try:
         if client is None:
             parts = []
-            for (a, b), part in zip(chunks, rows, strict=True):
-                parts.append(run_chunk(inputs, keys[a:b], part, groups_seen))
-                bar.update(b - a)
+            for (k, e), part in zip(keys_of, rows, strict=True):
+                parts.append(run_chunk(inputs, k, part, groups_seen, e, watch))
+                bar.update(len(k))
         else:
-            parts = _run_on_dask(client, inputs, keys, chunks, rows, groups_seen, bar)
+            parts = _run_on_dask(client, inputs, keys_of, rows, groups_seen, watch, bar)
     finally:
         bar.close()
     return RunArrays(*(None if parts[0][i] is None else np.concatenate([p[i] for p in parts])
                        for i in range(len(RunArrays._fields))))
 
 
-def _run_on_dask(client: Any, inputs: KernelInputs, keys: np.ndarray,
-                 chunks: list[tuple[int, int]], rows: list[PerRun | None], groups_seen: bool,
+def _run_on_dask(client: Any, inputs: KernelInputs, keys_of: list[tuple[np.ndarray, np.ndarray]],
+                 rows: list[PerRun | None], groups_seen: bool, watch: np.ndarray | None,
                  bar: Any) -> list[RunArrays]:
     from dask.distributed import as_completed
 
     shared = client.scatter(inputs, broadcast=True)
     futures = [
-        client.submit(run_chunk, shared, keys[a:b], part, groups_seen, pure=False)
-        for (a, b), part in zip(chunks, rows, strict=True)
+        client.submit(run_chunk, shared, k, part, groups_seen, e, watch, pure=False)
+        for (k, e), part in zip(keys_of, rows, strict=True)
     ]
     position = {f.key: i for i, f in enumerate(futures)}
     parts: list[Any] = [None] * len(futures)

@@ -59,6 +59,7 @@ from ._codes import (
     C_EVENTS,
     C_GROUPS,
     C_RUN,
+    C_SERIAL,
     C_STARTED,
     C_TOUCHED,
     CHAT,
@@ -86,7 +87,7 @@ from ._codes import (
     T_REPOSTS_BEFORE,
 )
 from ._counting import _count, _finish, _store
-from ._keyed_random import chance, delay, hash_key, log_miss
+from ._keyed_random import chance, delay, hash_key, key_at, log_miss
 from ._people import FLAG_BITS, FORWARDED_FLAG, ONE_READ, ORIGIN_FLAG, new_people, reads_before
 from ._queue import (
     Q_HEAD,
@@ -106,14 +107,18 @@ from ._queue import (
 
 # ---------------------------------------------------------------------- one run
 @njit(cache=True, _nrt=False)
-def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm,
-           group_read, repost, par, times, person, later_t, later_c, touched, ghit, gtouched,
-           hist, cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci, ef, ei, totals, by_jur,
+def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
+           ujur, ucomm, group_read, repost, par, times, person, later_t, later_c, touched, ghit,
+           gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci, ef, ei, totals, by_jur,
            by_comm):
     """Take queued reads in time order and carry out their forwards, until the queue is empty
     (returns False) or the buffers may be too short for the next read (returns True, with the
     sizes needed in ``cnt``). No array is created or replaced here: that is ``run_runs``'s job,
-    between calls, so the loop does no reference counting."""
+    between calls, so the loop does no reference counting.
+
+    The run's key changes at each of its ``bounds`` (``key_at``), and what happens at a time
+    is drawn from the key in force then: a read's own decisions (to forward, when, where) at
+    its time, and a copy's reads epoch by epoch (``_audience._broadcast``)."""
     nc, ne, ngt, b = cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN]
     horizon, deletion = par[P_HORIZON], par[P_DELETION]
     max_chats = np.int64(par[P_MAX_CHATS])
@@ -129,7 +134,7 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
     # The next reader's chat picks are drawn a read ahead (they depend only on who picks), so
     # that the records of those picked are fetched while this read is handled: ``ahead``'s
     # picks are in row ``ahead_row`` of cand_f.
-    ahead, ahead_row, ahead_n = -1, 0, 0
+    ahead, ahead_row, ahead_n, ahead_key = -1, 0, 0, np.uint64(0)
     short = False
     while pending(cnt) > 0:
         v = first(heap, fifo, cnt)[1] & _READER_MASK
@@ -151,13 +156,14 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
             short = True
             break
         t, packed = pop(heap, fifo, cnt)
-        if ahead == v:
+        run_key = key_at(keys, bounds, t)
+        if ahead == v and ahead_key == run_key:
             v_row, v_picks = ahead_row, ahead_n
         else:
             v_row, v_picks = -1, 0
         if pending(cnt) > 0:
             # What the next read will look at: its reader's record and lists, and its copy.
-            k = first(heap, fifo, cnt)[1]
+            tu, k = first(heap, fifo, cnt)
             u, cu = k & _READER_MASK, k >> 32
             prefetch(person, u)
             if has_groups:
@@ -177,8 +183,8 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                 prefetch(person, w)
                 prefetch(fr_ptr, w)
             if p_chat > 0.0 and person[u].s & FORWARDED_FLAG == 0:
-                ahead, ahead_row = u, 1 - max(v_row, 0)
-                ahead_n = _chat_picks(run_key, u, fr_ptr, fr_idx, p_chat, log_q_chat,
+                ahead, ahead_row, ahead_key = u, 1 - max(v_row, 0), key_at(keys, bounds, tu)
+                ahead_n = _chat_picks(ahead_key, u, fr_ptr, fr_idx, p_chat, log_q_chat,
                                       cand_f[ahead_row], person)
         c = packed >> 32
         s = person[v].s + ONE_READ
@@ -246,17 +252,17 @@ def _drain(run_key, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr
                 ef[ne] = tf
                 ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
                 ne += 1
-            _broadcast(run_key, nc - 1, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx,
-                       fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c, touched,
-                       chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
+            _broadcast(keys, bounds, mark, nc - 1, ckey, record, rp_range, heap, fifo, ct, ci,
+                       gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
+                       later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
     cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN] = nc, ne, ngt, b
     return short
 
 
 @njit(cache=True, _nrt=False)
-def _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_ptr, gm_idx, fr_ptr,
-           fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c, touched, ghit,
-           gtouched, hist, chosen, cnt, heap, fifo, ct, ci, totals, by_jur, by_comm):
+def _start(keys, bounds, mark, record, rp_range, posts_user, posts_group, posts_time, gm_ptr,
+           gm_idx, fr_ptr, fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c,
+           touched, ghit, gtouched, hist, chosen, cnt, heap, fifo, ct, ci, totals, by_jur, by_comm):
     """Mark the posters and queue the readers of the posts."""
     hist[:] = 0
     for i in range(posts_user.shape[0]):
@@ -273,18 +279,19 @@ def _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_pt
             ghit[g] = 1
             gtouched[cnt[C_GROUPS]] = g
             cnt[C_GROUPS] += 1
-        _broadcast(run_key, i, hash_key(i, 0, _ORIGINAL), record, rp_range, heap, fifo, ct, ci,
-                   gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
-                   later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
+        _broadcast(keys, bounds, mark, i, hash_key(i, 0, _ORIGINAL), record,
+                   rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par,
+                   times, person, later_t, later_c, touched, chosen, cnt, ujur, ucomm, totals, hist,
+                   by_jur, by_comm)
     cnt[C_COPIES] = posts_user.shape[0]
 
 
 @njit(cache=True, _nrt=False)
-def _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
-               ujur, ucomm, group_read, repost, par, posts_user, posts_group, posts_time, times,
-               person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen,
-               cnt, heap, fifo, ct, ci, ef, ei, run_tot, run_jur, run_comm, totals, grid, by_jur,
-               by_comm):
+def _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr,
+               fr_idx, ujur, ucomm, group_read, repost, par, posts_user, posts_group, posts_time,
+               times, person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f,
+               chosen, mark, cnt, heap, fifo, ct, ci, ef, ei, run_tot, run_jur, run_comm, totals,
+               grid, by_jur, by_comm):
     """Runs ``cnt[C_RUN] .. last - 1`` into rows of the outputs. Returns True when the buffers
     may be too short (the sizes needed are in ``cnt``; called again, the run goes on where it
     stopped), False when all are done.
@@ -305,15 +312,16 @@ def _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
             cnt[NEED_QUEUE], cnt[NEED_COPIES], cnt[NEED_EVENTS] = audiences, n_posts, 0
             if not fits(heap, fifo, cnt, audiences) or n_posts > ct.shape[0]:
                 return True
-            _start(run_keys[r], record, rp_range, posts_user, posts_group, posts_time, gm_ptr,
-                   gm_idx, fr_ptr, fr_idx, ujur, ucomm, group_read, par, times, person, later_t,
-                   later_c, touched, ghit, gtouched, hist, chosen, cnt, heap, fifo, ct, ci,
-                   run_tot, run_jur, run_comm)
+            cnt[C_SERIAL] += 1
+            _start(run_keys[r], epochs[r], mark, record, rp_range, posts_user, posts_group,
+                   posts_time, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm, group_read, par, times,
+                   person, later_t, later_c, touched, ghit, gtouched, hist, chosen, cnt, heap, fifo,
+                   ct, ci, run_tot, run_jur, run_comm)
             cnt[C_STARTED] = 1
-        if _drain(run_keys[r], record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
-                  ujur, ucomm, group_read, repost, par, times, person, later_t, later_c,
-                  touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci,
-                  ef, ei, run_tot, run_jur, run_comm):
+        if _drain(run_keys[r], epochs[r], mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
+                  fr_ptr, fr_idx, ujur, ucomm, group_read, repost, par, times, person, later_t,
+                  later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo,
+                  ct, ci, ef, ei, run_tot, run_jur, run_comm):
             return True
         _finish(par[P_DELETION], times, ujur, ucomm, person, later_t, later_c, touched, ghit,
                 gtouched, hist, cnt, run_tot, grid[r], run_jur, run_comm)
@@ -325,13 +333,15 @@ def _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
 
 @njit(cache=True, nogil=True)
 def run_runs(
-    run_keys, first, last, net, group_read, repost, par, posts_user, posts_group, posts_time,
-    times, scratch, bufs, record, totals, grid, by_jur, by_comm,
+    run_keys, epochs, first, last, net, group_read, repost, par, posts_user, posts_group,
+    posts_time, times, scratch, bufs, record, totals, grid, by_jur, by_comm,
 ):
     """Runs ``first .. last - 1`` into rows of the output arrays (``totals``; ``grid``: views,
     unique viewers, reposts; ``by_jur``, ``by_comm``: views, unique viewers), releasing the GIL
     so that several threads can each run their own share; run ``r`` uses ``run_keys[r]`` and
-    nothing else random. Returns the (maybe grown) buffers for the thread's next share; the
+    nothing else random: ``run_keys[r, 0]`` until ``epochs[r, 0]`` hours, then
+    ``run_keys[r, 1]`` until ``epochs[r, 1]``, and so on (``key_at``; a run with no epochs
+    has one key). Returns the (maybe grown) buffers for the thread's next share; the
     last run's copies and events are their first ``cnt[C_COPIES]`` and ``cnt[C_EVENTS]`` rows.
 
     The runs themselves (``_run_block``: ``_start``, ``_drain`` and ``_finish`` for each) are
@@ -340,17 +350,18 @@ def run_runs(
     and grows the buffers between its calls.
     """
     ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
-    person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt = scratch
+    person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, mark, cnt = (
+        scratch)
     heap, fifo, ct, ci, ef, ei = bufs
     rp_range = (repost.min(), repost.max())  # bounds of the repost profile
     run_tot, run_jur, run_comm = np.empty_like(totals[0]), np.empty_like(by_jur[0]), \
         np.empty_like(by_comm[0])
     cnt[C_RUN], cnt[C_STARTED] = first, 0
-    while _run_block(run_keys, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr,
-                     fr_idx, ujur, ucomm, group_read, repost, par, posts_user, posts_group,
+    while _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
+                     fr_ptr, fr_idx, ujur, ucomm, group_read, repost, par, posts_user, posts_group,
                      posts_time, times, person, later_t, later_c, touched, ghit, gtouched, hist,
-                     cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci, ef, ei, run_tot, run_jur,
-                     run_comm, totals, grid, by_jur, by_comm):
+                     cand_u, cand_f, chosen, mark, cnt, heap, fifo, ct, ci, ef, ei, run_tot,
+                     run_jur, run_comm, totals, grid, by_jur, by_comm):
         heap, fifo = make_room(heap, fifo, cnt, cnt[NEED_QUEUE])
         ct, ci = grow(ct, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES])
         ef, ei = grow(ef, cnt[NEED_EVENTS]), grow_rows(ei, cnt[NEED_EVENTS])
@@ -380,6 +391,7 @@ def new_scratch(net, n_groups, n_times, n_rep):
         np.empty(max_friends, np.float64),
         np.empty((2, max_friends), np.int32),
         np.empty(max(max_friends, max_group), np.int32),
+        np.full(n_users, -1, np.int64),  # mark: see _audience._broadcast_epochs
         cnt,
     )
     bufs = (
@@ -395,7 +407,7 @@ def new_scratch(net, n_groups, n_times, n_rep):
 
 @njit(cache=True)
 def simulate_recorded(
-    run_key, net, n_groups, group_read, repost, par, posts_user, posts_group, posts_time,
+    keys, bounds, net, n_groups, group_read, repost, par, posts_user, posts_group, posts_time,
     times, n_jur, n_comm,
 ):
     """One run with its full event list and copy table."""
@@ -404,9 +416,9 @@ def simulate_recorded(
     grid = np.zeros((1, times.shape[0], 3), np.int32)
     by_jur = np.zeros((1, n_jur + 1, 2), np.int64)
     by_comm = np.zeros((1, n_comm, 2), np.int64)
-    bufs = run_runs(np.array([run_key]), 0, 1, net, group_read, repost, par, posts_user,
-                    posts_group, posts_time, times, scratch, bufs, True, totals, grid, by_jur,
-                    by_comm)
+    bufs = run_runs(keys.reshape(1, -1), bounds.reshape(1, -1), 0, 1, net, group_read, repost, par,
+                    posts_user, posts_group, posts_time, times, scratch, bufs, True, totals, grid,
+                    by_jur, by_comm)
     ct, ci, ef, ei = bufs[2], bufs[3], bufs[4], bufs[5]
     nc, ne = scratch[-1][C_COPIES], scratch[-1][C_EVENTS]
     copy_times = np.empty((nc, 2))  # when each copy was made, and when it is deleted

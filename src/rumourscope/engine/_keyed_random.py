@@ -136,12 +136,37 @@ def late_uniform(kind, mean, sigma, t0, end):
     x = (end - t0) + 1e-9 * (abs(end) + abs(t0))
     if kind == FIXED or not x < np.inf:
         return 2.0
-    if kind == EXPONENTIAL:
-        cdf = -np.expm1(-x / mean)
-    else:
-        z = (np.log(x / mean) + 0.5 * sigma * sigma) / sigma
-        cdf = 0.5 * math.erfc(-z / math.sqrt(2.0)) - _HALF_CELL
+    cdf = delay_cdf(kind, mean, sigma, x)
+    if kind == LOGNORMAL:
+        cdf -= _HALF_CELL  # delay() inverts from the middle of the uniform's cell
     return cdf + 1e-12
+
+
+@njit(cache=True, inline="always")
+def delay_cdf(kind, mean, sigma, x):
+    """P(delay <= x) for a delay of this kind and mean (``x >= 0`` hours)."""
+    if kind == FIXED:
+        return 1.0 if x >= mean else 0.0
+    if kind == EXPONENTIAL:
+        return -np.expm1(-x / mean)
+    if x <= 0.0:
+        return 0.0
+    z = (np.log(x / mean) + 0.5 * sigma * sigma) / sigma
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+@njit(cache=True, inline="always")
+def delay_after(kind, mean, sigma, x, cdf_x, u):
+    """A delay drawn given that it is longer than ``x`` (``cdf_x = delay_cdf(..., x)``), from
+    the uniform ``u``: by inversion from ``cdf_x + u (1 - cdf_x)``, and for exponential delays
+    by their lack of memory, ``x`` plus a fresh delay."""
+    if kind == FIXED:
+        return mean
+    if kind == EXPONENTIAL:
+        return x - mean * np.log(1.0 - u)
+    v = cdf_x + (u + _HALF_CELL) * (1.0 - cdf_x)
+    d = mean * np.exp(sigma * normal_quantile(min(v, 1.0 - _HALF_CELL)) - 0.5 * sigma * sigma)
+    return max(d, x)
 
 
 @njit(cache=True, inline="always")
@@ -162,3 +187,18 @@ def skip(run_key, list_key, i, purpose, p, log_q):
         return np.int64(_FAR)
     gap = np.log(1.0 - uniform(run_key, list_key, i, purpose)) / log_q
     return np.int64(1 + min(gap, _FAR))
+
+
+@njit(cache=True, inline="always")
+def key_at(keys, bounds, t):
+    """The run's key in force at ``t`` hours: ``keys[0]`` up to and including ``bounds[0]``,
+    then ``keys[1]`` up to ``bounds[1]``, and so on.
+
+    A run continued from a split at time ``s`` keeps the keys of the run it was split from up
+    to ``s`` and gets a fresh key after it: everything up to ``s`` happens as before, and what
+    comes after is an independent continuation. A run that was never split has one key.
+    """
+    e = 0
+    while e < bounds.shape[0] and bounds[e] < t:
+        e += 1
+    return keys[e]

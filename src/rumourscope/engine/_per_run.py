@@ -1,5 +1,6 @@
 """Runs one at a time, each with its own parameters, and the groups holding a copy by each grid
-time, read from a run's table of copies (which only the last run of a block leaves behind).
+time and when chosen groups first had one, read from a run's table of copies (which only the
+last run of a block leaves behind).
 
 This is the compiled half of ``_ensemble.run_chunk`` for fits (a parameter set per run) and for
 evidence on how many groups the post had reached. It calls the engine's ``run_runs`` unchanged,
@@ -17,27 +18,33 @@ from ._kernel import run_runs
 
 
 @njit(cache=True, nogil=True)
-def run_each(run_keys, first, last, net, group_read, repost, par, posts_user, posts_group,
-             posts_time, times, scratch, bufs, first_copy, totals, grid, groups_seen, by_jur,
-             by_comm):  # pragma: no cover - compiled
+def run_each(run_keys, epochs, first, last, net, group_read, repost, par, posts_user, posts_group,
+             posts_time, times, scratch, bufs, first_copy, watch, totals, grid, groups_seen,
+             watched, by_jur, by_comm):  # pragma: no cover - compiled
     """Runs ``first .. last - 1``, run ``r`` with row ``r`` of ``group_read``, ``repost`` and
     ``par``, into rows of the outputs; ``groups_seen[r]`` counts groups holding a copy by each
-    grid time. Returns the (maybe grown) buffers, as ``run_runs`` does."""
+    grid time, and ``watched[r, w]`` is when group ``watch[w]`` first had one (``inf``: never).
+    Returns the (maybe grown) buffers, as ``run_runs`` does."""
     for r in range(first, last):
-        bufs = run_runs(run_keys[r:r + 1], 0, 1, net, group_read[r], repost[r], par[r],
-                        posts_user, posts_group, posts_time, times, scratch, bufs, False,
+        bufs = run_runs(run_keys[r:r + 1], epochs[r:r + 1], 0, 1, net, group_read[r], repost[r],
+                        par[r], posts_user, posts_group, posts_time, times, scratch, bufs, False,
                         totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1], by_comm[r:r + 1])
-        _groups_seen(bufs[2], bufs[3], scratch[-1][C_COPIES], times, first_copy, groups_seen[r])
+        _groups_seen(bufs[2], bufs[3], scratch[-1][C_COPIES], times, first_copy, watch,
+                     groups_seen[r], watched[r])
     return bufs
 
 
 @njit(cache=True)
-def _groups_seen(copy_time, copy_info, n_copies, times, first_copy, out):  # pragma: no cover
-    """Groups holding a copy by each grid time, from the run's copies (time; channel, group)."""
+def _groups_seen(copy_time, copy_info, n_copies, times, first_copy, watch, out,
+                 watched):  # pragma: no cover
+    """Groups holding a copy by each grid time, from the run's copies (time; channel, group),
+    and when each watched group first had one."""
     for c in range(n_copies):
         if copy_info[c, 0] == GROUP:
             g = copy_info[c, 1]
             first_copy[g] = min(first_copy[g], copy_time[c])
+    for w in range(watch.shape[0]):
+        watched[w] = first_copy[watch[w]]
     for c in range(n_copies):
         if copy_info[c, 0] == GROUP:
             g = copy_info[c, 1]

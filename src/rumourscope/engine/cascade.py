@@ -162,8 +162,8 @@ def simulate(
     """
     inputs, posts = prepare(net, model, posts)
     seq, keys = run_seeds(rng, 1)
-    totals, _grid, by_jur, by_comm, cf, ci, ef, ei = _kernel.simulate_recorded(keys[0],
-                                                                               *inputs.args())
+    totals, _grid, by_jur, by_comm, cf, ci, ef, ei = _kernel.simulate_recorded(
+        keys[:1], np.empty(0), *inputs.args())
 
     users = net.users.index
     gids = net.groups.index

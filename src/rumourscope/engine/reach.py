@@ -11,14 +11,17 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from ..evidence import Evidence
+from ..evidence.checks import Checks
 from ..intervals import ProbabilityEstimate, paired_difference, quantile_interval
 from ..model import Post, SpreadModel
 from ..network.graph import GroupNetwork
 from ..thresholds import PLACE_QUANTITIES, REGISTRY, Threshold
 from . import _codes as k
-from ._ensemble import run_many
+from ._ensemble import RunArrays, run_many
 from ._inputs import KernelInputs, prepare
 from ._seeds import run_seeds, seed_record
+from ._splitting import Conditioning, condition, reject
 from .cascade import breakdown_frame
 
 __all__ = ["PairedComparison", "ReachEstimate", "estimate_reach"]
@@ -47,6 +50,13 @@ class ReachEstimate:
         Entropy and spawn key of the parent seed: enough to re-create every run.
     run_keys : numpy.ndarray
         The kernel key of each run (spawned from ``seed``); the counterfactual re-uses them.
+        Runs conditioned on evidence have a row of keys each, changing at the hours in the
+        same row of ``epochs`` (where they were split from the run they continue).
+    epochs : numpy.ndarray or None
+        For conditioned runs: the split times of each run.
+    conditioning : Conditioning or None
+        For runs conditioned on evidence: the observations they agree with, the levels of the
+        splitting, and the evidence fit (estimated probability of the evidence before it).
     """
 
     runs: pd.DataFrame
@@ -60,6 +70,8 @@ class ReachEstimate:
     _by_jur: np.ndarray = field(repr=False)
     _by_comm: np.ndarray = field(repr=False)
     _inputs: KernelInputs = field(repr=False)
+    epochs: np.ndarray | None = field(default=None, repr=False)
+    conditioning: Conditioning | None = field(default=None, repr=False)
 
     @property
     def n_runs(self) -> int:
@@ -224,7 +236,7 @@ class ReachEstimate:
         if deletion_scope is not None:
             changes["deletion_scope"] = deletion_scope
         other = _run(self.net, self.model.with_params(**changes), self.posts, self.run_keys,
-                     self.seed, times=self.times, progress=progress)
+                     self.seed, times=self.times, progress=progress, epochs=self.epochs)
         return PairedComparison(baseline=self, alternative=other)
 
     def __repr__(self) -> str:
@@ -274,15 +286,48 @@ class PairedComparison:
 
 def _run(net: GroupNetwork, model: SpreadModel, posts: Any, keys: np.ndarray,
          seed: dict[str, Any], *, times: Any = None, client: Any = None,
-         chunk_size: int | None = None, progress: bool | None = None) -> ReachEstimate:
+         chunk_size: int | None = None, progress: bool | None = None,
+         epochs: np.ndarray | None = None) -> ReachEstimate:
     inputs, posts = prepare(net, model, posts, times)
-    totals, grid, by_jur, by_comm, _ = run_many(inputs, keys, client=client,
-                                                chunk_size=chunk_size, progress=progress)
-    runs = pd.DataFrame(totals, columns=list(k.TOTAL_NAMES))
+    out = run_many(inputs, keys, epochs=epochs, client=client, chunk_size=chunk_size,
+                   progress=progress)
+    return _estimate(net, model, posts, inputs, out, keys, seed, epochs)
+
+
+def _estimate(net: GroupNetwork, model: SpreadModel, posts: tuple[Post, ...],
+              inputs: KernelInputs, out: RunArrays, keys: np.ndarray, seed: dict[str, Any],
+              epochs: np.ndarray | None = None, conditioning: Conditioning | None = None,
+              ) -> ReachEstimate:
+    runs = pd.DataFrame(out.totals, columns=list(k.TOTAL_NAMES))
     runs.index.name = "run"
-    return ReachEstimate(runs=runs, times=inputs.times, grid=grid, model=model, posts=posts,
-                         seed=seed, run_keys=keys, net=net, _by_jur=by_jur, _by_comm=by_comm,
-                         _inputs=inputs)
+    return ReachEstimate(runs=runs, times=inputs.times, grid=out.grid, model=model, posts=posts,
+                         seed=seed, run_keys=keys, net=net, _by_jur=out.by_jur,
+                         _by_comm=out.by_comm, _inputs=inputs, epochs=epochs,
+                         conditioning=conditioning)
+
+
+def _conditioned(net: GroupNetwork, model: SpreadModel, posts: Any, runs: int, rng: Any,
+                 evidence: Any, method: str, times: Any, **options: Any) -> ReachEstimate:
+    if method not in ("splitting", "rejection"):
+        raise ParameterError(f"method must be 'splitting' or 'rejection', got {method!r}")
+    if not isinstance(evidence, Evidence):
+        evidence = Evidence.from_frame(evidence)
+    checks = Checks.from_evidence(evidence, horizon=model.horizon, groups=net.groups.index,
+                                  max_groups=net.n_groups, max_people=net.n_users)
+    base = prepare(net, model, posts, times)[0].times
+    inputs, posts = prepare(net, model, posts, np.union1d(base, checks.times))
+    watch = np.array([net.group_position(g) for g in checks.groups], np.int64)
+    seq, _ = run_seeds(rng, 0)
+    if method == "splitting":
+        out, keys, epochs, how = condition(inputs, checks, watch, seq, runs, **options)
+    else:
+        out, keys, epochs, how = reject(inputs, checks, watch, seq, runs,
+                                        max_runs=REJECTION_LIMIT * runs, **options)
+    return _estimate(net, model, posts, inputs, out, keys, seed_record(seq), epochs, how)
+
+
+#: Rejection simulates at most this many runs per run asked for.
+REJECTION_LIMIT = 200
 
 
 def estimate_reach(
@@ -296,6 +341,8 @@ def estimate_reach(
     client: Any = None,
     chunk_size: int | None = None,
     progress: bool | None = None,
+    evidence: Evidence | pd.DataFrame | None = None,
+    method: str = "splitting",
 ) -> ReachEstimate:
     """Simulate the spread many times and summarise the distribution of its reach.
 
@@ -320,6 +367,14 @@ def estimate_reach(
     progress : bool or None, default=None
         Show a progress bar; ``None`` shows one for 2,000 runs or more in a terminal or a
         notebook, never when the ``CI`` environment variable is set.
+    evidence : Evidence or DataFrame, optional
+        What was observed (``hours``, ``kind``, ``count``, ``bound``, ``group``, ...; see
+        :class:`rumourscope.evidence.Evidence`). Every run then agrees with all of it: the
+        estimate is the reach *given the evidence*, and never falls below an observed count.
+        The time grid gains the observation times. See :attr:`ReachEstimate.conditioning`.
+    method : {"splitting", "rejection"}, default="splitting"
+        How runs are held to the evidence: by splitting at the observation times (fast), or by
+        plain rejection (the reference; it simulates at most 200 runs per run asked for).
 
     Examples
     --------
@@ -332,9 +387,21 @@ def estimate_reach(
     >>> p = est.prob_at_least("views", 25)   # views ~ Binomial(49, 0.5)
     >>> 0.35 < p.estimate < 0.65
     True
+
+    Given that at least 30 people had read it by the 24th hour:
+
+    >>> seen = pd.DataFrame({"hours": [24.0], "kind": ["views"], "count": [30],
+    ...                      "bound": ["at_least"]})
+    >>> given = rs.estimate_reach(net, model, rs.Post(user="u0", group="g1"), runs=500, rng=1,
+    ...                           evidence=seen)
+    >>> int(given.runs["views"].min())
+    30
     """
     if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
         raise ParameterError(f"runs must be a whole number >= 1, got {runs!r}")
+    if evidence is not None:
+        return _conditioned(net, model, posts, int(runs), rng, evidence, method, times,
+                            client=client, chunk_size=chunk_size)
     seq, keys = run_seeds(rng, int(runs))
     return _run(net, model, posts, keys, seed_record(seq), times=times, client=client,
                 chunk_size=chunk_size, progress=progress)

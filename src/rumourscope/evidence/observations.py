@@ -317,6 +317,8 @@ def _optional_text(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(None, index=frame.index, dtype=object)
     values = frame[column].astype(object)
+    # A column of numeric IDs with gaps is read as floats: group 5 arrives as 5.0.
+    values = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
     return values.where(values.notna() & (values.astype(str).str.strip() != ""), None)
 
 

@@ -1,0 +1,167 @@
+"""Runs given the evidence: splitting agrees with rejection and with exact conditional laws,
+every run agrees with every observation, and bad evidence is refused clearly."""
+
+import numba
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import rumourscope as rs
+from rumourscope.engine._ensemble import run_many
+from rumourscope.engine._inputs import prepare
+from rumourscope.evidence.checks import Checks
+
+NET = rs.synthetic_network(n_users=1500, n_groups=80, rng=3)
+G0 = NET.groups["size"].idxmax()
+POST = rs.Post(user=NET.members_of(G0)[0], group=G0, time=0.0)
+MODEL = rs.SpreadModel(read_prob=0.4, repost_prob=0.03, horizon=24.0)
+EVIDENCE = pd.DataFrame({
+    "hours": [3.0, 3.0, 12.0], "kind": ["reposts", "groups_seen", "views"],
+    "count": [2, 2, 300], "bound": ["at_least", "at_least", "at_least"]})
+
+
+def frame(**columns):
+    return pd.DataFrame(columns)
+
+
+def test_a_split_run_is_its_parent_up_to_the_split_and_fresh_after():
+    inputs, _ = prepare(NET, MODEL, POST)
+    keys = np.random.SeedSequence(11).generate_state(200, np.uint64)
+    split = 6.0
+    parent = run_many(inputs, keys)
+    fresh = np.random.SeedSequence(12).generate_state(200, np.uint64)
+    child = run_many(inputs, np.stack([keys, fresh], axis=1), epochs=np.full((200, 1), split))
+    before = inputs.times <= split
+    np.testing.assert_array_equal(child.grid[:, before], parent.grid[:, before])
+    after = ~before
+    changed = (child.grid[:, after] != parent.grid[:, after]).any(axis=(1, 2))
+    assert changed.mean() > 0.2  # most runs that still spread after 6 h go another way
+
+
+def test_no_evidence_gives_the_unconditioned_runs():
+    plain = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=5)
+    empty = frame(hours=[], kind=[], count=[])
+    given = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=5, evidence=empty)
+    pd.testing.assert_frame_equal(given.runs, plain.runs)
+    assert given.conditioning.evidence_fit == 1.0
+
+
+@pytest.mark.parametrize("method", ["splitting", "rejection"])
+def test_every_run_agrees_with_every_observation(method):
+    ev = pd.concat([EVIDENCE, frame(hours=[12.0], kind=["in_group"], count=[None],
+                                    group=[NET.groups.index[5]])], ignore_index=True)
+    est = rs.estimate_reach(NET, MODEL, POST, runs=400, rng=2, evidence=ev, method=method)
+    checks = est.conditioning.checks
+    counts = {"views": est.grid[:, :, 0], "unique_viewers": est.grid[:, :, 1],
+              "reposts": est.grid[:, :, 2]}
+    # groups seen and first copies are not kept by the estimate: re-run the same worlds
+    inputs = est._inputs
+    watch = np.array([NET.group_position(g) for g in checks.groups])
+    again = run_many(inputs, est.run_keys, epochs=est.epochs, groups_seen=True, watch=watch)
+    np.testing.assert_array_equal(again.grid, est.grid)
+    counts["groups_seen"] = again.groups_seen
+    assert checks.passed(est.times, counts, again.first_copy).all()
+    assert est.runs["views"].min() >= 300
+
+
+def _replicates(evidence, method, n, seeds, model=MODEL, net=NET, post=POST):
+    return [rs.estimate_reach(net, model, post, runs=n, rng=s, evidence=evidence, method=method)
+            for s in seeds]
+
+
+@pytest.mark.slow
+def test_splitting_gives_the_law_of_rejection():
+    # Splitting's runs share histories, so its error is judged from independent replicates;
+    # rejection's runs are independent. Means and tail probabilities must agree within 4
+    # combined standard errors (a false alarm has probability < 1e-3 per comparison).
+    split = _replicates(EVIDENCE, "splitting", 600, range(10))
+    reject = _replicates(EVIDENCE, "rejection", 3000, [100])[0]
+    fit_reject = reject.conditioning.evidence_fit
+    per_run = {"views": lambda r: r["views"], "reposts": lambda r: r["reposts"],
+               "P(views >= 3,000)": lambda r: r["views"] >= 3000,
+               "groups": lambda r: r["groups_reached"]}
+    for name, f in per_run.items():
+        values = np.array([f(e.runs).mean() for e in split])
+        se_split = values.std(ddof=1) / np.sqrt(len(values))
+        x = f(reject.runs).astype(float)
+        se_reject = x.std(ddof=1) / np.sqrt(len(x))
+        assert abs(values.mean() - x.mean()) < 4 * np.hypot(se_split, se_reject), name
+    fits = np.array([e.conditioning.evidence_fit for e in split])
+    se_fit = np.hypot(fits.std(ddof=1) / np.sqrt(len(fits)),
+                      np.sqrt(fit_reject * (1 - fit_reject) / reject.conditioning.simulated))
+    assert abs(fits.mean() - fit_reject) < 4 * se_fit
+
+
+def test_splitting_gives_the_exact_truncated_binomial():
+    # One group of 200, nobody forwards: final views are Binomial(199, 0.1). Given at least
+    # 32 views by the horizon (a 1.4% tail), they follow the binomial truncated at 32.
+    members = pd.DataFrame({"user": [f"u{i}" for i in range(200)], "group": "g"})
+    net = rs.GroupNetwork.from_frames(members)
+    model = rs.SpreadModel(read_prob=0.1, repost_prob=0.0, horizon=24.0)
+    post = rs.Post(user="u0", group="g", time=0.0)
+    ev = frame(hours=[24.0], kind=["views"], count=[32], bound=["at_least"])
+    law = stats.binom(199, 0.1)
+    k = np.arange(32, 200)
+    pmf = law.pmf(k) / law.sf(31)
+    mean, sd = (k * pmf).sum(), np.sqrt(((k - (k * pmf).sum()) ** 2 * pmf).sum())
+    split = _replicates(ev, "splitting", 500, range(8), model=model, net=net, post=post)
+    means = np.array([e.runs["views"].mean() for e in split])
+    assert min(e.runs["views"].min() for e in split) >= 32
+    # replicate means vary at least as much as independent draws would: sd / sqrt(500)
+    se = max(means.std(ddof=1), sd / np.sqrt(500)) / np.sqrt(len(means))
+    assert abs(means.mean() - mean) < 4 * se
+    fits = np.array([e.conditioning.evidence_fit for e in split])
+    assert abs(np.log(fits.mean() / law.sf(31))) < 0.35  # the evidence's probability
+    assert max(len(e.conditioning.levels) for e in split) > 2  # it did split on the count
+
+
+def test_conditioned_runs_do_not_depend_on_the_number_of_threads():
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, evidence=EVIDENCE)
+        numba.set_num_threads(max(2, before))
+        many = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, evidence=EVIDENCE,
+                                 chunk_size=64)
+    finally:
+        numba.set_num_threads(before)
+    pd.testing.assert_frame_equal(one.runs, many.runs)
+    pd.testing.assert_frame_equal(one.conditioning.levels, many.conditioning.levels)
+
+
+def test_a_counterfactual_replays_the_conditioned_worlds():
+    est = rs.estimate_reach(NET, MODEL.with_params(deletion_time=2.0,
+                                                   deletion_scope="all_copies"),
+                            POST, runs=300, rng=4, evidence=EVIDENCE)
+    never = est.counterfactual(None)
+    diff = never.differences
+    assert (diff >= 0).all().all()  # never deleting takes nothing away from the same worlds
+    before = est.times <= 2.0
+    np.testing.assert_array_equal(never.alternative.grid[:, before], est.grid[:, before])
+
+
+@pytest.mark.parametrize(("evidence", "match"), [
+    (frame(hours=[30.0], kind=["views"], count=[5], bound=["at_least"]),
+     r"views at least 5 at 30 h: after the model's horizon \(24 h\); set a horizon"),
+    (frame(hours=[3.0], kind=["views"], count=[250]),
+     r"views exact 250 at 3 h: an exact count above 100 .* give bound 'about'"),
+    (frame(hours=[3.0], kind=["in_group"], count=[None], group=["nowhere"]),
+     "the network has no group 'nowhere'"),
+    (frame(hours=[3.0], kind=["groups_seen"], count=[500], bound=["at_least"]),
+     "groups_seen at least 500 at 3 h: the network has only 80 groups"),
+    (frame(hours=[2.0], kind=["reposts"], count=[90], bound=["at_least"]),
+     r"no run agreed with the evidence at 2 h[\s\S]*reposts at least 90 at 2 h: the highest"),
+])
+def test_evidence_no_run_can_match_is_refused_naming_the_observation(evidence, match):
+    with pytest.raises(rs.ParameterError, match=match):
+        rs.estimate_reach(NET, MODEL, POST, runs=200, rng=1, evidence=evidence)
+
+
+def test_checks_leave_member_counts_and_per_group_counts_unused_with_the_reason():
+    ev = rs.evidence.Evidence.from_frame(frame(
+        hours=[1.0, 2.0, 3.0], kind=["members", "views", "reposts"], count=[480, 9, 2],
+        group=["g1", "g1", None]))
+    checks = Checks.from_evidence(ev, horizon=24.0)
+    assert checks.used["kind"].tolist() == ["reposts"]
+    assert checks.unused["reason"].str.contains("network|one group").all()
