@@ -21,7 +21,8 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from . import plots, teaching
-from .errors import ParameterError, RumourscopeError
+from ._constraints import Interval, Options, check_param
+from .errors import RumourscopeError
 from .formatting import format_count, format_prob
 from .impact.scenarios import DEFAULT_RANGES, ParameterRange
 from .model import Post, SpreadModel
@@ -100,8 +101,7 @@ class ViralityExplorer:
         groups_per_person: int = 3,
         quantity: str = "reposts",
     ) -> None:
-        if quantity not in ("reposts", "views"):
-            raise ParameterError(f"quantity must be 'reposts' or 'views', got {quantity!r}")
+        check_param("quantity", quantity, Options(("reposts", "views")))
         self.quantity = quantity
         common = {"style": _STYLE, "layout": _LAYOUT, "continuous_update": False}
         self.sliders: dict[str, w.Widget] = {
@@ -230,8 +230,7 @@ class ScenarioExplorer:
         rng: int = 0,
         ranges: Sequence[ParameterRange] | None = None,
     ) -> None:
-        if isinstance(runs, bool) or not isinstance(runs, int) or runs < 10:
-            raise ParameterError(f"runs must be a whole number >= 10, got {runs!r}")
+        check_param("runs", runs, Interval(int, 10, None))
         self.net, self.model, self.posts, self.runs, self.rng = net, model, posts, runs, rng
         wanted = {"read_prob", "repost_prob"}
         self.ranges = {

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._constraints import Interval, check_param
 from ..errors import ParameterError
 from ..intervals import ProbabilityEstimate, paired_difference, quantile_interval
 from ..model import Post, SpreadModel
@@ -333,8 +334,7 @@ def estimate_reach(
     >>> 0.35 < p.estimate < 0.65
     True
     """
-    if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
-        raise ParameterError(f"runs must be a whole number >= 1, got {runs!r}")
+    check_param("runs", runs, Interval(int, 1, None))
     seq, keys = run_seeds(rng, int(runs))
     return _run(net, model, posts, keys, seed_record(seq), times=times, client=client,
                 chunk_size=chunk_size, progress=progress)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .._constraints import Interval, check_param
 from ..errors import ParameterError
 from ..formatting import format_tick
 from ._style import OKABE_ITO, finish
@@ -74,8 +75,7 @@ def spread_animation(
     >>> len(fig.frames), len(fig.layout.sliders[0].steps)
     (5, 5)
     """
-    if not 2 <= frames <= 300:
-        raise ParameterError(f"frames must be between 2 and 300, got {frames}")
+    check_param("frames", frames, Interval(float, 2, 300, text="between 2 and 300"))
     copies = copies_table(cascade)
     events = require_events(cascade)
     table = groups_by_text_id(net)

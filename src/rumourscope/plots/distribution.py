@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .._constraints import Options, check_param
 from ..errors import ParameterError
 from ..formatting import format_count, format_prob, format_tick
 from ..intervals import wilson_interval
@@ -147,14 +148,10 @@ def reach_distribution(
     >>> fig.layout.annotations[0].text.split("<br>")[:2]
     ['PRC 2013', 'P(≥ 500 reposts) = 12.5%']
     """
+    check_param("kind", kind, Options(("histogram", "survival")))
     dist = FinalCounts.from_result(result, quantity)
     lines = as_lines(thresholds, quantity)
-    if kind == "histogram":
-        fig = _histogram(dist, lines)
-    elif kind == "survival":
-        fig = _survival(dist, lines)
-    else:
-        raise ParameterError(f"kind must be 'histogram' or 'survival', got {kind!r}")
+    fig = _histogram(dist, lines) if kind == "histogram" else _survival(dist, lines)
     title = title or f"Final number of {quantity_name(quantity)} ({dist.source})"
     return finish(fig, title, height=460, legend=False)
 
