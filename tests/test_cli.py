@@ -17,7 +17,7 @@ import pytest
 
 from rumourscope import cli
 from rumourscope.casefile import demo_folder
-from rumourscope.impact.summary import format_count
+from rumourscope.formatting import format_count
 
 
 def invoke(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:

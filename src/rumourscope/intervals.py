@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._constraints import Interval, check_param
 from .errors import ParameterError
 
 __all__ = [
@@ -25,9 +26,11 @@ __all__ = [
 ]
 
 
+_LEVEL = Interval(float, 0, 1, closed="neither", text="in (0, 1)")
+_TRIALS = Interval(float, 0, None, closed="neither", text="> 0")
+
 def _z(level: float) -> float:
-    if not 0.0 < level < 1.0:
-        raise ParameterError(f"level must be in (0, 1), got {level}")
+    check_param("level", level, _LEVEL)
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
@@ -40,8 +43,7 @@ def wilson_interval(successes: int, trials: int, level: float = 0.95) -> tuple[f
     >>> low, round(high, 4)
     (0.0, 0.0038)
     """
-    if trials <= 0:
-        raise ParameterError(f"trials must be > 0, got {trials}")
+    check_param("trials", trials, _TRIALS)
     if not 0 <= successes <= trials:
         raise ParameterError(f"successes must be in [0, {trials}], got {successes}")
     z = _z(level)

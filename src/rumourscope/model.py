@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._constraints import Interval, check_param
 from .errors import ParameterError
 from .platform import WECHAT, Platform
 
@@ -34,6 +35,16 @@ __all__ = [
     "Post",
     "SpreadModel",
 ]
+
+
+# What a number in a model may be; "must be a number", "must be finite", then the range.
+_NON_NEGATIVE = Interval(
+    float, 0, None, text=">= 0", type_text="a number", finite_text="finite"
+)
+_HOURS = _NON_NEGATIVE  # delays, the horizon and the deletion time, in hours
+_PROBABILITY = Interval(
+    float, 0, 1, text="a probability in [0, 1]", type_text="a number", finite_text="finite"
+)
 
 
 class Channel(StrEnum):
@@ -90,10 +101,10 @@ class Delay:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", _enum(DelayKind, self.kind, "Delay.kind"))
-        _check_number("Delay.mean", self.mean, low=0.0)
+        check_param("Delay.mean", self.mean, _HOURS)
         if self.kind is not DelayKind.FIXED and self.mean <= 0:
             raise ParameterError(f"Delay.mean must be > 0 hours for {self.kind}, got {self.mean}")
-        _check_number("Delay.sigma", self.sigma, low=0.0)
+        check_param("Delay.sigma", self.sigma, _NON_NEGATIVE)
 
     @classmethod
     def exponential(cls, mean: float) -> Delay:
@@ -239,13 +250,13 @@ class SpreadModel:
             "moments_prob",
             "chat_prob",
         ):
-            _check_prob(name, getattr(self, name))
+            check_param(name, getattr(self, name), _PROBABILITY)
         repost = self.repost_prob
         repost = (repost,) if np.isscalar(repost) else tuple(repost)
         if not repost:
             raise ParameterError("repost_prob must hold at least one probability, got ()")
         for k, p in enumerate(repost):
-            _check_prob(f"repost_prob[{k}]", p)
+            check_param(f"repost_prob[{k}]", p, _PROBABILITY)
         object.__setattr__(self, "repost_prob", tuple(float(p) for p in repost))
         for name in ("read_prob_by_activity", "read_prob_by_group"):
             mapping = getattr(self, name)
@@ -253,17 +264,17 @@ class SpreadModel:
                 if not isinstance(mapping, Mapping):
                     raise ParameterError(f"{name} must be a mapping, got {type(mapping).__name__}")
                 for key, p in mapping.items():
-                    _check_prob(f"{name}[{key!r}]", p)
+                    check_param(f"{name}[{key!r}]", p, _PROBABILITY)
                 frozen = MappingProxyType({str(k): float(v) for k, v in mapping.items()})
                 object.__setattr__(self, name, frozen)
         for name in ("read_delay", "forward_delay"):
             if not isinstance(getattr(self, name), Delay):
                 raise ParameterError(f"{name} must be a Delay, got {getattr(self, name)!r}")
-        _check_number("horizon", self.horizon, low=0.0)
+        check_param("horizon", self.horizon, _HOURS)
         if self.horizon <= 0:
             raise ParameterError(f"horizon must be > 0 hours, got {self.horizon}")
         if self.deletion_time is not None:
-            _check_number("deletion_time", self.deletion_time, low=0.0)
+            check_param("deletion_time", self.deletion_time, _HOURS)
         object.__setattr__(
             self, "deletion_scope", _enum(DeletionScope, self.deletion_scope, "deletion_scope")
         )
@@ -328,21 +339,6 @@ class SpreadModel:
 
 
 # ---------------------------------------------------------------------- validation helpers
-def _check_number(name: str, value: Any, *, low: float | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ParameterError(f"{name} must be a number, got {value!r}")
-    if not math.isfinite(value):
-        raise ParameterError(f"{name} must be finite, got {value}")
-    if low is not None and value < low:
-        raise ParameterError(f"{name} must be >= {low:g}, got {value}")
-
-
-def _check_prob(name: str, value: Any) -> None:
-    _check_number(name, value)
-    if not 0.0 <= value <= 1.0:
-        raise ParameterError(f"{name} must be a probability in [0, 1], got {value}")
-
-
 def _enum(cls: type[StrEnum], value: Any, name: str) -> Any:
     try:
         return cls(value)

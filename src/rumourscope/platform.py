@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .errors import ParameterError
+from ._constraints import Either, Interval, check_params
 
 __all__ = ["GENERIC", "WECHAT", "Platform"]
+
+
+# A platform's rules: a limit of at least 1, or no limit at all.
+_LIMIT = Either(Interval(int, 1, None, text="a positive whole number"), None)
+_RULES = {"group_cap": _LIMIT, "max_chats_per_forward": _LIMIT}
 
 
 @dataclass(frozen=True)
@@ -42,13 +47,8 @@ class Platform:
     notes: str = ""
 
     def __post_init__(self) -> None:
-        for field in ("group_cap", "max_chats_per_forward"):
-            value = getattr(self, field)
-            if value is not None and (not isinstance(value, int) or value < 1):
-                raise ParameterError(
-                    f"Platform {self.name!r}: {field} must be a positive whole number or None, "
-                    f"got {value!r}"
-                )
+        rules = {field: getattr(self, field) for field in _RULES}
+        check_params(rules, _RULES, prefix=f"Platform {self.name!r}: ")
 
     def with_rules(self, **changes: object) -> Platform:
         """Return a copy with some rules changed (e.g. ``group_cap=200``)."""

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from . import branching
+from ._constraints import Interval, check_param
 from .errors import ParameterError
 from .model import SpreadModel
 
 __all__ = ["classroom_distribution", "classroom_model", "threshold_grid"]
+
+
+_GROUP_SIZE = Interval(int, 2, None, text=">= 2 members", type_text="a whole number")
 
 
 def classroom_model(read_prob: float, repost_prob: float, **params: object) -> SpreadModel:
@@ -72,10 +75,7 @@ def classroom_distribution(
     >>> round(dist.process.virality, 4)  # 499 x 0.3 x 0.01 x 2 x 0.2
     0.5988
     """
-    if isinstance(group_size, bool) or not isinstance(group_size, int | np.integer):
-        raise ParameterError(f"group_size must be a whole number, got {group_size!r}")
-    if group_size < 2:
-        raise ParameterError(f"group_size must be >= 2 members, got {group_size}")
+    check_param("group_size", group_size, _GROUP_SIZE)
     model = classroom_model(read_prob, repost_prob, **params)
     return branching.reach_distribution(
         model,

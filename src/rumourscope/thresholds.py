@@ -7,10 +7,10 @@ of reaching it (:meth:`rumourscope.ReachEstimate.prob_reaching`,
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ._constraints import Interval, Whole, check_param
 from .errors import ParameterError
 
 __all__ = [
@@ -43,6 +43,8 @@ class Quantity(StrEnum):
     GROUPS_REACHED = "groups_reached"
     """Distinct groups a copy was posted in."""
 
+
+_COUNT = Interval(Whole, 1, None)  # 5000 or 5000.0; never 0.5 or True
 
 PLACE_QUANTITIES = (Quantity.VIEWS, Quantity.UNIQUE_VIEWERS)
 """The quantities the engine also counts by jurisdiction (see ``Threshold.readers_in``)."""
@@ -118,16 +120,8 @@ quantity 'reposts'
                 raise ParameterError(
                     f"Threshold.{attr} must be one of {allowed}, got {value!r}"
                 ) from None
-        count = self.count
-        if (
-            isinstance(count, bool)
-            or not isinstance(count, int | float)
-            or not math.isfinite(count)
-            or count < 1
-            or count != int(count)
-        ):
-            raise ParameterError(f"Threshold.count must be a whole number >= 1, got {count!r}")
-        object.__setattr__(self, "count", int(count))
+        check_param("Threshold.count", self.count, _COUNT)
+        object.__setattr__(self, "count", int(self.count))
         if not str(self.name).strip():
             raise ParameterError("Threshold.name must not be empty")
         place = self.readers_in

@@ -21,11 +21,13 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from . import plots, teaching
-from .errors import ParameterError, RumourscopeError
+from ._constraints import Interval, Options, check_param
+from .errors import RumourscopeError
+from .formatting import format_count, format_prob
 from .impact.scenarios import DEFAULT_RANGES, ParameterRange
 from .model import Post, SpreadModel
 from .network.graph import GroupNetwork
-from .plots._style import count_text, prob_text, quantity_name
+from .plots._style import quantity_name
 from .thresholds import PRC_2013_REPOSTS, PRC_2013_VIEWS
 
 __all__ = ["ScenarioExplorer", "ViralityExplorer"]
@@ -99,8 +101,7 @@ class ViralityExplorer:
         groups_per_person: int = 3,
         quantity: str = "reposts",
     ) -> None:
-        if quantity not in ("reposts", "views"):
-            raise ParameterError(f"quantity must be 'reposts' or 'views', got {quantity!r}")
+        check_param("quantity", quantity, Options(("reposts", "views")))
         self.quantity = quantity
         common = {"style": _STYLE, "layout": _LAYOUT, "continuous_update": False}
         self.sliders: dict[str, w.Widget] = {
@@ -168,9 +169,9 @@ def _virality_readout(dist: Any) -> str:
     verdict = "below 1: every cascade dies out" if r < 1 else "above 1: it can explode"
     rows = [
         ("Virality number R", f"<b>{r:.2f}</b> ({verdict})"),
-        ("P(≥ 500 reposts)", prob_text(dist.prob_at_least("reposts", 500))),
-        ("P(≥ 5,000 views)", prob_text(dist.prob_at_least("views", 5000))),
-        ("P(never stops)", prob_text(dist.prob_infinite)),
+        ("P(≥ 500 reposts)", format_prob(dist.prob_at_least("reposts", 500))),
+        ("P(≥ 5,000 views)", format_prob(dist.prob_at_least("views", 5000))),
+        ("P(never stops)", format_prob(dist.prob_infinite)),
     ]
     cells = "".join(
         f"<tr><td style='padding:3px 14px 3px 0;white-space:nowrap'>{k}</td>"
@@ -229,8 +230,7 @@ class ScenarioExplorer:
         rng: int = 0,
         ranges: Sequence[ParameterRange] | None = None,
     ) -> None:
-        if isinstance(runs, bool) or not isinstance(runs, int) or runs < 10:
-            raise ParameterError(f"runs must be a whole number >= 10, got {runs!r}")
+        check_param("runs", runs, Interval(int, 10, None))
         self.net, self.model, self.posts, self.runs, self.rng = net, model, posts, runs, rng
         wanted = {"read_prob", "repost_prob"}
         self.ranges = {
@@ -316,15 +316,15 @@ def _estimate_table(est: Any) -> str:
         p = est.prob_reaching(t)
         rows.append(
             (html.escape(f"P(≥ {t.count:,} {t.quantity})"),
-             f"{prob_text(p.estimate)} (95% CI {prob_text(p.low)}–"
-             f"{prob_text(p.high)})")
+             f"{format_prob(p.estimate)} (95% CI {format_prob(p.low)}–"
+             f"{format_prob(p.high)})")
         )  # fmt: skip
     for q in ("views", "unique_viewers", "reposts"):
         x = est.runs[q]
         rows.append(
             (f"{quantity_name(q).capitalize()}: median (5th–95th pct.)",
-             f"{count_text(x.median())} ({count_text(x.quantile(0.05))}–"
-             f"{count_text(x.quantile(0.95))})")
+             f"{format_count(x.median())} ({format_count(x.quantile(0.05))}–"
+             f"{format_count(x.quantile(0.95))})")
         )  # fmt: skip
     cells = "".join(
         f"<tr><td style='padding:3px 14px 3px 0;white-space:nowrap'>{k}</td>"

@@ -31,7 +31,8 @@ from openpyxl import load_workbook
 from plotly.offline import get_plotlyjs
 
 import rumourscope as rs
-from rumourscope.impact.summary import ImpactSummary, format_count, format_prob
+from rumourscope.formatting import format_count, format_prob
+from rumourscope.impact.summary import ImpactSummary
 from rumourscope.report._files import sha256_file
 
 SCRIPT = "<script>alert(1)</script>"

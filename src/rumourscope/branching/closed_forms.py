@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from .._constraints import Interval, check_param
 from ..errors import ParameterError
 
 __all__ = [
@@ -30,13 +31,22 @@ __all__ = [
 ]
 
 
+_ROOTS = Interval(int, 1, None)
+_TRIALS = Interval(int, 0, None)
+_MEAN = Interval(float, 0, None, text="a finite mean >= 0")
+_SIZE = Interval(float, 0, None, closed="neither", text="a finite number > 0")
+_PROBABILITY = Interval(float, 0, 1, text="a probability in [0, 1]", type_text="a number")
+_POSITIVE_PROBABILITY = Interval(
+    float, 0, 1, closed="right", text="a probability in (0, 1]", type_text="a number"
+)
+
+
 def _hitting_time(n: np.ndarray, roots: int, logpmf_sum) -> np.ndarray:
     """``(k / n) P(S_n = n - k)`` with ``logpmf_sum(n, j) = log P(S_n = j)``; 0 for ``n < k``."""
     n = np.asarray(n)
     if not np.issubdtype(n.dtype, np.integer) or (n < 1).any():
         raise ParameterError("n must hold whole numbers >= 1")
-    if isinstance(roots, bool) or not isinstance(roots, int | np.integer) or roots < 1:
-        raise ParameterError(f"roots must be a whole number >= 1, got {roots!r}")
+    check_param("roots", roots, _ROOTS)
     out = np.zeros(n.shape)
     ok = n >= roots
     nn = n[ok].astype(np.float64)
@@ -45,11 +55,7 @@ def _hitting_time(n: np.ndarray, roots: int, logpmf_sum) -> np.ndarray:
 
 
 def _prob(name: str, value: float, *, open_low: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating):
-        raise ParameterError(f"{name} must be a number, got {value!r}")
-    if not (0.0 < value <= 1.0 if open_low else 0.0 <= value <= 1.0):
-        allowed = "(0, 1]" if open_low else "[0, 1]"
-        raise ParameterError(f"{name} must be a probability in {allowed}, got {value}")
+    check_param(name, value, _POSITIVE_PROBABILITY if open_low else _PROBABILITY)
     return float(value)
 
 
@@ -64,8 +70,7 @@ def borel_tanner_pmf(n: np.ndarray, mu: float, roots: int) -> np.ndarray:
     >>> round(float(borel_tanner_pmf(np.array([2]), 0.5, 2)[0]), 6)  # both roots childless
     0.367879
     """
-    if isinstance(mu, bool) or not isinstance(mu, int | float) or not 0 <= mu < np.inf:
-        raise ParameterError(f"mu must be a finite mean >= 0, got {mu!r}")
+    check_param("mu", mu, _MEAN)
     return _hitting_time(n, roots, lambda nn, j: stats.poisson.logpmf(j, mu * nn))
 
 
@@ -90,8 +95,7 @@ def binomial_progeny_pmf(n: np.ndarray, m: int, p: float, roots: int = 1) -> np.
     >>> float(binomial_progeny_pmf(np.array([3]), 2, 0.5)[0])  # P(Bin(6, 1/2) = 2) / 3
     0.078125
     """
-    if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 0:
-        raise ParameterError(f"m must be a whole number >= 0, got {m!r}")
+    check_param("m", m, _TRIALS)
     p = _prob("p", p)
     return _hitting_time(n, roots, lambda nn, j: stats.binom.logpmf(j, m * nn, p))
 
@@ -110,8 +114,7 @@ def negative_binomial_progeny_pmf(
     >>> round(float(negative_binomial_progeny_pmf(np.array([1]), 2.0, 0.8)[0]), 6)  # 0.8^2
     0.64
     """
-    if isinstance(r, bool) or not isinstance(r, int | float) or not 0 < r < np.inf:
-        raise ParameterError(f"r must be a finite number > 0, got {r!r}")
+    check_param("r", r, _SIZE)
     p = _prob("p", p, open_low=True)
     return _hitting_time(n, roots, lambda nn, j: stats.nbinom.logpmf(j, r * nn, p))
 

@@ -22,12 +22,20 @@ from collections.abc import Callable
 import numpy as np
 import scipy.fft
 
+from .._constraints import Interval, check_param
 from ..errors import ParameterError
 
 __all__ = ["total_progeny"]
 
 MAX_COUNT = 1_000_000
 """Largest total (reposts, views or progeny) whose probability can be requested."""
+
+# A requested count ("got 1,000,001" with separators, like the bound it breaks).
+_COUNT = Interval(
+    int, 0, MAX_COUNT, text=f"between 0 and {MAX_COUNT:,} (the largest total computed exactly)",
+    type_text="a whole number", number_format=",",
+)
+
 DAMPING = 1e-12
 """``rho**N``: bound on the aliasing error of every coefficient."""
 
@@ -90,13 +98,7 @@ def _solve_small(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 
 def check_count(name: str, value: object) -> int:
     """A requested count: a whole number in ``[0, MAX_COUNT]``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ParameterError(f"{name} must be a whole number, got {value!r}")
-    if not 0 <= value <= MAX_COUNT:
-        raise ParameterError(
-            f"{name} must be between 0 and {MAX_COUNT:,} (the largest total computed exactly), "
-            f"got {value:,}"
-        )
+    check_param(name, value, _COUNT)
     return int(value)
 
 

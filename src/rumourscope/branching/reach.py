@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._constraints import Interval, check_param
 from ..errors import ParameterError
 from ..model import Post, SpreadModel
 from . import lagrange, torus
@@ -41,6 +42,8 @@ __all__ = ["Quantity", "ReachDistribution", "reach_distribution"]
 JOINT_DAMPING = 1e-8
 EITHER_SHORTCUT = 1e-10
 """Below this, a cross term such as ``P(reposts >= a, views < b)`` is neglected in P(either)."""
+
+_QUANTILE = Interval(float, 0, 1, text="a probability in [0, 1]")
 
 
 class Quantity(StrEnum):
@@ -196,8 +199,7 @@ class ReachDistribution:
         True
         """
         quantity = _quantity(quantity)
-        if isinstance(q, bool) or not isinstance(q, int | float) or not 0.0 <= q <= 1.0:
-            raise ParameterError(f"q must be a probability in [0, 1], got {q!r}")
+        check_param("q", q, _QUANTILE)
         if q > 1.0 - self.prob_infinite - 1e-12:
             return float("inf")
         pmf, sf = self._marginals[quantity]

@@ -30,8 +30,8 @@ import pandas as pd
 from scipy import special
 from tqdm.auto import tqdm
 
+from .._constraints import Interval, check_params
 from ..engine._seeds import run_seeds
-from ..errors import ParameterError
 from ..evidence import Evidence
 from ..model import Post, SpreadModel
 from ..network.graph import GroupNetwork
@@ -221,15 +221,18 @@ def _round_row(r: int, eps: float, tried: int, accepted: int, pop: Population | 
     }
 
 
+_SETTINGS = {
+    "particles": Interval(int, 10, None, text="an integer >= 10"),
+    "rounds": Interval(int, 0, None, text="an integer >= 0"),
+    "quantile": Interval(float, 0, 1, closed="neither", text="in (0, 1)"),
+    "min_acceptance": Interval(float, 0, 1, closed="left", text="in [0, 1)"),
+}
+
+
 def _check_settings(particles, rounds, quantile, min_acceptance) -> None:
-    if not isinstance(particles, int | np.integer) or particles < 10:
-        raise ParameterError(f"particles must be an integer >= 10, got {particles!r}")
-    if not isinstance(rounds, int | np.integer) or rounds < 0:
-        raise ParameterError(f"rounds must be an integer >= 0, got {rounds!r}")
-    if not 0 < quantile < 1:
-        raise ParameterError(f"quantile must be in (0, 1), got {quantile}")
-    if not 0 <= min_acceptance < 1:
-        raise ParameterError(f"min_acceptance must be in [0, 1), got {min_acceptance}")
+    settings = {"particles": particles, "rounds": rounds, "quantile": quantile,
+                "min_acceptance": min_acceptance}  # fmt: skip
+    check_params(settings, _SETTINGS)
 
 
 def _disable(progress: bool | None) -> bool | None:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._constraints import Options, check_param
 from ..errors import ParameterError
 from ..evidence import Evidence
 from ..model import SpreadModel
@@ -125,8 +126,7 @@ class CalibrationResult:
 
     def model(self, point: str = "median") -> SpreadModel:
         """The base model with each fitted parameter at its posterior ``median`` or ``mean``."""
-        if point not in ("median", "mean"):
-            raise ParameterError(f"point must be 'median' or 'mean', got {point!r}")
+        check_param("point", point, Options(("median", "mean")))
         table = self.summary().set_index("parameter")[point]
         return apply_params(self.base_model, table.to_dict())
 

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import numba
 import numpy as np
 
-from ..errors import ParameterError
+from .._constraints import Interval, check_param
 from . import _codes, _kernel
 from ._inputs import KernelInputs
 from ._per_run import run_each
@@ -204,10 +204,7 @@ def run_many(
     if chunk_size is None:
         # Chunks exist for progress steps and Dask tasks; each costs per-thread scratch space.
         chunk_size = max(256, math.ceil(n / 20)) if show or client is not None else max(n, 1)
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int | np.integer) or (
-        chunk_size < 1
-    ):
-        raise ParameterError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    check_param("chunk_size", chunk_size, Interval(int, 1, None))
     chunk_size = int(chunk_size)
     chunks = [(s, min(n, s + chunk_size)) for s in range(0, n, chunk_size)]
     rows = [None if per_run is None else per_run.rows(a, b) for a, b in chunks]

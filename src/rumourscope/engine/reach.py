@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._constraints import Interval, check_param
 from ..errors import ParameterError
 from ..evidence import Evidence
 from ..evidence.checks import Checks
@@ -397,8 +398,7 @@ def estimate_reach(
     >>> int(given.runs["views"].min())
     30
     """
-    if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
-        raise ParameterError(f"runs must be a whole number >= 1, got {runs!r}")
+    check_param("runs", runs, Interval(int, 1, None))
     if evidence is not None:
         return _conditioned(net, model, posts, int(runs), rng, evidence, method, times,
                             client=client, chunk_size=chunk_size)

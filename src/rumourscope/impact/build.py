@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._constraints import Either, Interval, check_param
 from ..engine.reach import ReachEstimate, estimate_reach
-from ..errors import ParameterError
 from ..model import SpreadModel
 from ..thresholds import REGISTRY, Threshold
 from .observed import observed_facts, reachable_people, threshold_findings
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 __all__ = ["summarise_impact"]
 
 _QUANTITIES = ("views", "unique_viewers", "reposts", "groups_reached")
+# A report records its seed, so the seed must be one that can be written down.
+_SEED = Either(
+    Interval(int), None, text="an integer seed or None for a report (so it can be recorded)"
+)
 _PERCENTILES = (0.05, 0.5, 0.95)
 # How the platform works, for the appendix; the platform's own notes are added after it.
 _LIMITATIONS = (
@@ -117,10 +121,7 @@ def summarise_impact(
     >>> s.headline().iloc[0].tolist()
     ['Observed: Members of group g01', '480']
     """
-    if isinstance(rng, bool) or not (rng is None or isinstance(rng, int | np.integer)):
-        raise ParameterError(
-            f"rng must be an integer seed or None for a report (so it can be recorded), got {rng!r}"
-        )
+    check_param("rng", rng, _SEED)
     seed = int(np.random.SeedSequence(rng).entropy)
     if model is None:
         model = case.model() if calibration is None else calibration.model()

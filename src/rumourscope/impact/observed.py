@@ -11,8 +11,9 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 from ..engine.reach import ReachEstimate
+from ..formatting import format_count
 from ..thresholds import Threshold
-from .summary import QUANTITY_LABELS, format_count
+from .summary import QUANTITY_LABELS
 
 if TYPE_CHECKING:
     from ..casefile import Case

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._constraints import Interval, check_params
 from ..errors import ParameterError
 from ..model import SpreadModel
 
@@ -31,6 +32,8 @@ __all__ = [
 # them rescales the per-activity / per-group read probabilities and every exposure's repost
 # probability by the same factor, so their shape (e.g. "busy groups read more") is kept.
 _SCALAR = ("moments_read_prob", "chat_read_prob", "group_forward_prob", "moments_prob", "chat_prob")
+# The two ends of a range are probabilities, as every ranged parameter is.
+_ENDS = dict.fromkeys(("low", "high"), Interval(float, 0, 1, text="a probability in [0, 1]"))
 RANGE_PARAMETERS = ("read_prob", "repost_prob", *_SCALAR)
 
 
@@ -72,13 +75,8 @@ class ParameterRange:
                 f"ParameterRange.parameter must be one of {list(RANGE_PARAMETERS)}, "
                 f"got {self.parameter!r}"
             )
-        for end in ("low", "high"):
-            value = getattr(self, end)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-                raise ParameterError(
-                    f"range of {self.parameter}: {end} must be a probability in [0, 1], "
-                    f"got {value!r}"
-                )
+        ends = {"low": self.low, "high": self.high}
+        check_params(ends, _ENDS, prefix=f"range of {self.parameter}: ")
         if self.low > self.high:
             raise ParameterError(
                 f"range of {self.parameter}: low {self.low} is above high {self.high}"

@@ -9,13 +9,14 @@ keeps what the evidence shows (``observed``) strictly apart from what the model 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from ..formatting import format_count, format_observed, format_prob
 
 __all__ = ["QUANTITY_LABELS", "ImpactSummary", "counted"]
 
@@ -210,63 +211,3 @@ class ImpactSummary:
             f"{len(self.observed)} observed facts, {len(self.thresholds)} thresholds, "
             f"{len(self.scenarios['scenario'].unique())} scenarios)"
         )
-
-
-# ---------------------------------------------------------------------- formatting
-def format_count(value: Any) -> str:
-    """A count as reports print it: rounded to a whole number, with thousands separators.
-
-    Examples
-    --------
-    >>> format_count(1234.4), format_count(None), format_count("478 (screenshot)")
-    ('1,234', '-', '478 (screenshot)')
-    """
-    if value is None or isinstance(value, str):
-        return "-" if value is None else value
-    if isinstance(value, float) and math.isnan(value):
-        return "-"
-    return f"{round(float(value)):,}"
-
-
-def format_observed(bound: str, value: Any) -> str:
-    """An observed count with its bound: ``"at least 7"`` or ``"480"``.
-
-    Examples
-    --------
-    >>> format_observed("at least", 7), format_observed("exactly", 1480)
-    ('at least 7', '1,480')
-    """
-    text = format_count(value)
-    return f"at least {text}" if bound == "at least" else text
-
-
-def format_prob(value: Any) -> str:
-    """A probability as a percentage with one decimal; tiny non-zero values are not shown as 0.
-
-    Examples
-    --------
-    >>> format_prob(0.1234), format_prob(0.0), format_prob(0.0002), format_prob(1.0)
-    ('12.3%', '0.0%', '<0.1%', '100.0%')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    value = float(value)
-    if 0 < value < 0.0005:
-        return "<0.1%"
-    if 0.9995 < value < 1:
-        return ">99.9%"
-    return f"{value:.1%}"
-
-
-def format_signed(value: Any) -> str:
-    """A difference in counts with its sign (a true minus sign for decreases).
-
-    Examples
-    --------
-    >>> format_signed(-3261.4), format_signed(78), format_signed(0.2)
-    ('−3,261', '+78', '0')
-    """
-    text = format_count(value)
-    if text in ("-", "0"):
-        return text
-    return text.replace("-", "−") if text.startswith("-") else "+" + text

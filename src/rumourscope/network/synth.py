@@ -12,13 +12,12 @@ million fit in a few GiB (see ``docs/performance.md``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 
+from .._constraints import Interval, check_param
 from ..errors import ParameterError
 from ..platform import WECHAT, Platform
 from ._wiring import friend_ties, seat_users, split_keys
@@ -285,19 +284,13 @@ def _nudge_to_total(
 # ---------------------------------------------------------------------- structure
 # ---------------------------------------------------------------------- validation
 def _whole(value: object, name: str, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ParameterError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    check_param(name, value, Interval(int, minimum, None))
     return int(value)
 
 
 def _real(value: object, name: str, low: float, high: float) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, Real)
-        or not math.isfinite(value)
-        or not low <= value <= high
-    ):
-        raise ParameterError(f"{name} must be a number between {low:g} and {high:g}, got {value!r}")
+    between = Interval(float, low, high, text=f"a number between {low:g} and {high:g}")
+    check_param(name, value, between)
     return float(value)
 
 

@@ -6,7 +6,6 @@ blindness and in greyscale print; backgrounds are white so figures print and pro
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -76,26 +75,6 @@ def rgba(hex_colour: str, alpha: float) -> str:
     """A ``#rrggbb`` colour as a translucent ``rgba(...)`` (for percentile bands)."""
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha:g})"
-
-
-def count_text(value: float) -> str:
-    """A count with thousands separators; non-whole values keep one decimal."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if float(value).is_integer() or abs(value) >= 100:
-        return f"{round(value):,}"
-    return f"{value:,.1f}"
-
-
-def prob_text(p: float) -> str:
-    """A probability as a percentage; tiny non-zero values are not printed as 0."""
-    if p is None or math.isnan(p):
-        return "-"
-    if 0 < p < 0.0005:
-        return "<0.1%"
-    if 0.9995 < p < 1:
-        return ">99.9%"
-    return f"{p:.1%}"
 
 
 def as_lines(thresholds: Iterable[Any] | None, quantity: str | None = None) -> list[Line]:

@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .._constraints import Interval, check_param
 from ..errors import ParameterError
-from ._style import OKABE_ITO, count_text, finish
+from ..formatting import format_tick
+from ._style import OKABE_ITO, finish
 from .tree import copies_table, group_label, group_lineage, groups_by_text_id
 
 __all__ = ["spread_animation"]
@@ -73,8 +75,7 @@ def spread_animation(
     >>> len(fig.frames), len(fig.layout.sliders[0].steps)
     (5, 5)
     """
-    if not 2 <= frames <= 300:
-        raise ParameterError(f"frames must be between 2 and 300, got {frames}")
+    check_param("frames", frames, Interval(float, 2, 300, text="between 2 and 300"))
     copies = copies_table(cascade)
     events = require_events(cascade)
     table = groups_by_text_id(net)
@@ -131,7 +132,7 @@ def spread_animation(
                         "cmax": np.log1p(top), "colorscale": VIEWS_SCALE, "line": node_line,
                         "colorbar": {"title": {"text": "Views so far"},
                                      "tickvals": np.log1p(_ticks(top)),
-                                     "ticktext": [count_text(x) for x in _ticks(top)]}},
+                                     "ticktext": [format_tick(x) for x in _ticks(top)]}},
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]:,.0f} views so far"
                 "<extra></extra>",
             )  # fmt: skip

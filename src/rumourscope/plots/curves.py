@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..errors import ParameterError
+from ..formatting import format_tick
 from ..network._frames import require_columns
 from ._style import (
     DELETION_COLOUR,
@@ -18,7 +19,6 @@ from ._style import (
     OKABE_ITO,
     THRESHOLD_COLOUR,
     as_lines,
-    count_text,
     finish,
     nice_log_ticks,
     percentile_names,
@@ -313,7 +313,7 @@ def _count_axis(
     ticks = nice_log_ticks(1, high)
     fig.update_yaxes(
         type="log", range=[0, math.log10(high)], tickvals=ticks,
-        ticktext=[count_text(t) for t in ticks],
+        ticktext=[format_tick(t) for t in ticks],
         title_text=f"{quantity_axis(quantity)}, log scale", **where,
     )  # fmt: skip
 

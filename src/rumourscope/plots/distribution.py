@@ -12,16 +12,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .._constraints import Options, check_param
 from ..errors import ParameterError
+from ..formatting import format_count, format_prob, format_tick
 from ..intervals import wilson_interval
 from ._style import (
     THRESHOLD_COLOUR,
     Line,
     as_lines,
-    count_text,
     finish,
     nice_log_ticks,
-    prob_text,
     quantity_axis,
     quantity_colour,
     quantity_name,
@@ -96,9 +96,9 @@ class FinalCounts:
 
     def describe(self, line: Line) -> str:
         p, lo, hi = self.at_least(line.count)
-        text = f"P(≥ {count_text(line.count)} {quantity_name(line.quantity)}) = {prob_text(p)}"
+        text = f"P(≥ {format_count(line.count)} {quantity_name(line.quantity)}) = {format_prob(p)}"
         if self.runs is not None:
-            return text + f"<br>95% CI {prob_text(lo)}–{prob_text(hi)}"
+            return text + f"<br>95% CI {format_prob(lo)}–{format_prob(hi)}"
         return text + "<br>exact (tree approximation)"
 
     @property
@@ -148,14 +148,10 @@ def reach_distribution(
     >>> fig.layout.annotations[0].text.split("<br>")[:2]
     ['PRC 2013', 'P(≥ 500 reposts) = 12.5%']
     """
+    check_param("kind", kind, Options(("histogram", "survival")))
     dist = FinalCounts.from_result(result, quantity)
     lines = as_lines(thresholds, quantity)
-    if kind == "histogram":
-        fig = _histogram(dist, lines)
-    elif kind == "survival":
-        fig = _survival(dist, lines)
-    else:
-        raise ParameterError(f"kind must be 'histogram' or 'survival', got {kind!r}")
+    fig = _histogram(dist, lines) if kind == "histogram" else _survival(dist, lines)
     title = title or f"Final number of {quantity_name(quantity)} ({dist.source})"
     return finish(fig, title, height=460, legend=False)
 
@@ -197,7 +193,7 @@ def _histogram(dist: FinalCounts, lines: list[Line]) -> go.Figure:
     )  # fmt: skip
     ticks = list(range(len(mass)))
     extras = [
-        (f"over {count_text(dist.outcomes.max(initial=0))}", dist.unlisted, "finite, beyond"),
+        (f"over {format_count(dist.outcomes.max(initial=0))}", dist.unlisted, "finite, beyond"),
         ("never stops", dist.escaped, "spreads without end on a tree"),
     ]
     for label, p, meaning in extras:
@@ -276,7 +272,7 @@ def _survival(dist: FinalCounts, lines: list[Line]) -> go.Figure:
         )  # fmt: skip
     ticks = nice_log_ticks(1, high)
     fig.update_xaxes(type="log", range=[0, math.log10(high)], tickvals=ticks,
-                     ticktext=[count_text(t) for t in ticks],
+                     ticktext=[format_tick(t) for t in ticks],
                      title_text=f"{quantity_axis(dist.quantity)}, at least this many")  # fmt: skip
     smallest = max(min(y.min(initial=1), *(dist.at_least(ln.count)[0] or 1 for ln in lines)), 1e-6)
     yticks = nice_log_ticks(smallest, 1.0)

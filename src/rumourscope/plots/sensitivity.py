@@ -7,11 +7,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import ParameterError
+from ..formatting import format_count
 from ..network._frames import require_columns
 from ._style import (
     OKABE_ITO,
     THRESHOLD_COLOUR,
-    count_text,
     finish,
     quantity_axis,
     quantity_name,
@@ -95,7 +95,7 @@ def tornado(
             go.Bar(
                 y=labels, x=at - part["at_central"].to_numpy(dtype=float),
                 base=part["at_central"], orientation="h", marker_color=colour,
-                text=[count_text(v) for v in at], textposition="outside", cliponaxis=False,
+                text=[format_count(v) for v in at], textposition="outside", cliponaxis=False,
                 name=f"parameter at the {end} end of its range",
                 customdata=np.stack([at, part[end].to_numpy(dtype=float)], axis=1),
                 hovertemplate=f"%{{y}}<br>at {end} (%{{customdata[1]:g}}): "
@@ -104,7 +104,7 @@ def tornado(
         )  # fmt: skip
     fig.add_vline(
         x=centre, line={"color": THRESHOLD_COLOUR, "width": 1.5},
-        annotation_text=f"central: {count_text(centre)}", annotation_position="top",
+        annotation_text=f"central: {format_count(centre)}", annotation_position="top",
     )  # fmt: skip
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title_text=f"Median {quantity_axis(quantity).lower()}")

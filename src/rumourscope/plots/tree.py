@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .._constraints import Interval, Options, check_param
 from ..errors import ParameterError
 from ..network._frames import require_columns
 from ._style import HOURS_AXIS, OKABE_ITO, finish
@@ -91,10 +92,10 @@ def repost_tree(
     >>> plots.repost_tree(copies, kind="sunburst").data[0].type
     'sunburst'
     """
+    check_param("kind", kind, Options(("tree", "sunburst")))
     copies = copies_table(cascade)
     if kind == "tree":
-        if max_copies < 1:
-            raise ParameterError(f"max_copies must be >= 1, got {max_copies}")
+        check_param("max_copies", max_copies, Interval(float, 1, None, text=">= 1"))
         lineage = group_lineage(copies)
         shown = lineage.iloc[:max_copies]
         fig = _time_tree(copies, shown, net)
@@ -106,11 +107,9 @@ def repost_tree(
             )
         height = int(np.clip(200 + 14 * len(shown), 450, 1300))
         return finish(fig, title, height=height)
-    if kind == "sunburst":
-        fig = _sunburst(copies, net)
-        title = title or "Every copy inside the copy it was forwarded from (size: views)"
-        return finish(fig, title, height=650, legend=False)
-    raise ParameterError(f"kind must be 'tree' or 'sunburst', got {kind!r}")
+    fig = _sunburst(copies, net)
+    title = title or "Every copy inside the copy it was forwarded from (size: views)"
+    return finish(fig, title, height=650, legend=False)
 
 
 def group_lineage(copies: pd.DataFrame) -> pd.DataFrame:

@@ -15,15 +15,8 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from ..impact.summary import (
-    QUANTITY_LABELS,
-    ImpactSummary,
-    counted,
-    format_count,
-    format_observed,
-    format_prob,
-    format_signed,
-)
+from ..formatting import format_count, format_observed, format_prob, format_signed
+from ..impact.summary import QUANTITY_LABELS, ImpactSummary, counted
 
 __all__ = ["SECTIONS", "render_html"]
 
