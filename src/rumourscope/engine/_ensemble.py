@@ -24,6 +24,7 @@ import numba
 import numpy as np
 
 from .._constraints import Interval, check_param
+from ..errors import ParameterError
 from . import _codes, _kernel
 from ._inputs import KernelInputs
 from ._per_run import run_each
