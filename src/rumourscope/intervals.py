@@ -86,18 +86,25 @@ class ProbabilityEstimate:
     hits: int
 
     @classmethod
-    def from_counts(cls, quantity: str, threshold: float, hits: int, runs: int
-                    ) -> ProbabilityEstimate:
+    def from_counts(cls, quantity: str, threshold: float, hits: int, runs: int,
+                    effective_runs: float | None = None) -> ProbabilityEstimate:
         """Build from a count of successes.
+
+        ``effective_runs``, for runs that are not independent (runs conditioned on evidence
+        by splitting share their histories), is the number of independent runs that would be
+        as precise: the interval and the standard error are computed from it.
 
         Examples
         --------
         >>> ProbabilityEstimate.from_counts("reposts", 500, hits=25, runs=1000)
         P(reposts >= 500) = 0.025 (95% CI 0.017 to 0.037; MC s.e. 0.0049; 1,000 runs)
+        >>> ProbabilityEstimate.from_counts("reposts", 500, hits=25, runs=1000, effective_runs=250)
+        P(reposts >= 500) = 0.025 (95% CI 0.0117 to 0.0527; MC s.e. 0.0099; 1,000 runs)
         """
-        low, high = wilson_interval(hits, runs)
         p = hits / runs
-        return cls(quantity, threshold, p, low, high, math.sqrt(p * (1 - p) / runs), runs, hits)
+        n = runs if effective_runs is None else min(float(effective_runs), runs)
+        low, high = wilson_interval(p * n, n)
+        return cls(quantity, threshold, p, low, high, math.sqrt(p * (1 - p) / n), runs, hits)
 
     def as_dict(self) -> dict[str, float | int | str]:
         return asdict(self)

@@ -244,7 +244,7 @@ def test_reads_counted_when_drawn_give_the_numbers_of_a_fully_queued_run(model):
     posts = [FIRST, rs.Post(user=NET.members_of("g5")[0], group="g5", time=2.0)]
     inputs, _ = prepare(NET, model, posts, times=np.linspace(0.0, 48.0, 25))
     keys = np.random.SeedSequence(7).generate_state(60, np.uint64)
-    totals, grid, by_jur, by_comm, _ = run_chunk(inputs, keys)
+    totals, grid, by_jur, by_comm, *_ = run_chunk(inputs, keys)
     assert totals[:, _codes.T_REPOSTS].sum() > 100  # the runs do spread
     for r in range(len(keys)):
         queued = _kernel.simulate_recorded(keys[r:r + 1], np.empty(0), *inputs.args())

@@ -165,3 +165,24 @@ def test_checks_leave_member_counts_and_per_group_counts_unused_with_the_reason(
     checks = Checks.from_evidence(ev, horizon=24.0)
     assert checks.used["kind"].tolist() == ["reposts"]
     assert checks.unused["reason"].str.contains("network|one group").all()
+
+
+def test_effective_runs_count_shared_ancestry():
+    from rumourscope.engine._splitting import Conditioning
+
+    empty = Checks.from_evidence(rs.evidence.Evidence.from_frame(
+        frame(hours=[], kind=[], count=[])), horizon=1.0)
+    x = np.random.default_rng(0).normal(size=400)
+    independent = Conditioning(empty, pd.DataFrame(), 1.0, np.arange(400), "rejection")
+    assert independent.effective_runs(x) == pytest.approx(400, rel=0.2)
+    # 100 ancestors with 4 identical descendants each: 100 independent values
+    clones = Conditioning(empty, pd.DataFrame(), 1.0, np.repeat(np.arange(100), 4), "splitting")
+    assert clones.effective_runs(np.repeat(x[:100], 4)) == pytest.approx(100, rel=0.35)
+
+
+def test_conditioned_probabilities_widen_their_intervals_for_shared_histories():
+    est = rs.estimate_reach(NET, MODEL, POST, runs=400, rng=2, evidence=EVIDENCE)
+    p = est.prob_at_least("views", 1000)
+    independent = rs.ProbabilityEstimate.from_counts("views", 1000, p.hits, p.runs)
+    assert p.estimate == independent.estimate
+    assert p.high - p.low >= independent.high - independent.low

@@ -64,9 +64,9 @@ class Conditioning:
         Estimated probability, before the evidence, that a run agrees with all of it: the
         product of the levels' shares. Small values mean the model's assumptions are at odds
         with the evidence.
-    distinct_roots : int
-        How many of the first ``n`` runs the final runs descend from (after splitting, runs
-        share their histories up to the split times).
+    roots : numpy.ndarray
+        For each run, which of the first ``n`` runs it descends from (after splitting, runs
+        share their histories up to their split times); each its own for rejection.
     method : str
         ``"splitting"`` or ``"rejection"``.
     """
@@ -74,8 +74,31 @@ class Conditioning:
     checks: Checks
     levels: pd.DataFrame
     evidence_fit: float
-    distinct_roots: int
+    roots: np.ndarray
     method: str
+
+    @property
+    def distinct_roots(self) -> int:
+        """How many of the first runs the final runs descend from."""
+        return len(np.unique(self.roots))
+
+    def effective_runs(self, values: np.ndarray) -> float:
+        """How many independent runs would estimate the mean of ``values`` (one per run) as
+        precisely as these runs do.
+
+        Runs that descend from the same first run are correlated; their Monte Carlo variance
+        is estimated by grouping runs by that ancestor (Chan and Lai 2013; Lee and Whiteley
+        2018): ``sum over ancestors of (sum of (value - mean) over its runs)**2 / n**2``. For
+        independent runs this is the usual ``variance / n``, and the effective number is ``n``.
+        """
+        x = np.asarray(values, dtype=float)
+        n = len(x)
+        spread = float(x.var(ddof=1)) if n > 1 else 0.0
+        dev = np.bincount(self.roots, weights=x - x.mean())
+        variance = float((dev**2).sum()) / n**2
+        if spread == 0.0 or variance == 0.0:
+            return float(n)
+        return float(min(n, max(1.0, spread / variance)))
 
     @property
     def simulated(self) -> int:
@@ -184,8 +207,7 @@ def condition(
     levels = pd.DataFrame(rows, columns=["hours", "level", "runs", "kept"])
     levels["share"] = levels["kept"] / levels["runs"]
     fit = float(levels["share"].prod()) if len(levels) else 1.0
-    return out, keys, epochs, Conditioning(checks, levels, fit, len(np.unique(roots)),
-                                           "splitting")
+    return out, keys, epochs, Conditioning(checks, levels, fit, roots, "splitting")
 
 
 def reject(
@@ -218,7 +240,7 @@ def reject(
                           columns=["hours", "level", "runs", "kept"])
     levels["share"] = levels["kept"] / levels["runs"]
     return out, keys, np.empty((len(keys), 0)), Conditioning(
-        checks, levels, kept / tried, len(keys), "rejection")
+        checks, levels, kept / tried, np.arange(len(keys)), "rejection")
 
 
 def _unreachable(checks: Checks, at: np.ndarray, tau: float, values: np.ndarray) -> str:

@@ -125,8 +125,10 @@ class ReachEstimate:
             values, what = self._values(quantity), quantity
         else:
             values, what = self._place_values(quantity, readers_in), f"{quantity} in {readers_in}"
-        hits = int(np.count_nonzero(values >= n))
-        return ProbabilityEstimate.from_counts(what, n, hits, self.n_runs)
+        hit = values >= n
+        effective = None if self.conditioning is None else self.conditioning.effective_runs(hit)
+        return ProbabilityEstimate.from_counts(what, n, int(np.count_nonzero(hit)), self.n_runs,
+                                               effective)
 
     def prob_reaching(self, threshold: Threshold) -> ProbabilityEstimate:
         """Probability of reaching a :class:`~rumourscope.Threshold`: its quantity, its count
@@ -209,13 +211,15 @@ class ReachEstimate:
             "probability", "low", "high", "mcse", "median_hours_to_reach"])
 
     def summary(self) -> pd.DataFrame:
-        """Per quantity: mean (with its MC standard error), sd, and the 5/50/95% quantiles."""
+        """Per quantity: mean (with its MC standard error, from the effective number of runs
+        when runs conditioned on evidence share histories), sd, and the 5/50/95% quantiles."""
         rows = []
         for name in _QUANTITIES:
             x = self.runs[name].to_numpy(dtype=np.float64)
             q5, q50, q95 = np.quantile(x, [0.05, 0.5, 0.95])
             sd = float(x.std(ddof=1)) if len(x) > 1 else np.nan
-            rows.append((name, x.mean(), sd / np.sqrt(len(x)), sd, q5, q50, q95))
+            n = len(x) if self.conditioning is None else self.conditioning.effective_runs(x)
+            rows.append((name, x.mean(), sd / np.sqrt(n), sd, q5, q50, q95))
         return pd.DataFrame(rows, columns=["quantity", "mean", "mcse", "sd", "q05", "median",
                                            "q95"])
 
