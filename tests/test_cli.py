@@ -125,7 +125,6 @@ def test_report_without_chromium_says_how_to_fix_it(monkeypatch, capsys, case_co
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.slow
 def test_demo_prints_headline_figures(monkeypatch, capsys, tmp_path):
     out = tmp_path / "demo"
     code, stdout, err = invoke(

@@ -16,8 +16,6 @@ import rumourscope as rs
 from rumourscope.impact.scenarios import ParameterRange
 from rumourscope.report.writer import jsonable
 
-pytestmark = pytest.mark.slow  # about 20 s of simulation in all
-
 SEED = 11
 RUNS = 200
 NARROW = (

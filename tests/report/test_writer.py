@@ -348,6 +348,7 @@ def test_csv_tables_equal_the_summary(report):
     pd.testing.assert_frame_equal(got, summary.estimates, check_dtype=False)
 
 
+@pytest.mark.slow
 def test_same_summary_gives_byte_identical_files(report, tmp_path):
     again = rs.write_report(hostile_summary(), tmp_path / "again")
     first = json.loads(report.manifest.read_text(encoding="utf-8"))
@@ -422,6 +423,7 @@ def _pdf_text(pdf: Path) -> str:
     return done.stdout.decode("utf-8")
 
 
+@pytest.mark.slow
 def test_chinese_names_print_as_text_in_the_pdf(tmp_path):
     fc_list = shutil.which("fc-list")
     fonts = fc_list and subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True)
