@@ -12,8 +12,6 @@ import pytest
 
 import rumourscope as rs
 
-pytestmark = pytest.mark.slow
-
 RUNS = 20_000
 Z = 4.0
 
@@ -52,6 +50,7 @@ def test_means_agree_on_a_sparse_network(sparse, quantity):
     assert abs(row["mean"] - exact.mean(quantity)) < Z * row["mcse"]
 
 
+@pytest.mark.slow
 def test_dense_overlapping_groups_saturate():
     # 300 people in 30 groups, each in about 4: audiences overlap heavily
     net = rs.synthetic_network(300, group_size=40, groups_per_user=4, friends_per_user=5, rng=3)
