@@ -11,10 +11,11 @@ views a repost).
 Every row runs in a fresh process (``--worker``): *cold* is the first ``prob_either`` call there,
 which also loads the compiled code from numba's on-disk cache (importing the package and
 building the distribution are not timed); *warm* is the median of the calls after it, each
-recomputing (the distribution's cache of answers is cleared). Rounds take turns over the rows,
-and over the source trees given with ``--src`` (to time two versions side by side on a shared
-machine, whose speed drifts within minutes); the table gives the median over rounds. The
-target is 0.3 s a call, cold or warm.
+recomputing (the distribution's cache of answers is cleared), and *warm cpu* their processor
+time over all threads (what a call costs whatever else the machine runs). Rounds take turns
+over the rows, and over the source trees given with ``--src`` (to time two versions side by
+side on a shared machine, whose speed drifts within minutes); the table gives the median over
+rounds. The target is 0.3 s a call, cold or warm.
 
 Run: ``PYTHONPATH=src .venv/bin/python benchmarks/either_balanced.py [--rounds 3]``
 (``--src DIR`` once per source tree to compare, e.g. an export of an older commit's ``src``).
@@ -61,15 +62,17 @@ def worker(name: str, a: int, b: int, warm: int) -> None:
     dist = rs.branching.reach_distribution(
         rs.SpreadModel(**params), **laws, max_reposts=10_000, max_views=10_000
     )
-    times = []
+    times, cpus = [], []
     for _ in range(1 + warm):
         dist._joint.clear()  # recompute: the answer is cached by thresholds
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         value = dist.prob_either(a, b)
         times.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
     print(json.dumps({
         "cold": times[0], "warm": statistics.median(times[1:]), "value": value,
-        "R": dist.process.virality, "method": dist._below_both_method(),
+        "warm_cpu": statistics.median(cpus[1:]), "R": dist.process.virality,
+        "method": dist._below_both_method(),
     }))
 
 
@@ -110,10 +113,12 @@ def main() -> None:
     for (src, name, a, b), got in runs.items():
         cold = statistics.median(g["cold"] for g in got)
         warm = statistics.median(g["warm"] for g in got)
+        cpu = statistics.median(g["warm_cpu"] for g in got)
         table.append({
             **({"source": src} if len(srcs) > 1 else {}),
             "case": name, "reposts / views": f"{a:,} / {b:,}", "R": round(got[0]["R"], 3),
             "method": got[0]["method"], "cold s": round(cold, 3), "warm s": round(warm, 3),
+            "warm cpu s": round(cpu, 3),
             "cold range": f"{min(g['cold'] for g in got):.2f}-{max(g['cold'] for g in got):.2f}",
             "target s": TARGET, "met": "yes" if max(cold, warm) < TARGET else "no",
             "P(either)": f"{got[0]['value']:.9f}",
