@@ -144,10 +144,10 @@ class ReachDistribution:
         thresholds, ``views`` near the views a repost brings times ``reposts``) the joint law
         below both thresholds is needed: by Lagrange inversion (:mod:`.lagrange`) when only
         group readers pass the post on and the start is a group, else by about ``reposts *
-        views`` compiled fixed-point solves (:mod:`.torus`; about 0.1 s at 150 / 2,500 and
-        0.2 s at 300 / 5,000 with the default channel mix in groups of 500, on two cores);
-        on large grids from half the reposts circle (:mod:`.coarse`); computed on request and
-        cached.
+        views`` compiled fixed-point solves (:mod:`.torus`; 0.08 s and 0.33 s of processor
+        time, shared by the cores, at 150 / 2,500 and 300 / 5,000 with the default channel mix
+        in groups of 500); on large grids from half the reposts circle (:mod:`.coarse`);
+        computed on request and cached.
         """
         a, b = check_count("reposts", reposts), check_count("views", views)
         if a == 0 or b == 0:
