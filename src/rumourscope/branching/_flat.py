@@ -14,7 +14,20 @@ def pack(process: TreeProcess) -> tuple:
 
     Friend counts are listed once for both reader types (a size-biased law has the same
     support, less 0) with a weight column per type, so the Moments and chat factors of a friend
-    count are computed once for both."""
+    count are computed once for both. Every array is contiguous float64, int64 or bool, so the
+    compiled code has one signature (and one entry in numba's cache).
+
+    Parameters
+    ----------
+    process : TreeProcess
+        The process.
+
+    Returns
+    -------
+    tuple
+        ``coef, sizes, reads, weights, rates, og0, ow0, og1, ow1, friends, friend_weights,
+        capped, table`` in the order of the compiled functions' arguments.
+    """
     if len(process.group_size) * POWER_COST > process.group_size.max():
         coef = np.ascontiguousarray(process.views_per_group_copy, dtype=np.float64)
     else:

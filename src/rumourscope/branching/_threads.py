@@ -20,16 +20,30 @@ import numba
 __all__ = ["over_rows"]
 
 SERIAL_POINTS = 20_000
-"""Below this many grid points a call runs on the calling thread (starting threads costs more)."""
+"""Below this many grid points (a few milliseconds of work) a call runs on the calling thread."""
 
 
 def over_rows(n_rows: int, points_per_row: int, kernel: Callable[..., int], *args: object) -> int:
     """Run ``kernel(first, last, *args)`` over blocks of rows ``0 .. n_rows - 1`` on
-    ``numba.get_num_threads()`` threads; ``kernel`` must release the GIL and write only its own
-    rows. Returns the sum of what the calls return (points that did not converge).
+    ``numba.get_num_threads()`` threads.
 
     A block is a quarter of a thread's share of the rows left (at most 16), so blocks shrink
     towards the end and the threads finish together.
+
+    Parameters
+    ----------
+    n_rows, points_per_row : int
+        Rows, and points in each (small grids run on the calling thread).
+    kernel : callable
+        A compiled pass that releases the GIL, writes only rows ``first .. last - 1`` of its
+        outputs and returns how many of their points did not converge.
+    *args
+        Passed on to ``kernel``.
+
+    Returns
+    -------
+    int
+        The points that did not converge, over all rows.
     """
     n_threads = max(1, min(numba.get_num_threads(), n_rows))
     if n_threads == 1 or n_rows * points_per_row < SERIAL_POINTS:
