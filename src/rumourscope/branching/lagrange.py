@@ -32,12 +32,13 @@ import cmath
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
+from ._threads import over_rows
 from .offspring import TreeProcess
 from .seeds import Seed
 
-__all__ = ["applies", "prob_below_both"]
+__all__ = ["applies", "prob_below_both", "trapezoid"]
 
 MAGNIFICATION = 10.0
 """Largest ``max |q|**(b-1)`` on the ``g`` circle accepted (see :func:`_views_circle`)."""
@@ -62,11 +63,40 @@ def prob_below_both(process: TreeProcess, seed: Seed, a: int, b: int, damping: f
     >>> round(prob_below_both(dist.process, dist.seed, 1, 3, 1e-8), 6)
     0.0
     """
+    return trapezoid(process, seed, a, b, 2 * a, (damping, damping))
+
+
+def trapezoid(
+    process: TreeProcess, seed: Seed, a: int, b: int, ny: int, damping: tuple[float, float]
+) -> float:
+    """The trapezoid sum of :func:`prob_below_both` with ``ny`` points on the reposts circle,
+    of radius ``damping_y**(1 / ny)``, and a views circle damped by ``damping_g``
+    (``damping = (damping_y, damping_g)``).
+
+    With ``C(n, m) = P(views <= n, reposts <= m)`` and ``ny >= a`` it equals ``sum over l >= 0
+    of damping_y**l C(b - 1, a - 1 + l ny)`` up to the views circle's aliasing (about
+    ``damping_g``): the wanted ``C(b - 1, a - 1)`` plus aliases (:mod:`.coarse` subtracts them).
+
+    Parameters
+    ----------
+    process, seed : TreeProcess, Seed
+        One reader type, no known readers (:func:`applies`).
+    a, b : int
+        Reposts and views thresholds (``>= 1``).
+    ny : int
+        Points on the reposts circle.
+    damping : tuple of float
+        ``(damping_y, damping_g)``.
+
+    Returns
+    -------
+    float
+    """
     if not applies(process, seed):
         raise ValueError("Lagrange inversion needs one reader type and no known readers")
-    ny = 2 * a
-    ry = damping ** (1.0 / ny)
-    ng, rg = _views_circle(process, b, ry, damping)
+    damp_y, damp_g = damping
+    ry = damp_y ** (1.0 / ny)
+    ng, rg = _views_circle(process, b, ry, damp_g)
     theta = 2.0 * np.pi * np.arange(ng) / ng
     g = rg * np.exp(1j * theta)
     log_g = np.log(rg) + 1j * theta
@@ -75,13 +105,17 @@ def prob_below_both(process: TreeProcess, seed: Seed, a: int, b: int, damping: f
     # rows strictly inside the upper half of the y circle stand for their conjugates too
     rows = np.arange(ny // 2 + 1)
     y = ry * np.exp(2j * np.pi * rows / ny)
-    weight = np.where((rows == 0) | (rows == ny // 2), 1.0, 2.0) * y ** -(a - 1) / (1.0 - y)
+    weight = np.where((rows == 0) | (2 * rows == ny), 1.0, 2.0) * y ** -(a - 1) / (1.0 - y)
     law = process.readers[0]
     # the friend factor of a group reader at f = 1 (friends may get copies; nobody reads them)
     friends, _ = process._friend_factor(law.friends, 1.0, y, y)
     friends = np.broadcast_to(np.asarray(friends, dtype=np.complex128), y.shape)
     p = process.repost
-    row_sums = _row_sums(
+    row_sums = np.zeros(len(y), dtype=np.complex128)
+    over_rows(  # a closed form per point: nothing fails to converge
+        len(y),
+        ng,
+        _row_sums,
         1.0 / g,
         np.exp(-(b - 1) * log_g),
         log_g,
@@ -89,14 +123,15 @@ def prob_below_both(process: TreeProcess, seed: Seed, a: int, b: int, damping: f
         np.ascontiguousarray(d_views, dtype=np.complex128),
         np.ascontiguousarray(np.broadcast_to(seed_value, g.shape), dtype=np.complex128),
         np.ascontiguousarray(y),
-        np.ascontiguousarray(p * friends),
+        np.ascontiguousarray(p * friends, dtype=np.complex128),
         law.other_groups.support.astype(np.int64),
         law.other_groups.weights.astype(np.float64),
         float(process.group_forward),
-        1.0 - p,
-        b,
+        float(1.0 - p),
+        int(b),
         # |phi|**2 below this: |q**(b-1)| < 1e-20 (for b = 1, q**0 = 1 is never negligible)
-        rg**2 * 1e-40 ** (1.0 / (b - 1)) if b > 1 else 0.0,
+        float(rg**2 * 1e-40 ** (1.0 / (b - 1))) if b > 1 else 0.0,
+        row_sums,
     )
     return float((row_sums @ weight).real) / (ng * ny)
 
@@ -119,7 +154,7 @@ def _views_circle(process: TreeProcess, b: int, ry: float, damping: float) -> tu
     return ng, rg
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _power(base: complex, n: int) -> complex:
     """``base ** n`` for ``|base| <= 1`` by repeated squaring, flushed to 0 once the squares
     fall below 1e-100 (the next set bit makes the result smaller still; letting it run on into
@@ -136,7 +171,7 @@ def _power(base: complex, n: int) -> complex:
     return result
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _expm1(z: complex) -> complex:
     """``exp(z) - 1`` without cancellation for small ``z``."""
     s = math.sin(0.5 * z.imag)
@@ -144,8 +179,10 @@ def _expm1(z: complex) -> complex:
     return complex(real, math.exp(z.real) * math.sin(z.imag))
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
 def _row_sums(
+    first,
+    last,
     inv_g,
     inv_g_b1,
     log_g,
@@ -160,10 +197,11 @@ def _row_sums(
     stay,
     b,
     negligible,
+    out,
 ):
-    """Per ``y`` row, ``sum_j F (G_b(q) - Phi' G_(b-1)(q))`` over the ``g`` circle."""
-    out = np.zeros(len(y), dtype=np.complex128)
-    for k in prange(len(y)):
+    """Per ``y`` row ``k`` in ``first .. last - 1``, ``out[k] = sum_j F (G_b(q) - Phi'
+    G_(b-1)(q))`` over the ``g`` circle; returns 0 (no point can fail to converge)."""
+    for k in range(first, last):
         yk, pk = y[k], p_friends[k]
         acc = 0.0 + 0.0j
         for j in range(len(inv_g)):
@@ -200,4 +238,4 @@ def _row_sums(
                 sum_b1 = _expm1((b - 1) * log_q) / den if den != 0 else b - 1.0 + 0.0j
             acc += seed[j] * (sum_b - d_phi * sum_b1)
         out[k] = acc
-    return out
+    return 0

@@ -7,39 +7,44 @@ would need a third torus dimension (the ``F`` readers' views on their own circle
 the work), and the process does not reduce exactly to one type: a reader reached through
 Moments forwards into Moments and chats again, so ``F`` readers beget ``F`` readers, and what a
 repost brings depends on who made it (size-biased groups and friends). So the torus stays
-``x`` (views, ``2b`` points) by ``y`` (reposts, ``a + 1`` rows of ``2a`` by symmetry), the
-same sum as the plain numpy reference in the tests, and ``z = x Phi(z; y)`` is solved
-at each point in one compiled pass: each ``x`` column walks along the ``y`` rows, starting
-Newton's method from the quartic through the five previous rows' solutions (an error of order
-step**5), and columns run in parallel threads.
+``x`` (views) by ``y`` (reposts), the same sum as the plain numpy reference in the tests, and
+``z = x Phi(z; y)`` is solved at each point in one compiled pass: each ``y`` row walks along
+the upper half of the ``x`` circle (the lower half is its conjugate's, with the conjugate
+``y``), starting Newton's method from the quartic through the five previous points' solutions
+(an error of order step**5; the ``x`` circle's steps are the finer), and rows run on all
+threads (:mod:`._threads`). The compiled code counts no references (``_nrt=False``): numba
+would, atomically, for the dozen arrays handed to each point's solve (a third of the time).
 
 Newton stops once a step is below ``1e-10`` (the error left is of order ``K * 1e-20``, ``K`` the
 curvature over ``|1 - x Phi'|``, at most a few thousand on the damped torus), or, after a plain
 fixed-point step (used when Newton leaves the unit polydisc), below ``1e-14``: with the quartic
-start, one evaluation of ``Phi`` per point almost everywhere. For a group start the seed's
-generating function is evaluated in the same pass (a start like any group copy reuses the
-copy's factor, carried to the last Newton step linearly); for named first readers (one factor
-per known reader) the solutions of a block of rows are handed back to :meth:`.Seed.pgf`.
+start, one evaluation of ``Phi`` per point almost everywhere (1.04 at 300 / 5,000 with the
+default channel mix). For a group start the seed's generating function is evaluated in the same
+pass (a start like any group copy reuses the copy's factor, carried to the last Newton step
+linearly); for named first readers (one factor per known reader) the solutions of a block of
+rows are handed back to :meth:`.Seed.pgf`.
 
-Accuracy: as for the reference grid, aliasing about ``2e-8`` and rounding amplified by
-``1e8`` (``rho_x**-b rho_y**-a``), so a few ``1e-8``: at 450 / 10,000 in groups of 500 the two
-differ by 1e-7 from each other and by 3e-8 (this) and 7e-8 (reference) from the same sum on a
-``3b x 3a`` torus, whose rounding is 500 times smaller.
+Accuracy: on the ``2b x 2a`` grid, aliasing about ``2e-8`` and rounding amplified by ``1e8``
+(``rho_x**-b rho_y**-a``): within 7e-8 of the same sum on a ``4b x 4a`` torus (rounding 1e4
+times smaller) with the default channel mix at 150 / 2,500 and 300 / 5,000. :mod:`.coarse`
+takes fewer points on the same radii.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from ..errors import ParameterError
-from .offspring import POWER_COST, Law, TreeProcess, _capped_chat_pmf
+from ._flat import pack
+from ._threads import over_rows
+from .offspring import TreeProcess
 from .seeds import Seed
 
-__all__ = ["prob_below_both"]
+__all__ = ["prob_below_both", "trapezoid"]
 
 BLOCK_ROWS = 32
-"""Rows solved per call when the seed is evaluated outside the compiled pass."""
+"""Rows solved at a time when the seed is evaluated outside the compiled pass."""
 NEWTON_TOL = 1e-10
 PLAIN_TOL = 1e-14
 MAX_STEPS = 500
@@ -60,16 +65,42 @@ def prob_below_both(process: TreeProcess, seed: Seed, a: int, b: int, damping: f
     >>> round(prob_below_both(dist.process, dist.seed, 1, 3, 1e-8), 6)
     0.0
     """
-    nx, ny = 2 * b, 2 * a
-    rx, ry = damping ** (1.0 / nx), damping ** (1.0 / ny)
-    x = rx * np.exp(2j * np.pi * np.arange(nx) / nx)
-    wx = x ** -(b - 1) / (1.0 - x)
-    # rows strictly inside the upper half of the y circle stand for their conjugates too
-    rows = np.arange(ny // 2 + 1)
-    y = ry * np.exp(2j * np.pi * rows / ny)
-    weight = np.where((rows == 0) | (rows == ny // 2), 1.0, 2.0) * y ** -(a - 1) / (1.0 - y)
+    return trapezoid(process, seed, a, b, (2 * b, 2 * a), (damping, damping))
+
+
+def trapezoid(process: TreeProcess, seed: Seed, a: int, b: int, points: tuple[int, int],
+              damping: tuple[float, float]) -> float:
+    """The trapezoid sum for ``[x**(b-1) y**(a-1)] S / ((1 - x)(1 - y))`` on ``points =
+    (nx, ny)`` of the torus of radii ``damping_x**(1 / nx)``, ``damping_y**(1 / ny)``.
+
+    Parameters
+    ----------
+    process, seed : TreeProcess, Seed
+        The process and the start.
+    a, b : int
+        Reposts and views thresholds (``>= 1``).
+    points, damping : tuple of int, tuple of float
+        Points on the views and the reposts circle; each circle's radius to that power.
+
+    Returns
+    -------
+    float
+        With ``C(n, m) = P(views <= n, reposts <= m)``, ``nx >= b`` and ``ny >= a``:
+        ``sum over k, l >= 0 of damping_x**k damping_y**l C(b - 1 + k nx, a - 1 + l ny)``, the
+        wanted ``C(b - 1, a - 1)`` plus aliases (:mod:`.coarse` subtracts them).
+    """
+    (nx, ny), (damp_x, damp_y) = points, damping
+    rx, ry = damp_x ** (1.0 / nx), damp_y ** (1.0 / ny)
+    # points strictly inside the upper half of the x circle stand for their conjugates (with
+    # the conjugate y) too. Not the y circle's rows: on a circle of a rows (.coarse) their
+    # conjugate images carried the walk's rounding into the aliases at 1e-7 (measured)
+    cols = np.arange(nx // 2 + 1)
+    x = rx * np.exp(2j * np.pi * cols / nx)
+    wx = np.where((cols == 0) | (2 * cols == nx), 1.0, 2.0) * x ** -(b - 1) / (1.0 - x)
+    y = ry * np.exp(2j * np.pi * np.arange(ny) / ny)
+    weight = y ** -(a - 1) / (1.0 - y)
     types = 2 if process.has_friend_readers() else 1
-    params = _pack(process)
+    params = pack(process)
     if not seed.audiences:
         typical, sized_groups = seed.typical_group, seed.sized_groups
         one_type = ((int(process.group_size[0]), float(process.group_read[0])),)
@@ -78,22 +109,21 @@ def prob_below_both(process: TreeProcess, seed: Seed, a: int, b: int, damping: f
             typical, sized_groups = True, ()
         sized = np.array([s for s, _ in sized_groups], dtype=np.int64)
         reads = np.array([r for _, r in sized_groups], dtype=np.float64)
-        sums, failed = _group_start_sums(x, y, weight, types, typical, sized, reads, *params)
-        _check(failed)
-        return float((sums @ wx).real) / (nx * ny)
+        sums = np.zeros(len(y), dtype=np.complex128)
+        _check(over_rows(len(y), len(x), _group_start_rows, x, wx, y, types, bool(typical), sized,
+                         reads, sums, *params))
+        return float((sums @ weight).real) / (nx * ny)
     total = 0.0
-    hg = np.zeros((nx, 5), dtype=np.complex128)
-    hf = np.zeros((nx, 5), dtype=np.complex128)
-    for first in range(0, len(rows), BLOCK_ROWS):
+    for first in range(0, ny, BLOCK_ROWS):
         block = y[first : first + BLOCK_ROWS]
-        z = np.empty((types, len(block), nx), dtype=np.complex128)
-        _check(_solve_block(x, block, first, hg, hf, z, *params))
+        z = np.empty((types, len(block), len(x)), dtype=np.complex128)
+        _check(over_rows(len(block), len(x), _solve_rows, x, block, z, *params))
         values = seed.pgf(
             process,
-            np.broadcast_to(x, (len(block), nx)).ravel(),
-            np.repeat(block, nx),
+            np.broadcast_to(x, (len(block), len(x))).ravel(),
+            np.repeat(block, len(x)),
             z.reshape(types, -1),
-        ).reshape(len(block), nx)
+        ).reshape(len(block), len(x))
         total += float((weight[first : first + BLOCK_ROWS] @ (values @ wx)).real)
     return total / (nx * ny)
 
@@ -106,61 +136,8 @@ def _check(failed: int) -> None:
         )
 
 
-def _pack(process: TreeProcess) -> tuple:
-    """The process as flat arrays for the compiled code (see :meth:`.TreeProcess.offspring_pgf`).
-
-    Friend counts are listed once for both reader types (a size-biased law has the same
-    support, less 0) with a weight column per type, so the Moments and chat factors of a friend
-    count are computed once for both."""
-    if len(process.group_size) * POWER_COST > process.group_size.max():
-        coef = np.ascontiguousarray(process.views_per_group_copy, dtype=np.float64)
-    else:
-        coef = np.zeros(0)
-    rates = np.array(
-        [
-            process.repost,
-            process.group_forward,
-            process.moments,
-            process.moments_read,
-            process.chat,
-            process.chat_read,
-        ]
-    )
-    (og0, ow0), (og1, ow1) = (_law(law.other_groups) for law in process.readers)
-    friends = np.union1d(*(law.friends.support for law in process.readers)).astype(np.int64)
-    friend_weights = np.zeros((2, len(friends)))
-    for t, law in enumerate(process.readers):
-        friend_weights[t, np.searchsorted(friends, law.friends.support)] = law.friends.weights
-    pmfs = _capped_chat_pmf(friends, process)
-    table = np.zeros((len(pmfs), max([1] + [len(p) for p in pmfs if p is not None])))
-    capped = np.zeros(len(pmfs), dtype=np.bool_)
-    for i, pmf in enumerate(pmfs):
-        if pmf is not None:
-            table[i, : len(pmf)] = pmf
-            capped[i] = True
-    return (
-        coef,
-        process.group_size.astype(np.int64),
-        process.group_read.astype(np.float64),
-        process.group_weight.astype(np.float64),
-        rates,
-        og0,
-        ow0,
-        og1,
-        ow1,
-        friends,
-        friend_weights,
-        capped,
-        table,
-    )
-
-
-def _law(law: Law) -> tuple[np.ndarray, np.ndarray]:
-    return law.support.astype(np.int64), law.weights.astype(np.float64)
-
-
 # ---------------------------------------------------------------------- compiled code
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _power(base, n):
     """``base ** n`` for a whole ``n >= 0`` by repeated squaring (without the flush to 0 of
     :func:`.lagrange._power`: here ``|base|`` stays well above 0 at almost every point, and the
@@ -175,7 +152,7 @@ def _power(base, n):
     return result
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _group_copy(g, coef, sizes, reads, weights):
     """:meth:`.TreeProcess.group_copy_pgf` at one point: value and slope."""
     value = 0.0 + 0.0j
@@ -198,7 +175,7 @@ def _group_copy(g, coef, sizes, reads, weights):
     return value, slope
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _mixture(support, weights, prob, u):
     """E[(1 - prob + prob u)**n] over n ~ (support, weights), and its derivative in ``u``."""
     base = 1.0 - prob + prob * u
@@ -215,7 +192,7 @@ def _mixture(support, weights, prob, u):
     return value, slope
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _friend_factors(friends, friend_weights, capped, table, f, y, rates, types):
     """:meth:`.TreeProcess._friend_factor` of both reader types at one point: values and
     derivatives in ``f`` (type 1's are zero with one type)."""
@@ -256,12 +233,12 @@ def _friend_factors(friends, friend_weights, capped, table, f, y, rates, types):
     return v0, s0, v1, s1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _norm2(z):
     return z.real * z.real + z.imag * z.imag
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _solve_point(x, y, g, f, types, coef, sizes, reads, weights, rates, og0, ow0, og1, ow1,
                  friends, friend_weights, capped, table):
     """Solve ``z = x Phi(z; y)`` from ``(g, f)``; returns ``(g, f, A(g), converged)``, with
@@ -312,9 +289,9 @@ def _solve_point(x, y, g, f, types, coef, sizes, reads, weights, rates, og0, ow0
     return g, f, 0.0j, False
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _start(h0, h1, h2, h3, h4, done):
-    """Start at row ``done`` from the polynomial through the previous (up to five) rows'
+    """Start at point ``done`` from the polynomial through the previous (up to five) points'
     solutions ``h0 .. h4`` (oldest first): an error of order step**5."""
     if done >= 5:
         return 5.0 * (h4 - h1) - 10.0 * (h3 - h2) + h0
@@ -329,64 +306,59 @@ def _start(h0, h1, h2, h3, h4, done):
     return 0.0j
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
-def _group_start_sums(x, y, weight, types, typical, sized, sized_reads, coef, sizes, reads,
-                      weights, rates, og0, ow0, og1, ow1, friends, friend_weights, capped,
+@njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
+def _group_start_rows(first, last, x, wx, y, types, typical, sized, sized_reads, out, coef, sizes,
+                      reads, weights, rates, og0, ow0, og1, ow1, friends, friend_weights, capped,
                       table):
-    """Per ``x`` column, ``sum_k weight[k] S(z(x, y_k))`` for a group start; and the number
-    of points that did not converge."""
-    out = np.zeros(len(x), dtype=np.complex128)
-    failures = np.zeros(len(x), dtype=np.int64)
-    for j in prange(len(x)):
+    """Per ``y`` row ``k`` in ``first .. last - 1``, ``out[k] = sum_j wx[j] S(z(x_j, y_k))`` for
+    a group start; returns the number of points that did not converge."""
+    failures = 0
+    for k in range(first, last):
         acc = 0.0 + 0.0j
         g0 = g1 = g2 = g3 = g4 = f0 = f1 = f2 = f3 = f4 = 0.0j
         f = 1.0 + 0.0j  # with one type, f = 1 throughout
-        for k in range(len(y)):
-            g = _start(g0, g1, g2, g3, g4, k)
+        for j in range(len(x)):
+            g = _start(g0, g1, g2, g3, g4, j)
             if types == 2:
-                f = _start(f0, f1, f2, f3, f4, k)
+                f = _start(f0, f1, f2, f3, f4, j)
             g, f, copy, ok = _solve_point(x[j], y[k], g, f, types, coef, sizes, reads, weights,
                                           rates, og0, ow0, og1, ow1, friends, friend_weights,
                                           capped, table)
             if not ok:
-                failures[j] += 1
+                failures += 1
             g0, g1, g2, g3, g4 = g1, g2, g3, g4, g
             f0, f1, f2, f3, f4 = f1, f2, f3, f4, f
             value = copy if typical else 1.0 + 0.0j
             for i in range(sized.size):
                 r = sized_reads[i]
                 value *= _power(1.0 - r + r * g, sized[i] - 1)
-            acc += weight[k] * value
-        out[j] = acc
-    return out, failures.sum()
+            acc += wx[j] * value
+        out[k] = acc
+    return failures
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
-def _solve_block(x, y, done, hg, hf, z, coef, sizes, reads, weights, rates, og0, ow0, og1,
-                 ow1, friends, friend_weights, capped, table):
-    """Solutions ``z[:, k, j]`` at ``(x[j], y[k])``, continuing from the last five rows
-    (``hg[j]``, ``hf[j]``, oldest first, updated); ``done`` rows came before. Returns the
-    failures."""
+@njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
+def _solve_rows(first, last, x, y, z, coef, sizes, reads, weights, rates, og0, ow0, og1, ow1,
+                friends, friend_weights, capped, table):
+    """Solutions ``z[:, k, j]`` at ``(x[j], y[k])`` for rows ``k`` in ``first .. last - 1``;
+    returns the number of points that did not converge."""
     types = z.shape[0]
-    failures = np.zeros(len(x), dtype=np.int64)
-    for j in prange(len(x)):
+    failures = 0
+    for k in range(first, last):
+        g0 = g1 = g2 = g3 = g4 = f0 = f1 = f2 = f3 = f4 = 0.0j
         f = 1.0 + 0.0j
-        for k in range(len(y)):
-            n = done + k
-            g = _start(hg[j, 0], hg[j, 1], hg[j, 2], hg[j, 3], hg[j, 4], n)
+        for j in range(len(x)):
+            g = _start(g0, g1, g2, g3, g4, j)
             if types == 2:
-                f = _start(hf[j, 0], hf[j, 1], hf[j, 2], hf[j, 3], hf[j, 4], n)
+                f = _start(f0, f1, f2, f3, f4, j)
             g, f, _, ok = _solve_point(x[j], y[k], g, f, types, coef, sizes, reads, weights,
                                        rates, og0, ow0, og1, ow1, friends, friend_weights,
                                        capped, table)
             if not ok:
-                failures[j] += 1
-            for i in range(4):
-                hg[j, i] = hg[j, i + 1]
-                hf[j, i] = hf[j, i + 1]
-            hg[j, 4] = g
-            hf[j, 4] = f
+                failures += 1
+            g0, g1, g2, g3, g4 = g1, g2, g3, g4, g
+            f0, f1, f2, f3, f4 = f1, f2, f3, f4, f
             z[0, k, j] = g
             if types == 2:
                 z[1, k, j] = f
-    return failures.sum()
+    return failures
