@@ -39,6 +39,7 @@ from numba import njit
 
 from ._audience import (
     _add_copy,
+    _audience,
     _broadcast,
     _chat_picks,
     _chat_targets,
@@ -273,9 +274,11 @@ def _start(run_key, record, rp_range, posts_user, posts_group, posts_time, gm_pt
             ghit[g] = 1
             gtouched[cnt[C_GROUPS]] = g
             cnt[C_GROUPS] += 1
-        _broadcast(run_key, i, hash_key(i, 0, _ORIGINAL), record, rp_range, heap, fifo, ct, ci,
-                   gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
-                   later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
+        # A post is a group or Moments copy, never a chat: only its audience is drawn (and
+        # the chat reader's code, which ``_broadcast`` inlines, is not compiled in here).
+        _audience(run_key, i, hash_key(i, 0, _ORIGINAL), record, rp_range, heap, fifo, ct, ci,
+                  gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
+                  later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
     cnt[C_COPIES] = posts_user.shape[0]
 
 
