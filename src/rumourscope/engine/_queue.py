@@ -46,7 +46,8 @@ def grow_rows(a, n):
     return b
 
 
-@njit(cache=True, inline="always")
+# Scalars only: left to LLVM to inline (see ``_keyed_random``).
+@njit(cache=True)
 def _before(t1, k1, t2, k2):
     return t1 < t2 or (t1 == t2 and k1 < k2)
 
