@@ -103,19 +103,39 @@ def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
 def _broadcast(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx,
                fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen,
                cnt, ujur, ucomm, totals, hist, by_jur, by_comm):
-    """Draw who reads copy ``c`` and when: at once from the key in force at the copy's time,
-    or, for a copy made before a split, epoch by epoch (``_broadcast_epochs``)."""
+    """Draw who reads copy ``c`` and when, from the key in force at the copy's time.
+
+    A chat copy (one reader, and most copies of a cascade) is drawn here, inlined where the copy
+    is made. A group or Moments copy's audience is drawn by ``_audience``, a function of its own:
+    its loop is long enough that the call costs nothing measurable, and numba then compiles it
+    once rather than once inside each caller (inlining it into ``_start`` and ``_drain`` made
+    most of the engine's compile time). A copy made before a split of the run is drawn epoch
+    by epoch (``_broadcast_epochs``)."""
     n_bounds = bounds.shape[0]
-    if n_bounds == 0 or bounds[n_bounds - 1] < ct[c]:
-        _broadcast_once(keys[n_bounds], c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr,
-                        gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
-                        later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur,
-                        by_comm)
-    else:
+    if n_bounds > 0 and ct[c] <= bounds[n_bounds - 1]:
         _broadcast_epochs(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo, ct, ci,
                           gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person,
                           later_t, later_c, touched, chosen, cnt, ujur, ucomm, totals, hist,
                           by_jur, by_comm)
+        return
+    run_key = keys[n_bounds]
+    if ci[c, 0] != CHAT:
+        _audience(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr,
+                  fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
+                  ujur, ucomm, totals, hist, by_jur, by_comm)
+        return
+    t0 = ct[c]
+    end = min(_deleted_at(ci, c, par), par[P_HORIZON])
+    kind, mean, sigma = par[P_READ_KIND], par[P_READ_MEAN], par[P_READ_SIGMA]
+    totals[T_EXAMINED] += 1
+    m = ci[c, 3]
+    p = par[P_CHAT_READ]
+    if person[m].s & ORIGIN_FLAG == 0 and chance(run_key, ckey, m, _READ, p):
+        t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
+        if t < end:
+            _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
+                  later_c, touched, cnt, par[P_DELETION], times, ujur, ucomm, totals, hist,
+                  by_jur, by_comm)
 
 
 @njit(cache=True, inline="always")
@@ -192,32 +212,18 @@ def _broadcast_epochs(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo,
         e += 1
 
 
-@njit(cache=True, inline="always")
-def _broadcast_once(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx,
-                    fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c, touched,
-                    chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm):
-    """Draw who reads copy ``c`` and when, all from ``run_key``."""
+@njit(cache=True, _nrt=False)
+def _audience(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr,
+              fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
+              ujur, ucomm, totals, hist, by_jur, by_comm):
+    """Draw who reads group or Moments copy ``c`` and when: each member of its audience list
+    reads independently. Compiled without reference counting, like its callers."""
     t0 = ct[c]
     end = min(_deleted_at(ci, c, par), par[P_HORIZON])
     deletion = par[P_DELETION]
-    chan, poster = ci[c, 0], ci[c, 2]
+    poster = ci[c, 2]
     kind, mean, sigma = par[P_READ_KIND], par[P_READ_MEAN], par[P_READ_SIGMA]
-    if chan == CHAT:
-        totals[T_EXAMINED] += 1
-        m = ci[c, 3]
-        p = par[P_CHAT_READ]
-        if person[m].s & ORIGIN_FLAG == 0 and chance(run_key, ckey, m, _READ, p):
-            t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
-            if t < end:
-                _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
-                      later_c, touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur,
-                      by_comm)
-        return
-    if chan == GROUP:
-        g = ci[c, 1]
-        lo, hi, audience, p = gm_ptr[g], gm_ptr[g + 1], gm_idx, group_read[g]
-    else:
-        lo, hi, audience, p = fr_ptr[poster], fr_ptr[poster + 1], fr_idx, par[P_MOMENTS_READ]
+    lo, hi, audience, p = _audience_of(c, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par)
     if p <= 0.0 or end <= t0:
         return
     totals[T_EXAMINED] += hi - lo

@@ -39,7 +39,9 @@ from numba import njit
 
 from ._audience import (
     _add_copy,
+    _audience,
     _broadcast,
+    _broadcast_epochs,
     _chat_picks,
     _chat_targets,
     _copy_key,
@@ -279,10 +281,19 @@ def _start(keys, bounds, mark, record, rp_range, posts_user, posts_group, posts_
             ghit[g] = 1
             gtouched[cnt[C_GROUPS]] = g
             cnt[C_GROUPS] += 1
-        _broadcast(keys, bounds, mark, i, hash_key(i, 0, _ORIGINAL), record,
-                   rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par,
-                   times, person, later_t, later_c, touched, chosen, cnt, ujur, ucomm, totals, hist,
-                   by_jur, by_comm)
+        # A post is a group or Moments copy, never a chat: only its audience is drawn (and
+        # the chat reader's code, which ``_broadcast`` inlines, is not compiled in here).
+        n_bounds = bounds.shape[0]
+        if n_bounds > 0 and posts_time[i] <= bounds[n_bounds - 1]:
+            _broadcast_epochs(keys, bounds, mark, i, hash_key(i, 0, _ORIGINAL), record, rp_range,
+                              heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par,
+                              times, person, later_t, later_c, touched, chosen, cnt, ujur, ucomm,
+                              totals, hist, by_jur, by_comm)
+        else:
+            _audience(keys[n_bounds], i, hash_key(i, 0, _ORIGINAL), record, rp_range, heap, fifo,
+                      ct, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person,
+                      later_t, later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur,
+                      by_comm)
     cnt[C_COPIES] = posts_user.shape[0]
 
 

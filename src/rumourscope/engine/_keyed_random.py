@@ -18,6 +18,13 @@ import math
 import numpy as np
 from numba import njit
 
+# numba inlines (``inline="always"``) only the delays here: they run for every read and LLVM
+# would leave them as calls. The other helpers take and return scalars, so a call to them costs
+# no reference counting, and LLVM inlines them (they are a few instructions). Left to LLVM,
+# each is compiled once per signature; inlined by numba, its IR was derived, copied and typed
+# again at every call site, nested inside every caller (uniform inside chance inside ...), which
+# made a large part of the engine's compile time.
+
 # Delay kind codes (as in rumourscope.model.DelayKind).
 EXPONENTIAL, LOGNORMAL, FIXED = 0, 1, 2
 
@@ -29,27 +36,27 @@ _FAR = 1e18
 _HALF_CELL = 2.0**-54
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _mix(z):
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def hash_key(a, b, purpose):
     """A 64-bit identity of ``(a, b, purpose)``, e.g. of a copy or of one decision."""
     return _mix(_mix(np.uint64(a) * _GOLD + np.uint64(purpose)) ^ (np.uint64(b) * _GOLD2))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def uniform(run_key, a, b, purpose):
     """A uniform in [0, 1) that depends only on its arguments."""
     z = _mix(run_key ^ hash_key(a, b, purpose))
     return np.float64(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def chance(run_key, a, b, purpose, p):
     """Whether an event of probability ``p`` happens: ``uniform(...) < p``, with the uniform
     drawn only when ``0 < p < 1`` (the answer is certain otherwise)."""
@@ -123,7 +130,7 @@ def delay_unless_late(kind, mean, sigma, run_key, a, b, purpose, u_late):
     return mean * np.exp(sigma * z - 0.5 * sigma * sigma)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def late_uniform(kind, mean, sigma, t0, end):
     """A uniform from which on a delay drawn by ``delay`` surely takes a read at ``t0`` to
     ``end`` or later, rounding included; more than 1 when there is none (fixed delays).
@@ -169,13 +176,13 @@ def delay_after(kind, mean, sigma, x, cdf_x, u):
     return max(d, x)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def log_miss(p):
     """``log(1 - p)``, the argument ``skip`` takes for choice probability ``p`` (0 < p < 1)."""
     return np.log1p(-p)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def skip(run_key, list_key, i, purpose, p, log_q):
     """Positions to advance to the next chosen one: 1 + Geometric(p) failures, from draw ``i``.
 

@@ -45,7 +45,8 @@ def forget(person, later_t, later_c, v):
         later_t[v, j], later_c[v, j] = np.inf, _NO_COPY
 
 
-@njit(cache=True, inline="always")
+# Scalars only: left to LLVM to inline (see ``_keyed_random``).
+@njit(cache=True)
 def _earlier(t1, c1, t2, c2):
     return t1 < t2 or (t1 == t2 and c1 < c2)
 

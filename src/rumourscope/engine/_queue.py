@@ -32,7 +32,10 @@ def grow(a, n):
     if n < a.shape[0]:
         return a
     b = np.empty(max(2 * a.shape[0], n + 1), dtype=a.dtype)
-    b[: a.shape[0]] = a
+    # A loop, not ``b[:len(a)] = a``: slice assignment compiles numpy's broadcasting and its
+    # error messages into every caller, seconds of a cold start for a copy done rarely.
+    for i in range(a.shape[0]):
+        b[i] = a[i]
     return b
 
 
@@ -42,11 +45,14 @@ def grow_rows(a, n):
     if n < a.shape[0]:
         return a
     b = np.empty((max(2 * a.shape[0], n + 1), a.shape[1]), dtype=a.dtype)
-    b[: a.shape[0]] = a
+    for i in range(a.shape[0]):  # a loop, as in ``grow``
+        for j in range(a.shape[1]):
+            b[i, j] = a[i, j]
     return b
 
 
-@njit(cache=True, inline="always")
+# Scalars only: left to LLVM to inline (see ``_keyed_random``).
+@njit(cache=True)
 def _before(t1, k1, t2, k2):
     return t1 < t2 or (t1 == t2 and k1 < k2)
 
