@@ -2,9 +2,10 @@
 random streams summarised as a ``ReachEstimate`` (``estimate_reach``).
 
 The compiled kernel (``_kernel`` and the modules it inlines: ``_audience``, ``_counting``,
-``_queue``, ``_people``, ``_keyed_random``) runs the model; ``_inputs`` packs a network, a model
-and posts into its arrays, ``_seeds`` derives one key per run, and ``_ensemble.run_many`` is the
-one entry point that runs many of them (threads, chunks, progress, Dask).
+``_queue``, ``_people``, ``_keyed_random``, ``_scratch``) runs the model; ``_inputs`` packs a
+network, a model and posts into its arrays, ``_seeds`` derives one key per run,
+``_ensemble.run_many`` is the one entry point that runs many of them (threads, chunks, progress,
+Dask), and ``_splitting`` keeps only runs that agree with the evidence.
 """
 
 from .cascade import Cascade, simulate

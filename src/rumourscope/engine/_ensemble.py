@@ -28,6 +28,7 @@ from ..errors import ParameterError
 from . import _codes, _kernel
 from ._inputs import KernelInputs
 from ._per_run import run_each
+from ._scratch import new_scratch
 
 
 class RunArrays(NamedTuple):
@@ -139,7 +140,7 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = N
             return scratch, _kernel.run_runs(keys, epochs, first, last, *args, scratch, bufs,
                                              False, totals, grid, by_jur, by_comm)
 
-        deal_out(n_runs, lambda: _kernel.new_scratch(net, inputs.n_groups, n_times,
+        deal_out(n_runs, lambda: new_scratch(net, inputs.n_groups, n_times,
                                                      len(inputs.repost)), run_block)
         return RunArrays(totals, grid, by_jur, by_comm, None, None)
 
@@ -152,7 +153,7 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = N
     depth = per_run.repost.shape[1]
 
     def start() -> tuple:
-        scratch, bufs = _kernel.new_scratch(net, inputs.n_groups, n_times, depth)
+        scratch, bufs = new_scratch(net, inputs.n_groups, n_times, depth)
         return scratch, bufs, np.full(inputs.n_groups, np.inf)
 
     def run_rows(state: tuple, first: int, last: int) -> tuple:

@@ -68,7 +68,6 @@ from ._codes import (
     FIXED,
     GROUP,
     MOMENTS,
-    N_COUNTERS,
     N_TOTALS,
     NEED_COPIES,
     NEED_EVENTS,
@@ -90,12 +89,11 @@ from ._codes import (
 )
 from ._counting import _count, _finish, _store
 from ._keyed_random import chance, delay, hash_key, key_at, log_miss
-from ._people import FLAG_BITS, FORWARDED_FLAG, ONE_READ, ORIGIN_FLAG, new_people, reads_before
+from ._people import FLAG_BITS, FORWARDED_FLAG, ONE_READ, ORIGIN_FLAG, reads_before
 from ._queue import (
     Q_HEAD,
     Q_HEAP,
     Q_TAIL,
-    RECORD_DTYPE,
     first,
     fits,
     grow,
@@ -105,6 +103,7 @@ from ._queue import (
     pop,
     prefetch,
 )
+from ._scratch import new_scratch
 
 
 # ---------------------------------------------------------------------- one run
@@ -377,43 +376,6 @@ def run_runs(
         ct, ci = grow(ct, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES])
         ef, ei = grow(ef, cnt[NEED_EVENTS]), grow_rows(ei, cnt[NEED_EVENTS])
     return heap, fifo, ct, ci, ef, ei
-
-
-@njit(cache=True, nogil=True)
-def new_scratch(net, n_groups, n_times, n_rep):
-    """One thread's scratch space and buffers, for repost profiles of ``n_rep`` entries."""
-    n_users = net[0].shape[0] - 1
-    gm_ptr, fr_ptr = net[2], net[4]
-    max_friends = max_group = 0
-    for u in range(n_users):
-        max_friends = max(max_friends, fr_ptr[u + 1] - fr_ptr[u])
-    for g in range(n_groups):
-        max_group = max(max_group, gm_ptr[g + 1] - gm_ptr[g])
-    person, later_t, later_c = new_people(n_users, n_rep)
-    cnt = np.zeros(N_COUNTERS, np.int64)
-    scratch = (
-        person,
-        later_t,
-        later_c,
-        np.empty(n_users, np.int32),
-        np.zeros(n_groups, np.int8),
-        np.empty(n_groups, np.int32),
-        np.zeros((n_times + 1, 3), np.int64),
-        np.empty(max_friends, np.float64),
-        np.empty((2, max_friends), np.int32),
-        np.empty(max(max_friends, max_group), np.int32),
-        np.full(n_users, -1, np.int64),  # mark: see _audience._broadcast_epochs
-        cnt,
-    )
-    bufs = (
-        np.empty(1024, RECORD_DTYPE),
-        np.empty(1024, RECORD_DTYPE),
-        np.empty(64, np.float64),
-        np.empty((64, 5), np.int32),
-        np.empty(1024, np.float64),
-        np.empty((1024, 4), np.int64),
-    )
-    return scratch, bufs
 
 
 @njit(cache=True)
