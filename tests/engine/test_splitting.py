@@ -186,3 +186,16 @@ def test_conditioned_probabilities_widen_their_intervals_for_shared_histories():
     independent = rs.ProbabilityEstimate.from_counts("views", 1000, p.hits, p.runs)
     assert p.estimate == independent.estimate
     assert p.high - p.low >= independent.high - independent.low
+
+
+def test_one_cascade_given_the_evidence_is_run_zero_of_the_conditioned_ensemble():
+    # The recorded run, replayed from its keys and split times, is the ensemble's run: this
+    # holds the event-by-event path and the counted path of split runs to the same numbers.
+    cascade = rs.simulate(NET, MODEL, POST, rng=6, evidence=EVIDENCE)
+    est = rs.estimate_reach(NET, MODEL, POST, runs=200, rng=6, evidence=EVIDENCE)
+    for name in ("views", "unique_viewers", "reposts", "groups_reached"):
+        assert cascade.totals[name] == est.runs[name].iloc[0], name
+    reposts = cascade.events[cascade.events["kind"] == "repost"]
+    assert (reposts["time"] <= 3.0).sum() >= 2
+    views = cascade.events[cascade.events["kind"] == "view"]
+    assert (views["time"] <= 12.0).sum() >= 300

@@ -119,13 +119,20 @@ def breakdown_frame(
     })
 
 
+#: Runs conditioned on the evidence from which ``simulate(..., evidence=...)`` takes its one.
+EVIDENCE_POOL = 200
+
+
 def simulate(
-    net: GroupNetwork, model: SpreadModel, posts: Sequence[Post] | Post, *, rng: Any = None
+    net: GroupNetwork, model: SpreadModel, posts: Sequence[Post] | Post, *, rng: Any = None,
+    evidence: Any = None,
 ) -> Cascade:
     """Simulate one spread of the post and keep every event.
 
     Run ``i`` of :func:`rumourscope.estimate_reach` with the same ``rng`` (an int seed) is this
-    run for ``i = 0``: both spawn their run seeds from the same parent.
+    run for ``i = 0``: both spawn their run seeds from the same parent. With ``evidence``, it is
+    run 0 of ``estimate_reach(..., runs=EVIDENCE_POOL, evidence=evidence)``: one spread that
+    agrees with every observation.
 
     Parameters
     ----------
@@ -137,6 +144,10 @@ def simulate(
         Who posted the original(s), where and when.
     rng : int, numpy.random.Generator or None, default=None
         Seed; the same seed gives the same cascade.
+    evidence : Evidence or DataFrame, optional
+        What was observed (as for :func:`rumourscope.estimate_reach`): the cascade is drawn
+        from the spreads that agree with it (by splitting over :data:`EVIDENCE_POOL` runs,
+        whose law approaches the conditioned one as the pool grows).
 
     Returns
     -------
@@ -160,10 +171,19 @@ def simulate(
     >>> cascade.totals["views"], cascade.totals["unique_viewers"]
     (np.int64(2), np.int64(2))
     """
-    inputs, posts = prepare(net, model, posts)
-    seq, keys = run_seeds(rng, 1)
+    if evidence is None:
+        inputs, posts = prepare(net, model, posts)
+        seq, keys = run_seeds(rng, 1)
+        seed, keys, bounds = seed_record(seq), keys[:1], np.empty(0)
+    else:
+        from .reach import estimate_reach  # reach builds on this module
+
+        given = estimate_reach(net, model, posts, runs=EVIDENCE_POOL, rng=rng, evidence=evidence)
+        inputs, posts, seed = given._inputs, given.posts, given.seed
+        keys, bounds = given.run_keys[0], given.epochs[0]
     totals, _grid, by_jur, by_comm, cf, ci, ef, ei = _kernel.simulate_recorded(
-        keys[:1], np.empty(0), *inputs.args())
+        np.ascontiguousarray(keys, np.uint64), np.ascontiguousarray(bounds, np.float64),
+        *inputs.args())
 
     users = net.users.index
     gids = net.groups.index
@@ -210,5 +230,5 @@ def simulate(
             columns="run"),
         model=model,
         posts=posts,
-        seed=seed_record(seq),
+        seed=seed,
     )
