@@ -167,6 +167,7 @@ def condition(
     rows: list[tuple] = []
     used = checks.used["hours"].to_numpy(dtype=float)
     split_floor = -np.inf  # a split must not undo an earlier observation time
+    out = None
     for tau in checks.times:
         at = checks.at(tau)
         b_tau = int(np.searchsorted(times, tau))
@@ -180,8 +181,11 @@ def condition(
             agree = ok[:, at].all(axis=1)
             score = checks.score(times, counts, out.first_copy, at)
             reached = score[:, b_tau]
-            higher = reached[reached > level]
-            step = max(np.quantile(reached, 1.0 - KEEP), higher.min() if higher.size else 1.0)
+            higher = np.unique(reached[reached > level])
+            step = max(np.quantile(reached, 1.0 - KEEP), higher[0] if higher.size else 1.0)
+            while step < 1.0 and (reached >= step).all():  # a level that keeps every run
+                above = higher[higher > step]  # is a wasted simulation: aim higher
+                step = above[0] if above.size else 1.0
             if agree.mean() >= KEEP or step >= 1.0:
                 kept, split, step = agree, np.full(n, tau), 1.0
             else:
@@ -192,18 +196,21 @@ def condition(
             if not kept.any():
                 raise ParameterError(_unreachable(checks, at, tau, checks.values(
                     times, counts, out.first_copy)))
-            level_no = len(rows)
-            pick = _draw_from(kept, n, np.random.default_rng(_stream(root, _RESAMPLING,
-                                                                      level_no)))
-            fresh = _child_keys(_stream(root, _LEVEL_KEYS, level_no), n)
-            keys = np.concatenate([keys[pick], fresh[:, None]], axis=1)
-            epochs = np.concatenate([epochs[pick], split[pick, None]], axis=1)
-            roots = roots[pick]
+            if not kept.all():  # when every run agrees, no run needs replacing
+                level_no = len(rows)
+                pick = _draw_from(kept, n, np.random.default_rng(_stream(root, _RESAMPLING,
+                                                                          level_no)))
+                fresh = _child_keys(_stream(root, _LEVEL_KEYS, level_no), n)
+                keys = np.concatenate([keys[pick], fresh[:, None]], axis=1)
+                epochs = np.concatenate([epochs[pick], split[pick, None]], axis=1)
+                roots = roots[pick]
+                out = None
             if step >= 1.0:
                 break
             level = step
         split_floor = tau
-    out = run(keys, epochs)
+    if out is None or checks.times[-1] < inputs.par[_codes.P_HORIZON]:
+        out = run(keys, epochs)  # to the horizon
     levels = pd.DataFrame(rows, columns=["hours", "level", "runs", "kept"])
     levels["share"] = levels["kept"] / levels["runs"]
     fit = float(levels["share"].prod()) if len(levels) else 1.0
