@@ -47,3 +47,17 @@ def test_readme_figure_example_runs_as_written():
     assert isinstance(scope["estimate"], rs.ReachEstimate)
     for call in re.findall(r"`(rs\.plots\.\w+\(estimate[^`]*\))`", README):
         assert eval(call, scope).data, call
+
+
+def test_readme_given_the_evidence_example_runs_and_respects_the_evidence():
+    block = re.search(r"```python\n(given = rs\.estimate_reach[^`]*?)```", README)
+    assert block, "README.md shows no 'given = rs.estimate_reach(...)' example"
+    case = rs.demo_case()
+    scope = {"rs": rs, "case": case}
+    exec(block.group(1), scope)
+    given = scope["given"]
+    assert 0 < given.conditioning.evidence_fit < 1
+    # every run has at least the forwards and groups the evidence shows at its latest time
+    obs = case.observations
+    for kind, column in (("reposts", "reposts"), ("groups_seen", "groups_reached")):
+        assert given.runs[column].min() >= obs.loc[obs["kind"] == kind, "count"].max()
