@@ -4,6 +4,7 @@ Checks what a reader would see: every plotly figure drawn, no error output, and 
 holds an explorer, that moving one of its sliders redraws its figure.
 """
 
+import contextlib
 import json
 import shutil
 from pathlib import Path
@@ -59,6 +60,14 @@ def figures_drawn(page, at_least: int) -> int:
         )
         drawn = page.locator(".js-plotly-plot").count()
         raise AssertionError(f"{drawn} of {at_least} figures drawn; outputs: {mimes}") from None
+    # a figure's element appears before plotly has given it its traces; on a loaded machine
+    # the gap can be seconds, so wait for the traces before holding every figure to them
+    with contextlib.suppress(Exception):
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.js-plotly-plot')]"
+            ".every(d => d.data && d.data.length > 0)",
+            timeout=60_000,
+        )
     count = page.locator(".js-plotly-plot").count()
     for i in range(count):
         data = plot_data(page, i)
