@@ -74,7 +74,7 @@ def load_case(path: str | Path, *, key_file: str | Path | None = None,
     >>> with tempfile.TemporaryDirectory() as keys:
     ...     case = rs.load_case(demo_folder(), key_file=Path(keys) / "demo.key")
     >>> case.observations.columns.tolist()
-    ['time', 'hours', 'kind', 'count', 'bound', 'group', 'source']
+    ['time', 'hours', 'kind', 'count', 'bound', 'tolerance', 'group', 'source']
     >>> rs.load_case("no/such/folder")
     Traceback (most recent call last):
     ...
