@@ -17,7 +17,8 @@ import pytest
 
 from rumourscope import cli
 from rumourscope.casefile import demo_folder
-from rumourscope.formatting import format_count
+from rumourscope.formatting import format_count, format_rounded
+from rumourscope.impact.summary import QUANTITY_LABELS
 
 
 def invoke(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
@@ -133,13 +134,56 @@ def test_demo_prints_headline_figures(monkeypatch, capsys, tmp_path):
     )  # fmt: skip
     assert code == 0, err
     assert "Observed: Members of group g01: 480" in stdout
-    assert "Modelled views:" in stdout
-    assert "P(views >= 5,000) [PRC 2013: 5,000 views]" in stdout
+    assert "P(views >= 5,000) [PRC 2013: 5,000 views] (given the evidence)" in stdout
+    assert "Evidence fit" in stdout
+    assert "Before the evidence (not held to it): median views" in stdout
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"] == f"rumourscope demo --out {out} --runs 40 --seed 20240315 " \
         "--sensitivity-runs 5"  # fmt: skip
-    views = next(r for r in manifest["results"]["estimates"] if r["quantity"] == "views")
-    assert f"Modelled views: {format_count(views['p50'])} " in stdout
+    for row in manifest["results"]["estimates"]:
+        # the headline states each modelled figure given the evidence, never below it
+        assert row["p5"] >= row["observed_min"]
+        label = QUANTITY_LABELS[row["quantity"]]
+        assert f"Modelled {label} (given the evidence): {format_rounded(row['p50'])} " in stdout
+
+
+def test_before_evidence_is_still_available_and_labelled(monkeypatch, capsys, tmp_path):
+    out = tmp_path / "demo"
+    code, stdout, err = invoke(
+        monkeypatch, capsys, "demo", "--out", str(out), "--runs", "40",
+        "--sensitivity-runs", "5", "--no-pdf", "--before-evidence",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Modelled views (before the evidence):" in stdout
+    assert "given the evidence" not in stdout
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"].endswith(" --before-evidence")
+    assert manifest["parameters"]["given_evidence"] is False
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        ("groups_seen,400,at_least", "the network has only"),  # more groups than it has
+        ("reposts,100000,at_least", "no run agreed with the evidence"),  # no run gets there
+    ],
+)
+def test_evidence_no_run_can_match_is_refused_with_exit_code_2(
+    monkeypatch, capsys, case_copy, tmp_path, row, said
+):
+    with (case_copy / "observations.csv").open("a", encoding="utf-8") as f:
+        f.write(f"2024-03-16 12:00:00-04:00,,{row},,evidence/05_chat_export_summary.txt\n")
+    out = tmp_path / "out"
+    code, _, err = invoke(
+        monkeypatch, capsys, "report", str(case_copy), "--out", str(out), "--no-pdf",
+        "--runs", "60", "--sensitivity-runs", "5", "--key-file", str(tmp_path / "k.key"),
+    )  # fmt: skip
+    assert code == 2
+    line = one_error_line(err)
+    assert said in err, err
+    assert row.split(",")[0] in err, err
+    assert "evidence" in line
+    assert not out.exists()
 
 
 def run_report(case: Path, out: Path, key: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -178,7 +222,7 @@ def test_report_end_to_end_is_reproducible_and_leaves_inputs_alone(case_copy, tm
     html = (out / "report.html").read_text(encoding="utf-8")
     for row in a["results"]["estimates"]:
         assert f'<td class="num">{format_count(row["p50"])}</td>' in html
-    assert "Modelled views:" in first.stdout
+    assert "Modelled views (given the evidence):" in first.stdout
 
 
 @pytest.mark.slow

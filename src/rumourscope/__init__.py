@@ -14,6 +14,7 @@ from .casefile import Case, demo_case, load_case
 from .engine import Cascade, PairedComparison, ReachEstimate, estimate_reach, simulate
 from .errors import (
     CaseDataError,
+    EvidenceConflictError,
     MissingDependencyError,
     NetworkError,
     OutputExistsError,
@@ -42,6 +43,7 @@ __all__ = [
     "Delay",
     "DelayKind",
     "DeletionScope",
+    "EvidenceConflictError",
     "GroupNetwork",
     "ImpactSummary",
     "MissingDependencyError",

@@ -35,6 +35,14 @@ Force = Annotated[bool, typer.Option("--force", help="Replace the output folder 
 Pdf = Annotated[
     bool, typer.Option("--pdf/--no-pdf", help="Also print the report to PDF (needs Chromium).")
 ]
+GivenEvidence = Annotated[
+    bool,
+    typer.Option(
+        "--given-evidence/--before-evidence",
+        help="Hold every simulated run to the case's observations, so no figure falls below "
+        "what the evidence shows (the default), or give the figures before the evidence.",
+    ),
+]
 
 
 @app.command()
@@ -45,6 +53,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of every simulated run.")] = DEMO_SEED,
     force: Force = False,
     pdf: Pdf = True,
+    given_evidence: GivenEvidence = True,
 ) -> None:
     """Write the full report for the bundled fictional demo case and print its headline figures."""
     from .casefile import demo_case
@@ -63,6 +72,8 @@ def demo(
     command = f"rumourscope demo --out {out} --runs {runs} --seed {seed}"
     if sensitivity_runs is not None:
         command += f" --sensitivity-runs {sensitivity_runs}"
+    if not given_evidence:
+        command += " --before-evidence"
     _write(
         demo_case(),
         out,
@@ -73,6 +84,7 @@ def demo(
         force=force,
         pdf=pdf,
         command=command,
+        given_evidence=given_evidence,
     )
 
 
@@ -120,6 +132,7 @@ def report(
     particles: Annotated[
         int, typer.Option(help="Particles of the --calibrate fit (its posterior sample size).")
     ] = 200,
+    given_evidence: GivenEvidence = True,
 ) -> None:
     """Estimate the reach of a case's post and write the exhibit: HTML, PDF, tables, manifest."""
     import numpy as np
@@ -139,6 +152,7 @@ def report(
         + (f" --sensitivity-runs {sensitivity_runs}" if sensitivity_runs else "")
         + (" --show-names" if show_names else "")
         + (f" --calibrate --particles {particles}" if calibrate else "")
+        + ("" if given_evidence else " --before-evidence")
     )
     _write(
         case,
@@ -151,6 +165,7 @@ def report(
         pdf=pdf,
         command=command,
         particles=particles if calibrate else None,
+        given_evidence=given_evidence,
     )
 
 
@@ -166,6 +181,7 @@ def _write(
     pdf: bool,
     command: str,
     particles: int | None = None,
+    given_evidence: bool = True,
 ) -> None:
     from .impact.build import default_sensitivity_runs, summarise_impact
     from .report import write_report
@@ -197,7 +213,9 @@ def _write(
         sensitivity_runs = default_sensitivity_runs(runs)
     typer.echo(
         f"Simulating {case.title!r}: {runs:,} runs (scenarios and sensitivity "
-        f"{sensitivity_runs:,} each), seed {seed} ...",
+        f"{sensitivity_runs:,} each), "
+        + ("each held to the observations, " if given_evidence else "before the evidence, ")
+        + f"seed {seed} ...",
         err=True,
     )
     alternatives = alternatives or {"deleted after 2 h": 2.0}
@@ -209,12 +227,15 @@ def _write(
         alternative_deletions={**alternatives, "never deleted": None},
         command=command,
         calibration=fit,
+        given_evidence=given_evidence,
     )
     typer.echo("Writing the report" + (" and printing it to PDF" if pdf else "") + " ...", err=True)
     files = write_report(summary, out, pdf=pdf, force=force)
     typer.echo(f"\n{summary.title}\n")
     for row in summary.headline().itertuples():
         typer.echo(f"  {row.figure}: {row.value}")
+    for warning in summary.warnings:
+        typer.echo(f"\nWarning: {warning}", err=True)
     typer.echo(f"\nReport: {files.html}")
     if files.pdf is not None:
         typer.echo(f"PDF:    {files.pdf}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "CaseDataError",
+    "EvidenceConflictError",
     "MissingDependencyError",
     "NetworkError",
     "OutputExistsError",
@@ -77,6 +78,12 @@ class PlatformRuleError(NetworkError):
 
 class ParameterError(RumourscopeError, ValueError):
     """A model or function parameter is outside its allowed range."""
+
+
+class EvidenceConflictError(ParameterError):
+    """No simulated run can agree with the evidence: observations the network or the model's
+    assumptions cannot produce (more groups than the network has, a count no run reaches,
+    counts that contradict each other). The message names the observations at odds."""
 
 
 class _KeyErrorMessage(RumourscopeError, KeyError):

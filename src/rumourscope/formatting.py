@@ -4,7 +4,11 @@ One rule per kind of number, so that a table cell and a figure label for the sam
 same:
 
 - a count of people, views, reposts or groups is a whole number with thousands separators,
-  wherever it appears (:func:`format_count`), even when it is a median or a mean of runs;
+  wherever it appears in a table or a figure (:func:`format_count`), even when it is a median
+  or a mean of runs;
+- a modelled count in a sentence is rounded to two significant figures
+  (:func:`format_rounded`): "about 19,000 views" says what a simulation can support, where
+  "18,724" would claim a precision it does not have;
 - an observed count carries its bound (:func:`format_observed`);
 - a probability is a percentage with one decimal (:func:`format_prob`);
 - a difference in counts carries its sign (:func:`format_signed`);
@@ -19,7 +23,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["format_count", "format_observed", "format_prob", "format_signed", "format_tick"]
+__all__ = [
+    "format_count", "format_observed", "format_prob", "format_rounded", "format_signed",
+    "format_tick",
+]
 
 MISSING = "-"
 """How a missing value is printed."""
@@ -63,6 +70,40 @@ def format_count(value: Any) -> str:
     if _missing(value):
         return MISSING
     return f"{round(float(value)):,}"
+
+
+def format_rounded(value: Any) -> str:
+    """A modelled count as a sentence states it: two significant figures.
+
+    Counts below 100 are whole numbers (two figures already); larger ones keep their two
+    leading figures, so a median of 18,724 views reads "19,000". Observed counts are facts and
+    are never rounded: print them with :func:`format_count`.
+
+    Parameters
+    ----------
+    value : number, str or None
+        The modelled count (a median, a percentile, a mean).
+
+    Returns
+    -------
+    str
+        The rounded count with thousands separators; text passes through, a missing value is a
+        dash.
+
+    Examples
+    --------
+    >>> format_rounded(18724), format_rounded(254.5), format_rounded(7.4), format_rounded(0.4)
+    ('19,000', '250', '7', '0')
+    >>> format_rounded(1814.299999999996), format_rounded(-3261), format_rounded(None)
+    ('1,800', '-3,300', '-')
+    """
+    if isinstance(value, str) or _missing(value):
+        return format_count(value)
+    value = round(float(value))
+    if abs(value) < 100:
+        return format_count(value)
+    digits = math.floor(math.log10(abs(value))) + 1
+    return format_count(round(value, 2 - digits))
 
 
 def format_observed(bound: str, value: Any) -> str:

@@ -72,7 +72,8 @@ def test_thresholds_are_probabilities_and_observed_counts_are_facts(summary):
         p = float(np.mean(x >= row["count"]))
         assert row["p_exceed"] == pytest.approx(p), name
         assert row["ci_low"] <= p <= row["ci_high"]
-        assert row["mc_error"] == pytest.approx(np.sqrt(p * (1 - p) / RUNS))
+        # runs held to the evidence share histories: worth fewer than RUNS independent runs
+        assert row["mc_error"] >= np.sqrt(p * (1 - p) / RUNS) * (1 - 1e-9)
     reposts = table.loc["PRC 2013: 500 reposts"]
     assert reposts["observed"] == 7  # the largest whole-spread forward count in the evidence
     assert "at least 7" in reposts["observed_finding"]
@@ -227,3 +228,72 @@ def test_calibration_is_stated_and_drives_the_model(case):
     assert summary.settings["calibration"] == fit.to_dict()
     fitted = fit.model()
     assert summary.settings["model"]["read_prob"] == pytest.approx(fitted.read_prob)
+
+
+# ---------------------------------------------------------------------- given the evidence
+def test_no_modelled_figure_falls_below_what_the_evidence_shows(summary, case):
+    minimum = summary.estimates.set_index("quantity")["observed_min"]
+    assert minimum.to_dict() == {"views": 14, "unique_viewers": 14, "reposts": 7,
+                                 "groups_reached": 5}  # named readers, forwards, groups seen
+    for q, least in minimum.items():
+        assert summary.totals[q].min() >= least, q  # every run, so every percentile
+        assert (summary.scenarios.loc[summary.scenarios["quantity"] == q, "p5"] >= least).all()
+    sens = summary.sensitivity.set_index("quantity")
+    for q in ("views", "unique_viewers"):
+        assert (sens.loc[q, ["at_low", "at_central", "at_high"]] >= minimum[q]).all().all()
+    # before the evidence, runs end below it: that is what holding them to it changes
+    before = summary.before_evidence.set_index("quantity")
+    assert before.loc["reposts", "p5"] < minimum["reposts"]
+
+
+def test_evidence_fit_and_what_the_runs_were_held_to(summary, case):
+    assert summary.given_evidence
+    assert 0 < summary.evidence_fit < 1
+    assert summary.settings["given_evidence"] is True
+    held = summary.conditioning
+    spread = case.observations["kind"] != "members"
+    assert (held["held_to"] == "yes").sum() == spread.sum()
+    assert held.loc[held["held_to"] != "yes", "kind"].eq("members").all()
+    assert (summary.scenarios["evidence_fit"].between(0, 1)).all()
+    assert summary.sensitivity[["fit_low", "fit_high"]].notna().all().all()
+    # conditioned runs share histories: worth fewer than the runs, more than none
+    assert summary.estimates["effective_runs"].between(1, RUNS).all()
+
+
+def test_before_the_evidence_is_the_plain_ensemble():
+    summary = build(runs=60, sensitivity_runs=10, given_evidence=False)
+    assert not summary.given_evidence
+    assert summary.evidence_fit is None
+    pd.testing.assert_frame_equal(summary.before_evidence, summary.estimates)
+    assert summary.conditioning.empty
+    assert summary.estimates["observed_min"].isna().all()
+    assert (summary.estimates["effective_runs"] == 60).all()
+    assert summary.warnings == []
+    assert summary.headline()["figure"].str.contains("(before the evidence)",
+                                                     regex=False).any()
+
+
+def test_a_poor_evidence_fit_is_a_warning(summary):
+    import dataclasses
+
+    from rumourscope.impact.summary import LOW_FIT
+
+    assert summary.evidence_fit >= LOW_FIT
+    assert summary.warnings == []
+    poor = dataclasses.replace(summary, evidence_fit=LOW_FIT / 4)
+    (warning,) = poor.warnings
+    assert "at odds with the evidence" in warning
+    assert "--calibrate" in warning
+
+
+def test_a_scenario_no_run_can_reconcile_with_the_evidence_gives_no_figures(case):
+    # with nobody forwarding anything the low scenario cannot give 7 forwards
+    ranges = (ParameterRange("repost_prob", 0.0, 0.025, reason="test"),)
+    summary = rs.summarise_impact(case, runs=60, sensitivity_runs=20, ranges=ranges, rng=SEED,
+                                  progress=False)
+    low = summary.scenarios[summary.scenarios["scenario"] == "low"]
+    assert (low["evidence_fit"] == 0).all()
+    assert low[["p5", "p50", "p95"]].isna().all().all()
+    sens = summary.sensitivity
+    assert (sens["fit_low"] == 0).all()
+    assert sens["at_low"].isna().all()

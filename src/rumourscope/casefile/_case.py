@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..evidence import Evidence
 from ..model import DeletionScope, Post, SpreadModel
 from ..network.graph import GroupNetwork
 from ..thresholds import Threshold
@@ -104,17 +105,33 @@ class Case:
     def model(self, **params: Any) -> SpreadModel:
         """A :class:`SpreadModel` for this case: its deletion and platform, other values given.
 
+        The horizon defaults to the model's usual 72 hours, or to the first whole hour at or
+        after the case's last observation of the spread if that is later, so that runs can be
+        held to every observation (see :func:`rumourscope.estimate_reach`'s ``evidence``).
+
         Examples
         --------
         >>> import rumourscope as rs
         >>> case = rs.demo_case()
         >>> case.model(read_prob=0.4).deletion_time
         9.0
+        >>> case.observations["hours"].max(), case.model().horizon   # named readers at 110.8 h
+        (np.float64(110.83333333333333), 111.0)
         """
+        params.setdefault("horizon", self.evidence_horizon)
         params.setdefault("deletion_time", self.deletion_time)
         params.setdefault("deletion_scope", self.deletion_scope)
         params.setdefault("platform", self.network.platform)
         return SpreadModel(**params)
+
+    @property
+    def evidence_horizon(self) -> float:
+        """Hours a model of this case must run to cover every observation of the spread: 72
+        (the model's default), or the first whole hour at or after the last such observation
+        if that is later."""
+        last = Evidence.from_case(self).spread()["hours"].max()
+        default = SpreadModel.__dataclass_fields__["horizon"].default
+        return float(max(default, np.ceil(last))) if np.isfinite(last) else default
 
     def pseudonym(self, user_id: str) -> str:
         """The pseudonym of an original user ID (e.g. to find a reader counsel names)."""

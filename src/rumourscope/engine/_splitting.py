@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from ..errors import EvidenceConflictError
 from ..evidence.checks import Checks
 from . import _codes
 from ._ensemble import RunArrays, run_many
@@ -194,7 +194,7 @@ def condition(
                 split = np.maximum(times[first], split_floor)
             rows.append((tau, step, n, int(kept.sum())))
             if not kept.any():
-                raise ParameterError(_unreachable(checks, at, tau, checks.values(
+                raise EvidenceConflictError(_unreachable(checks, at, tau, checks.values(
                     times, counts, out.first_copy)))
             if not kept.all():  # when every run agrees, no run needs replacing
                 level_no = len(rows)
@@ -237,7 +237,7 @@ def reject(
         tried, batch = tried + size, batch + 1
     kept = sum(len(k) for _, k in parts)
     if kept == 0:
-        raise ParameterError(f"none of {tried:,} runs agreed with the evidence; "
+        raise EvidenceConflictError(f"none of {tried:,} runs agreed with the evidence; "
                              "use the splitting method, or check the evidence")
     out = RunArrays(*(None if parts[0][0][i] is None else
                       np.concatenate([p[0][i] for p in parts])[:n]

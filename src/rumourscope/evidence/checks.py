@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from ..errors import EvidenceConflictError, ParameterError
 from .observations import Bound, Evidence, ObservationKind, count_range
 
 __all__ = ["MAX_EXACT", "Checks"]
@@ -90,7 +90,7 @@ class Checks:
 
         Raises
         ------
-        ParameterError
+        EvidenceConflictError
             An observation after the horizon, an exact count above :data:`MAX_EXACT`, or one
             no run on this network can reach (more groups or readers than it has, a group it
             does not have); the message names the observation.
@@ -112,7 +112,7 @@ class Checks:
                     for row in used.itertuples()]
         problems = [p for p in problems if p]
         if problems:
-            raise ParameterError("the runs cannot be held to this evidence:\n  - "
+            raise EvidenceConflictError("the runs cannot be held to this evidence:\n  - "
                                  + "\n  - ".join(problems))
         named = tuple(dict.fromkeys(used.loc[used["quantity"] == "in_group", "group"]))
         return cls(used, obs[~keep].assign(reason=reasons[~keep]).reset_index(drop=True), named)

@@ -18,9 +18,11 @@ import pandas as pd
 
 from .._constraints import Either, Interval, check_param
 from ..engine.reach import ReachEstimate, estimate_reach
+from ..errors import EvidenceConflictError
+from ..evidence import Evidence
 from ..model import SpreadModel
 from ..thresholds import REGISTRY, Threshold
-from .observed import observed_facts, reachable_people, threshold_findings
+from .observed import evidence_minimum, observed_facts, reachable_people, threshold_findings
 from .scenarios import DEFAULT_RANGES, ParameterRange, Scenario, sensitivity, standard_scenarios
 from .summary import NOT_CALIBRATED, ImpactSummary
 
@@ -67,6 +69,7 @@ def summarise_impact(
     command: str | None = None,
     progress: bool | None = None,
     calibration: CalibrationResult | None = None,
+    given_evidence: bool = True,
 ) -> ImpactSummary:
     """Estimate the reach of a case's post and summarise it for an exhibit.
 
@@ -104,6 +107,20 @@ def summarise_impact(
         When given, the default model is its posterior-median model, and the report states what
         was calibrated, to which observations, and how (its full record goes to the manifest).
         Without it the report states that the parameters were not calibrated.
+    given_evidence : bool, default=True
+        Hold every run to the case's observations of the spread (its counts, groups seen,
+        named readers, groups the post was in), so that every modelled figure is the reach
+        *given the evidence* and none falls below an observed count; scenarios and sensitivity
+        settings are held to it too, and the deletion alternatives replay the same conditioned
+        worlds. The unconditioned estimate is kept as ``before_evidence``, and the share of
+        unconditioned runs that agree with the evidence as ``evidence_fit``. ``False`` gives
+        the exhibit before the evidence.
+
+    Raises
+    ------
+    EvidenceConflictError
+        When no run of the central model can agree with the evidence (the message names the
+        observations at odds).
 
     Returns
     -------
@@ -116,6 +133,8 @@ def summarise_impact(
     >>> s = rs.summarise_impact(case, runs=20, sensitivity_runs=5, rng=1, progress=False)
     >>> s.estimates["quantity"].tolist()
     ['views', 'unique_viewers', 'reposts', 'groups_reached']
+    >>> bool((s.totals["reposts"] >= 7).all())   # at least 7 forwards were seen by 08:00
+    True
     >>> s.observed.loc[0, "fact"], s.observed.loc[0, "bound"], int(s.observed.loc[0, "value"])
     ('Members of group g01', 'exactly', 480)
     >>> s.headline().iloc[0].tolist()
@@ -133,51 +152,73 @@ def summarise_impact(
         alternative_deletions = {"deleted after 2 h": 2.0, "never deleted": None}
     thresholds = (*REGISTRY, *case.thresholds) if thresholds is None else tuple(thresholds)
     net, posts = case.network, case.posts
+    # nothing observed of the spread: nothing to hold the runs to
+    observed_spread = not Evidence.from_case(case).spread().empty
+    evidence = case.observations if given_evidence and observed_spread else None
 
     steps = 1 + len(alternative_deletions) + len(scenarios) + 2 * len(ranges) + 1
-    bar = _progress_bar(steps, progress)
+    bar = _progress_bar(steps + (evidence is not None), progress)
 
-    def ensemble(m: SpreadModel, n: int, label: str) -> ReachEstimate:
+    def ensemble(m: SpreadModel, n: int, label: str, *, given: bool = True) -> ReachEstimate:
         bar.set_description(label)
-        est = estimate_reach(net, m, posts, runs=n, rng=seed, progress=False)
+        est = estimate_reach(net, m, posts, runs=n, rng=seed, progress=False,
+                             evidence=evidence if given else None)
         bar.update()
         return est
 
+    def setting(m: SpreadModel, n: int, label: str) -> pd.DataFrame:
+        """Per-run totals of a scenario or sensitivity setting, with its evidence fit in
+        ``attrs`` (0 when no run of it can agree with the evidence: no totals then)."""
+        try:
+            est = ensemble(m, n, label)
+        except EvidenceConflictError:
+            bar.update()
+            frame = pd.DataFrame(np.nan, index=[0], columns=list(_QUANTITIES))
+            frame.attrs["evidence_fit"] = 0.0
+            return frame
+        frame = est.runs
+        frame.attrs["evidence_fit"] = _fit(est)
+        return frame
+
     try:
-        est = ensemble(model, runs, "central estimate")
+        est = ensemble(model, runs, "central estimate" + (" given the evidence" * bool(evidence is
+                                                                                     not None)))
+        before = est if evidence is None else ensemble(model, runs, "before the evidence",
+                                                       given=False)
         deletion, deletion_curves = _deletion(est, alternative_deletions, bar)
         scenario_rows = []
         for sc in scenarios:
-            sc_model = sc.model(model, ranges)
-            runs_table = (
-                est.runs if not sc.params else ensemble(sc_model, sensitivity_runs, sc.name).runs
-            )
+            runs_table = est.runs if not sc.params else setting(sc.model(model, ranges),
+                                                                sensitivity_runs, sc.name)
+            fit = _fit(est) if not sc.params else runs_table.attrs["evidence_fit"]
             for q, p5, p50, p95 in _percentile_rows(runs_table):
                 scenario_rows.append(
-                    (sc.name, sc.describe(model, ranges), sc.reason, q, p5, p50, p95)
+                    (sc.name, sc.describe(model, ranges), sc.reason, q, p5, p50, p95, fit)
                 )
-        central_sens = ensemble(model, sensitivity_runs, "sensitivity (central)").runs
+        central_sens = setting(model, sensitivity_runs, "sensitivity (central)")
 
         def sens_estimate(m: SpreadModel) -> pd.DataFrame:
-            return ensemble(m, sensitivity_runs, "sensitivity").runs
+            return setting(m, sensitivity_runs, "sensitivity")
 
         sens = sensitivity(model, ranges, sens_estimate, central=central_sens)
     finally:
         bar.close()
 
+    minimum = evidence_minimum(case) if evidence is not None else {}
     return ImpactSummary(
         title=case.title,
         case=_case_facts(case),
         evidence=_inventory(case),
         observed=observed_facts(case),
         parameters=_parameter_table(model, ranges, case),
-        estimates=_estimates(est),
+        estimates=_estimates(est, minimum),
         audience=_audience(est, reachable_people(case)),
-        thresholds=threshold_findings(est, thresholds, case.observations),
+        thresholds=threshold_findings(est, thresholds, case.observations, before=before),
         deletion=deletion,
         scenarios=pd.DataFrame(
             scenario_rows,
-            columns=["scenario", "parameters", "reason", "quantity", "p5", "p50", "p95"],
+            columns=["scenario", "parameters", "reason", "quantity", "p5", "p50", "p95",
+                     "evidence_fit"],
         ),
         sensitivity=sens,
         curves=_curves(est),
@@ -190,6 +231,8 @@ def summarise_impact(
             "runs": runs,
             "sensitivity_runs": sensitivity_runs,
             "seed": seed,
+            "given_evidence": evidence is not None,
+            "evidence_fit": _fit(est),
             "ranges": [_plain(r) for r in ranges],
             "scenarios": [_plain(s) for s in scenarios],
             "alternative_deletions": dict(alternative_deletions),
@@ -207,6 +250,9 @@ def summarise_impact(
         deletion_curves=deletion_curves,
         calibration=NOT_CALIBRATED if calibration is None else calibration.describe(),
         source_folder=case.folder,
+        before_evidence=_estimates(before, {}),
+        conditioning=_conditioning_table(est, evidence),
+        evidence_fit=_fit(est),
     )
 
 
@@ -244,12 +290,34 @@ def _percentile_rows(runs: pd.DataFrame, quantities: Sequence[str] = _QUANTITIES
     return rows
 
 
-def _estimates(est: ReachEstimate) -> pd.DataFrame:
-    rows = [
-        (q, p5, p50, p95, float(est.runs[q].mean()))
-        for q, p5, p50, p95 in _percentile_rows(est.runs)
-    ]
-    return pd.DataFrame(rows, columns=["quantity", "p5", "p50", "p95", "mean"])
+def _estimates(est: ReachEstimate, minimum: Mapping[str, float]) -> pd.DataFrame:
+    """Percentiles and mean of each total, the evidence's lower bound on it (``observed_min``,
+    NaN where the evidence sets none), and the effective number of independent runs behind
+    the mean (fewer than the runs when conditioned runs share histories)."""
+    rows = []
+    for q, p5, p50, p95 in _percentile_rows(est.runs):
+        x = est.runs[q].to_numpy(dtype=float)
+        n = len(x) if est.conditioning is None else est.conditioning.effective_runs(x)
+        rows.append((q, p5, p50, p95, float(x.mean()), minimum.get(q, np.nan), float(n)))
+    return pd.DataFrame(rows, columns=["quantity", "p5", "p50", "p95", "mean", "observed_min",
+                                       "effective_runs"])
+
+
+def _fit(est: ReachEstimate) -> float | None:
+    """The evidence fit of a conditioned estimate (``None`` when not conditioned)."""
+    return None if est.conditioning is None else est.conditioning.evidence_fit
+
+
+def _conditioning_table(est: ReachEstimate, evidence: pd.DataFrame | None) -> pd.DataFrame:
+    """The observations the runs were held to and those not used, with the reason."""
+    columns = ["hours", "kind", "bound", "low", "high", "group", "source", "held_to"]
+    if evidence is None or est.conditioning is None:
+        return pd.DataFrame(columns=columns)
+    checks = est.conditioning.checks
+    used = checks.used.assign(held_to="yes")
+    unused = checks.unused.assign(low=np.nan, high=np.nan,
+                                  held_to="no: " + checks.unused["reason"].astype(str))
+    return pd.concat([used, unused], ignore_index=True)[columns]
 
 
 def _curves(est: ReachEstimate) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 from ..engine.reach import ReachEstimate
+from ..evidence import Evidence, count_range
 from ..formatting import format_count
 from ..thresholds import Threshold
 from .summary import QUANTITY_LABELS
@@ -69,6 +70,32 @@ def observed_facts(case: Case) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["fact", "bound", "value", "when", "source"])
 
 
+def evidence_minimum(case: Case) -> dict[str, float]:
+    """The least each modelled total can be, given the evidence: quantity -> lower bound.
+
+    Each observation of the whole spread bounds its own total from below (an exact or "about"
+    count by its lowest allowed value), and counts only grow, so the bound holds at the end
+    too. Views are at least the people known to have read it (each read at least once);
+    unique viewers are at least the named readers; groups reached are at least the groups seen
+    and at least the groups the evidence places a copy in. Quantities the evidence does not
+    bound are left out.
+    """
+    obs = Evidence.from_case(case).spread()
+    whole = obs[obs["group"].isna()]
+    low, _ = count_range(whole["count"], whole["bound"], whole["tolerance"])
+    best = pd.Series(low, index=whole.index).groupby(whole["kind"]).max()
+    named_groups = set(obs.loc[obs["kind"] == "in_group", "group"])
+    named_groups |= {p.group for p in case.posts if p.group}
+    readers = max(best.get("unique_viewers", 0), best.get("named_readers", 0))
+    bounds = {
+        "views": max(best.get("views", 0), readers),
+        "unique_viewers": readers,
+        "reposts": best.get("reposts", 0),
+        "groups_reached": max(best.get("groups_seen", 0), len(named_groups)),
+    }
+    return {q: float(v) for q, v in bounds.items() if v > 0}
+
+
 def _groups_in_evidence(case: Case) -> list[str]:
     named = [p.group for p in case.posts if p.group]
     named += [g for g in case.observations["group"] if isinstance(g, str)]
@@ -101,21 +128,25 @@ def reachable_people(case: Case) -> pd.DataFrame:
 
 
 def threshold_findings(
-    est: ReachEstimate, thresholds: Sequence[Threshold], observations: pd.DataFrame
+    est: ReachEstimate, thresholds: Sequence[Threshold], observations: pd.DataFrame,
+    *, before: ReachEstimate | None = None,
 ) -> pd.DataFrame:
     """Each threshold: the observed count as a fact, and the modelled chance of reaching it.
 
-    ``readers_in`` is the place whose readers a threshold counts (missing: everyone)."""
+    ``readers_in`` is the place whose readers a threshold counts (missing: everyone). With
+    ``before`` (the estimate before the evidence, when ``est`` is held to it), its chance is
+    given too, as ``p_before``."""
     rows = []
     for t in thresholds:
         observed, finding = _observed_finding(t, observations)
         p = est.prob_reaching(t)
+        p_before = (before or est).prob_reaching(t).estimate
         rows.append((t.name, t.jurisdiction, str(t.legal_character), str(t.quantity),
                      t.readers_in, t.count, observed, finding, p.estimate, p.low, p.high,
-                     p.mcse))  # fmt: skip
+                     p.mcse, p_before))  # fmt: skip
     columns = [
         "threshold", "jurisdiction", "legal_character", "quantity", "readers_in", "count",
-        "observed", "observed_finding", "p_exceed", "ci_low", "ci_high", "mc_error",
+        "observed", "observed_finding", "p_exceed", "ci_low", "ci_high", "mc_error", "p_before",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 

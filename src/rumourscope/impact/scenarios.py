@@ -215,6 +215,11 @@ def standard_scenarios(
     return low, central, high
 
 
+def _evidence_fit(runs: pd.DataFrame) -> float:
+    fit = runs.attrs.get("evidence_fit")
+    return np.nan if fit is None else float(fit)
+
+
 def sensitivity(
     model: SpreadModel,
     ranges: Sequence[ParameterRange],
@@ -233,7 +238,9 @@ def sensitivity(
         The uncertain parameters and their stated ranges.
     estimate : callable
         Maps a model to its per-run totals (one row per run, a column per quantity). Give it
-        the same seed for every model so the comparison uses common random numbers.
+        the same seed for every model so the comparison uses common random numbers. When the
+        runs are held to evidence, the frame's ``attrs["evidence_fit"]`` is the share of
+        unconditioned runs that agreed with it (0 if none could: the totals are then NaN).
     quantities : sequence of str, default=("views", "unique_viewers")
         The outputs to report.
     central : DataFrame, optional
@@ -243,7 +250,9 @@ def sensitivity(
     -------
     DataFrame
         ``parameter, low, central, high, quantity, at_low, at_central, at_high, swing``, most
-        influential parameter first (``swing`` is ``|at_high - at_low|``).
+        influential parameter first (``swing`` is ``|at_high - at_low|``), and ``fit_low``,
+        ``fit_high``: the evidence fit at each end (NaN when the runs were not held to
+        evidence).
 
     Examples
     --------
@@ -257,14 +266,14 @@ def sensitivity(
     for r in ranges:
         r.check_contains(model)
         at_low, at_high = estimate(r.apply(model, r.low)), estimate(r.apply(model, r.high))
+        fits = [_evidence_fit(t) for t in (at_low, at_high)]
         for q in quantities:
             lo, mid, hi = (float(np.median(t[q])) for t in (at_low, base, at_high))
-            rows.append(
-                (r.parameter, r.low, r.central(model), r.high, q, lo, mid, hi, abs(hi - lo))
-            )
+            rows.append((r.parameter, r.low, r.central(model), r.high, q, lo, mid, hi,
+                         abs(hi - lo), *fits))  # fmt: skip
     columns = [
         "parameter", "low", "central", "high", "quantity", "at_low", "at_central", "at_high",
-        "swing",
+        "swing", "fit_low", "fit_high",
     ]  # fmt: skip
     table = pd.DataFrame(rows, columns=columns)
     order = table.groupby("parameter", sort=False)["swing"].max().sort_values(ascending=False)

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ..formatting import format_count, format_observed, format_prob
+from ..formatting import format_count, format_observed, format_prob, format_rounded
 
 __all__ = ["QUANTITY_LABELS", "ImpactSummary", "counted"]
 
@@ -43,24 +44,41 @@ def counted(quantity: str, readers_in: str | None = None) -> str:
 TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "evidence": ("file", "sha256", "obtained", "description"),
     "observed": ("fact", "bound", "value", "when", "source"),
+    "conditioning": ("hours", "kind", "bound", "low", "high", "group", "source", "held_to"),
     "parameters": ("parameter", "value", "range", "unit", "source", "meaning"),
-    "estimates": ("quantity", "p5", "p50", "p95", "mean"),
+    "estimates": ("quantity", "p5", "p50", "p95", "mean", "observed_min", "effective_runs"),
+    "before_evidence": ("quantity", "p5", "p50", "p95", "mean"),
     "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95"),
     "thresholds": (
         "threshold", "jurisdiction", "legal_character", "quantity", "readers_in", "count",
         "observed", "observed_finding", "p_exceed", "ci_low", "ci_high", "mc_error",
+        "p_before",
     ),
     "deletion": (
         "scenario", "deletion_time", "quantity", "p5", "p50", "p95",
         "mean_difference", "difference_ci_low", "difference_ci_high",
     ),
-    "scenarios": ("scenario", "parameters", "reason", "quantity", "p5", "p50", "p95"),
+    "scenarios": (
+        "scenario", "parameters", "reason", "quantity", "p5", "p50", "p95", "evidence_fit",
+    ),
     "sensitivity": (
         "parameter", "low", "central", "high", "quantity",
-        "at_low", "at_central", "at_high", "swing",
+        "at_low", "at_central", "at_high", "swing", "fit_low", "fit_high",
     ),
 }  # fmt: skip
 
+
+# Columns only runs held to the evidence give: a summary without them gets them as NaN.
+_EVIDENCE_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "estimates": ("observed_min", "effective_runs"),
+    "thresholds": ("p_before",),
+    "scenarios": ("evidence_fit",),
+    "sensitivity": ("fit_low", "fit_high"),
+}
+
+#: Below this evidence fit (share of runs before the evidence that agree with it) the exhibit
+#: and the command line warn that the stated assumptions are at odds with the evidence.
+LOW_FIT = 0.01
 
 NOT_CALIBRATED = (
     "The parameters were not calibrated to the evidence: each is a stated value with its source "
@@ -85,11 +103,21 @@ class ImpactSummary:
     observed : DataFrame
         ``fact, bound, value, when, source``: what the evidence shows, never a model output;
         ``bound`` is "exactly" or "at least" (a lower bound, e.g. forwards seen in screenshots).
+    conditioning : DataFrame
+        ``hours, kind, bound, low, high, group, source, held_to``: the observations every run
+        was held to (``held_to`` "yes", with the range of counts each allows) and those not
+        used, with the reason; empty when the runs were not held to the evidence.
     parameters : DataFrame
         ``parameter, value, range, unit, source, meaning``; ``source`` is "assumption" unless a
         published source backs the value.
     estimates : DataFrame
-        ``quantity, p5, p50, p95, mean`` of each modelled total over the ensemble.
+        ``quantity, p5, p50, p95, mean`` of each modelled total over the ensemble (given the
+        evidence, unless the summary was built without it); ``observed_min``, the least the
+        evidence allows (NaN where it sets no bound); ``effective_runs``, the number of
+        independent runs the mean is worth.
+    before_evidence : DataFrame
+        The same for the runs before the evidence (not held to it): what the assumptions alone
+        give. Equal to ``estimates`` when the summary was built without the evidence.
     audience : DataFrame
         ``breakdown, label, reachable, p5, p50, p95``: unique viewers per jurisdiction and per
         community, with the number of such people the post could have reached at all.
@@ -101,9 +129,10 @@ class ImpactSummary:
         Reach up to the deletion, and the paired counterfactuals (deletion at other times, no
         deletion) with the mean paired difference from what happened and its 95% interval.
     scenarios : DataFrame
-        Low / central / high scenarios, each with its parameters and reason.
+        Low / central / high scenarios, each with its parameters, reason and evidence fit.
     sensitivity : DataFrame
-        One-at-a-time sensitivity: the output at each end of each uncertain parameter's range.
+        One-at-a-time sensitivity: the output at each end of each uncertain parameter's range,
+        with the evidence fit there.
     curves : DataFrame
         ``time, quantity, p5, p50, p95``: cumulative counts over time (hours after the post).
     deletion_curves : DataFrame
@@ -133,6 +162,10 @@ class ImpactSummary:
         The case folder read (never written to, never printed in a report).
     calibration : str
         Whether the parameters were calibrated to the evidence, and to what, in plain words.
+    evidence_fit : float or None
+        The share of runs before the evidence that agree with all of it (``None``: the runs
+        were not held to the evidence). Below :data:`LOW_FIT` the assumptions are at odds with
+        the evidence (see :attr:`warnings`).
     """
 
     title: str
@@ -160,8 +193,38 @@ class ImpactSummary:
     deletion_curves: pd.DataFrame = field(default_factory=pd.DataFrame)
     calibration: str = NOT_CALIBRATED
     source_folder: Path | None = None
+    conditioning: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=list(TABLE_COLUMNS["conditioning"])))
+    before_evidence: pd.DataFrame | None = None
+    evidence_fit: float | None = None
+
+    @property
+    def given_evidence(self) -> bool:
+        """Whether the modelled figures are the reach given the evidence."""
+        return self.evidence_fit is not None
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a reader must know before relying on the modelled figures, in plain words."""
+        out = []
+        if self.given_evidence and self.evidence_fit < LOW_FIT:
+            out.append(
+                f"The stated assumptions are at odds with the evidence: only about "
+                f"{format_prob(self.evidence_fit)} of simulated spreads under them agree with "
+                f"what was observed (below {format_prob(LOW_FIT)}). The figures given the "
+                f"evidence are still conditioned on it, but the parameters should be fitted to "
+                f"the evidence (the report command's --calibrate option)."
+            )
+        return out
 
     def __post_init__(self) -> None:
+        for name, columns in _EVIDENCE_COLUMNS.items():
+            table = getattr(self, name)
+            absent = [c for c in columns if c not in table.columns]
+            if absent:
+                object.__setattr__(self, name, table.assign(**dict.fromkeys(absent, np.nan)))
+        if self.before_evidence is None:
+            object.__setattr__(self, "before_evidence", self.estimates)
         for name, columns in TABLE_COLUMNS.items():
             missing = [c for c in columns if c not in getattr(self, name).columns]
             if missing:
@@ -175,30 +238,41 @@ class ImpactSummary:
     def headline(self) -> pd.DataFrame:
         """The headline figures as ``figure, value`` rows: what a summary page leads with.
 
-        Observed facts come first and are labelled as such; modelled figures give the median
-        and the 5th-95th percentile range; threshold rows give the probability of reaching the
-        threshold with its 95% interval.
+        Observed facts come first and are labelled as such; then the modelled figures given
+        the evidence (median, 5th-95th percentile range, and what the median adds to the least
+        the evidence allows), the evidence fit, the chance of reaching each threshold with its
+        95% interval, and last the median before the evidence, labelled as such. Modelled
+        counts are rounded to two significant figures; observed counts are exact.
         """
         rows: list[tuple[str, str]] = []
         for fact in self.observed.itertuples(index=False):
             rows.append((f"Observed: {fact.fact}", format_observed(fact.bound, fact.value)))
+        given = "given the evidence" if self.given_evidence else "before the evidence"
         for est in self.estimates.itertuples(index=False):
-            rows.append(
-                (
-                    f"Modelled {QUANTITY_LABELS.get(est.quantity, est.quantity)}",
-                    f"{format_count(est.p50)} (5th-95th percentile "
-                    f"{format_count(est.p5)}-{format_count(est.p95)})",
-                )
-            )
+            text = (f"{format_rounded(est.p50)} (5th-95th percentile "
+                    f"{format_rounded(est.p5)}-{format_rounded(est.p95)})")
+            if est.observed_min == est.observed_min:  # not NaN: the evidence bounds it
+                text += (f"; at least {format_count(est.observed_min)} observed, median "
+                         f"{format_rounded(est.p50 - est.observed_min)} more")
+            rows.append((f"Modelled {QUANTITY_LABELS.get(est.quantity, est.quantity)} ({given})",
+                         text))
+        if self.given_evidence:
+            rows.append(("Evidence fit (share of runs before the evidence that agree with it)",
+                         format_prob(self.evidence_fit)))
         for th in self.thresholds.itertuples(index=False):
             rows.append(
                 (
                     f"P({counted(th.quantity, th.readers_in)} >= "
-                    f"{format_count(th.count)}) [{th.threshold}]",
+                    f"{format_count(th.count)}) [{th.threshold}] ({given})",
                     f"{format_prob(th.p_exceed)} (95% CI {format_prob(th.ci_low)}-"
                     f"{format_prob(th.ci_high)})",
                 )
             )
+        if self.given_evidence:
+            for est in self.before_evidence.itertuples(index=False):
+                rows.append((f"Before the evidence (not held to it): median "
+                             f"{QUANTITY_LABELS.get(est.quantity, est.quantity)}",
+                             format_rounded(est.p50)))
         return pd.DataFrame(rows, columns=["figure", "value"])
 
     def summary(self) -> pd.DataFrame:

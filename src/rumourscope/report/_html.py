@@ -15,8 +15,15 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from ..formatting import format_count, format_observed, format_prob, format_signed
-from ..impact.summary import QUANTITY_LABELS, ImpactSummary, counted
+from ..formatting import (
+    format_count,
+    format_observed,
+    format_prob,
+    format_rounded,
+    format_signed,
+)
+from ..impact.clusters import outcome_clusters
+from ..impact.summary import LOW_FIT, QUANTITY_LABELS, ImpactSummary, counted
 
 __all__ = ["SECTIONS", "render_html"]
 
@@ -52,6 +59,7 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
     env = Environment(autoescape=select_autoescape(default=True), keep_trailing_newline=True)
     env.filters["count"] = format_count
     env.filters["prob"] = format_prob
+    env.filters["rounded"] = format_rounded
     env.filters["signed"] = format_signed
     env.filters["observed"] = lambda value, bound: format_observed(bound, value)
     # upper-case the first letter only: Jinja's "capitalize" would lower-case names in the rest
@@ -86,6 +94,9 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
     return template.render(
         s=summary,
         sensitivity_table=_sensitivity_table(summary.sensitivity),
+        conditioning_table=_conditioning_table(summary.conditioning),
+        clusters=outcome_clusters(summary.totals["unique_viewers"].to_numpy()),
+        low_fit=LOW_FIT,
         spread_note=spread_note,
         tornado_note=tornado_note,
         sensitivity_runs=summary.settings.get("sensitivity_runs"),
@@ -153,8 +164,28 @@ def _sensitivity_table(sensitivity: pd.DataFrame) -> pd.DataFrame:
             row[result.quantity] = " / ".join(
                 format_count(v) for v in (result.at_low, result.at_central, result.at_high)
             )
+        row["fit"] = " / ".join(format_prob(first.get(k)) for k in ("fit_low", "fit_high"))
         rows.append(row)
-    return pd.DataFrame(rows, columns=["parameter", "values", "views", "unique_viewers"])
+    return pd.DataFrame(rows, columns=["parameter", "values", "views", "unique_viewers", "fit"])
+
+
+def _conditioning_table(conditioning: pd.DataFrame) -> pd.DataFrame:
+    """The observations runs were held to, as the report lists them: the range of counts each
+    allows in words ("7 or more", "360 to 440"), the time in hours."""
+
+    def allowed(low: float, high: float) -> str:
+        if low != low:  # NaN: not held to it
+            return "-"
+        if high == low:
+            return format_count(low)
+        return f"{format_count(low)} or more" if high == float("inf") else (
+            f"{format_count(low)} to {format_count(high)}")
+
+    return conditioning.assign(
+        when=[f"{h:.1f}" for h in conditioning["hours"]],
+        range=[allowed(lo, hi) for lo, hi in zip(conditioning["low"], conditioning["high"],
+                                                 strict=True)],
+    )
 
 
 def cell_text(value: Any) -> str:
