@@ -121,3 +121,26 @@ def test_scenario_rejects_a_model_outside_the_ranges_and_tiny_ensembles(case_wor
         widgets.ScenarioExplorer(net, model.with_params(read_prob=0.9), post, runs=30)
     with pytest.raises(rs.ParameterError, match="runs must be"):
         widgets.ScenarioExplorer(net, model, post, runs=5)
+
+
+def test_scenario_explorer_for_a_case_is_given_the_evidence_by_default():
+    case = rs.demo_case()
+    explorer = widgets.ScenarioExplorer.from_case(case, runs=60, rng=2)
+    est = explorer.estimate
+    assert explorer.given_evidence.value
+    assert "given the evidence (fit" in explorer.table.value
+    assert (est.runs["reposts"] >= 7).all()  # "at least 7 forwards" by 08:00 on 16 March
+    assert (est.runs["groups_reached"] >= 5).all()
+
+    # "had it been deleted after 2 h": the same conditioned worlds replayed, not new ones
+    explorer.sliders["deletion_time"].value = 2.0
+    replay = explorer.estimate
+    assert replay.model.deletion_time == 2.0
+    assert np.array_equal(replay.run_keys, est.run_keys)
+    assert (replay.runs["views_before_deletion"] <= est.runs["views_before_deletion"]).all()
+    assert len(explorer._held) == 1  # the deletion slider re-used the runs held to evidence
+
+    explorer.given_evidence.value = False
+    assert explorer.estimate.conditioning is None
+    assert "before the evidence" in explorer.table.value
+    assert (explorer.estimate.runs["reposts"] < 7).any()

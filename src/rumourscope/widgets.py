@@ -5,7 +5,8 @@
   distribution, recomputed in a fraction of a second as a slider moves.
 - :class:`ScenarioExplorer`, for analysts and lawyers: deletion time and the uncertain
   parameters of a case, within their stated ranges; re-runs a modest ensemble with a fixed seed
-  and redraws the estimates and the curves.
+  (given the case's evidence, unless asked for the view before it) and redraws the estimates
+  and the curves.
 
 Both update their figures in place. Setting a slider's ``value`` from code (as the tests do)
 has the same effect as dragging it.
@@ -187,6 +188,13 @@ class ScenarioExplorer:
     Every run uses the same seed, so moving a slider changes the answer only through the
     parameter (common random numbers), not through fresh noise.
 
+    With ``evidence`` (as :meth:`from_case` gives by default) the runs are held to it: the
+    figures are the reach given the evidence, and the table states the evidence fit. The
+    deletion slider then asks "had it been deleted at H": the runs held to the evidence (with
+    the deletion that happened) are replayed with the other deletion time, the textbook
+    counterfactual; moving only the deletion slider re-uses them. The "Given the evidence"
+    box switches to the view before the evidence.
+
     Parameters
     ----------
     net : GroupNetwork
@@ -203,6 +211,8 @@ class ScenarioExplorer:
     ranges : sequence of ParameterRange, optional
         The stated ranges of the parameters to offer as sliders (default: read and repost
         probability from :data:`rumourscope.impact.scenarios.DEFAULT_RANGES`).
+    evidence : DataFrame or Evidence, optional
+        Observations to hold the runs to (see :func:`rumourscope.estimate_reach`).
 
     Attributes
     ----------
@@ -210,6 +220,8 @@ class ScenarioExplorer:
         ``deletion_time`` and one per range parameter.
     never_deleted : ipywidgets.Checkbox
         Ignore the deletion time: the post was never deleted.
+    given_evidence : ipywidgets.Checkbox
+        Hold the runs to the evidence (only shown when there is evidence).
     figure : plotly.graph_objects.FigureWidget
         Cumulative views and reposts with percentile bands and thresholds.
     table : ipywidgets.HTML
@@ -229,9 +241,12 @@ class ScenarioExplorer:
         runs: int = 200,
         rng: int = 0,
         ranges: Sequence[ParameterRange] | None = None,
+        evidence: Any = None,
     ) -> None:
         check_param("runs", runs, Interval(int, 10, None))
         self.net, self.model, self.posts, self.runs, self.rng = net, model, posts, runs, rng
+        self.evidence = evidence
+        self._held: dict[tuple, Any] = {}  # runs held to the evidence, by parameter values
         wanted = {"read_prob", "repost_prob"}
         self.ranges = {
             r.parameter: r for r in (ranges or [r for r in DEFAULT_RANGES if r.parameter in wanted])
@@ -255,20 +270,33 @@ class ScenarioExplorer:
         self.never_deleted = w.Checkbox(
             value=deletion is None, description="Never deleted", indent=False
         )
+        self.given_evidence = w.Checkbox(
+            value=evidence is not None, description="Given the evidence", indent=False,
+            layout=w.Layout(display=None if evidence is not None else "none"),
+        )
         self.busy = w.HTML()
         self.table = w.HTML()
         self.figure = go.FigureWidget()
         self.estimate: Any = None
-        for control in [*self.sliders.values(), self.never_deleted]:
+        for control in self._controls:
             control.observe(self.update, names="value")
         self.update()
-        controls = w.VBox([*self.sliders.values(), self.never_deleted, self.busy])
+        controls = w.VBox([*self.sliders.values(), self.never_deleted, self.given_evidence,
+                           self.busy])
         self.widget = w.VBox([w.HBox([controls, self.table]), self.figure])
 
     @classmethod
-    def from_case(cls, case: Any, model: SpreadModel | None = None, **kwargs: Any):
-        """An explorer for a loaded case (``case.model()`` unless a model is given)."""
-        return cls(case.network, model or case.model(), case.posts, **kwargs)
+    def from_case(cls, case: Any, model: SpreadModel | None = None, *,
+                  given_evidence: bool = True, **kwargs: Any):
+        """An explorer for a loaded case (``case.model()`` unless a model is given), holding
+        the runs to the case's observations unless ``given_evidence`` is false."""
+        evidence = case.observations if given_evidence else None
+        return cls(case.network, model or case.model(), case.posts, evidence=evidence,
+                   **kwargs)
+
+    @property
+    def _controls(self) -> list[w.Widget]:
+        return [*self.sliders.values(), self.never_deleted, self.given_evidence]
 
     def current_model(self) -> SpreadModel:
         """The central model with the slider values applied."""
@@ -282,17 +310,25 @@ class ScenarioExplorer:
         """Re-run the ensemble for the current values and redraw (observers call this)."""
         from .engine.reach import estimate_reach
 
-        controls = [*self.sliders.values(), self.never_deleted]
+        controls = self._controls
         self.busy.value = f"<i>⏳ simulating {self.runs:,} runs…</i>"
         for control in controls:
             control.disabled = True
         try:
             model = self.current_model()
-            est = estimate_reach(
-                self.net, model, self.posts, runs=self.runs, rng=self.rng, progress=False
-            )
+            if self.given_evidence.value:
+                held = self._held_to_evidence(model)
+                est = held
+                if model.deletion_time != held.model.deletion_time:
+                    est = held.counterfactual(model.deletion_time, progress=False).alternative
+                fit = held.conditioning.evidence_fit
+            else:
+                est = estimate_reach(
+                    self.net, model, self.posts, runs=self.runs, rng=self.rng, progress=False
+                )
+                fit = None
             self.estimate = est
-            self.table.value = _estimate_table(est)
+            self.table.value = _estimate_table(est, fit)
             figure = plots.reach_curves(
                 est, deletion_time=model.deletion_time,
                 title=f"How the post spread over time ({self.runs:,} runs, seed {self.rng})",
@@ -306,12 +342,26 @@ class ScenarioExplorer:
                 control.disabled = False
         self.sliders["deletion_time"].disabled = self.never_deleted.value
 
+    def _held_to_evidence(self, model: SpreadModel) -> Any:
+        """Runs of ``model`` with the deletion that happened, held to the evidence (cached by
+        the parameter sliders' values, so moving the deletion slider only replays them)."""
+        from .engine.reach import estimate_reach
+
+        key = tuple(self.sliders[name].value for name in self.ranges)
+        if key not in self._held:
+            actual = model.with_params(deletion_time=self.model.deletion_time)
+            self._held[key] = estimate_reach(self.net, actual, self.posts, runs=self.runs,
+                                             rng=self.rng, progress=False,
+                                             evidence=self.evidence)
+        return self._held[key]
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _estimate_table(est: Any) -> str:
-    rows = []
+def _estimate_table(est: Any, evidence_fit: float | None = None) -> str:
+    rows = [("Runs", "given the evidence (fit " + format_prob(evidence_fit) + ")"
+             if evidence_fit is not None else "before the evidence (not held to it)")]
     for t in (PRC_2013_REPOSTS, PRC_2013_VIEWS):
         p = est.prob_reaching(t)
         rows.append(
