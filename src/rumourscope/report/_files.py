@@ -46,6 +46,19 @@ def neutralise(value: object) -> object:
     return value
 
 
+def plain_float(value: float) -> float:
+    """A float without the noise of binary arithmetic: its value to 12 significant figures.
+
+    Percentiles interpolate between runs, so a table would otherwise show 1814.299999999996
+    for 1814.3. Twelve figures keep every digit a count or a probability of the report can
+    carry.
+
+    >>> plain_float(1814.299999999996), plain_float(0.1 + 0.2), plain_float(2.0)
+    (1814.3, 0.3, 2.0)
+    """
+    return float(f"{value:.12g}")
+
+
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell, column name and index label neutralised."""
     out = frame.copy()
@@ -58,7 +71,8 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write one table as UTF-8 CSV (with BOM, so spreadsheet programs detect the encoding)."""
-    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n",
+                                   float_format=lambda x: repr(plain_float(x)))
 
 
 def write_xlsx(tables: Mapping[str, pd.DataFrame], path: Path) -> None:
@@ -86,8 +100,10 @@ def _xlsx_cell(value: object) -> object:
     if value is None or (not isinstance(value, str | bytes) and pd.isna(value)):
         return None
     if hasattr(value, "item"):  # numpy scalar -> Python scalar
-        return value.item()
-    if isinstance(value, str | int | float | bool):
+        value = value.item()
+    if isinstance(value, float):
+        return plain_float(value)
+    if isinstance(value, str | int | bool):
         return value
     return str(value)
 
