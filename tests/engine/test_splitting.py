@@ -10,6 +10,7 @@ from scipy import stats
 import rumourscope as rs
 from rumourscope.engine._ensemble import run_many
 from rumourscope.engine._inputs import prepare
+from rumourscope.engine.reach import AUTO_SHARE
 from rumourscope.evidence.checks import Checks
 
 NET = rs.synthetic_network(n_users=1500, n_groups=80, rng=3)
@@ -120,20 +121,22 @@ def test_conditioned_runs_do_not_depend_on_the_number_of_threads():
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        one = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, evidence=EVIDENCE)
+        one = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, evidence=EVIDENCE,
+                                method="splitting")
         numba.set_num_threads(max(2, before))
         many = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, evidence=EVIDENCE,
-                                 chunk_size=64)
+                                 chunk_size=64, method="splitting")
     finally:
         numba.set_num_threads(before)
     pd.testing.assert_frame_equal(one.runs, many.runs)
     pd.testing.assert_frame_equal(one.conditioning.levels, many.conditioning.levels)
 
 
-def test_a_counterfactual_replays_the_conditioned_worlds():
+@pytest.mark.parametrize("method", ["splitting", "rejection"])
+def test_a_counterfactual_replays_the_conditioned_worlds(method):
     est = rs.estimate_reach(NET, MODEL.with_params(deletion_time=2.0,
                                                    deletion_scope="all_copies"),
-                            POST, runs=300, rng=4, evidence=EVIDENCE)
+                            POST, runs=300, rng=4, evidence=EVIDENCE, method=method)
     never = est.counterfactual(None)
     diff = never.differences
     assert (diff >= 0).all().all()  # never deleting takes nothing away from the same worlds
@@ -199,3 +202,26 @@ def test_one_cascade_given_the_evidence_is_run_zero_of_the_conditioned_ensemble(
     assert (reposts["time"] <= 3.0).sum() >= 2
     views = cascade.events[cascade.events["kind"] == "view"]
     assert (views["time"] <= 12.0).sum() >= 300
+
+
+def test_auto_rejects_common_evidence_and_splits_rare_evidence():
+    common = frame(hours=[24.0], kind=["views"], count=[1], bound=["at_least"])
+    est = rs.estimate_reach(NET, MODEL, POST, runs=200, rng=3, evidence=common)
+    assert est.conditioning.method == "rejection"
+    assert est.conditioning.distinct_roots == 200  # independent runs
+    assert est.conditioning.evidence_fit >= AUTO_SHARE
+    plain = rs.estimate_reach(NET, MODEL, POST, runs=200, rng=3)
+    agree = plain.runs["views"] >= 1
+    # the first batch is the unconditioned runs: those that agree are kept, in order
+    assert est.runs["views"].iloc[: agree.sum()].tolist() == plain.runs.loc[agree,
+                                                                             "views"].tolist()
+    # one group of 200, nobody forwards: at least 32 views is a 1.4% tail of Binomial(199, 0.1)
+    members = pd.DataFrame({"user": [f"u{i}" for i in range(200)], "group": "g"})
+    net = rs.GroupNetwork.from_frames(members)
+    model = rs.SpreadModel(read_prob=0.1, repost_prob=0.0, horizon=24.0)
+    rare = rs.estimate_reach(net, model, rs.Post(user="u0", group="g"), runs=200, rng=3,
+                             evidence=frame(hours=[24.0], kind=["views"], count=[32],
+                                            bound=["at_least"]))
+    assert rare.conditioning.method == "splitting"
+    assert rare.conditioning.evidence_fit < AUTO_SHARE
+    assert (rare.runs["views"] >= 32).all()

@@ -219,23 +219,32 @@ def condition(
 
 def reject(
     inputs: KernelInputs, checks: Checks, watch: np.ndarray, root: np.random.SeedSequence,
-    n: int, *, max_runs: int, client=None, chunk_size: int | None = None,
-) -> tuple[RunArrays, np.ndarray, np.ndarray, Conditioning]:
+    n: int, *, max_runs: int, min_share: float | None = None, client=None,
+    chunk_size: int | None = None,
+) -> tuple[RunArrays, np.ndarray, np.ndarray, Conditioning] | None:
     """``n`` runs agreeing with ``checks`` by plain rejection: simulate batches of independent
     runs and keep those that agree, until ``n`` are kept or ``max_runs`` were simulated.
 
     Slow when the evidence is unusual; it is the reference the splitting method is checked
-    against."""
+    against. With ``min_share``, gives up (returns ``None``) after the first batch if fewer
+    than that share of its runs agreed, or at ``max_runs`` with fewer than ``n`` kept: splitting
+    is then the faster way."""
     run = _runner(inputs, checks, watch, client=client, chunk_size=chunk_size)
     parts, tried, batch = [], 0, 0
     while sum(len(k) for _, k in parts) < n and tried < max_runs:
+        if min_share is not None and batch == 1 and len(parts[0][1]) < min_share * tried:
+            return None
         size = min(max(n, 1000), max_runs - tried)
-        keys = _child_keys(_stream(root, _REJECTION, batch), size)[:, None]
+        # the first batch is the unconditioned ensemble's first runs, as splitting's level 0
+        stream = root if batch == 0 else _stream(root, _REJECTION, batch)
+        keys = _child_keys(stream, size)[:, None]
         out = run(keys, np.empty((size, 0)))
         agree = checks.passed(inputs.times, _counts(out), out.first_copy).all(axis=1)
         parts.append((RunArrays(*(None if a is None else a[agree] for a in out)), keys[agree]))
         tried, batch = tried + size, batch + 1
     kept = sum(len(k) for _, k in parts)
+    if min_share is not None and kept < n:
+        return None
     if kept == 0:
         raise EvidenceConflictError(f"none of {tried:,} runs agreed with the evidence; "
                              "use the splitting method, or check the evidence")

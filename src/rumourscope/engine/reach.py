@@ -313,8 +313,9 @@ def _estimate(net: GroupNetwork, model: SpreadModel, posts: tuple[Post, ...],
 
 def _conditioned(net: GroupNetwork, model: SpreadModel, posts: Any, runs: int, rng: Any,
                  evidence: Any, method: str, times: Any, **options: Any) -> ReachEstimate:
-    if method not in ("splitting", "rejection"):
-        raise ParameterError(f"method must be 'splitting' or 'rejection', got {method!r}")
+    if method not in ("auto", "splitting", "rejection"):
+        raise ParameterError(
+            f"method must be 'auto', 'splitting' or 'rejection', got {method!r}")
     if not isinstance(evidence, Evidence):
         evidence = Evidence.from_frame(evidence)
     checks = Checks.from_evidence(evidence, horizon=model.horizon, groups=net.groups.index,
@@ -323,16 +324,23 @@ def _conditioned(net: GroupNetwork, model: SpreadModel, posts: Any, runs: int, r
     inputs, posts = prepare(net, model, posts, np.union1d(base, checks.times))
     watch = np.array([net.group_position(g) for g in checks.groups], np.int64)
     seq, _ = run_seeds(rng, 0)
-    if method == "splitting":
-        out, keys, epochs, how = condition(inputs, checks, watch, seq, runs, **options)
-    else:
-        out, keys, epochs, how = reject(inputs, checks, watch, seq, runs,
-                                        max_runs=REJECTION_LIMIT * runs, **options)
+    done = None
+    if method == "auto":  # rejection while the evidence keeps at least AUTO_SHARE of runs
+        done = reject(inputs, checks, watch, seq, runs, max_runs=REJECTION_LIMIT * runs,
+                      min_share=AUTO_SHARE, **options)
+    elif method == "rejection":
+        done = reject(inputs, checks, watch, seq, runs, max_runs=REJECTION_LIMIT * runs,
+                      **options)
+    out, keys, epochs, how = done or condition(inputs, checks, watch, seq, runs, **options)
     return _estimate(net, model, posts, inputs, out, keys, seed_record(seq), epochs, how)
 
 
 #: Rejection simulates at most this many runs per run asked for.
 REJECTION_LIMIT = 200
+#: ``method="auto"`` keeps to rejection while the evidence keeps at least this share of runs:
+#: then each agreeing run costs at most 1 / AUTO_SHARE plain runs, and its runs are independent,
+#: where splitting's share histories (see docs/performance.md).
+AUTO_SHARE = 0.02
 
 
 def estimate_reach(
@@ -347,7 +355,7 @@ def estimate_reach(
     chunk_size: int | None = None,
     progress: bool | None = None,
     evidence: Evidence | pd.DataFrame | None = None,
-    method: str = "splitting",
+    method: str = "auto",
 ) -> ReachEstimate:
     """Simulate the spread many times and summarise the distribution of its reach.
 
@@ -377,9 +385,12 @@ def estimate_reach(
         :class:`rumourscope.evidence.Evidence`). Every run then agrees with all of it: the
         estimate is the reach *given the evidence*, and never falls below an observed count.
         The time grid gains the observation times. See :attr:`ReachEstimate.conditioning`.
-    method : {"splitting", "rejection"}, default="splitting"
-        How runs are held to the evidence: by splitting at the observation times (fast), or by
-        plain rejection (the reference; it simulates at most 200 runs per run asked for).
+    method : {"auto", "splitting", "rejection"}, default="auto"
+        How runs are held to the evidence: by splitting at the observation times (fast for
+        rare evidence; runs share histories), or by plain rejection (simulate, keep the runs
+        that agree; at most 200 runs simulated per run asked for). ``"auto"`` rejects while at
+        least 2% of runs agree (:data:`AUTO_SHARE`, judged on a first batch of runs) and
+        splits otherwise. All three give runs with the same law.
 
     Examples
     --------
