@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..formatting import format_count, format_observed, format_prob, format_rounded
+from .clusters import outcome_clusters
 
 __all__ = ["QUANTITY_LABELS", "ImpactSummary", "counted"]
 
@@ -240,9 +241,11 @@ class ImpactSummary:
 
         Observed facts come first and are labelled as such; then the modelled figures given
         the evidence (median, 5th-95th percentile range, and what the median adds to the least
-        the evidence allows), the evidence fit, the chance of reaching each threshold with its
-        95% interval, and last the median before the evidence, labelled as such. Modelled
-        counts are rounded to two significant figures; observed counts are exact.
+        the evidence allows), the share of runs of each kind of outcome when the runs split
+        into two (:func:`~rumourscope.impact.clusters.outcome_clusters`), the evidence fit,
+        the chance of reaching each threshold with its 95% interval, and last the median
+        before the evidence, labelled as such. Modelled counts are rounded to two significant
+        figures; observed counts are exact.
         """
         rows: list[tuple[str, str]] = []
         for fact in self.observed.itertuples(index=False):
@@ -256,6 +259,11 @@ class ImpactSummary:
                          f"{format_rounded(est.p50 - est.observed_min)} more")
             rows.append((f"Modelled {QUANTITY_LABELS.get(est.quantity, est.quantity)} ({given})",
                          text))
+        kinds = outcome_clusters(self.totals["unique_viewers"].to_numpy())
+        for kind in () if kinds is None else kinds.itertuples(index=False):
+            rows.append((f"Runs that {kind.outcome} ({given})",
+                         f"{format_prob(kind.share)} (median {format_rounded(kind.p50)} "
+                         f"unique viewers)"))
         if self.given_evidence:
             rows.append(("Evidence fit (share of runs before the evidence that agree with it)",
                          format_prob(self.evidence_fit)))
