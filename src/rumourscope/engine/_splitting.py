@@ -38,14 +38,12 @@ from ..evidence.checks import Checks
 from . import _codes
 from ._ensemble import RunArrays, run_many
 from ._inputs import KernelInputs
-from ._seeds import _child_keys
+from ._seeds import Stream, _child_keys, stream
 
 __all__ = ["Conditioning", "condition", "reject"]
 
 #: Share of runs each level aims to keep.
 KEEP = 0.5
-# Spawn-key tags of the streams a conditioned ensemble draws after its first runs.
-_LEVEL_KEYS, _RESAMPLING, _REJECTION = 1, 2, 3
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -137,10 +135,6 @@ def _runner(inputs: KernelInputs, checks: Checks, watch: np.ndarray, **options):
     return run
 
 
-def _stream(root: np.random.SeedSequence, tag: int, level: int) -> np.random.SeedSequence:
-    return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, tag, level))
-
-
 def _draw_from(kept: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` indices of kept runs, each kept run ``n // m`` or one more times (m kept)."""
     idx = np.flatnonzero(kept)
@@ -198,9 +192,9 @@ def condition(
                     times, counts, out.first_copy)))
             if not kept.all():  # when every run agrees, no run needs replacing
                 level_no = len(rows)
-                pick = _draw_from(kept, n, np.random.default_rng(_stream(root, _RESAMPLING,
+                pick = _draw_from(kept, n, np.random.default_rng(stream(root, Stream.RESAMPLING,
                                                                           level_no)))
-                fresh = _child_keys(_stream(root, _LEVEL_KEYS, level_no), n)
+                fresh = _child_keys(stream(root, Stream.LEVEL_KEYS, level_no), n)
                 keys = np.concatenate([keys[pick], fresh[:, None]], axis=1)
                 epochs = np.concatenate([epochs[pick], split[pick, None]], axis=1)
                 roots = roots[pick]
@@ -230,7 +224,7 @@ def reject(
     parts, tried, batch = [], 0, 0
     while sum(len(k) for _, k in parts) < n and tried < max_runs:
         size = min(max(n, 1000), max_runs - tried)
-        keys = _child_keys(_stream(root, _REJECTION, batch), size)[:, None]
+        keys = _child_keys(stream(root, Stream.REJECTION, batch), size)[:, None]
         out = run(keys, np.empty((size, 0)))
         agree = checks.passed(inputs.times, _counts(out), out.first_copy).all(axis=1)
         parts.append((RunArrays(*(None if a is None else a[agree] for a in out)), keys[agree]))
