@@ -13,8 +13,9 @@ import pandas as pd
 from .._constraints import Options, check_param
 from ..errors import ParameterError
 from ..evidence import Evidence
+from ..intervals import weighted_quantile
 from ..model import SpreadModel
-from .forecast import ReachForecast, weighted_quantile
+from .forecast import ReachForecast
 from .priors import Prior, apply_params
 from .targets import Targets
 
