@@ -26,7 +26,7 @@ import numpy as np
 from .._constraints import Interval, check_param
 from ..errors import ParameterError
 from . import _codes, _kernel
-from ._inputs import KernelInputs
+from ._inputs import KernelInputs, ModelArrays
 from ._per_run import run_each
 from ._scratch import new_scratch
 
@@ -58,9 +58,11 @@ class PerRun:
     row: np.ndarray  # (runs,) int64: the set of each run
 
     @classmethod
-    def stack(cls, inputs: Sequence[KernelInputs], row: np.ndarray | None = None) -> PerRun:
-        """A table of the inputs of each model (same network and posts); run ``r`` uses set
-        ``row[r]`` (by default set ``r``, one run per model)."""
+    def stack(cls, inputs: Sequence[KernelInputs | ModelArrays],
+              row: np.ndarray | None = None) -> PerRun:
+        """A table of the parameters of each model (``KernelInputs`` for the same network and
+        posts, or ``ModelArrays``); run ``r`` uses set ``row[r]`` (by default set ``r``, one run
+        per model)."""
         depth = max(i.repost.size for i in inputs)
         # The last entry of a repost profile applies to every later read, so padding with it
         # changes nothing.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -133,10 +133,16 @@ def prepare(
     return inputs, posts
 
 
-def model_arrays(net: GroupNetwork, model: SpreadModel
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A model's parameters as the kernel takes them: read probability per group, repost
-    probability by exposure, and the other parameters (``_codes.P_*``)."""
+class ModelArrays(NamedTuple):
+    """One model's parameters as the kernel takes them (as ``KernelInputs`` holds them)."""
+
+    group_read: np.ndarray  # read probability per group
+    repost: np.ndarray  # repost probability by exposure
+    par: np.ndarray  # the other parameters (``_codes.P_*``)
+
+
+def model_arrays(net: GroupNetwork, model: SpreadModel) -> ModelArrays:
+    """A model's parameters as the kernel takes them."""
     platform = model.platform
     par = np.zeros(k.N_PARAMS, np.float64)
     par[k.P_MOMENTS_READ] = model.moments_read_prob
@@ -151,4 +157,5 @@ def model_arrays(net: GroupNetwork, model: SpreadModel
         platform.max_chats_per_forward)
     for base, delay in ((k.P_READ_KIND, model.read_delay), (k.P_FWD_KIND, model.forward_delay)):
         par[base : base + 3] = (_DELAY_CODES[delay.kind], delay.mean, delay.sigma)
-    return model.group_read_probs(net), np.asarray(model.repost_prob, np.float64), par
+    return ModelArrays(model.group_read_probs(net), np.asarray(model.repost_prob, np.float64),
+                       par)

@@ -20,6 +20,11 @@ time, so the split is exact), each level keeping about half. This is what makes 
 in the tail affordable: ten halvings reach a 1-in-1,000 event with ``10 n`` runs, where
 rejection needs ``1,000 n``.
 
+With a posterior (``particles``), each first run draws its own parameters and every run drawn
+from it later keeps them, as it keeps its history up to the split: the runs then have the joint
+law of parameters and spread given the evidence, so the particles' weights are updated by the
+evidence as Bayes' rule says.
+
 The result has the law of the runs conditioned on all the evidence, as rejection would give;
 the product of the kept shares estimates the probability of the evidence before it was seen
 (the "evidence fit"). Every random draw is keyed, and resampling uses its own seeded stream, so
@@ -36,8 +41,9 @@ import pandas as pd
 from ..errors import ParameterError
 from ..evidence.checks import Checks
 from . import _codes
-from ._ensemble import RunArrays, run_many
+from ._ensemble import PerRun, RunArrays, run_many
 from ._inputs import KernelInputs
+from ._posterior import Particles
 from ._seeds import Stream, _child_keys, stream
 
 __all__ = ["Conditioning", "condition", "reject"]
@@ -123,13 +129,15 @@ def _counts(out: RunArrays) -> dict[str, np.ndarray]:
 def _runner(inputs: KernelInputs, checks: Checks, watch: np.ndarray, **options):
     needs_groups = bool((checks.used["quantity"] == "groups_seen").any())
 
-    def run(keys: np.ndarray, epochs: np.ndarray, horizon: float | None = None) -> RunArrays:
+    def run(keys: np.ndarray, epochs: np.ndarray, per_run: PerRun | None,
+            horizon: float | None = None) -> RunArrays:
         stage = inputs
         if horizon is not None and horizon < inputs.par[_codes.P_HORIZON]:
             par = inputs.par.copy()
             par[_codes.P_HORIZON] = horizon
             stage = replace(inputs, par=par)
-        return run_many(stage, keys, epochs=epochs, groups_seen=needs_groups,
+            per_run = None if per_run is None else per_run.with_horizon(horizon)
+        return run_many(stage, keys, per_run=per_run, epochs=epochs, groups_seen=needs_groups,
                         watch=watch if len(watch) else None, progress=False, **options)
 
     return run
@@ -145,17 +153,21 @@ def _draw_from(kept: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray
 
 def condition(
     inputs: KernelInputs, checks: Checks, watch: np.ndarray, root: np.random.SeedSequence,
-    n: int, *, client=None, chunk_size: int | None = None,
-) -> tuple[RunArrays, np.ndarray, np.ndarray, Conditioning]:
+    n: int, *, particles: Particles | None = None, client=None, chunk_size: int | None = None,
+) -> tuple[RunArrays, np.ndarray, np.ndarray, np.ndarray | None, Conditioning]:
     """``n`` runs agreeing with ``checks``, by splitting at the observation times.
 
     ``inputs.times`` must hold every observation time; ``watch`` are the network indices of
-    ``checks.groups``. Returns the runs' counts, their keys and split times (to replay them,
-    e.g. with another deletion time), and how they were conditioned.
+    ``checks.groups``. With ``particles`` each first run draws its own parameters, and a run
+    continued from a split keeps those of the run it continues. Returns the runs' counts, their
+    keys and split times (to replay them, e.g. with another deletion time), each run's particle
+    (``None`` without ``particles``), and how they were conditioned.
     """
     run = _runner(inputs, checks, watch, client=client, chunk_size=chunk_size)
     times = inputs.times
     keys = _child_keys(root, n)[:, None]  # the unconditioned ensemble's first runs
+    particle = None if particles is None else particles.draw(stream(root, Stream.PARTICLES), n)
+    per_run = None if particles is None else particles.runs(particle)
     epochs = np.empty((n, 0))
     roots = np.arange(n)
     rows: list[tuple] = []
@@ -167,7 +179,7 @@ def condition(
         b_tau = int(np.searchsorted(times, tau))
         level = 0.0
         while True:
-            out = run(keys, epochs, horizon=np.nextafter(tau, np.inf))
+            out = run(keys, epochs, per_run, horizon=np.nextafter(tau, np.inf))
             counts = _counts(out)
             ok = checks.passed(times, counts, out.first_copy)
             if not ok[:, used < tau].all():  # the past of every run is fixed by its splits
@@ -198,49 +210,58 @@ def condition(
                 keys = np.concatenate([keys[pick], fresh[:, None]], axis=1)
                 epochs = np.concatenate([epochs[pick], split[pick, None]], axis=1)
                 roots = roots[pick]
+                if per_run is not None:  # a continued run keeps its parent's parameters
+                    particle, per_run = particle[pick], per_run.take(pick)
                 out = None
             if step >= 1.0:
                 break
             level = step
         split_floor = tau
     if out is None or checks.times[-1] < inputs.par[_codes.P_HORIZON]:
-        out = run(keys, epochs)  # to the horizon
+        out = run(keys, epochs, per_run)  # to the horizon
     levels = pd.DataFrame(rows, columns=["hours", "level", "runs", "kept"])
     levels["share"] = levels["kept"] / levels["runs"]
     fit = float(levels["share"].prod()) if len(levels) else 1.0
-    return out, keys, epochs, Conditioning(checks, levels, fit, roots, "splitting")
+    return out, keys, epochs, particle, Conditioning(checks, levels, fit, roots, "splitting")
 
 
 def reject(
     inputs: KernelInputs, checks: Checks, watch: np.ndarray, root: np.random.SeedSequence,
-    n: int, *, max_runs: int, client=None, chunk_size: int | None = None,
-) -> tuple[RunArrays, np.ndarray, np.ndarray, Conditioning]:
+    n: int, *, max_runs: int, particles: Particles | None = None, client=None,
+    chunk_size: int | None = None,
+) -> tuple[RunArrays, np.ndarray, np.ndarray, np.ndarray | None, Conditioning]:
     """``n`` runs agreeing with ``checks`` by plain rejection: simulate batches of independent
-    runs and keep those that agree, until ``n`` are kept or ``max_runs`` were simulated.
+    runs (each drawing its own parameters from ``particles``, if given) and keep those that
+    agree, until ``n`` are kept or ``max_runs`` were simulated.
 
     Slow when the evidence is unusual; it is the reference the splitting method is checked
     against."""
     run = _runner(inputs, checks, watch, client=client, chunk_size=chunk_size)
     parts, tried, batch = [], 0, 0
-    while sum(len(k) for _, k in parts) < n and tried < max_runs:
+    while sum(len(k) for _, k, _ in parts) < n and tried < max_runs:
         size = min(max(n, 1000), max_runs - tried)
         keys = _child_keys(stream(root, Stream.REJECTION, batch), size)[:, None]
-        out = run(keys, np.empty((size, 0)))
+        particle = (np.zeros(size, np.int64) if particles is None else
+                    particles.draw(stream(root, Stream.REJECTION_PARTICLES, batch), size))
+        out = run(keys, np.empty((size, 0)),
+                  None if particles is None else particles.runs(particle))
         agree = checks.passed(inputs.times, _counts(out), out.first_copy).all(axis=1)
-        parts.append((RunArrays(*(None if a is None else a[agree] for a in out)), keys[agree]))
+        parts.append((RunArrays(*(None if a is None else a[agree] for a in out)), keys[agree],
+                      particle[agree]))
         tried, batch = tried + size, batch + 1
-    kept = sum(len(k) for _, k in parts)
+    kept = sum(len(k) for _, k, _ in parts)
     if kept == 0:
         raise ParameterError(f"none of {tried:,} runs agreed with the evidence; "
                              "use the splitting method, or check the evidence")
     out = RunArrays(*(None if parts[0][0][i] is None else
                       np.concatenate([p[0][i] for p in parts])[:n]
                       for i in range(len(RunArrays._fields))))
-    keys = np.concatenate([k for _, k in parts])[:n]
+    keys = np.concatenate([k for _, k, _ in parts])[:n]
+    particle = None if particles is None else np.concatenate([p for _, _, p in parts])[:n]
     levels = pd.DataFrame([(float(inputs.times[-1]), 1.0, tried, kept)],
                           columns=["hours", "level", "runs", "kept"])
     levels["share"] = levels["kept"] / levels["runs"]
-    return out, keys, np.empty((len(keys), 0)), Conditioning(
+    return out, keys, np.empty((len(keys), 0)), particle, Conditioning(
         checks, levels, kept / tried, np.arange(len(keys)), "rejection")
 
 
