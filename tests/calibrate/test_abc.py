@@ -197,3 +197,43 @@ def test_lower_bounds_alone_are_flagged(fit):
     assert not fit.only_lower_bounds
     assert "cannot rule out larger ones" not in fit.describe()
     assert fit.to_dict()["only_lower_bounds"] is False
+
+
+def test_a_fit_is_a_posterior_each_run_draws_from(case, fit):
+    net, posts, truth, _, _ = case
+    sample = fit.parameter_sample()
+    np.testing.assert_allclose(sample.weights, fit.population.weights, rtol=1e-12)
+    assert sample.names == fit.names
+    n = 2000
+    est = rs.estimate_reach(net, truth.with_params(horizon=8.0), posts, runs=n, rng=2,
+                            posterior=fit)
+    drawn = est.parameters
+    np.testing.assert_array_equal(drawn["read_prob"], fit.posterior["read_prob"].iloc[
+        drawn["particle"]])
+    # runs draw particles by weight: the runs' mean is the posterior mean within 4 standard
+    # errors of n independent draws
+    for name in fit.names:
+        x, w = fit.posterior[name].to_numpy(), fit.population.weights
+        mean, sd = w @ x, np.sqrt(w @ (x - w @ x) ** 2)
+        assert abs(drawn[name].mean() - mean) < 4 * sd / np.sqrt(n), name
+
+
+def test_parameter_table_names_the_observations_fitted_to(fit):
+    table = fit.parameter_table()
+    assert list(table.columns) == ["parameter", "median", "low", "high", "prior", "source"]
+    summary = fit.summary()
+    np.testing.assert_array_equal(table["median"], summary["median"])
+    np.testing.assert_array_equal(table["low"], summary["q05"])
+    np.testing.assert_array_equal(table["high"], summary["q95"])
+    assert (table["low"] <= table["median"]).all()
+    assert (table["median"] <= table["high"]).all()
+    source = table["source"].iloc[0]
+    assert source.startswith(f"fitted by ABC-SMC to {len(fit.targets.used)} observations: ")
+    assert source.count(";") == len(fit.targets.used) - 1
+    assert "views 11 at 1 h" in source or "views " in source.split(";")[0]
+    assert " reposts at least " in source
+    wide = fit.parameter_table((0.01, 0.99))
+    assert (wide["low"] <= table["low"]).all()
+    assert (wide["high"] >= table["high"]).all()
+    with pytest.raises(rs.ParameterError, match=r"interval must be two quantile levels .*0\.9"):
+        fit.parameter_table((0.9, 0.1))
