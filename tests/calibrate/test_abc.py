@@ -199,6 +199,28 @@ def test_lower_bounds_alone_are_flagged(fit):
     assert fit.to_dict()["only_lower_bounds"] is False
 
 
+def test_the_fit_never_reuses_the_reports_run_keys(case, monkeypatch):
+    # A report made with the fit's seed runs run_seeds(seed, n) (and, given the evidence, the
+    # streams of the same root); the fit's runs must be other runs, or the report's first runs
+    # would be the very runs the fit kept for matching the evidence.
+    net, posts, truth, _, evidence = case
+    seen = []
+    run = BatchSimulator.run
+
+    def recording(self, models, run_keys):
+        seen.append(np.array(run_keys))
+        return run(self, models, run_keys)
+
+    monkeypatch.setattr(BatchSimulator, "run", recording)
+    fit_abc(net, truth, posts, evidence, priors=PRIORS, particles=30, rounds=2, rng=7)
+    fit_keys = np.concatenate(seen)
+    assert len(fit_keys) >= 60
+    _, report_keys = run_seeds(7, 20_000)
+    assert not np.isin(fit_keys, report_keys).any()
+    given = rs.estimate_reach(net, truth, posts, runs=200, rng=7, evidence=evidence)
+    assert not np.isin(fit_keys, given.run_keys).any()
+
+
 def test_a_fit_is_a_posterior_each_run_draws_from(case, fit):
     net, posts, truth, _, _ = case
     sample = fit.parameter_sample()
