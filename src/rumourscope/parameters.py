@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ from .errors import ParameterError
 from .intervals import weighted_quantile
 from .model import SpreadModel
 
-__all__ = ["FITTABLE", "ParameterSample", "apply_params"]
+__all__ = ["FITTABLE", "HasParameterSample", "ParameterSample", "apply_params"]
 
 #: Parameters a calibration can fit and a :class:`ParameterSample` can hold, all probabilities.
 #: ``repost_prob`` is the repost probability at the first read; later entries of the model's
@@ -145,3 +145,11 @@ class ParameterSample:
     def __repr__(self) -> str:
         return (f"<ParameterSample: {len(self)} particles of {', '.join(self.names)} "
                 f"(effective sample size {self.ess:.1f})>")
+
+
+@runtime_checkable
+class HasParameterSample(Protocol):
+    """Anything that gives a :class:`ParameterSample`, such as a calibration's result: what
+    ``estimate_reach(posterior=...)`` accepts besides a sample itself."""
+
+    def parameter_sample(self) -> ParameterSample: ...

@@ -153,6 +153,15 @@ def test_evidence_updates_the_particles_as_bayes_says(method, n, seeds):
         assert max(len(e.conditioning.levels) for e in reps) > 2  # it did split
 
 
+def test_no_evidence_gives_the_unconditioned_runs_with_their_particles():
+    plain = rs.estimate_reach(NET, MODEL, POST, runs=200, rng=5, posterior=SPREAD)
+    empty = pd.DataFrame({"hours": [], "kind": [], "count": []})
+    given = rs.estimate_reach(NET, MODEL, POST, runs=200, rng=5, posterior=SPREAD,
+                              evidence=empty)
+    pd.testing.assert_frame_equal(given.runs, plain.runs)
+    pd.testing.assert_frame_equal(given.parameters, plain.parameters)
+
+
 def test_a_continued_run_keeps_the_particle_of_the_run_it_continues():
     # The first runs of a conditioned ensemble are the unconditioned ensemble's runs, particles
     # included; every final run descends from one of them and carries its particle.

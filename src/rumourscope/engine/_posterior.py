@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..model import SpreadModel
 from ..network.graph import GroupNetwork
-from ..parameters import ParameterSample
+from ..parameters import HasParameterSample, ParameterSample
 from ._ensemble import PerRun
 from ._inputs import model_arrays
 from ._seeds import run_uniforms
@@ -29,14 +29,25 @@ def as_sample(posterior: Any) -> ParameterSample:
     calibration's result has one; the engine does not import calibration)."""
     if isinstance(posterior, ParameterSample):
         return posterior
-    method = getattr(posterior, "parameter_sample", None)
-    sample = method() if callable(method) else None
+    sample = posterior.parameter_sample() if isinstance(posterior, HasParameterSample) else None
     if not isinstance(sample, ParameterSample):
         raise ParameterError(
             "posterior must be a rumourscope.ParameterSample or have a parameter_sample() "
             f"method giving one (as a calibrate.CalibrationResult does), got "
             f"{type(posterior).__name__}")
     return sample
+
+
+def draw(sample: ParameterSample, seq: np.random.SeedSequence, n: int) -> np.ndarray:
+    """A particle for each of ``n`` runs, by weight: run ``i`` takes the particle whose share
+    of the cumulative weight holds the uniform number ``i`` of ``seq``."""
+    return _draw(np.cumsum(sample.weights), seq, n)
+
+
+def _draw(cdf: np.ndarray, seq: np.random.SeedSequence, n: int) -> np.ndarray:
+    u = run_uniforms(seq, n) * cdf[-1]
+    # side="right": a particle of weight zero owns an empty share and is never drawn
+    return np.minimum(np.searchsorted(cdf, u, side="right"), len(cdf) - 1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,9 +64,8 @@ class Particles:
         return cls(table, np.cumsum(sample.weights))
 
     def draw(self, seq: np.random.SeedSequence, n: int) -> np.ndarray:
-        """A particle for each of ``n`` runs, by weight, from ``seq``'s uniform of each run."""
-        u = run_uniforms(seq, n) * self.cdf[-1]
-        return np.minimum(np.searchsorted(self.cdf, u, side="right"), len(self.cdf) - 1)
+        """A particle for each of ``n`` runs (see :func:`draw`)."""
+        return _draw(self.cdf, seq, n)
 
     def runs(self, particle: np.ndarray) -> PerRun:
         """Each run with the set of its particle."""

@@ -17,12 +17,12 @@ from ..evidence.checks import Checks
 from ..intervals import ProbabilityEstimate, quantile_interval
 from ..model import Post, SpreadModel
 from ..network.graph import GroupNetwork
-from ..parameters import ParameterSample
+from ..parameters import HasParameterSample, ParameterSample
 from ..thresholds import PLACE_QUANTITIES, REGISTRY, Threshold
 from . import _codes as k
 from ._ensemble import RunArrays, run_many
 from ._inputs import KernelInputs, prepare
-from ._posterior import Particles, as_sample
+from ._posterior import Particles, as_sample, draw
 from ._seeds import Stream, run_seeds, seed_record, stream
 from ._splitting import Conditioning, condition, reject
 from .cascade import breakdown_frame
@@ -49,7 +49,8 @@ class ReachEstimate:
         int32 array ``(runs, len(times), 3)``: cumulative views, unique viewers and reposts at
         each grid time (events at or before it).
     model, posts
-        What was simulated.
+        What was simulated. With a :attr:`posterior`, each run used ``model`` with its
+        particle's values of the posterior's parameters instead of ``model``'s own.
     seed : dict
         Entropy and spawn key of the parent seed: enough to re-create every run.
     run_keys : numpy.ndarray
@@ -347,7 +348,7 @@ def estimate_reach(
     progress: bool | None = None,
     evidence: Evidence | pd.DataFrame | None = None,
     method: str = "splitting",
-    posterior: Any = None,
+    posterior: ParameterSample | HasParameterSample | None = None,
 ) -> ReachEstimate:
     """Simulate the spread many times and summarise the distribution of its reach.
 
@@ -428,7 +429,6 @@ def estimate_reach(
         return _conditioned(net, model, posts, int(runs), rng, evidence, method, times, sample,
                             client=client, chunk_size=chunk_size)
     seq, keys = run_seeds(rng, int(runs))
-    particle = (None if sample is None else
-                Particles.build(net, model, sample).draw(stream(seq, Stream.PARTICLES), len(keys)))
+    particle = None if sample is None else draw(sample, stream(seq, Stream.PARTICLES), len(keys))
     return _run(net, model, posts, keys, seed_record(seq), times=times, client=client,
                 chunk_size=chunk_size, progress=progress, posterior=sample, particle=particle)
