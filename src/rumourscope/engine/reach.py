@@ -385,9 +385,9 @@ def estimate_reach(
         Uncertain parameters as weighted values (anything with a ``parameter_sample()`` method
         giving a :class:`~rumourscope.ParameterSample`, such as the result of
         :func:`rumourscope.calibrate.fit_abc`). Each run then draws its own particle by weight
-        and runs ``model`` with that particle's values (:func:`~rumourscope.parameters.
-        apply_params`; the other parameters are ``model``'s), so the spread of the runs
-        carries the parameters' uncertainty as well as chance. Runs conditioned on
+        and runs ``model`` with that particle's values (the other parameters are ``model``'s;
+        see :func:`~rumourscope.parameters.apply_params`), so the spread of the runs carries
+        the parameters' uncertainty as well as chance. Runs conditioned on
         ``evidence`` keep their particle through the splitting, so the particles' weights are
         updated by the evidence too. See :attr:`ReachEstimate.parameters`.
 
