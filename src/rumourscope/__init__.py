@@ -29,6 +29,7 @@ from .impact import ImpactSummary, ParameterRange, Scenario, summarise_impact
 from .intervals import ProbabilityEstimate
 from .model import Channel, Delay, DelayKind, DeletionScope, Post, SpreadModel
 from .network import GroupNetwork, synthetic_network
+from .parameters import ParameterSample
 from .platform import GENERIC, WECHAT, Platform
 from .report import ReportFiles, write_report
 from .thresholds import Threshold
@@ -52,6 +53,7 @@ __all__ = [
     "PairedComparison",
     "ParameterError",
     "ParameterRange",
+    "ParameterSample",
     "Platform",
     "PlatformRuleError",
     "Post",

@@ -22,6 +22,7 @@ __all__ = [
     "ProbabilityEstimate",
     "paired_difference",
     "quantile_interval",
+    "weighted_quantile",
     "wilson_interval",
 ]
 
@@ -178,3 +179,25 @@ def paired_difference(
         "se": se,
         "runs_changed": int(np.count_nonzero(d)),
     }
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: Sequence[float]) -> np.ndarray:
+    """Quantiles of a weighted sample: the smallest value whose weighted CDF reaches ``q``.
+
+    With equal weights this is numpy's ``inverted_cdf`` method, except that a ``q`` landing
+    exactly between two values gives their midpoint.
+
+    Examples
+    --------
+    >>> weighted_quantile(np.array([3.0, 1.0, 2.0]), np.ones(3), [0.0, 0.5, 1.0])
+    array([1., 2., 3.])
+    """
+    q = np.asarray(q, dtype=float)
+    if ((q < 0) | (q > 1)).any():
+        raise ParameterError(f"quantile levels must be in [0, 1], got {q.tolist()}")
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order] / weights.sum()
+    cdf = np.cumsum(w)
+    lo = np.searchsorted(cdf, q - 1e-12, side="left").clip(0, len(v) - 1)
+    hi = np.searchsorted(cdf, q + 1e-12, side="right").clip(0, len(v) - 1)
+    return (v[lo] + v[hi]) / 2

@@ -197,3 +197,65 @@ def test_lower_bounds_alone_are_flagged(fit):
     assert not fit.only_lower_bounds
     assert "cannot rule out larger ones" not in fit.describe()
     assert fit.to_dict()["only_lower_bounds"] is False
+
+
+def test_the_fit_never_reuses_the_reports_run_keys(case, monkeypatch):
+    # A report made with the fit's seed runs run_seeds(seed, n) (and, given the evidence, the
+    # streams of the same root); the fit's runs must be other runs, or the report's first runs
+    # would be the very runs the fit kept for matching the evidence.
+    net, posts, truth, _, evidence = case
+    seen = []
+    run = BatchSimulator.run
+
+    def recording(self, models, run_keys):
+        seen.append(np.array(run_keys))
+        return run(self, models, run_keys)
+
+    monkeypatch.setattr(BatchSimulator, "run", recording)
+    fit_abc(net, truth, posts, evidence, priors=PRIORS, particles=30, rounds=2, rng=7)
+    fit_keys = np.concatenate(seen)
+    assert len(fit_keys) >= 60
+    _, report_keys = run_seeds(7, 20_000)
+    assert not np.isin(fit_keys, report_keys).any()
+    given = rs.estimate_reach(net, truth, posts, runs=200, rng=7, evidence=evidence)
+    assert not np.isin(fit_keys, given.run_keys).any()
+
+
+def test_a_fit_is_a_posterior_each_run_draws_from(case, fit):
+    net, posts, truth, _, _ = case
+    sample = fit.parameter_sample()
+    np.testing.assert_allclose(sample.weights, fit.population.weights, rtol=1e-12)
+    assert sample.names == fit.names
+    n = 2000
+    est = rs.estimate_reach(net, truth.with_params(horizon=8.0), posts, runs=n, rng=2,
+                            posterior=fit)
+    drawn = est.parameters
+    np.testing.assert_array_equal(drawn["read_prob"], fit.posterior["read_prob"].iloc[
+        drawn["particle"]])
+    # runs draw particles by weight: the runs' mean is the posterior mean within 4 standard
+    # errors of n independent draws
+    for name in fit.names:
+        x, w = fit.posterior[name].to_numpy(), fit.population.weights
+        mean, sd = w @ x, np.sqrt(w @ (x - w @ x) ** 2)
+        assert abs(drawn[name].mean() - mean) < 4 * sd / np.sqrt(n), name
+
+
+def test_parameter_table_names_the_observations_fitted_to(fit):
+    table = fit.parameter_table()
+    assert list(table.columns) == ["parameter", "median", "low", "high", "prior", "source"]
+    summary = fit.summary()
+    np.testing.assert_array_equal(table["median"], summary["median"])
+    np.testing.assert_array_equal(table["low"], summary["q05"])
+    np.testing.assert_array_equal(table["high"], summary["q95"])
+    assert (table["low"] <= table["median"]).all()
+    assert (table["median"] <= table["high"]).all()
+    source = table["source"].iloc[0]
+    assert source.startswith(f"fitted by ABC-SMC to {len(fit.targets.used)} observations: ")
+    assert source.count(";") == len(fit.targets.used) - 1
+    assert "views 11 at 1 h" in source or "views " in source.split(";")[0]
+    assert " reposts at least " in source
+    wide = fit.parameter_table((0.01, 0.99))
+    assert (wide["low"] <= table["low"]).all()
+    assert (wide["high"] >= table["high"]).all()
+    with pytest.raises(rs.ParameterError, match=r"interval must be two quantile levels .*0\.9"):
+        fit.parameter_table((0.9, 0.1))

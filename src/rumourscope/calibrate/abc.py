@@ -31,7 +31,7 @@ from scipy import special
 from tqdm.auto import tqdm
 
 from .._constraints import Interval, check_params
-from ..engine._seeds import run_seeds
+from ..engine._seeds import Stream, run_seeds, stream
 from ..evidence import Evidence
 from ..model import Post, SpreadModel
 from ..network.graph import GroupNetwork
@@ -84,7 +84,10 @@ def fit_abc(
     progress : bool, optional
         Show a progress bar; by default only on an interactive terminal or notebook.
     rng : int, Generator or None
-        Seed; the same seed gives the same posterior, in any number of threads.
+        Seed; the same seed gives the same posterior, in any number of threads. The fit draws
+        from a stream of its own (tagged ``FIT``) of the root that
+        :func:`~rumourscope.estimate_reach` would spawn from the same seed, so a report made
+        with the fit's seed never re-uses the fit's runs.
 
     Returns
     -------
@@ -112,7 +115,10 @@ def fit_abc(
     targets = Targets.from_evidence(evidence, model.horizon)
     sim = BatchSimulator(net, model, posts, targets.times)
     space = _Space(priors)
-    rng = np.random.default_rng(rng)
+    # Not the seed's own stream: with the same seed, estimate_reach's runs are the root's
+    # children, and the fit's first round would be the report's first runs.
+    root, _ = run_seeds(rng, 0)
+    rng = np.random.default_rng(stream(root, Stream.FIT))
 
     def simulate(theta: np.ndarray, gen: np.random.Generator = rng
                  ) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..intervals import ProbabilityEstimate, wilson_interval
+from ..intervals import ProbabilityEstimate, weighted_quantile, wilson_interval
 
 __all__ = ["ReachForecast"]
 
@@ -129,25 +129,3 @@ class ReachForecast:
             parts.append(f"{name} median {q.iloc[1]:g} [90%: {q.iloc[0]:g}-{q.iloc[2]:g}]")
         head = f"ReachForecast[{self.method}]" if self.method else "ReachForecast"
         return f"{head}({'; '.join(parts)})"
-
-
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: Sequence[float]) -> np.ndarray:
-    """Quantiles of a weighted sample: the smallest value whose weighted CDF reaches ``q``.
-
-    With equal weights this is numpy's ``inverted_cdf`` method, except that a ``q`` landing
-    exactly between two values gives their midpoint.
-
-    Examples
-    --------
-    >>> weighted_quantile(np.array([3.0, 1.0, 2.0]), np.ones(3), [0.0, 0.5, 1.0])
-    array([1., 2., 3.])
-    """
-    q = np.asarray(q, dtype=float)
-    if ((q < 0) | (q > 1)).any():
-        raise ParameterError(f"quantile levels must be in [0, 1], got {q.tolist()}")
-    order = np.argsort(values, kind="stable")
-    v, w = values[order], weights[order] / weights.sum()
-    cdf = np.cumsum(w)
-    lo = np.searchsorted(cdf, q - 1e-12, side="left").clip(0, len(v) - 1)
-    hi = np.searchsorted(cdf, q + 1e-12, side="right").clip(0, len(v) - 1)
-    return (v[lo] + v[hi]) / 2

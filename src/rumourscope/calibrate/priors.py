@@ -16,7 +16,7 @@ import numpy as np
 from scipy import stats
 
 from ..errors import ParameterError
-from ..model import SpreadModel
+from ..parameters import FITTABLE, apply_params
 
 __all__ = ["DEFAULT_PRIORS", "FITTABLE", "Prior", "PriorKind", "apply_params"]
 
@@ -106,11 +106,6 @@ class Prior:
         return f"{name} on [{self.a:g}, {self.b:g}]"
 
 
-#: Parameters a calibration can fit. ``repost_prob`` is the repost probability at the first
-#: read; later entries of the model's exposure profile keep their ratio to it (capped at 1).
-FITTABLE = ("read_prob", "repost_prob", "group_forward_prob", "moments_prob",
-            "moments_read_prob", "chat_prob", "chat_read_prob")
-
 #: Broad defaults: a read probability around 0.3 with most mass between 0.05 and 0.65; a repost
 #: probability anywhere from 1 in 1,000 to 1 in 5 on a log scale (the literature's range for
 #: forwarding spans orders of magnitude); a group-forward probability anywhere in [0, 0.6].
@@ -132,21 +127,3 @@ def check_priors(priors: Mapping[str, Prior]) -> dict[str, Prior]:
             raise ParameterError(f"priors[{name!r}] must be a Prior, got {prior!r}")
         out[name] = prior
     return out
-
-
-def apply_params(model: SpreadModel, values: Mapping[str, float]) -> SpreadModel:
-    """``model`` with fitted values applied (``repost_prob`` rescales the exposure profile).
-
-    Examples
-    --------
-    >>> apply_params(SpreadModel(repost_prob=(0.02, 0.04)), {"repost_prob": 0.05}).repost_prob
-    (0.05, 0.1)
-    """
-    changes: dict[str, Any] = {k: float(v) for k, v in values.items() if k != "repost_prob"}
-    if "repost_prob" in values:
-        first = float(values["repost_prob"])
-        base = model.repost_prob
-        ratio = [p / base[0] if base[0] > 0 else 1.0 for p in base]
-        changes["repost_prob"] = tuple(min(1.0, first * r) for r in ratio)
-    return model.with_params(**changes)
-

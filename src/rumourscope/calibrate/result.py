@@ -13,8 +13,11 @@ import pandas as pd
 from .._constraints import Options, check_param
 from ..errors import ParameterError
 from ..evidence import Evidence
+from ..formatting import format_count
+from ..intervals import weighted_quantile
 from ..model import SpreadModel
-from .forecast import ReachForecast, weighted_quantile
+from ..parameters import ParameterSample
+from .forecast import ReachForecast
 from .priors import Prior, apply_params
 from .targets import Targets
 
@@ -124,6 +127,16 @@ class CalibrationResult:
             "q95": q.iloc[:, 2].to_numpy(),
         })
 
+    def parameter_sample(self) -> ParameterSample:
+        """The weighted particles as a :class:`~rumourscope.ParameterSample`.
+
+        :func:`rumourscope.estimate_reach` takes this result itself as ``posterior=`` (it calls
+        this method), giving each run its own particle, so the estimate's intervals carry the
+        parameters' uncertainty instead of fixing them at :meth:`model`'s point values.
+        """
+        return ParameterSample(pd.DataFrame(self.population.theta, columns=list(self.names)),
+                               self.population.weights)
+
     def model(self, point: str = "median") -> SpreadModel:
         """The base model with each fitted parameter at its posterior ``median`` or ``mean``."""
         check_param("point", point, Options(("median", "mean")))
@@ -190,6 +203,49 @@ class CalibrationResult:
                          + "; ".join(sorted(set(unused["reason"]))) + ".")
         return " ".join(parts)
 
+    def parameter_table(self, interval: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
+        """The fitted parameters as an exhibit's parameter table states them.
+
+        One row per fitted parameter: ``parameter``, posterior ``median``, ``low`` and
+        ``high`` (the weighted posterior quantiles ``interval``: by default the 5-95% interval),
+        its ``prior``, and ``source``: "fitted to" the observations the fit used, each named by
+        what it counted, its bound, its time and its evidence file. ``repost_prob`` is the
+        probability at the first read (later reads keep their ratio to it).
+
+        Examples
+        --------
+        >>> import pandas as pd, rumourscope as rs
+        >>> net = rs.synthetic_network(n_users=300, rng=1)
+        >>> g = net.groups["size"].idxmax()
+        >>> ev = pd.DataFrame({"hours": [2.0], "kind": ["views"], "count": [12],
+        ...                    "source": ["shot1.png"]})
+        >>> fit = rs.calibrate.fit_abc(net, rs.SpreadModel(horizon=6.0),
+        ...                            [rs.Post(net.members_of(g)[0], g)], ev, particles=20,
+        ...                            rounds=1, rng=0)
+        >>> table = fit.parameter_table()
+        >>> list(table.columns)
+        ['parameter', 'median', 'low', 'high', 'prior', 'source']
+        >>> table["source"].iloc[0]
+        'fitted by ABC-SMC to 1 observation: views 12 at 2 h (shot1.png)'
+        """
+        low, high = interval
+        if not 0.0 <= low < high <= 1.0:
+            raise ParameterError(f"interval must be two quantile levels 0 <= low < high <= 1, "
+                                 f"got {interval!r}")
+        q = self.quantiles((low, 0.5, high))
+        used = self.targets.used
+        named = "; ".join(_observation(row) for row in used.itertuples())
+        source = (f"fitted by ABC-SMC to {len(used)} observation"
+                  f"{'' if len(used) == 1 else 's'}: {named}")
+        return pd.DataFrame({
+            "parameter": list(self.names),
+            "median": q.iloc[:, 1].to_numpy(),
+            "low": q.iloc[:, 0].to_numpy(),
+            "high": q.iloc[:, 2].to_numpy(),
+            "prior": [self.priors[n].describe() for n in self.names],
+            "source": source,
+        })
+
     @property
     def only_lower_bounds(self) -> bool:
         """Whether every observation used says only "at least" (see :data:`ONLY_LOWER_BOUNDS`)."""
@@ -219,6 +275,15 @@ class CalibrationResult:
         rounds = int(self.diagnostics["completed"].sum()) - 1
         return (f"CalibrationResult({len(self.population.weights)} particles, {rounds} rounds, "
                 f"tolerance {self.tolerance:.3g}, ESS {self.ess:.0f}: {est})")
+
+
+def _observation(row: Any) -> str:
+    """One observation in words: ``reposts at least 3 at 2.5 h (shot.png)``."""
+    bound = {"at_least": "at least ", "about": "about "}.get(row.bound, "")
+    where = f" in group {row.group}" if isinstance(row.group, str) else ""
+    source = f" ({row.source})" if isinstance(row.source, str) and row.source else ""
+    return (f"{str(row.kind).replace('_', ' ')}{where} {bound}{format_count(row.count)} at "
+            f"{round(float(row.hours), 1):g} h{source}")
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

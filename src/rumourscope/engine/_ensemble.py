@@ -26,7 +26,7 @@ import numpy as np
 from .._constraints import Interval, check_param
 from ..errors import ParameterError
 from . import _codes, _kernel
-from ._inputs import KernelInputs
+from ._inputs import KernelInputs, ModelArrays
 from ._per_run import run_each
 from ._scratch import new_scratch
 
@@ -44,27 +44,48 @@ class RunArrays(NamedTuple):
 
 @dataclass(frozen=True, eq=False)
 class PerRun:
-    """Parameters that differ by run: row ``r`` is run ``r``'s, as ``KernelInputs`` holds them
-    for one model."""
+    """Parameters that differ by run: a table of parameter sets (row ``s`` holds set ``s`` as
+    ``KernelInputs`` holds one model's) and the set each run uses (``row[r]`` for run ``r``).
 
-    group_read: np.ndarray  # (runs, groups)
-    repost: np.ndarray  # (runs, depth)
-    par: np.ndarray  # (runs, N_PARAMS)
+    Runs index the table rather than copy it, so ten thousand runs drawing from two hundred
+    posterior particles keep two hundred rows, and a resampled run keeps its parent's set by
+    keeping its parent's index (``take``).
+    """
+
+    group_read: np.ndarray  # (sets, groups)
+    repost: np.ndarray  # (sets, depth)
+    par: np.ndarray  # (sets, N_PARAMS)
+    row: np.ndarray  # (runs,) int64: the set of each run
 
     @classmethod
-    def stack(cls, inputs: Sequence[KernelInputs]) -> PerRun:
-        """One row per run from the inputs of each run's model (same network and posts)."""
+    def stack(cls, inputs: Sequence[KernelInputs | ModelArrays],
+              row: np.ndarray | None = None) -> PerRun:
+        """A table of the parameters of each model (``KernelInputs`` for the same network and
+        posts, or ``ModelArrays``); run ``r`` uses set ``row[r]`` (by default set ``r``, one run
+        per model)."""
         depth = max(i.repost.size for i in inputs)
         # The last entry of a repost profile applies to every later read, so padding with it
         # changes nothing.
         repost = np.array([np.pad(i.repost, (0, depth - i.repost.size), mode="edge")
                            for i in inputs])
+        row = np.arange(len(inputs)) if row is None else row
         return cls(np.array([i.group_read for i in inputs]), repost,
-                   np.array([i.par for i in inputs]))
+                   np.array([i.par for i in inputs]), np.ascontiguousarray(row, np.int64))
 
     def rows(self, start: int, stop: int) -> PerRun:
-        return PerRun(self.group_read[start:stop], self.repost[start:stop],
-                      self.par[start:stop])
+        """Runs ``start .. stop - 1`` (with the whole table)."""
+        return self.take(slice(start, stop))
+
+    def take(self, runs: np.ndarray | slice) -> PerRun:
+        """The runs ``runs`` (indices into the runs, repeats allowed), with the whole table."""
+        return PerRun(self.group_read, self.repost, self.par,
+                      np.ascontiguousarray(self.row[runs], np.int64))
+
+    def with_horizon(self, horizon: float) -> PerRun:
+        """Every set stopped at ``horizon`` hours (to run up to an observation time)."""
+        par = self.par.copy()
+        par[:, _codes.P_HORIZON] = np.minimum(par[:, _codes.P_HORIZON], horizon)
+        return PerRun(self.group_read, self.repost, par, self.row)
 
 
 def deal_out(n_runs: int, start: Callable[[], Any], run_block: Callable[[Any, int, int], Any]
@@ -146,7 +167,7 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = N
 
     # Runs one at a time: each with its own parameters, and its copies read after it.
     if per_run is None:
-        per_run = PerRun.stack([inputs] * n_runs)
+        per_run = PerRun.stack([inputs], np.zeros(n_runs, np.int64))
     seen = np.zeros((n_runs, n_times), np.int32)
     watch_ = np.zeros(0, np.int64) if watch is None else np.ascontiguousarray(watch, np.int64)
     watched = np.full((n_runs, len(watch_)), np.inf)
@@ -159,8 +180,8 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = N
     def run_rows(state: tuple, first: int, last: int) -> tuple:
         scratch, bufs, first_copy = state
         bufs = run_each(keys, epochs, first, last, net, per_run.group_read, per_run.repost,
-                        per_run.par, *posts, scratch, bufs, first_copy, watch_, totals, grid,
-                        seen, watched, by_jur, by_comm)
+                        per_run.par, per_run.row, *posts, scratch, bufs, first_copy, watch_,
+                        totals, grid, seen, watched, by_jur, by_comm)
         return scratch, bufs, first_copy
 
     deal_out(n_runs, start, run_rows)

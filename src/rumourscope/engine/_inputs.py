@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -105,20 +105,7 @@ def prepare(
     if np.any(np.diff(times) <= 0):
         raise ParameterError("times must be strictly increasing")
 
-    platform = model.platform
-    par = np.zeros(k.N_PARAMS, np.float64)
-    par[k.P_MOMENTS_READ] = model.moments_read_prob
-    par[k.P_CHAT_READ] = model.chat_read_prob
-    par[k.P_GROUP_FWD] = model.group_forward_prob
-    par[k.P_MOMENTS_FWD] = model.moments_prob
-    par[k.P_CHAT_FWD] = model.chat_prob
-    par[k.P_DELETION] = np.inf if model.deletion_time is None else model.deletion_time
-    par[k.P_SCOPE_ALL] = float(model.deletion_scope == "all_copies")
-    par[k.P_HORIZON] = model.horizon
-    par[k.P_MAX_CHATS] = -1 if platform.max_chats_per_forward is None else (
-        platform.max_chats_per_forward)
-    for base, delay in ((k.P_READ_KIND, model.read_delay), (k.P_FWD_KIND, model.forward_delay)):
-        par[base : base + 3] = (_DELAY_CODES[delay.kind], delay.mean, delay.sigma)
+    group_read, repost, par = model_arrays(net, model)
 
     def idx(a: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(a, dtype=np.int32)
@@ -133,8 +120,8 @@ def prepare(
     inputs = KernelInputs(
         net=arrays,
         n_groups=net.n_groups,
-        group_read=model.group_read_probs(net),
-        repost=np.asarray(model.repost_prob, np.float64),
+        group_read=group_read,
+        repost=repost,
         par=par,
         posts_user=users,
         posts_group=groups,
@@ -144,3 +131,31 @@ def prepare(
         n_comm=len(net.communities),
     )
     return inputs, posts
+
+
+class ModelArrays(NamedTuple):
+    """One model's parameters as the kernel takes them (as ``KernelInputs`` holds them)."""
+
+    group_read: np.ndarray  # read probability per group
+    repost: np.ndarray  # repost probability by exposure
+    par: np.ndarray  # the other parameters (``_codes.P_*``)
+
+
+def model_arrays(net: GroupNetwork, model: SpreadModel) -> ModelArrays:
+    """A model's parameters as the kernel takes them."""
+    platform = model.platform
+    par = np.zeros(k.N_PARAMS, np.float64)
+    par[k.P_MOMENTS_READ] = model.moments_read_prob
+    par[k.P_CHAT_READ] = model.chat_read_prob
+    par[k.P_GROUP_FWD] = model.group_forward_prob
+    par[k.P_MOMENTS_FWD] = model.moments_prob
+    par[k.P_CHAT_FWD] = model.chat_prob
+    par[k.P_DELETION] = np.inf if model.deletion_time is None else model.deletion_time
+    par[k.P_SCOPE_ALL] = float(model.deletion_scope == "all_copies")
+    par[k.P_HORIZON] = model.horizon
+    par[k.P_MAX_CHATS] = -1 if platform.max_chats_per_forward is None else (
+        platform.max_chats_per_forward)
+    for base, delay in ((k.P_READ_KIND, model.read_delay), (k.P_FWD_KIND, model.forward_delay)):
+        par[base : base + 3] = (_DELAY_CODES[delay.kind], delay.mean, delay.sigma)
+    return ModelArrays(model.group_read_probs(net), np.asarray(model.repost_prob, np.float64),
+                       par)

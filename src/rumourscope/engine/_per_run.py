@@ -2,8 +2,9 @@
 time and when chosen groups first had one, read from a run's table of copies (which only the
 last run of a block leaves behind).
 
-This is the compiled half of ``_ensemble.run_chunk`` for fits (a parameter set per run) and for
-evidence on how many groups the post had reached. It calls the engine's ``run_runs`` unchanged,
+This is the compiled half of ``_ensemble.run_chunk`` for runs with their own parameters (a fit's
+particle per run, or runs drawing from a posterior: each indexes a table of parameter sets) and
+for evidence on how many groups the post had reached. It calls the engine's ``run_runs`` unchanged,
 one run at a time, so a run here is bit for bit the run of the shared-parameter path with the
 same key and parameters.
 """
@@ -18,16 +19,17 @@ from ._kernel import run_runs
 
 
 @njit(cache=True, nogil=True)
-def run_each(run_keys, epochs, first, last, net, group_read, repost, par, posts_user, posts_group,
-             posts_time, times, scratch, bufs, first_copy, watch, totals, grid, groups_seen,
-             watched, by_jur, by_comm):  # pragma: no cover - compiled
-    """Runs ``first .. last - 1``, run ``r`` with row ``r`` of ``group_read``, ``repost`` and
-    ``par``, into rows of the outputs; ``groups_seen[r]`` counts groups holding a copy by each
-    grid time, and ``watched[r, w]`` is when group ``watch[w]`` first had one (``inf``: never).
-    Returns the (maybe grown) buffers, as ``run_runs`` does."""
+def run_each(run_keys, epochs, first, last, net, group_read, repost, par, row, posts_user,
+             posts_group, posts_time, times, scratch, bufs, first_copy, watch, totals, grid,
+             groups_seen, watched, by_jur, by_comm):  # pragma: no cover - compiled
+    """Runs ``first .. last - 1``, run ``r`` with row ``row[r]`` of ``group_read``, ``repost``
+    and ``par``, into rows of the outputs; ``groups_seen[r]`` counts groups holding a copy by
+    each grid time, and ``watched[r, w]`` is when group ``watch[w]`` first had one (``inf``:
+    never). Returns the (maybe grown) buffers, as ``run_runs`` does."""
     for r in range(first, last):
-        bufs = run_runs(run_keys[r:r + 1], epochs[r:r + 1], 0, 1, net, group_read[r], repost[r],
-                        par[r], posts_user, posts_group, posts_time, times, scratch, bufs, False,
+        s = row[r]
+        bufs = run_runs(run_keys[r:r + 1], epochs[r:r + 1], 0, 1, net, group_read[s], repost[s],
+                        par[s], posts_user, posts_group, posts_time, times, scratch, bufs, False,
                         totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1], by_comm[r:r + 1])
         _groups_seen(bufs[2], bufs[3], scratch[-1][C_COPIES], times, first_copy, watch,
                      groups_seen[r], watched[r])

@@ -1,8 +1,10 @@
 """Seeds: one 64-bit kernel key per run, spawned from the ensemble's seed as numpy's
-``SeedSequence`` would, and the record of that seed that a manifest keeps."""
+``SeedSequence`` would, the other streams an ensemble or a fit draws from (each under its own
+tag), and the record of that seed that a manifest keeps."""
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,35 @@ def run_seeds(rng: Any, runs: int) -> tuple[np.random.SeedSequence, np.ndarray]:
     """
     root = np.random.default_rng(rng).bit_generator.seed_seq.spawn(1)[0]
     return root, _child_keys(root, runs)
+
+
+class Stream(IntEnum):
+    """Tags of the streams derived from an ensemble seed besides its run keys.
+
+    Run ``i``'s key is the seed's child ``i`` (spawn key ``(..., i)``); every other stream is
+    ``stream(root, tag, index)`` (spawn key ``(..., tag, index)``), so no two streams, and no
+    stream and run key, share a spawn key. Each tag is used by one purpose only, including a
+    fit's (``FIT``), which starts from the same root as ``estimate_reach`` with the same seed:
+    a fit and the report that follows it with one seed never reuse each other's randomness.
+    """
+
+    LEVEL_KEYS = 1  # splitting: fresh keys of the runs continued after a level
+    RESAMPLING = 2  # splitting: which kept runs are continued
+    REJECTION = 3  # rejection: the keys of each batch
+    PARTICLES = 4  # the posterior particle of each first run (the unconditioned runs' too)
+    REJECTION_PARTICLES = 5  # rejection: the particle of each run of each batch
+    FIT = 6  # calibrate.fit_abc: every draw of the fit
+
+
+def stream(root: np.random.SeedSequence, tag: Stream, index: int = 0) -> np.random.SeedSequence:
+    """The stream ``tag`` (number ``index``) of the ensemble seeded by ``root``."""
+    return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, int(tag), index))
+
+
+def run_uniforms(root: np.random.SeedSequence, n: int) -> np.ndarray:
+    """One uniform number in [0, 1) per run, from the run's own child key of ``root``: run
+    ``i``'s number depends on ``root`` and ``i`` only, not on how many runs there are."""
+    return (_child_keys(root, n) >> np.uint64(11)).astype(np.float64) * 2.0**-53
 
 
 # numpy's SeedSequence constants (numpy/random/bit_generator.pyx)

@@ -20,6 +20,11 @@ time, so the split is exact), each level keeping about half. This is what makes 
 in the tail affordable: ten halvings reach a 1-in-1,000 event with ``10 n`` runs, where
 rejection needs ``1,000 n``.
 
+With a posterior (``particles``), each first run draws its own parameters and every run drawn
+from it later keeps them, as it keeps its history up to the split: the runs then have the joint
+law of parameters and spread given the evidence, so the particles' weights are updated by the
+evidence as Bayes' rule says.
+
 The result has the law of the runs conditioned on all the evidence, as rejection would give;
 the product of the kept shares estimates the probability of the evidence before it was seen
 (the "evidence fit"). Every random draw is keyed, and resampling uses its own seeded stream, so
@@ -28,6 +33,7 @@ the runs are the same for any number of threads or Dask workers.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -36,16 +42,17 @@ import pandas as pd
 from ..errors import EvidenceConflictError
 from ..evidence.checks import Checks
 from . import _codes
-from ._ensemble import RunArrays, run_many
+from ._ensemble import PerRun, RunArrays, run_many
 from ._inputs import KernelInputs
-from ._seeds import _child_keys
+from ._posterior import Particles
+from ._seeds import Stream, _child_keys, stream
 
 __all__ = ["Conditioning", "condition", "reject"]
 
 #: Share of runs each level aims to keep.
 KEEP = 0.5
-# Spawn-key tags of the streams a conditioned ensemble draws after its first runs.
-_LEVEL_KEYS, _RESAMPLING, _REJECTION = 1, 2, 3
+# Least size of rejection's first batch: enough runs to judge the share that agrees.
+_FIRST_BATCH = 100
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -125,20 +132,18 @@ def _counts(out: RunArrays) -> dict[str, np.ndarray]:
 def _runner(inputs: KernelInputs, checks: Checks, watch: np.ndarray, **options):
     needs_groups = bool((checks.used["quantity"] == "groups_seen").any())
 
-    def run(keys: np.ndarray, epochs: np.ndarray, horizon: float | None = None) -> RunArrays:
+    def run(keys: np.ndarray, epochs: np.ndarray, per_run: PerRun | None,
+            horizon: float | None = None) -> RunArrays:
         stage = inputs
         if horizon is not None and horizon < inputs.par[_codes.P_HORIZON]:
             par = inputs.par.copy()
             par[_codes.P_HORIZON] = horizon
             stage = replace(inputs, par=par)
-        return run_many(stage, keys, epochs=epochs, groups_seen=needs_groups,
+            per_run = None if per_run is None else per_run.with_horizon(horizon)
+        return run_many(stage, keys, per_run=per_run, epochs=epochs, groups_seen=needs_groups,
                         watch=watch if len(watch) else None, progress=False, **options)
 
     return run
-
-
-def _stream(root: np.random.SeedSequence, tag: int, level: int) -> np.random.SeedSequence:
-    return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, tag, level))
 
 
 def _draw_from(kept: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -151,17 +156,21 @@ def _draw_from(kept: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray
 
 def condition(
     inputs: KernelInputs, checks: Checks, watch: np.ndarray, root: np.random.SeedSequence,
-    n: int, *, client=None, chunk_size: int | None = None,
-) -> tuple[RunArrays, np.ndarray, np.ndarray, Conditioning]:
+    n: int, *, particles: Particles | None = None, client=None, chunk_size: int | None = None,
+) -> tuple[RunArrays, np.ndarray, np.ndarray, np.ndarray | None, Conditioning]:
     """``n`` runs agreeing with ``checks``, by splitting at the observation times.
 
     ``inputs.times`` must hold every observation time; ``watch`` are the network indices of
-    ``checks.groups``. Returns the runs' counts, their keys and split times (to replay them,
-    e.g. with another deletion time), and how they were conditioned.
+    ``checks.groups``. With ``particles`` each first run draws its own parameters, and a run
+    continued from a split keeps those of the run it continues. Returns the runs' counts, their
+    keys and split times (to replay them, e.g. with another deletion time), each run's particle
+    (``None`` without ``particles``), and how they were conditioned.
     """
     run = _runner(inputs, checks, watch, client=client, chunk_size=chunk_size)
     times = inputs.times
     keys = _child_keys(root, n)[:, None]  # the unconditioned ensemble's first runs
+    particle = None if particles is None else particles.draw(stream(root, Stream.PARTICLES), n)
+    per_run = None if particles is None else particles.runs(particle)
     epochs = np.empty((n, 0))
     roots = np.arange(n)
     rows: list[tuple] = []
@@ -173,7 +182,7 @@ def condition(
         b_tau = int(np.searchsorted(times, tau))
         level = 0.0
         while True:
-            out = run(keys, epochs, horizon=np.nextafter(tau, np.inf))
+            out = run(keys, epochs, per_run, horizon=np.nextafter(tau, np.inf))
             counts = _counts(out)
             ok = checks.passed(times, counts, out.first_copy)
             if not ok[:, used < tau].all():  # the past of every run is fixed by its splits
@@ -198,65 +207,98 @@ def condition(
                     times, counts, out.first_copy)))
             if not kept.all():  # when every run agrees, no run needs replacing
                 level_no = len(rows)
-                pick = _draw_from(kept, n, np.random.default_rng(_stream(root, _RESAMPLING,
+                pick = _draw_from(kept, n, np.random.default_rng(stream(root, Stream.RESAMPLING,
                                                                           level_no)))
-                fresh = _child_keys(_stream(root, _LEVEL_KEYS, level_no), n)
+                fresh = _child_keys(stream(root, Stream.LEVEL_KEYS, level_no), n)
                 keys = np.concatenate([keys[pick], fresh[:, None]], axis=1)
                 epochs = np.concatenate([epochs[pick], split[pick, None]], axis=1)
                 roots = roots[pick]
+                if per_run is not None:  # a continued run keeps its parent's parameters
+                    particle, per_run = particle[pick], per_run.take(pick)
                 out = None
             if step >= 1.0:
                 break
             level = step
         split_floor = tau
     if out is None or checks.times[-1] < inputs.par[_codes.P_HORIZON]:
-        out = run(keys, epochs)  # to the horizon
+        out = run(keys, epochs, per_run)  # to the horizon
     levels = pd.DataFrame(rows, columns=["hours", "level", "runs", "kept"])
     levels["share"] = levels["kept"] / levels["runs"]
     fit = float(levels["share"].prod()) if len(levels) else 1.0
-    return out, keys, epochs, Conditioning(checks, levels, fit, roots, "splitting")
+    return out, keys, epochs, particle, Conditioning(checks, levels, fit, roots, "splitting")
 
 
 def reject(
     inputs: KernelInputs, checks: Checks, watch: np.ndarray, root: np.random.SeedSequence,
-    n: int, *, max_runs: int, min_share: float | None = None, client=None,
-    chunk_size: int | None = None,
-) -> tuple[RunArrays, np.ndarray, np.ndarray, Conditioning] | None:
-    """``n`` runs agreeing with ``checks`` by plain rejection: simulate batches of independent
-    runs and keep those that agree, until ``n`` are kept or ``max_runs`` were simulated.
+    n: int, *, max_runs: int, min_share: float | None = None,
+    particles: Particles | None = None, client=None, chunk_size: int | None = None,
+) -> tuple[RunArrays, np.ndarray, np.ndarray, np.ndarray | None, Conditioning] | None:
+    """``n`` runs agreeing with ``checks`` by rejection: simulate batches of independent runs
+    (each drawing its own parameters from ``particles``, if given) and keep those that agree,
+    until ``n`` are kept or ``max_runs`` were simulated.
 
-    Slow when the evidence is unusual; it is the reference the splitting method is checked
-    against. With ``min_share``, gives up (returns ``None``) after the first batch if fewer
-    than that share of its runs agreed, or at ``max_runs`` with fewer than ``n`` kept: splitting
-    is then the faster way."""
+    A batch is simulated in stages, to each observation time in turn, and a run is followed
+    further only while it agrees with the evidence so far: a run simulated to a later time is
+    the same run (the same keys), so this keeps exactly the runs plain rejection keeps, without
+    following to the horizon the runs an early observation already rules out. The first batch
+    is the unconditioned ensemble's first ``n`` runs (at least 100); later batches are sized by
+    the share kept so far.
+
+    With ``min_share``, gives up (returns ``None``) after the first batch if fewer than that
+    share of its runs agreed, or at ``max_runs`` with fewer than ``n`` kept: splitting is then
+    the faster way. Without it, rejection is the reference the splitting method is checked
+    against."""
     run = _runner(inputs, checks, watch, client=client, chunk_size=chunk_size)
-    parts, tried, batch = [], 0, 0
-    while sum(len(k) for _, k in parts) < n and tried < max_runs:
-        if min_share is not None and batch == 1 and len(parts[0][1]) < min_share * tried:
+    hours = checks.used["hours"].to_numpy(dtype=float)
+    horizon = inputs.par[_codes.P_HORIZON]
+    parts, tried, batch, kept = [], 0, 0, 0
+
+    def follow(keys: np.ndarray, particle: np.ndarray, until: float | None) -> RunArrays:
+        per_run = None if particles is None else particles.runs(particle)
+        return run(keys, np.empty((len(keys), 0)), per_run, horizon=until)
+
+    while kept < n and tried < max_runs:
+        wanted = n if batch == 0 else math.ceil(1.1 * (n - kept) * tried / max(kept, 1))
+        size = min(max(wanted, _FIRST_BATCH), max_runs - tried)
+        first = batch == 0
+        keys = _child_keys(root if first else stream(root, Stream.REJECTION, batch), size)
+        keys = keys[:, None]
+        particle = (np.zeros(size, np.int64) if particles is None else particles.draw(
+            stream(root, Stream.PARTICLES) if first else
+            stream(root, Stream.REJECTION_PARTICLES, batch), size))
+        alive, out = np.arange(size), None
+        for tau in checks.times:
+            out = follow(keys[alive], particle[alive], np.nextafter(tau, np.inf))
+            agree = checks.passed(inputs.times, _counts(out), out.first_copy)[
+                :, hours <= tau].all(axis=1)
+            alive, out = alive[agree], _rows(out, agree)
+            if not len(alive):
+                break
+        if out is None or (len(alive) and checks.times[-1] < horizon):
+            out = follow(keys[alive], particle[alive], None)  # to the horizon
+        parts.append((out, keys[alive], particle[alive]))
+        tried, kept, batch = tried + size, kept + len(alive), batch + 1
+        if min_share is not None and batch == 1 and kept < min_share * tried:
             return None
-        size = min(max(n, 1000), max_runs - tried)
-        # the first batch is the unconditioned ensemble's first runs, as splitting's level 0
-        stream = root if batch == 0 else _stream(root, _REJECTION, batch)
-        keys = _child_keys(stream, size)[:, None]
-        out = run(keys, np.empty((size, 0)))
-        agree = checks.passed(inputs.times, _counts(out), out.first_copy).all(axis=1)
-        parts.append((RunArrays(*(None if a is None else a[agree] for a in out)), keys[agree]))
-        tried, batch = tried + size, batch + 1
-    kept = sum(len(k) for _, k in parts)
     if min_share is not None and kept < n:
         return None
     if kept == 0:
         raise EvidenceConflictError(f"none of {tried:,} runs agreed with the evidence; "
-                             "use the splitting method, or check the evidence")
+                                    "use the splitting method, or check the evidence")
     out = RunArrays(*(None if parts[0][0][i] is None else
                       np.concatenate([p[0][i] for p in parts])[:n]
                       for i in range(len(RunArrays._fields))))
-    keys = np.concatenate([k for _, k in parts])[:n]
+    keys = np.concatenate([k for _, k, _ in parts])[:n]
+    particle = None if particles is None else np.concatenate([p for _, _, p in parts])[:n]
     levels = pd.DataFrame([(float(inputs.times[-1]), 1.0, tried, kept)],
                           columns=["hours", "level", "runs", "kept"])
     levels["share"] = levels["kept"] / levels["runs"]
-    return out, keys, np.empty((len(keys), 0)), Conditioning(
+    return out, keys, np.empty((len(keys), 0)), particle, Conditioning(
         checks, levels, kept / tried, np.arange(len(keys)), "rejection")
+
+
+def _rows(out: RunArrays, keep: np.ndarray) -> RunArrays:
+    return RunArrays(*(None if a is None else a[keep] for a in out))
 
 
 def _unreachable(checks: Checks, at: np.ndarray, tau: float, values: np.ndarray) -> str:

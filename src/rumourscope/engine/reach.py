@@ -14,18 +14,21 @@ from .._constraints import Interval, check_param
 from ..errors import ParameterError
 from ..evidence import Evidence
 from ..evidence.checks import Checks
-from ..intervals import ProbabilityEstimate, paired_difference, quantile_interval
+from ..intervals import ProbabilityEstimate, quantile_interval
 from ..model import Post, SpreadModel
 from ..network.graph import GroupNetwork
+from ..parameters import HasParameterSample, ParameterSample
 from ..thresholds import PLACE_QUANTITIES, REGISTRY, Threshold
 from . import _codes as k
 from ._ensemble import RunArrays, run_many
 from ._inputs import KernelInputs, prepare
-from ._seeds import run_seeds, seed_record
+from ._posterior import Particles, as_sample, draw
+from ._seeds import Stream, run_seeds, seed_record, stream
 from ._splitting import Conditioning, condition, reject
 from .cascade import breakdown_frame
+from .paired import PairedComparison
 
-__all__ = ["PairedComparison", "ReachEstimate", "estimate_reach"]
+__all__ = ["ReachEstimate", "estimate_reach"]
 
 _QUANTITIES = k.TOTAL_NAMES[: k.T_EXAMINED]
 
@@ -46,7 +49,8 @@ class ReachEstimate:
         int32 array ``(runs, len(times), 3)``: cumulative views, unique viewers and reposts at
         each grid time (events at or before it).
     model, posts
-        What was simulated.
+        What was simulated. With a :attr:`posterior`, each run used ``model`` with its
+        particle's values of the posterior's parameters instead of ``model``'s own.
     seed : dict
         Entropy and spawn key of the parent seed: enough to re-create every run.
     run_keys : numpy.ndarray
@@ -58,6 +62,13 @@ class ReachEstimate:
     conditioning : Conditioning or None
         For runs conditioned on evidence: the observations they agree with, the levels of the
         splitting, and the evidence fit (estimated probability of the evidence before it).
+    posterior : ParameterSample or None
+        The weighted parameter values the runs drew from (``estimate_reach(posterior=...)``);
+        run ``r`` ran ``model`` with the values of particle ``particle[r]``.
+    particle : numpy.ndarray or None
+        With a posterior: each run's particle (a row of ``posterior.particles``). A run continued
+        from a split keeps the particle of the run it continues; the counterfactual re-uses
+        them. See :attr:`parameters`.
     """
 
     runs: pd.DataFrame
@@ -73,10 +84,22 @@ class ReachEstimate:
     _inputs: KernelInputs = field(repr=False)
     epochs: np.ndarray | None = field(default=None, repr=False)
     conditioning: Conditioning | None = field(default=None, repr=False)
+    posterior: ParameterSample | None = field(default=None, repr=False)
+    particle: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_runs(self) -> int:
         return len(self.runs)
+
+    @property
+    def parameters(self) -> pd.DataFrame:
+        """Each run's drawn parameters: one row per run, ``particle`` and the value of each
+        parameter of :attr:`posterior` (no columns without a posterior)."""
+        index = pd.RangeIndex(self.n_runs, name="run")
+        if self.posterior is None or self.particle is None:
+            return pd.DataFrame(index=index)
+        drawn = self.posterior.particles.iloc[self.particle].set_axis(index)
+        return drawn.assign(particle=self.particle)[["particle", *self.posterior.names]]
 
     @cached_property
     def breakdown(self) -> pd.DataFrame:
@@ -241,78 +264,51 @@ class ReachEstimate:
         if deletion_scope is not None:
             changes["deletion_scope"] = deletion_scope
         other = _run(self.net, self.model.with_params(**changes), self.posts, self.run_keys,
-                     self.seed, times=self.times, progress=progress, epochs=self.epochs)
+                     self.seed, times=self.times, progress=progress, epochs=self.epochs,
+                     posterior=self.posterior, particle=self.particle)
         return PairedComparison(baseline=self, alternative=other)
 
     def __repr__(self) -> str:
         r = self.runs
+        drawn = ("" if self.posterior is None else
+                 f", {', '.join(self.posterior.names)} drawn from {len(self.posterior)} particles")
         return (
             f"<ReachEstimate: {self.n_runs:,} runs; median views {r['views'].median():,.0f}, "
             f"unique viewers {r['unique_viewers'].median():,.0f}, reposts "
-            f"{r['reposts'].median():,.0f} within {self.model.horizon:g} h>"
-        )
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class PairedComparison:
-    """Two ensembles over the same random worlds, differing only in the deletion scenario."""
-
-    baseline: ReachEstimate
-    alternative: ReachEstimate
-
-    @property
-    def differences(self) -> pd.DataFrame:
-        """Per-run ``alternative - baseline`` of every quantity."""
-        cols = list(_QUANTITIES)
-        return self.alternative.runs[cols] - self.baseline.runs[cols]
-
-    def summary(self) -> pd.DataFrame:
-        """Per quantity: both means, the mean paired difference with its 95% interval and
-        standard error, and how many runs changed at all."""
-        rows = []
-        for name in _QUANTITIES:
-            d = paired_difference(self.baseline.runs[name].to_numpy(),
-                                  self.alternative.runs[name].to_numpy())
-            rows.append({"quantity": name, **d})
-        return pd.DataFrame(rows)
-
-    def __repr__(self) -> str:
-        def when(m: SpreadModel) -> str:
-            return "never" if m.deletion_time is None else f"{m.deletion_time:g} h"
-
-        d = paired_difference(self.baseline.runs["views"].to_numpy(),
-                              self.alternative.runs["views"].to_numpy())
-        return (
-            f"<PairedComparison: deletion {when(self.baseline.model)} -> "
-            f"{when(self.alternative.model)}: mean views change {d['mean_difference']:+,.1f} "
-            f"(95% CI {d['low']:+,.1f} to {d['high']:+,.1f}; {self.baseline.n_runs:,} runs)>"
+            f"{r['reposts'].median():,.0f} within {self.model.horizon:g} h{drawn}>"
         )
 
 
 def _run(net: GroupNetwork, model: SpreadModel, posts: Any, keys: np.ndarray,
          seed: dict[str, Any], *, times: Any = None, client: Any = None,
          chunk_size: int | None = None, progress: bool | None = None,
-         epochs: np.ndarray | None = None) -> ReachEstimate:
+         epochs: np.ndarray | None = None, posterior: ParameterSample | None = None,
+         particle: np.ndarray | None = None) -> ReachEstimate:
     inputs, posts = prepare(net, model, posts, times)
-    out = run_many(inputs, keys, epochs=epochs, client=client, chunk_size=chunk_size,
-                   progress=progress)
-    return _estimate(net, model, posts, inputs, out, keys, seed, epochs)
+    per_run = (None if posterior is None else
+               Particles.build(net, model, posterior).runs(particle))
+    out = run_many(inputs, keys, per_run=per_run, epochs=epochs, client=client,
+                   chunk_size=chunk_size, progress=progress)
+    return _estimate(net, model, posts, inputs, out, keys, seed, epochs, posterior=posterior,
+                     particle=particle)
 
 
 def _estimate(net: GroupNetwork, model: SpreadModel, posts: tuple[Post, ...],
               inputs: KernelInputs, out: RunArrays, keys: np.ndarray, seed: dict[str, Any],
               epochs: np.ndarray | None = None, conditioning: Conditioning | None = None,
+              posterior: ParameterSample | None = None, particle: np.ndarray | None = None,
               ) -> ReachEstimate:
     runs = pd.DataFrame(out.totals, columns=list(k.TOTAL_NAMES))
     runs.index.name = "run"
     return ReachEstimate(runs=runs, times=inputs.times, grid=out.grid, model=model, posts=posts,
                          seed=seed, run_keys=keys, net=net, _by_jur=out.by_jur,
                          _by_comm=out.by_comm, _inputs=inputs, epochs=epochs,
-                         conditioning=conditioning)
+                         conditioning=conditioning, posterior=posterior, particle=particle)
 
 
 def _conditioned(net: GroupNetwork, model: SpreadModel, posts: Any, runs: int, rng: Any,
-                 evidence: Any, method: str, times: Any, **options: Any) -> ReachEstimate:
+                 evidence: Any, method: str, times: Any, posterior: ParameterSample | None,
+                 **options: Any) -> ReachEstimate:
     if method not in ("auto", "splitting", "rejection"):
         raise ParameterError(
             f"method must be 'auto', 'splitting' or 'rejection', got {method!r}")
@@ -324,6 +320,8 @@ def _conditioned(net: GroupNetwork, model: SpreadModel, posts: Any, runs: int, r
     inputs, posts = prepare(net, model, posts, np.union1d(base, checks.times))
     watch = np.array([net.group_position(g) for g in checks.groups], np.int64)
     seq, _ = run_seeds(rng, 0)
+    if posterior is not None:
+        options["particles"] = Particles.build(net, model, posterior)
     done = None
     if method == "auto":  # rejection while the evidence keeps at least AUTO_SHARE of runs
         done = reject(inputs, checks, watch, seq, runs, max_runs=REJECTION_LIMIT * runs,
@@ -331,8 +329,10 @@ def _conditioned(net: GroupNetwork, model: SpreadModel, posts: Any, runs: int, r
     elif method == "rejection":
         done = reject(inputs, checks, watch, seq, runs, max_runs=REJECTION_LIMIT * runs,
                       **options)
-    out, keys, epochs, how = done or condition(inputs, checks, watch, seq, runs, **options)
-    return _estimate(net, model, posts, inputs, out, keys, seed_record(seq), epochs, how)
+    out, keys, epochs, particle, how = done or condition(inputs, checks, watch, seq, runs,
+                                                         **options)
+    return _estimate(net, model, posts, inputs, out, keys, seed_record(seq), epochs, how,
+                     posterior, particle)
 
 
 #: Rejection simulates at most this many runs per run asked for.
@@ -356,6 +356,7 @@ def estimate_reach(
     progress: bool | None = None,
     evidence: Evidence | pd.DataFrame | None = None,
     method: str = "auto",
+    posterior: ParameterSample | HasParameterSample | None = None,
 ) -> ReachEstimate:
     """Simulate the spread many times and summarise the distribution of its reach.
 
@@ -391,6 +392,15 @@ def estimate_reach(
         that agree; at most 200 runs simulated per run asked for). ``"auto"`` rejects while at
         least 2% of runs agree (:data:`AUTO_SHARE`, judged on a first batch of runs) and
         splits otherwise. All three give runs with the same law.
+    posterior : ParameterSample or CalibrationResult, optional
+        Uncertain parameters as weighted values (anything with a ``parameter_sample()`` method
+        giving a :class:`~rumourscope.ParameterSample`, such as the result of
+        :func:`rumourscope.calibrate.fit_abc`). Each run then draws its own particle by weight
+        and runs ``model`` with that particle's values (the other parameters are ``model``'s;
+        see :func:`~rumourscope.parameters.apply_params`), so the spread of the runs carries
+        the parameters' uncertainty as well as chance. Runs conditioned on
+        ``evidence`` keep their particle through the splitting, so the particles' weights are
+        updated by the evidence too. See :attr:`ReachEstimate.parameters`.
 
     Examples
     --------
@@ -412,11 +422,24 @@ def estimate_reach(
     ...                           evidence=seen)
     >>> int(given.runs["views"].min())
     30
+
+    With the read probability uncertain, 0.3 or 0.7 (equally likely), views follow a mixture
+    of Binomial(49, 0.3) and Binomial(49, 0.7):
+
+    >>> either = rs.ParameterSample({"read_prob": [0.3, 0.7]})
+    >>> mixed = rs.estimate_reach(net, model, rs.Post(user="u0", group="g1"), runs=500, rng=1,
+    ...                           posterior=either)
+    >>> mixed.parameters["read_prob"].value_counts().sort_index().index.tolist()
+    [0.3, 0.7]
+    >>> 0.35 < mixed.prob_at_least("views", 25).estimate < 0.65
+    True
     """
     check_param("runs", runs, Interval(int, 1, None))
+    sample = None if posterior is None else as_sample(posterior)
     if evidence is not None:
-        return _conditioned(net, model, posts, int(runs), rng, evidence, method, times,
+        return _conditioned(net, model, posts, int(runs), rng, evidence, method, times, sample,
                             client=client, chunk_size=chunk_size)
     seq, keys = run_seeds(rng, int(runs))
+    particle = None if sample is None else draw(sample, stream(seq, Stream.PARTICLES), len(keys))
     return _run(net, model, posts, keys, seed_record(seq), times=times, client=client,
-                chunk_size=chunk_size, progress=progress)
+                chunk_size=chunk_size, progress=progress, posterior=sample, particle=particle)
