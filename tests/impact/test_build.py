@@ -297,3 +297,23 @@ def test_a_scenario_no_run_can_reconcile_with_the_evidence_gives_no_figures(case
     sens = summary.sensitivity
     assert (sens["fit_low"] == 0).all()
     assert sens["at_low"].isna().all()
+
+
+def test_calibrated_parameters_are_stated_as_fitted_with_their_interval(case):
+    evidence = rs.calibrate.Evidence.from_case(case)
+    fit = rs.calibrate.fit_abc(
+        case.network, case.model(), case.posts, evidence, particles=20, rounds=1, rng=3,
+        progress=False,
+    )  # fmt: skip
+    summary = rs.summarise_impact(case, runs=100, sensitivity_runs=20, rng=SEED,
+                                  progress=False, calibration=fit)
+    table = summary.parameters.set_index("parameter")
+    fitted = fit.parameter_table().set_index("parameter")
+    for name in fit.names:
+        assert table.loc[name, "source"].startswith("fitted by ABC-SMC to")
+        assert "5-95% posterior" in table.loc[name, "range"]
+        assert f"{fitted.loc[name, 'low']:.3g} to {fitted.loc[name, 'high']:.3g}" in (
+            table.loc[name, "range"])
+    assert table.loc["horizon", "source"].endswith("cover the last observation of the spread")
+    # the runs given the evidence draw their particles: never below what was observed
+    assert (summary.totals["reposts"] >= 7).all()

@@ -104,9 +104,13 @@ def summarise_impact(
         Show a progress bar (``None``: only on an interactive terminal).
     calibration : CalibrationResult, optional
         A fit of the parameters to the case's evidence (:func:`rumourscope.calibrate.fit_abc`).
-        When given, the default model is its posterior-median model, and the report states what
-        was calibrated, to which observations, and how (its full record goes to the manifest).
-        Without it the report states that the parameters were not calibrated.
+        When given, each run of the central estimate (and so of the deletion alternatives,
+        which replay it) draws its own values of the fitted parameters from the posterior, so
+        the intervals carry the parameters' uncertainty too; the default model, around which
+        the scenarios and the sensitivity ranges move, is the posterior-median model. The
+        parameter table gives each fitted parameter's 5-95% posterior interval and the
+        observations it was fitted to, and the full record goes to the manifest. Without it
+        the report states that the parameters were not calibrated.
     given_evidence : bool, default=True
         Hold every run to the case's observations of the spread (its counts, groups seen,
         named readers, groups the post was in), so that every modelled figure is the reach
@@ -159,10 +163,11 @@ def summarise_impact(
     steps = 1 + len(alternative_deletions) + len(scenarios) + 2 * len(ranges) + 1
     bar = _progress_bar(steps + (evidence is not None), progress)
 
-    def ensemble(m: SpreadModel, n: int, label: str, *, given: bool = True) -> ReachEstimate:
+    def ensemble(m: SpreadModel, n: int, label: str, *, given: bool = True,
+                 posterior: CalibrationResult | None = None) -> ReachEstimate:
         bar.set_description(label)
         est = estimate_reach(net, m, posts, runs=n, rng=seed, progress=False,
-                             evidence=evidence if given else None)
+                             evidence=evidence if given else None, posterior=posterior)
         bar.update()
         return est
 
@@ -181,10 +186,10 @@ def summarise_impact(
         return frame
 
     try:
-        est = ensemble(model, runs, "central estimate" + (" given the evidence" * bool(evidence is
-                                                                                     not None)))
+        # with a calibration each run of the central estimate draws its own fitted parameters
+        est = ensemble(model, runs, "central estimate", posterior=calibration)
         before = est if evidence is None else ensemble(model, runs, "before the evidence",
-                                                       given=False)
+                                                       given=False, posterior=calibration)
         deletion, deletion_curves = _deletion(est, alternative_deletions, bar)
         scenario_rows = []
         for sc in scenarios:
@@ -210,7 +215,7 @@ def summarise_impact(
         case=_case_facts(case),
         evidence=_inventory(case),
         observed=observed_facts(case),
-        parameters=_parameter_table(model, ranges, case),
+        parameters=_parameter_table(model, ranges, case, calibration),
         estimates=_estimates(est, minimum),
         audience=_audience(est, reachable_people(case)),
         thresholds=threshold_findings(est, thresholds, case.observations, before=before),
@@ -395,14 +400,18 @@ def _hours(when: float | None) -> str:
 
 
 def _parameter_table(
-    model: SpreadModel, ranges: Sequence[ParameterRange], case: Case
+    model: SpreadModel, ranges: Sequence[ParameterRange], case: Case,
+    calibration: CalibrationResult | None = None,
 ) -> pd.DataFrame:
     table = model.parameters()
     by_name = {r.parameter: r for r in ranges}
+    horizon = "analysis choice"
+    if model.horizon == case.evidence_horizon > SpreadModel().horizon:
+        horizon += ": long enough to cover the last observation of the spread"
     fixed_sources = {
         "deletion_time": "evidence: case.toml (deletion)",
         "deletion_scope": "evidence: case.toml (deletion)",
-        "horizon": "analysis choice",
+        "horizon": horizon,
         "platform": f"platform rules: {model.platform.name}",
     }
     table["range"] = [by_name[p].describe() if p in by_name else "-" for p in table["parameter"]]
@@ -410,6 +419,14 @@ def _parameter_table(
         by_name[p].source if p in by_name else fixed_sources.get(p, "assumption")
         for p in table["parameter"]
     ]
+    if calibration is not None:  # fitted: the posterior's interval, and what it was fitted to
+        fitted = calibration.parameter_table().set_index("parameter")
+        rows = table["parameter"].isin(fitted.index)
+        names = table.loc[rows, "parameter"]
+        table.loc[rows, "range"] = [
+            f"{fitted.loc[p, 'low']:.3g} to {fitted.loc[p, 'high']:.3g} (5-95% posterior; "
+            f"each run draws its own value)" for p in names]
+        table.loc[rows, "source"] = [fitted.loc[p, "source"] for p in names]
     # a per-activity or per-group mapping that is not set is not a parameter of this analysis
     empty = table["value"].map(lambda v: isinstance(v, dict) and not v)
     table = table.loc[~empty].reset_index(drop=True)
