@@ -57,7 +57,8 @@ def tornado(
     Returns
     -------
     plotly.graph_objects.Figure
-        Bars from the central result to the result at each end, the widest on top.
+        Bars from the central result to the result at each end (the high end's above the
+        low end's in each row), the widest swing on top.
 
     Examples
     --------
@@ -106,7 +107,9 @@ def tornado(
         x=centre, line={"color": THRESHOLD_COLOUR, "width": 1.5},
         annotation_text=f"central: {format_count(centre)}", annotation_position="top",
     )  # fmt: skip
-    fig.update_layout(barmode="overlay")
+    # side by side, not overlaid: runs held to evidence can put both ends on one side of the
+    # central value, and overlaid bars would then hide one another and their labels
+    fig.update_layout(barmode="group", bargap=0.25)
     fig.update_xaxes(title_text=f"Median {quantity_axis(quantity).lower()}")
     fig.update_yaxes(automargin=True)
     title = title or f"Which assumption matters most: median {name} as each one moves"
