@@ -8,7 +8,7 @@ effective runs per CPU-second, with the ratio of splitting to rejection. Methods
 
 Rejection follows each batch to the observation times in turn and drops a run as soon as it
 disagrees (``method="rejection"``); ``method="auto"``, the default, rejects when a first batch
-shows at least 2% of runs agreeing and splits otherwise.
+shows at least 1% of runs agreeing and splits otherwise.
 
 Run: ``.venv/bin/python benchmarks/bench_conditioning.py`` (about fifteen minutes on two cores;
 the very rare case's rejection simulates some 140,000 runs a round).

@@ -96,7 +96,7 @@ def test_splitting_gives_the_law_of_rejection():
 
 def test_splitting_gives_the_exact_truncated_binomial():
     # One group of 200, nobody forwards: final views are Binomial(199, 0.1). Given at least
-    # 32 views by the horizon (a 1.4% tail), they follow the binomial truncated at 32.
+    # 32 views by the horizon (a 0.5% tail), they follow the binomial truncated at 32.
     members = pd.DataFrame({"user": [f"u{i}" for i in range(200)], "group": "g"})
     net = rs.GroupNetwork.from_frames(members)
     model = rs.SpreadModel(read_prob=0.1, repost_prob=0.0, horizon=24.0)
@@ -215,13 +215,13 @@ def test_auto_rejects_common_evidence_and_splits_rare_evidence():
     # the first batch is the unconditioned runs: those that agree are kept, in order
     assert est.runs["views"].iloc[: agree.sum()].tolist() == plain.runs.loc[agree,
                                                                              "views"].tolist()
-    # one group of 200, nobody forwards: at least 32 views is a 1.4% tail of Binomial(199, 0.1)
+    # one group of 200, nobody forwards: at least 35 views is a 0.07% tail of Binomial(199, 0.1)
     members = pd.DataFrame({"user": [f"u{i}" for i in range(200)], "group": "g"})
     net = rs.GroupNetwork.from_frames(members)
     model = rs.SpreadModel(read_prob=0.1, repost_prob=0.0, horizon=24.0)
     rare = rs.estimate_reach(net, model, rs.Post(user="u0", group="g"), runs=200, rng=3,
-                             evidence=frame(hours=[24.0], kind=["views"], count=[32],
+                             evidence=frame(hours=[24.0], kind=["views"], count=[35],
                                             bound=["at_least"]))
     assert rare.conditioning.method == "splitting"
     assert rare.conditioning.evidence_fit < AUTO_SHARE
-    assert (rare.runs["views"] >= 32).all()
+    assert (rare.runs["views"] >= 35).all()
