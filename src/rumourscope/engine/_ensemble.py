@@ -25,7 +25,7 @@ import numpy as np
 
 from .._constraints import Interval, check_param
 from ..errors import ParameterError
-from . import _codes, _kernel
+from . import _codes
 from ._inputs import KernelInputs, ModelArrays
 from ._per_run import run_each
 from ._scratch import new_scratch
@@ -153,22 +153,13 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = N
     by_comm = np.zeros((n_runs, inputs.n_comm, 2), np.int64)
     net = inputs.net
     posts = (inputs.posts_user, inputs.posts_group, inputs.posts_time, inputs.times)
-    if per_run is None and not groups_seen and watch is None:
-        args = (net, inputs.group_read, inputs.repost, inputs.par, *posts)
-
-        def run_block(state: Any, first: int, last: int) -> Any:
-            scratch, bufs = state
-            return scratch, _kernel.run_runs(keys, epochs, first, last, *args, scratch, bufs,
-                                             False, totals, grid, by_jur, by_comm)
-
-        deal_out(n_runs, lambda: new_scratch(net, inputs.n_groups, n_times,
-                                                     len(inputs.repost)), run_block)
-        return RunArrays(totals, grid, by_jur, by_comm, None, None)
-
-    # Runs one at a time: each with its own parameters, and its copies read after it.
+    # Every ensemble takes this one path (runs one at a time, each with its row of a table of
+    # parameter sets, its copies read after it), so the kernel is compiled for one set of
+    # argument types only: a fresh install's first report compiles it once, not once per kind
+    # of ensemble. Without groups_seen the per-run count of groups has no columns.
     if per_run is None:
         per_run = PerRun.stack([inputs], np.zeros(n_runs, np.int64))
-    seen = np.zeros((n_runs, n_times), np.int32)
+    seen = np.zeros((n_runs, n_times if groups_seen else 0), np.int32)
     watch_ = np.zeros(0, np.int64) if watch is None else np.ascontiguousarray(watch, np.int64)
     watched = np.full((n_runs, len(watch_)), np.inf)
     depth = per_run.repost.shape[1]

@@ -2,11 +2,12 @@
 time and when chosen groups first had one, read from a run's table of copies (which only the
 last run of a block leaves behind).
 
-This is the compiled half of ``_ensemble.run_chunk`` for runs with their own parameters (a fit's
-particle per run, or runs drawing from a posterior: each indexes a table of parameter sets) and
-for evidence on how many groups the post had reached. It calls the engine's ``run_runs`` unchanged,
-one run at a time, so a run here is bit for bit the run of the shared-parameter path with the
-same key and parameters.
+This is the compiled half of ``_ensemble.run_chunk``, for every ensemble: runs with their own
+parameters (a fit's particle per run, or runs drawing from a posterior: each indexes a table of
+parameter sets), runs of one model (a table of one set), and evidence on how many groups the
+post had reached. It calls the engine's ``run_runs`` one run at a time, so a run here is bit for
+bit the run ``run_runs`` gives with the same key and parameters; one path for every ensemble
+means the kernel is compiled for one set of argument types.
 """
 
 from __future__ import annotations
