@@ -183,6 +183,34 @@ def test_effective_runs_count_shared_ancestry():
     assert clones.effective_runs(np.repeat(x[:100], 4)) == pytest.approx(100, rel=0.35)
 
 
+def _conditioning(roots):
+    from rumourscope.engine._splitting import Conditioning
+
+    empty = Checks.from_evidence(rs.evidence.Evidence.from_frame(
+        frame(hours=[], kind=[], count=[])), horizon=1.0)
+    return Conditioning(empty, pd.DataFrame(), 1.0, np.asarray(roots), "splitting")
+
+
+def test_runs_that_all_descend_from_one_root_are_worth_one_run():
+    # Rare evidence can leave every kept run a copy of one first run. Grouping by that root
+    # then sees no variation between roots at all; that is no evidence of precision.
+    x = np.random.default_rng(1).normal(size=500)
+    assert _conditioning(np.zeros(500, int)).effective_runs(x) == 1.0
+    assert _conditioning(np.zeros(500, int)).effective_runs(np.ones(500)) == 500.0  # no spread
+
+
+def test_effective_runs_correct_the_grouped_variance_for_the_mean_taken_from_the_roots():
+    # Each run its own root: the grouped variance times G / (G - 1) (the mean subtracted is
+    # taken from the same G roots) is exactly the usual variance / n: n effective runs.
+    x = np.random.default_rng(2).normal(size=50)
+    assert _conditioning(np.arange(50)).effective_runs(x) == pytest.approx(50, rel=1e-12)
+    # Two roots whose runs are clones of +1 and of -1: the mean has the variance of the mean
+    # of two independent values, 2 / 2 = 1 (their sample variance is 2); the runs' own
+    # variance is 50 / 49, so they are worth 50 / 49 runs (without the correction, 100 / 49).
+    clones = np.repeat([1.0, -1.0], 25)
+    assert _conditioning(np.repeat([0, 1], 25)).effective_runs(clones) == pytest.approx(50 / 49)
+
+
 def test_conditioned_probabilities_widen_their_intervals_for_shared_histories():
     est = rs.estimate_reach(NET, MODEL, POST, runs=400, rng=2, evidence=EVIDENCE)
     p = est.prob_at_least("views", 1000)

@@ -95,15 +95,23 @@ class Conditioning:
 
         Runs that descend from the same first run are correlated; their Monte Carlo variance
         is estimated by grouping runs by that ancestor (Chan and Lai 2013; Lee and Whiteley
-        2018): ``sum over ancestors of (sum of (value - mean) over its runs)**2 / n**2``. For
-        independent runs this is the usual ``variance / n``, and the effective number is ``n``.
+        2018): ``G / (G - 1) * sum over ancestors of (sum of (value - mean) over its runs)**2
+        / n**2`` for ``G`` distinct ancestors (the factor corrects for the mean being taken from
+        the same ancestors). For independent runs this is the usual ``variance / n``, and the
+        effective number is ``n``. When every run descends from one ancestor (rare evidence can
+        do that) nothing is known of the variation between ancestors, and the runs count as one.
         """
         x = np.asarray(values, dtype=float)
         n = len(x)
         spread = float(x.var(ddof=1)) if n > 1 else 0.0
+        if spread == 0.0:
+            return float(n)
         dev = np.bincount(self.roots, weights=x - x.mean())
-        variance = float((dev**2).sum()) / n**2
-        if spread == 0.0 or variance == 0.0:
+        groups = int(np.count_nonzero(np.bincount(self.roots)))
+        if groups < 2:
+            return 1.0
+        variance = groups / (groups - 1) * float((dev**2).sum()) / n**2
+        if variance == 0.0:
             return float(n)
         return float(min(n, max(1.0, spread / variance)))
 

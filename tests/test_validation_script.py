@@ -1,0 +1,83 @@
+"""benchmarks/validate_conditioning.py at tiny settings: its tables have the promised columns,
+their counts add up, and a seed gives the same numbers twice."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "validate_conditioning.py"
+TINY = ["--truths", "3", "--runs", "60", "--particles", "10", "--rounds", "1",
+        "--budget", "400", "--agreement-cases", "1", "--agreement-runs", "60",
+        "--replicates", "2", "--min-fit", "0"]
+COVERAGE = ["section", "truth", "quantity", "truths", "inside", "below", "above", "coverage",
+            "ci_low", "ci_high", "pit_central90", "refused", "not_drawn"]
+
+
+@pytest.fixture(scope="module")
+def script():
+    spec = importlib.util.spec_from_file_location("validate_conditioning", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while it loads
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        del sys.modules[spec.name]
+
+
+@pytest.fixture(scope="module")
+def tiny(script):
+    return script.main(TINY)
+
+
+def test_the_coverage_table_counts_every_truth_once(tiny):
+    table = tiny["coverage"]
+    assert list(table.columns) == COVERAGE
+    assert set(table["section"]) == {"known", "calibrated"}
+    assert set(table["truth"]) == {"seen", "given"}
+    assert len(table) == 2 * 2 * 3  # sections x truths x quantities
+    assert (table["inside"] + table["below"] + table["above"] == table["truths"]).all()
+    assert (table["truths"] + table["refused"] + table["not_drawn"] == 3).all()
+    scored = table[table["truths"] > 0]
+    assert scored["coverage"].between(0, 1).all()
+    assert (scored["ci_low"] <= scored["coverage"]).all()
+    assert (scored["coverage"] <= scored["ci_high"]).all()
+    assert scored["pit_central90"].between(0, 1).all()
+
+
+def test_each_truth_falls_where_its_interval_says(tiny):
+    rows = tiny["rows"]
+    scored = rows[rows["position"].isin(["inside", "below", "above"])]
+    assert len(scored) > 0
+    assert (scored["q05"] <= scored["q95"]).all()
+    where = np.select([scored["true_final"] < scored["q05"],
+                       scored["true_final"] > scored["q95"]], ["below", "above"], "inside")
+    assert (scored["position"] == where).all()
+    assert scored["pit"].between(0, 1).all()
+    assert scored["effective_runs"].between(1, 60).all()
+    assert (scored["distinct_roots"] >= 1).all()
+    assert scored["evidence_fit"].between(0, 1, inclusive="right").all()
+
+
+def test_the_effort_and_agreement_tables(tiny):
+    effort = tiny["effort"]
+    assert list(effort.columns) == ["section", "measure", "cases", "min", "q10", "q50", "q90",
+                                    "max"]
+    assert set(effort["measure"]) >= {"effective views", "distinct_roots", "evidence_fit"}
+    agreement = tiny["agreement"]
+    if len(agreement):
+        assert set(agreement["statistic"]) == {"mean", "q05", "q50", "q95"}
+        assert np.isfinite(agreement["z"]).all()
+
+
+def test_the_same_seed_gives_the_same_numbers(script, capsys):
+    again = [script.main(["--truths", "2", "--runs", "60", "--sections", "known"])
+             for _ in range(2)]
+    pd.testing.assert_frame_equal(again[0]["rows"], again[1]["rows"])
+    out = capsys.readouterr().out
+    assert "Coverage of the 90% intervals" in out
+    assert "wall-clock seconds" in out
