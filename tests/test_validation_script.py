@@ -37,9 +37,10 @@ def tiny(script):
 def test_the_coverage_table_counts_every_truth_once(tiny):
     table = tiny["coverage"]
     assert list(table.columns) == COVERAGE
-    assert set(table["section"]) == {"known", "calibrated"}
+    assert set(table["section"]) == {"known", "calibrated",
+                                     "calibrated, each run its own particle"}
     assert set(table["truth"]) == {"seen", "given"}
-    assert len(table) == 2 * 2 * 3  # sections x truths x quantities
+    assert len(table) == 3 * 2 * 3  # sections x truths x quantities
     assert (table["inside"] + table["below"] + table["above"] == table["truths"]).all()
     assert (table["truths"] + table["refused"] + table["not_drawn"] == 3).all()
     scored = table[table["truths"] > 0]
