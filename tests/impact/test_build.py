@@ -317,3 +317,16 @@ def test_calibrated_parameters_are_stated_as_fitted_with_their_interval(case):
     assert table.loc["horizon", "source"].endswith("cover the last observation of the spread")
     # the runs given the evidence draw their particles: never below what was observed
     assert (summary.totals["reposts"] >= 7).all()
+
+
+def test_figures_from_few_independent_histories_are_a_warning(summary):
+    import dataclasses
+
+    from rumourscope.impact.summary import FEW_EFFECTIVE
+
+    assert summary.estimates["effective_runs"].min() >= FEW_EFFECTIVE
+    few = dataclasses.replace(
+        summary, estimates=summary.estimates.assign(effective_runs=FEW_EFFECTIVE / 5))
+    (warning,) = few.warnings
+    assert "independent simulated histories" in warning
+    assert "--runs" in warning

@@ -320,4 +320,5 @@ def _unreachable(checks: Checks, at: np.ndarray, tau: float, values: np.ndarray)
                      + f": the highest any run reached was {best:.0f}")
     return (f"no run agreed with the evidence at {tau:g} h, so the runs cannot be conditioned "
             "on it:\n  - " + "\n  - ".join(lines) + "\nCheck these observations, or the "
-            "model's assumptions (fit them to the evidence with calibration).")
+            "model's assumptions (fit them to the evidence with calibration); if the evidence "
+            "is right but rare, more runs may find runs that agree.")

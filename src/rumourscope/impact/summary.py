@@ -81,6 +81,11 @@ _EVIDENCE_COLUMNS: Mapping[str, tuple[str, ...]] = {
 #: and the command line warn that the stated assumptions are at odds with the evidence.
 LOW_FIT = 0.01
 
+#: Below this many effective runs (the least over the totals) the exhibit warns that its figures
+#: given the evidence rest on too few independent histories: measured on synthetic truths
+#: (docs/validation.md), intervals from so few are too narrow.
+FEW_EFFECTIVE = 50
+
 NOT_CALIBRATED = (
     "The parameters were not calibrated to the evidence: each is a stated value with its source "
     "or the word \"assumption\", and sections 10 and 11 show how much the results depend on it."
@@ -215,6 +220,14 @@ class ImpactSummary:
                 f"what was observed (below {format_prob(LOW_FIT)}). The figures given the "
                 f"evidence are still conditioned on it, but the parameters should be fitted to "
                 f"the evidence (the report command's --calibrate option)."
+            )
+        effective = self.estimates["effective_runs"].min()
+        if self.given_evidence and effective < FEW_EFFECTIVE:
+            out.append(
+                f"The figures given the evidence rest on about {format_count(effective)} "
+                f"independent simulated histories (runs that agree with rare evidence are "
+                f"continued from a few earlier runs), fewer than {FEW_EFFECTIVE}: their "
+                f"intervals are likely too narrow. Run more simulations (--runs)."
             )
         return out
 
