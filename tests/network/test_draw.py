@@ -8,6 +8,7 @@ import hashlib
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,7 @@ def test_same_seed_same_network_in_another_process(net):
         "print(_digest(world().draw(known_network(), rng=11)))\n"
     )
     child = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
-                           text=True).stdout.strip()
+                           text=True, cwd=Path(__file__).resolve().parents[2]).stdout.strip()
     assert child == _digest(net)
 
 

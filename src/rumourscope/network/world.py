@@ -31,6 +31,7 @@ from .synth import (
     MIN_GROUP_SIZE,
     _default_group_size,
     _shares,
+    power_law_pmf,
 )
 
 if TYPE_CHECKING:
@@ -308,8 +309,6 @@ def minimum_population(known_people: int, known_seats: int, world: WorldModel) -
     >>> minimum_population(10, 1_000, rs.WorldModel())
     14377
     """
-    from .synth import power_law_pmf
-
     values, probs = power_law_pmf(world.groups_per_user, 1, MAX_GROUPS_PER_USER)
     biased = float((values**2 @ probs) / (values @ probs))
     spare = world.groups_per_user - 1
@@ -322,9 +321,15 @@ def minimum_population(known_people: int, known_seats: int, world: WorldModel) -
 def seat_bound(low: Any, high: Any, world: WorldModel) -> int:
     """Seats the known groups are unlikely to exceed: the stated upper bound of each group
     (``high``, missing when none is stated), else the larger of its lower bound (``low``) and
-    the 99th percentile of the world's group-size law."""
-    from .synth import power_law_pmf
+    the 99th percentile of the world's group-size law.
 
+    Examples
+    --------
+    >>> import rumourscope as rs
+    >>> from rumourscope.network.world import seat_bound
+    >>> seat_bound([480, 200, 3], [480, None, None], rs.WorldModel()) > 480 + 200 + 3
+    True
+    """
     values, probs = power_law_pmf(world.group_size, MIN_GROUP_SIZE, world.size_cap)
     q99 = int(values[np.searchsorted(np.cumsum(probs), 0.99)])
     low = np.asarray(pd.Series(low, dtype="Float64").fillna(0), dtype=float)
