@@ -385,3 +385,11 @@ def test_cli_validate_bad_partial_case(make_partial, key, monkeypatch, capsys):
     assert "Traceback" not in err
     assert "rosters.csv, row 4, column 'group'" in err
     assert not key.exists()
+
+
+def test_the_package_runs_on_a_drawn_network(case):
+    est = rs.estimate_reach(case.network, case.model(), case.posts, runs=20, rng=1,
+                            progress=False)
+    runs = est.runs
+    assert len(runs) == 20
+    assert (runs["unique_viewers"] <= case.network.n_users).all()

@@ -280,7 +280,10 @@ class WorldModel:
         rows.append(("group_cap", self.platform.group_cap or "none", "members",
                      f"platform {self.platform.name!r}: {self.platform.notes or 'no notes'}",
                      "most members a group may hold"))
-        return pd.DataFrame(rows, columns=["parameter", "value", "unit", "source", "meaning"])
+        table = pd.DataFrame(rows, columns=["parameter", "value", "unit", "source", "meaning"])
+        # whole numbers stay whole (a population of 100000, not 100000.0)
+        table["value"] = pd.Series([row[1] for row in rows], dtype=object)
+        return table
 
     # ------------------------------------------------------------------ drawing
     def draw(self, known: KnownNetwork, *, rng: int | np.random.Generator | None = None
