@@ -246,6 +246,10 @@ BAD_INPUTS = {
         dict(groups={"group": []}), "groups.csv", None, None, "a header but no rows"),
     "missing required table": (
         dict(groups=None), "groups.csv", None, None, "the groups table is required"),
+    "missing members table": (
+        dict(members=None), "members.csv", None, None, "the members table is required"),
+    "missing users table": (
+        dict(users=None), "users.csv", None, None, "the users table is required"),
     "evidence not in the inventory": (
         dict(observations=edited(OBSERVATIONS, "source", 1, "evidence/other.png")),
         "observations.csv", 3, "source", "not a file listed under [[evidence]]"),

@@ -13,6 +13,8 @@ import pandas as pd
 from ..evidence import Evidence
 from ..model import DeletionScope, Post, SpreadModel
 from ..network.graph import GroupNetwork
+from ..network.known import KnownNetwork
+from ..network.world import WorldModel
 from ..thresholds import Threshold
 from ._keys import Pseudonymiser
 
@@ -54,7 +56,19 @@ class Case:
         Legal thresholds the case declares (``[[thresholds]]`` in ``case.toml``), e.g. a number
         of readers in one province; reported besides the built-in ones.
     network : GroupNetwork
-        Users (pseudonymised), groups, memberships and friend ties.
+        Users (pseudonymised), groups, memberships and friend ties. For a case that knows only
+        part of its network, one network drawn by :attr:`world` around :attr:`known` with the
+        seed ``[network] seed`` of ``case.toml`` (default 0); ``network.drawn`` then says so.
+        Uncertainty about the unseen part is not yet carried into estimates: every run uses
+        this one drawn network.
+    known : KnownNetwork
+        What the case knows of its network, with the source of each fact: the groups and their
+        stated sizes, known people, fixed memberships, rosters, asserted identities, and the
+        provenance of each table. For a network known in full, everything in :attr:`network`.
+    world : WorldModel or None
+        What is assumed about the unseen part (``None`` when the network is known in full).
+    provenance : pandas.DataFrame
+        One row per table read: ``table, file, compiled_by, sources, method``.
     display_names : pandas.Series
         Display name per user pseudonym: a name pseudonym (``n_...``) unless the case was loaded
         with ``show_names=True``; missing where the users table gives no name.
@@ -100,6 +114,23 @@ class Case:
     key_fingerprint: str
     pseudonymiser: Pseudonymiser = field(repr=False)
     thresholds: tuple[Threshold, ...] = ()
+    known_facts: KnownNetwork | None = field(default=None, repr=False)
+    world: WorldModel | None = None
+    provenance: pd.DataFrame | None = None
+
+    @property
+    def known(self) -> KnownNetwork:
+        """What the case knows of its network (see the class docstring)."""
+        if self.known_facts is None:
+            # Known in full: made on first use, as it repeats every membership of the network.
+            facts = KnownNetwork.from_network(self.network, provenance=self.provenance)
+            object.__setattr__(self, "known_facts", facts)
+        return self.known_facts
+
+    @property
+    def network_drawn(self) -> bool:
+        """Whether :attr:`network` was drawn around what is known (a partial case)."""
+        return self.network.drawn is not None
 
     # ------------------------------------------------------------------ use
     def model(self, **params: Any) -> SpreadModel:
@@ -171,6 +202,8 @@ class Case:
             ("pseudonym key fingerprint", self.key_fingerprint),
             ("display names shown", self.names_shown),
         ]
+        if self.network_drawn:
+            rows += list(self.known.summary().itertuples(index=False, name=None))
         head = pd.DataFrame(rows, columns=["statistic", "value"])
         return pd.concat([head, self.network.summary()], ignore_index=True)
 
@@ -195,6 +228,14 @@ class Case:
         else:
             lines.append("Deleted: no deletion recorded")
         sizes = net.groups["size"]
+        if self.network_drawn:
+            known = self.known
+            lines += ["", f"Known network: {known.n_groups:,} groups, {known.n_people:,} known "
+                      f"people, {len(known.memberships):,} fixed memberships, "
+                      f"{len(known.identities):,} identities asserted"]
+            lines += [f"  group {g}: {size}" for g, size in known.describe_sizes().items()]
+            lines.append(f"The network below is {net.drawn.describe()}; every run uses it "
+                         "(network uncertainty is not yet in the estimates)")
         lines += [
             "",
             f"Network ({net.platform.name}, group cap {net.platform.group_cap or 'none'}): "
@@ -242,8 +283,9 @@ class Case:
         when = self.local(self.origin).strftime("%Y-%m-%d %H:%M %Z")
         deleted = (f"deleted after {self.deletion_time:g} h" if self.deletion_time is not None
                    else "not deleted")
+        drawn = " (drawn around the known part)" if self.network_drawn else ""
         return (f"<Case {self.title!r}: {len(self.posts)} post(s) from {when}, {deleted}; "
-                f"{self.network.n_users:,} users, {self.network.n_groups:,} groups; "
+                f"{self.network.n_users:,} users, {self.network.n_groups:,} groups{drawn}; "
                 f"{len(self.observations)} observations, {len(self.evidence)} evidence files>")
 
 

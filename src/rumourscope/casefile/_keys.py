@@ -61,6 +61,12 @@ class Pseudonymiser:
         """Pseudonym of a display name (equal names get equal pseudonyms)."""
         return "n_" + self._digest("name", str(display_name))
 
+    def sighting(self, group: str, display_name: str) -> str:
+        """Pseudonym of the person seen as ``display_name`` in ``group`` when nobody has said
+        who they are (a user pseudonym ``u_...``, but never equal to one made by :meth:`user`).
+        """
+        return "u_" + self._digest("sighting", f"{group}\x00{display_name}")
+
     @property
     def fingerprint(self) -> str:
         """First 8 hex digits of the SHA-256 of the key: names the key without revealing it."""

@@ -10,27 +10,43 @@ import pandas as pd
 from ..errors import CaseDataError, NetworkError, Problem
 from ..model import Post
 from ..network.graph import GroupNetwork
+from ..network.known import KnownNetwork
+from ..network.world import WorldModel
+from ..platform import WECHAT
 from ._case import Case
+from ._checks import FULL_TABLES, check_complete, check_partial, check_world, is_complete
 from ._keys import DEMO_KEY, Pseudonymiser, default_key_dir, read_or_create_key
+from ._network_spec import DEFAULT_NETWORK_SEED
+from ._partial import (
+    IDENTITY_COLUMNS,
+    ROSTER_COLUMNS,
+    build_known,
+    check_sizes,
+    fixed_memberships,
+    member_counts,
+    no_sizes,
+    provenance_table,
+    stated_sizes,
+)
 from ._read import RawFile, find_table, read_raw, read_table, sha256_file
 from ._spec import CASE_FILE, CaseSpec, parse_spec
 from ._tables import (
-    check_friends,
-    check_ids,
-    check_members,
     check_observations,
     has_columns,
 )
 
 __all__ = ["demo_case", "load_case"]
 
-# table name -> (required?, required columns)
-TABLES: dict[str, tuple[bool, tuple[str, ...]]] = {
-    "users": (True, ("user",)),
-    "groups": (True, ("group",)),
-    "members": (True, ("user", "group")),
-    "friends": (False, ("user", "friend")),
-    "observations": (False, ("time", "kind", "count")),
+# table name -> columns it must have. Which tables are required depends on whether the case
+# knows its network in full (users, groups, members) or only in part (groups); see _load.
+TABLES: dict[str, tuple[str, ...]] = {
+    "users": ("user",),
+    "groups": ("group",),
+    "members": ("user", "group"),
+    "friends": ("user", "friend"),
+    "rosters": ROSTER_COLUMNS,
+    "identities": IDENTITY_COLUMNS,
+    "observations": ("time", "kind", "count"),
 }
 
 
@@ -38,10 +54,16 @@ def load_case(path: str | Path, *, key_file: str | Path | None = None,
               show_names: bool = False) -> Case:
     """Load, validate, hash and pseudonymise a case folder.
 
-    The folder holds ``case.toml`` and the tables ``users``, ``groups``, ``members``, and
-    optionally ``friends`` and ``observations``, each as ``.csv`` (UTF-8 with or without BOM,
-    or GB18030/GBK) or ``.xlsx``; see ``docs/case-format.md``. Nothing in the folder is
-    written, moved or modified.
+    The folder holds ``case.toml`` and tables, each as ``.csv`` (UTF-8 with or without BOM,
+    or GB18030/GBK) or ``.xlsx``; see ``docs/case-format.md``. A case that knows its network
+    in full has the tables ``users``, ``groups`` and ``members`` (and optionally ``friends``
+    and ``observations``); a case that knows only part of it has a ``groups`` table and
+    whatever the evidence gives: group sizes (``members`` observations), ``rosters`` of
+    display names, ``identities`` asserted across groups, known ``users``, ``members`` and
+    ``friends``. For such a case, :attr:`Case.known` holds what is known, :attr:`Case.world`
+    the world model assumed for the rest, and :attr:`Case.network` one network drawn from
+    both (seed ``[network] seed``, default 0). Nothing in the folder is written, moved or
+    modified.
 
     Parameters
     ----------
@@ -132,40 +154,45 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
         files.append((raw, "case description"))
         spec = parse_spec(raw, folder, problems)
 
+    found = {stem: find_table(folder, stem, problems, required=stem == "groups")
+             for stem in TABLES}
+    complete = is_complete(spec, found, problems)
     tables: dict[str, pd.DataFrame] = {}
     names: dict[str, str] = {}
-    for stem, (required, columns) in TABLES.items():
-        name = find_table(folder, stem, problems, required=required)
+    for stem, columns in TABLES.items():
+        name = found[stem]
         if name is None:
             continue
         frame, raw = read_table(read_raw(folder, name), problems)
         files.append((raw, f"{stem} table"))
         # An optional table may list nothing (no friend ties known, no observations yet).
+        required = stem == "groups" or (complete and stem in FULL_TABLES)
         if frame is not None and has_columns(frame, name, columns, problems,
                                              need_rows=required):
+            if "source" in frame.columns:
+                frame = frame.assign(source=frame["source"].str.replace("\\", "/", regex=False))
             tables[stem], names[stem] = frame, name
 
-    users = groups = None
-    if "users" in tables:
-        users = check_ids(tables["users"], names["users"], "user", problems)
-    if "groups" in tables:
-        groups = check_ids(tables["groups"], names["groups"], "group", problems)
-    if "members" in tables and users is not None and groups is not None:
-        platform = spec.platform if spec else None  # unknown while case.toml is invalid
-        check_members(tables["members"], names["members"], users, groups, platform, problems)
-    if "friends" in tables and users is not None:
-        check_friends(tables["friends"], names["friends"], users, problems)
-    if spec is not None:
-        _check_spec_against_tables(spec, tables, users, groups, problems)
-
+    inventory = set(spec.evidence["file"]) if spec else None
+    check = check_complete if complete else check_partial
+    groups = check(spec, tables, names, inventory, problems)
     observations = _empty_observations()
+    sizes = None
     if "observations" in tables and groups is not None:
         origin = min(p.time for p in spec.posts) if spec and spec.posts else None
-        inventory = set(spec.evidence["file"]) if spec else None
         checked = check_observations(tables["observations"], names["observations"], origin,
                                      groups, inventory, problems)
         if checked is not None:
             observations = checked
+        platform = spec.platform if spec else WECHAT
+        counts = member_counts(tables["observations"], names["observations"], platform, problems)
+        sizes = stated_sizes(counts)
+    fixed = None
+    if not complete and spec is not None and groups is not None:
+        fixed = fixed_memberships(spec, tables, names)
+        if sizes is not None:
+            check_sizes(fixed, sizes, names["observations"], problems)
+        check_world(spec, tables, fixed, sizes, problems)
     if problems:
         raise CaseDataError(problems)
     assert spec is not None  # no problems means case.toml was read
@@ -173,7 +200,18 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
     if key is None:
         key = read_or_create_key(key_file, forbidden=folder)
     pseudo = Pseudonymiser(key)
-    network, display_names = _network(spec, tables, pseudo, show_names, names)
+    provenance = provenance_table(spec.network, names)
+    world = None
+    if complete:
+        network, display_names = _network(spec, tables, pseudo, show_names, names)
+        known = None  # everything is known: Case.known is made from the network when asked
+    else:
+        known, display_names = build_known(
+            spec, tables, fixed, sizes if sizes is not None else no_sizes(), pseudo,
+            show_names, provenance)
+        world = _world(spec, known)
+        seed = spec.network.seed if spec.network.seed is not None else DEFAULT_NETWORK_SEED
+        network = world.draw(known, rng=seed)
     evidence, manifest = _manifest(folder, files, spec.evidence)
     origin = min(p.time for p in spec.posts)
     hours = pd.Timedelta(hours=1)
@@ -190,49 +228,15 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
         communities=spec.communities, thresholds=spec.thresholds, network=network,
         display_names=display_names, observations=observations.reset_index(drop=True),
         evidence=evidence, manifest=manifest, folder=folder, names_shown=show_names,
-        key_fingerprint=pseudo.fingerprint, pseudonymiser=pseudo,
+        key_fingerprint=pseudo.fingerprint, pseudonymiser=pseudo, known_facts=known,
+        world=world, provenance=provenance,
     )
 
 
-def _check_spec_against_tables(spec: CaseSpec, tables: dict[str, pd.DataFrame],
-                               users: pd.Index | None, groups: pd.Index | None,
-                               problems: list[Problem]) -> None:
-    """Posts name known users and groups; labels of interest and the places thresholds count
-    readers in occur in the users table."""
-    members = tables.get("members")
-    for post in spec.posts:
-        if users is not None and post.user not in users:
-            problems.append(Problem(CASE_FILE, "the poster is not listed in the users table",
-                                    column=f"{post.where}.user", value=post.user))
-        if post.group is not None and groups is not None and post.group not in groups:
-            problems.append(Problem(CASE_FILE, "not a group listed in the groups table",
-                                    column=f"{post.where}.group", value=post.group))
-        elif (post.group is not None and members is not None and users is not None
-              and post.user in users
-              and not ((members["user"] == post.user) & (members["group"] == post.group)).any()):
-            problems.append(Problem(CASE_FILE, f"the poster {post.user!r} is not a member of "
-                                    "this group in the members table",
-                                    column=f"{post.where}.group", value=post.group))
-    user_table = tables.get("users")
-    if user_table is None:
-        return
-    wanted = {
-        "jurisdiction": [(label, "interest.jurisdictions") for label in spec.jurisdictions] + [
-            (t.readers_in, f"thresholds[{i}].readers_in")
-            for i, t in enumerate(spec.thresholds, start=1) if t.readers_in is not None],
-        "communities": [(label, "interest.communities") for label in spec.communities],
-    }
-    for column, labels in wanted.items():
-        present: set[str] = set()
-        if column in user_table.columns:
-            for value in user_table[column].unique():
-                present.update(t.strip() for t in value.split(";") if t.strip())
-        for label, setting in labels:
-            if label not in present:
-                problems.append(Problem(CASE_FILE, f"no user in the users table has this label "
-                                        f"in column '{column}'; present: "
-                                        f"{', '.join(sorted(present)) or '(none)'}",
-                                        column=setting, value=label))
+def _world(spec: CaseSpec, known: KnownNetwork) -> WorldModel:
+    """The case's world model: the values case.toml states (checked by _check_world), the rest
+    from the evidence or the defaults."""
+    return WorldModel.from_known(known, sources=spec.network.world_sources, **spec.network.world)
 
 
 def _network(spec: CaseSpec, tables: dict[str, pd.DataFrame], pseudo: Pseudonymiser,

@@ -13,6 +13,7 @@ from ..errors import ParameterError, Problem
 from ..model import DeletionScope
 from ..platform import GENERIC, WECHAT, Platform
 from ..thresholds import Threshold
+from ._network_spec import NetworkSpec, parse_network_spec
 from ._read import RawFile, decode_text, parse_time, parse_zone
 
 __all__ = ["CASE_FILE", "CaseSpec", "PostSpec", "parse_spec"]
@@ -20,7 +21,7 @@ __all__ = ["CASE_FILE", "CaseSpec", "PostSpec", "parse_spec"]
 CASE_FILE = "case.toml"
 PLATFORMS = {"wechat": WECHAT, "generic": GENERIC}
 _TOP_KEYS = {"title", "timezone", "description", "platform", "group_cap", "posts", "deletion",
-             "interest", "evidence", "thresholds"}
+             "interest", "evidence", "thresholds", "network", "world", "provenance"}
 _THRESHOLD_KEYS = {"name", "jurisdiction", "legal_character", "quantity", "count", "readers_in",
                    "source", "note"}
 
@@ -49,6 +50,7 @@ class CaseSpec:
     communities: tuple[str, ...]
     evidence: pd.DataFrame  # file, description, obtained
     thresholds: tuple[Threshold, ...]  # declared for this case, besides the built-in ones
+    network: NetworkSpec  # [network], [world] and [provenance]
 
 
 def parse_spec(raw: RawFile, folder: Path, problems: list[Problem]) -> CaseSpec | None:
@@ -119,13 +121,14 @@ def parse_spec(raw: RawFile, folder: Path, problems: list[Problem]) -> CaseSpec 
     communities = _labels(interest, "communities", problems)
     evidence = _inventory(doc.get("evidence", []), folder, problems)
     thresholds = _thresholds(doc.get("thresholds", []), problems)
+    network = parse_network_spec(doc, set(evidence["file"]), problems)
     if len(problems) > before:
         return None
     return CaseSpec(
         title=title, timezone=timezone, description=_text(doc, "description", f, problems),
         platform=platform, posts=tuple(posts), deletion=deletion, deletion_scope=scope,
         deletion_note=note, jurisdictions=jurisdictions, communities=communities,
-        evidence=evidence, thresholds=thresholds,
+        evidence=evidence, thresholds=thresholds, network=network,
     )
 
 

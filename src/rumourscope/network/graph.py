@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ from ..errors import NetworkError, PlatformRuleError, UnknownGroupError, Unknown
 from ..platform import WECHAT, Platform
 from ._frames import check_ids, entity_table, optional_text, parse_communities, require_columns
 from .csr import CSR
+
+if TYPE_CHECKING:
+    from .draw import NetworkDraw
 
 __all__ = ["GroupNetwork"]
 
@@ -48,6 +52,11 @@ class GroupNetwork:
         uint64 per user; bit ``k`` set when the user belongs to ``communities[k]``.
     platform : Platform
         The rules the network was checked against.
+    drawn : NetworkDraw or None
+        ``None`` for a network given in full (tables, a complete case folder, a synthetic
+        network); for one drawn around what a case knows by a world model, how it was drawn
+        (seed, world model, how many groups and people were known). Known groups and known
+        people come first, drawn ones after (IDs starting ``drawn_``).
     """
 
     users: pd.DataFrame
@@ -60,6 +69,7 @@ class GroupNetwork:
     user_community_mask: np.ndarray
     communities: tuple[str, ...]
     platform: Platform = field(default=WECHAT)
+    drawn: NetworkDraw | None = None
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -190,6 +200,7 @@ class GroupNetwork:
         communities: tuple[str, ...] = (),
         friend_pairs: tuple[np.ndarray, np.ndarray] | None = None,
         platform: Platform = WECHAT,
+        drawn: NetworkDraw | None = None,
     ) -> GroupNetwork:
         """Build from integer membership arrays (the fast path used by generators and loaders).
 
@@ -200,7 +211,7 @@ class GroupNetwork:
         Jurisdictions are best given as a :class:`pandas.Categorical` (e.g. from
         :meth:`pandas.Categorical.from_codes`), so no per-user Python objects are made.
         Communities are given either as one tuple of labels per user, or as a ready bit mask
-        with its label list.
+        with its label list. ``drawn`` says how a drawn network was drawn (see the class).
         """
         n_users, n_groups = len(user_index), len(groups)
         user_groups = CSR.from_pairs(member_user, member_group, n_users)
@@ -258,6 +269,7 @@ class GroupNetwork:
             user_community_mask=mask,
             communities=communities,
             platform=platform,
+            drawn=drawn,
         )
 
     # ------------------------------------------------------------------ lookups
@@ -421,13 +433,16 @@ class GroupNetwork:
             ("jurisdictions", ", ".join(self.jurisdictions) or "-"),
             ("communities", ", ".join(self.communities) or "-"),
         ]
+        if self.drawn is not None:
+            rows.insert(1, ("network", self.drawn.describe()))
         return pd.DataFrame(rows, columns=["statistic", "value"])
 
     def __repr__(self) -> str:
         sizes = self.groups["size"].to_numpy()
         largest = int(sizes.max()) if len(sizes) else 0
+        drawn = f" ({self.drawn.describe()})" if self.drawn is not None else ""
         return (
-            f"<GroupNetwork on {self.platform.name}: {self.n_users:,} users, "
+            f"<GroupNetwork on {self.platform.name}{drawn}: {self.n_users:,} users, "
             f"{self.n_groups:,} groups (largest {largest:,}), {self.n_memberships:,} memberships, "
             f"{self.n_friend_ties:,} friend ties; jurisdictions: "
             f"{', '.join(self.jurisdictions) or '-'}; communities: "

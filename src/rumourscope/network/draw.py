@@ -1,0 +1,346 @@
+"""Drawing one complete network around what a case knows (:func:`draw_network`).
+
+The known part stays as the evidence states it: known groups get exactly their stated sizes
+(or a size drawn within the stated range), known people keep their fixed memberships, asserted
+identities and stated labels. The rest is drawn from the :class:`~.world.WorldModel` with the
+machinery of :func:`rumourscope.synthetic_network` (truncated power laws, seating by a bipartite
+configuration model, friend ties mostly inside groups):
+
+1. sizes of the known groups not known exactly, from the world's group-size law restricted to
+   the stated range (and to at least the fixed members);
+2. the free seats of the known groups go to unseen people: each is in one known group and in
+   each other known group with chance ``known_group_overlap``; their total number of groups
+   follows the groups-per-person law as a random seat's occupant does (in proportion to the
+   number of groups), and the groups beyond the known ones are unseen groups;
+3. known people keep their fixed memberships and get further ones in unseen groups only
+   (matching a named person to further known groups is for the evidence to assert);
+4. the rest of the population is in unseen groups only, sized by the world's law, enough of
+   them that the whole world holds ``population * groups_per_user`` memberships;
+5. friend ties as in :func:`rumourscope.synthetic_network`, plus the known ones; labels: stated
+   ones kept, others drawn (a member of a labelled known group lives there with chance
+   ``group_jurisdiction_share``).
+
+The result is an ordinary :class:`~.graph.GroupNetwork` whose :attr:`~.graph.GroupNetwork.drawn`
+says how it was drawn. Known groups and people come first; drawn ones are ``drawn_g1, ...``
+and ``drawn_1, ...``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from ._wiring import friend_ties, seat_users, split_keys
+from .graph import MAX_COMMUNITIES, GroupNetwork
+from .known import KnownNetwork
+from .synth import MAX_GROUPS_PER_USER, MIN_GROUP_SIZE, _nudge_to_total, power_law_pmf
+from .world import WorldModel, minimum_population, seat_bound
+
+__all__ = ["DRAWN_GROUP_PREFIX", "DRAWN_PERSON_PREFIX", "NetworkDraw", "draw_network"]
+
+DRAWN_GROUP_PREFIX = "drawn_g"
+DRAWN_PERSON_PREFIX = "drawn_"
+
+
+@dataclass(frozen=True)
+class NetworkDraw:
+    """How a drawn :class:`~.graph.GroupNetwork` was drawn.
+
+    Attributes
+    ----------
+    seed : int or None
+        The seed it was drawn with (``None`` when a Generator was given: not reproducible
+        from this record alone).
+    world : WorldModel
+        The assumptions it was drawn from.
+    known_groups, known_people : int
+        How many of its groups and people are known (they come first in the network).
+    """
+
+    seed: int | None
+    world: WorldModel
+    known_groups: int
+    known_people: int
+
+    def describe(self) -> str:
+        seed = f"seed {self.seed}" if self.seed is not None else "from a given generator"
+        return (f"drawn by the world model around {self.known_groups} known groups and "
+                f"{self.known_people} known people, {seed}")
+
+
+def draw_network(known: KnownNetwork, world: WorldModel, *,
+                 rng: int | np.random.Generator | None = None) -> GroupNetwork:
+    """Draw one complete network consistent with ``known`` from ``world``.
+
+    Parameters
+    ----------
+    known : KnownNetwork
+        What the evidence says (not known in full: that needs no drawing).
+    world : WorldModel
+        What is assumed about the rest.
+    rng : int, numpy.random.Generator or None, default=None
+        Seed or generator; the same value gives the same network.
+
+    Returns
+    -------
+    GroupNetwork
+        With ``drawn`` set; ``world.population`` people and the known groups plus as many
+        drawn groups as the memberships need.
+
+    Raises
+    ------
+    ParameterError
+        The population is too small to hold what is known and the drawn groups, or ``known``
+        is known in full.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import rumourscope as rs
+    >>> known = rs.KnownNetwork.from_frames(
+    ...     groups=pd.DataFrame({"group": ["g1", "g2"], "size_low": [480, None],
+    ...                          "size_high": [480, None], "size_bound": ["exact", None]}),
+    ...     memberships=pd.DataFrame({"person": ["poster"], "group": ["g1"]}))
+    >>> net = rs.WorldModel(population=20_000).draw(known, rng=1)
+    >>> int(net.groups.loc["g1", "size"]), "poster" in net.members_of("g1")
+    (480, True)
+    >>> net.drawn.describe()
+    'drawn by the world model around 2 known groups and 1 known people, seed 1'
+    """
+    if not isinstance(known, KnownNetwork):
+        raise ParameterError(f"known must be a KnownNetwork, got {type(known).__name__}")
+    if not isinstance(world, WorldModel):
+        raise ParameterError(f"world must be a WorldModel, got {type(world).__name__}")
+    if known.complete:
+        raise ParameterError("this network is known in full: there is nothing to draw")
+    if known.platform.group_cap != world.platform.group_cap:
+        raise ParameterError(f"the world model's platform caps groups at "
+                             f"{world.platform.group_cap}, the known network's at "
+                             f"{known.platform.group_cap}; use one platform for both")
+    clash = [g for g in known.groups.index if g.startswith(DRAWN_GROUP_PREFIX)]
+    if clash:
+        raise ParameterError(f"group ID {clash[0]!r}: IDs starting {DRAWN_GROUP_PREFIX!r} are "
+                             "kept for drawn groups")
+    ranges = known.size_range(cap=known.platform.group_cap or world.size_cap)
+    seats = seat_bound(ranges["low"], ranges["high"].where(known.groups["size_high"].notna()),
+                       world)
+    needed = minimum_population(known.n_people, seats, world)
+    if world.population < needed:
+        raise ParameterError(
+            f"population {world.population:,} is too small for what is known: {known.n_people:,} "
+            f"known people and up to {seats:,} seats in the known groups need at least "
+            f"{needed:,} (see rumourscope.network.world.minimum_population)")
+    seed = int(rng) if isinstance(rng, int | np.integer) and not isinstance(rng, bool) else None
+    try:
+        rng = np.random.default_rng(rng)
+    except (TypeError, ValueError) as err:
+        raise ParameterError(f"rng must be None, a non-negative whole number or a numpy "
+                             f"Generator, got {rng!r}") from err
+    # One child stream per step: a change to e.g. the friend settings leaves the groups alone.
+    size_rng, pool_rng, count_rng, seat_rng, friend_rng, label_rng = rng.spawn(6)
+
+    n_people, n_known = world.population, known.n_people
+    person_pos = pd.Index(known.people.index)
+    group_pos = pd.Index(known.groups.index)
+    fixed_p = person_pos.get_indexer(known.memberships["person"]).astype(np.int64)
+    fixed_g = group_pos.get_indexer(known.memberships["group"]).astype(np.int64)
+
+    sizes_k = _known_sizes(known, world, size_rng)
+    free = sizes_k - np.bincount(fixed_g, minlength=known.n_groups)
+    pool_g, pool_u, m = _seat_known_groups(free, world.known_group_overlap, pool_rng)
+    n_pool = len(m)
+    n_rest = n_people - n_known - n_pool
+    if n_rest < 1:
+        raise ParameterError(
+            f"population {n_people:,} is too small: the known groups need {n_known:,} known "
+            f"and {n_pool:,} drawn people before anyone else; give a larger population")
+
+    # Unseen groups: enough that the world holds population * groups_per_user memberships.
+    known_seats = int(sizes_k.sum())
+    wanted = n_people * world.groups_per_user - known_seats
+    n_unseen = max(1, round(wanted / world.group_size))
+    max_per = min(MAX_GROUPS_PER_USER, n_unseen)
+    if max_per <= world.groups_per_user:
+        raise ParameterError(
+            f"population {n_people:,} is too small for {known_seats:,} seats in the known groups "
+            f"and {world.groups_per_user:g} groups per person; give a larger population")
+    size_values, size_probs = power_law_pmf(world.group_size, MIN_GROUP_SIZE, world.size_cap)
+    sizes_u = _draw(size_values, size_probs, n_unseen, size_rng)
+
+    values, probs = power_law_pmf(world.groups_per_user, 1, max_per)
+    biased = values * probs / (values @ probs)  # a random seat's occupant
+    fixed_count = np.bincount(fixed_p, minlength=n_known)
+    known_total = np.where(fixed_count > 0, _draw(values, biased, n_known, count_rng),
+                           _draw(values, probs, n_known, count_rng))
+    extra_known = np.clip(known_total - fixed_count, 0, max_per)
+    extra_pool = np.clip(_draw(values, biased, n_pool, count_rng) - m, 0, max_per)
+    extras = int(extra_known.sum()) + int(extra_pool.sum())
+    # Everyone else needs a seat: a few more unseen groups when the draws fell short.
+    while int(sizes_u.sum()) - extras < n_rest:
+        short = n_rest + extras - int(sizes_u.sum())
+        more = _draw(size_values, size_probs, math.ceil(short / world.group_size), size_rng)
+        sizes_u = np.concatenate([sizes_u, more])
+    target = int(sizes_u.sum()) - extras
+    if target > n_rest * max_per:
+        raise ParameterError(
+            f"population {n_people:,} does not fit the drawn groups ({target:,} seats left for "
+            f"{n_rest:,} people who must each be in 1 to {max_per} groups); give a larger "
+            "population")
+    rest_values, rest_probs = power_law_pmf(min(max(target / n_rest, 1.0), max_per), 1, max_per)
+    rest = _nudge_to_total(_draw(rest_values, rest_probs, n_rest, count_rng), target, 1,
+                           max_per, count_rng)
+    counts = np.concatenate([extra_known, extra_pool, rest])
+    seat_g, seat_u = seat_users(sizes_u, counts, max_per, seat_rng)
+
+    member_g = np.concatenate([fixed_g, pool_g, seat_g.astype(np.int64) + known.n_groups])
+    member_u = np.concatenate([fixed_p, pool_u + n_known, seat_u.astype(np.int64)])
+    keys = member_g * n_people + member_u
+    keys.sort()
+    member_g, member_u = np.divmod(keys, n_people)
+    sizes = np.concatenate([sizes_k, sizes_u])
+
+    ties = _friend_ties(known, person_pos, member_u, sizes, world, n_people, friend_rng)
+    juris_codes, juris_labels = _jurisdictions(known, world, member_g, member_u, n_people,
+                                               label_rng)
+    mask, communities = _communities(known, world, n_people, label_rng)
+
+    n_drawn_groups = len(sizes_u)
+    groups = pd.DataFrame({
+        "name": np.concatenate([known.groups["name"].to_numpy(dtype=object),
+                                np.full(n_drawn_groups, None, dtype=object)]),
+        "jurisdiction": np.concatenate([known.groups["jurisdiction"].to_numpy(dtype=object),
+                                        np.full(n_drawn_groups, None, dtype=object)]),
+        "activity": np.concatenate([known.groups["activity"].to_numpy(dtype=object),
+                                    np.full(n_drawn_groups, "normal", dtype=object)]),
+    }, index=pd.Index([*known.groups.index,
+                       *(f"{DRAWN_GROUP_PREFIX}{j}" for j in range(1, n_drawn_groups + 1))],
+                      name="group"))
+    users = pd.Index([*known.people.index,
+                      *(f"{DRAWN_PERSON_PREFIX}{i}" for i in range(1, n_people - n_known + 1))],
+                     name="user")
+    return GroupNetwork.from_arrays(
+        user_index=users, member_user=member_u, member_group=member_g, groups=groups,
+        user_jurisdiction=pd.Categorical.from_codes(juris_codes, categories=juris_labels),
+        user_community_mask=mask, communities=communities, friend_pairs=ties,
+        platform=known.platform,
+        drawn=NetworkDraw(seed, world, known.n_groups, known.n_people),
+    )
+
+
+# ---------------------------------------------------------------------- steps
+def _draw(values: np.ndarray, probs: np.ndarray, n: int, rng: np.random.Generator
+          ) -> np.ndarray:
+    cdf = np.cumsum(probs)
+    cdf /= cdf[-1]
+    return values[np.searchsorted(cdf[:-1], rng.random(n), side="right")].astype(np.int64)
+
+
+def _known_sizes(known: KnownNetwork, world: WorldModel, rng: np.random.Generator
+                 ) -> np.ndarray:
+    """Exact sizes as stated; others from the world's size law restricted to their range."""
+    ranges = known.size_range()
+    low = ranges["low"].to_numpy(dtype=np.int64)
+    high = ranges["high"].to_numpy(dtype=np.int64)
+    values, probs = power_law_pmf(world.group_size, MIN_GROUP_SIZE, world.size_cap)
+    cdf = np.concatenate([[0.0], np.cumsum(probs)])  # cdf[i] = P(size < values[i])
+    # The law covers MIN_GROUP_SIZE..size_cap; ranges outside it are clipped into it, and a
+    # range entirely above it (a lower bound over a small world's cap) gives its lower end.
+    lo = np.clip(low, MIN_GROUP_SIZE, world.size_cap) - MIN_GROUP_SIZE
+    hi = np.clip(np.minimum(high, world.size_cap), MIN_GROUP_SIZE, None) - MIN_GROUP_SIZE
+    hi = np.maximum(hi, lo)
+    u = cdf[lo] + rng.random(len(low)) * (cdf[hi + 1] - cdf[lo])
+    drawn = values[np.clip(np.searchsorted(cdf, u, side="right") - 1, lo, hi)]
+    sizes = np.clip(drawn, low, high)
+    sizes[low == high] = low[low == high]
+    return sizes.astype(np.int64)
+
+
+def _seat_known_groups(free: np.ndarray, overlap: float, rng: np.random.Generator
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unseen members for the free seats of the known groups: ``(group, person, m)`` with
+    group positions among the known groups, person positions among the new people, and each
+    new person's number of known groups ``m`` (1 plus Binomial(open groups - 1, overlap),
+    then adjusted by single units so they fill the seats exactly)."""
+    open_groups = np.flatnonzero(free > 0)
+    seats = int(free[open_groups].sum())
+    if not seats:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+    k = len(open_groups)
+    # Every group needs that many distinct people, and one more for swaps when groups overlap.
+    n = max(math.ceil(seats / (1 + (k - 1) * overlap)), int(free.max()) + (k > 1))
+    n = min(n, seats)
+    m = 1 + rng.binomial(k - 1, overlap, n).astype(np.int64)
+    m = _nudge_to_total(m, seats, 1, k, rng)
+    group, person = seat_users(free[open_groups], m, k, rng)
+    return open_groups[group].astype(np.int64), person.astype(np.int64), m
+
+
+def _friend_ties(known: KnownNetwork, person_pos: pd.Index, member_u: np.ndarray,
+                 sizes: np.ndarray, world: WorldModel, n_people: int,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    n_ties = round(n_people * world.friends_per_user / 2)
+    # Groups of one cannot hold a tie between two of their members.
+    pairable = np.repeat(sizes >= 2, sizes)
+    keys = friend_ties(member_u[pairable], sizes[sizes >= 2], n_ties, world.group_friend_share,
+                       n_people, rng)
+    a = person_pos.get_indexer(known.friends["person"]).astype(np.int64)
+    b = person_pos.get_indexer(known.friends["friend"]).astype(np.int64)
+    if len(a):
+        fixed = np.minimum(a, b) * n_people + np.maximum(a, b)
+        keys = np.unique(np.concatenate([keys, fixed]))
+    return split_keys(keys, n_people)
+
+
+def _jurisdictions(known: KnownNetwork, world: WorldModel, member_g: np.ndarray,
+                   member_u: np.ndarray, n_people: int, rng: np.random.Generator
+                   ) -> tuple[np.ndarray, list[str]]:
+    shares = dict(world.jurisdictions or {})
+    group_labels = known.groups["jurisdiction"]
+    stated = known.people["jurisdiction"].where(known.people["labels_stated"])
+    labels = list(dict.fromkeys([*shares, *group_labels.dropna(), *stated.dropna()]))
+    codes = np.full(n_people, -1, dtype=np.int16)
+    if shares:
+        cum = np.cumsum([shares.get(label, 0.0) for label in labels])
+        codes[:] = np.minimum(np.searchsorted(cum / cum[-1], rng.random(n_people),
+                                              side="right"), len(labels) - 1)
+    # A member of a labelled known group takes the label of one of them (picked at random)
+    # with chance group_jurisdiction_share.
+    group_code = np.array([labels.index(j) if isinstance(j, str) else -1 for j in group_labels],
+                          dtype=np.int16)
+    in_labelled = np.flatnonzero(member_g < len(group_code))
+    in_labelled = in_labelled[group_code[member_g[in_labelled]] >= 0]
+    if len(in_labelled):
+        order = rng.permutation(len(in_labelled))
+        users, first = np.unique(member_u[in_labelled[order]], return_index=True)
+        local = rng.random(len(users)) < world.group_jurisdiction_share
+        codes[users[local]] = group_code[member_g[in_labelled[order][first[local]]]]
+    n_known = known.n_people
+    stated_codes = np.array([labels.index(j) if isinstance(j, str) else -1 for j in stated],
+                            dtype=np.int16)
+    keep = stated_codes >= 0
+    codes[:n_known][keep] = stated_codes[keep]
+    return codes, labels
+
+
+def _communities(known: KnownNetwork, world: WorldModel, n_people: int,
+                 rng: np.random.Generator) -> tuple[np.ndarray, tuple[str, ...]]:
+    shares = dict(world.communities or {})
+    people = known.people
+    stated = people["communities"].where(people["labels_stated"], None)
+    labels = list(dict.fromkeys([*shares, *(c for tags in stated.dropna() for c in tags)]))
+    if len(labels) > MAX_COMMUNITIES:
+        raise ParameterError(f"at most {MAX_COMMUNITIES} community labels are supported, got "
+                             f"{len(labels)}")
+    mask = np.zeros(n_people, dtype=np.uint64)
+    for bit, label in enumerate(labels):
+        share = shares.get(label, 0.0)
+        if share > 0:
+            mask |= (rng.random(n_people) < share).astype(np.uint64) << np.uint64(bit)
+    for i, tags in enumerate(stated):
+        if tags is not None:
+            mask[i] = np.uint64(sum(1 << labels.index(t) for t in tags))
+    return mask, tuple(labels)
