@@ -393,3 +393,14 @@ def test_the_package_runs_on_a_drawn_network(case):
     runs = est.runs
     assert len(runs) == 20
     assert (runs["unique_viewers"] <= case.network.n_users).all()
+
+
+def test_an_exhibit_on_a_drawn_network_says_so(case):
+    summary = rs.summarise_impact(case, runs=40, sensitivity_runs=10, rng=1, progress=False,
+                                  given_evidence=False)
+    assert summary.network_drawn
+    assert any("drawn once from the case's world model" in w for w in summary.warnings)
+    # who is in two groups at once is drawn, not evidence: no de-duplicated count as a fact
+    assert not summary.observed["fact"].str.startswith("Distinct people").any()
+    full = rs.demo_case()
+    assert not full.network_drawn

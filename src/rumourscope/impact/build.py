@@ -258,6 +258,7 @@ def summarise_impact(
         before_evidence=_estimates(before, {}),
         conditioning=_conditioning_table(est, evidence),
         evidence_fit=_fit(est),
+        network_drawn=case.network_drawn,
     )
 
 

@@ -41,7 +41,9 @@ _KIND_QUANTITY = {
 
 def observed_facts(case: Case) -> pd.DataFrame:
     """``fact, bound, value, when, source``: each observation, then the de-duplicated audience
-    of the groups the evidence names. Times are local to the case."""
+    of the groups the evidence names (only when the case lists every member: in a drawn
+    network who is in two groups at once is an assumption, not a fact). Times are local to the
+    case."""
     rows = []
     for obs in case.observations.itertuples():
         group = obs.group if isinstance(obs.group, str) else ""
@@ -53,7 +55,7 @@ def observed_facts(case: Case) -> pd.DataFrame:
         when = case.local(obs.time).strftime("%Y-%m-%d %H:%M %Z")
         rows.append((fact, bound, int(obs.count), when, obs.source or "not given"))
     groups = _groups_in_evidence(case)
-    if groups:
+    if groups and not case.network_drawn:  # a drawn network's overlaps are not evidence
         net = case.network
         people = net.unique_reach(groups)
         total = int(net.groups.loc[groups, "size"].sum())

@@ -172,6 +172,9 @@ class ImpactSummary:
         The share of runs before the evidence that agree with all of it (``None``: the runs
         were not held to the evidence). Below :data:`LOW_FIT` the assumptions are at odds with
         the evidence (see :attr:`warnings`).
+    network_drawn : bool
+        Whether the network beyond what the case knows was drawn from its world model (a
+        partial case; see :attr:`warnings`).
     """
 
     title: str
@@ -203,6 +206,7 @@ class ImpactSummary:
         columns=list(TABLE_COLUMNS["conditioning"])))
     before_evidence: pd.DataFrame | None = None
     evidence_fit: float | None = None
+    network_drawn: bool = False
 
     @property
     def given_evidence(self) -> bool:
@@ -213,6 +217,14 @@ class ImpactSummary:
     def warnings(self) -> list[str]:
         """What a reader must know before relying on the modelled figures, in plain words."""
         out = []
+        if self.network_drawn:
+            out.append(
+                "The case lists only part of the network. The rest (people, groups and friend "
+                "ties the evidence does not show) was drawn once from the case's world model, "
+                "whose values are assumptions: every run uses that one drawn network, so the "
+                "intervals do not yet carry the uncertainty about the network itself, and "
+                "reach may be limited by the drawn network's size."
+            )
         if self.given_evidence and self.evidence_fit < LOW_FIT:
             out.append(
                 f"The stated assumptions are at odds with the evidence: only about "
