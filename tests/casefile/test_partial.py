@@ -404,3 +404,23 @@ def test_an_exhibit_on_a_drawn_network_says_so(case):
     assert not summary.observed["fact"].str.startswith("Distinct people").any()
     full = rs.demo_case()
     assert not full.network_drawn
+
+
+def test_the_exhibit_says_what_the_network_is_built_from(case, tmp_path):
+    summary = rs.summarise_impact(case, runs=30, sensitivity_runs=10, rng=2, progress=False,
+                                  given_evidence=False)
+    groups = summary.known_groups.set_index("group")
+    assert list(groups.index) == list(case.known.groups.index)
+    assert groups["size"].tolist() == case.known.describe_sizes().tolist()
+    assert groups["fixed_members"].tolist() == case.known.fixed_counts().tolist()
+    pd.testing.assert_frame_equal(summary.world, case.world.parameters())
+    assert (summary.world["source"].str.len() > 0).all()
+    files = rs.write_report(summary, tmp_path / "out", pdf=False)
+    html = files.html.read_text(encoding="utf-8")
+    assert "What the network is built from" in html
+    assert (files.folder / "tables" / "known_groups.csv").exists()
+    assert (files.folder / "tables" / "world.csv").exists()
+    # a case that lists every member has no such section or tables
+    assert "known_groups" not in rs.summarise_impact(
+        rs.demo_case(), runs=20, sensitivity_runs=5, rng=1, progress=False,
+        given_evidence=False).tables()

@@ -259,6 +259,7 @@ def summarise_impact(
         conditioning=_conditioning_table(est, evidence),
         evidence_fit=_fit(est),
         network_drawn=case.network_drawn,
+        **_network_sources(case),
     )
 
 
@@ -385,6 +386,22 @@ def _deletion(
     curve_table = pd.concat(curves, ignore_index=True)
     curve_table["deletion_time"] = curve_table["deletion_time"].astype(float)
     return pd.DataFrame(rows, columns=columns), curve_table
+
+
+def _network_sources(case: Case) -> dict[str, pd.DataFrame]:
+    """For a partial case: the known groups (how each size is known, fixed members, source)
+    and the world model the rest was drawn from. Nothing for a case that lists every member."""
+    if not case.network_drawn:
+        return {}
+    known = case.known
+    groups = known.groups
+    table = pd.DataFrame({
+        "group": groups.index, "name": groups["name"].to_numpy(),
+        "size": known.describe_sizes().to_numpy(),
+        "fixed_members": known.fixed_counts().to_numpy(),
+        "source": groups["source"].fillna("not given").to_numpy(),
+    })
+    return {"known_groups": table, "world": case.world.parameters()}
 
 
 def _inventory(case: Case) -> pd.DataFrame:

@@ -47,6 +47,8 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "observed": ("fact", "bound", "value", "when", "source"),
     "conditioning": ("hours", "kind", "bound", "low", "high", "group", "source", "held_to"),
     "parameters": ("parameter", "value", "range", "unit", "source", "meaning"),
+    "known_groups": ("group", "name", "size", "fixed_members", "source"),
+    "world": ("parameter", "value", "unit", "source", "meaning"),
     "estimates": ("quantity", "p5", "p50", "p95", "mean", "observed_min", "effective_runs"),
     "before_evidence": ("quantity", "p5", "p50", "p95", "mean"),
     "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95"),
@@ -175,6 +177,14 @@ class ImpactSummary:
     network_drawn : bool
         Whether the network beyond what the case knows was drawn from its world model (a
         partial case; see :attr:`warnings`).
+    known_groups : DataFrame
+        For a partial case, what the network is built from: ``group, name, size`` (how its
+        size is known, with the evidence), ``fixed_members`` (known by roster or identity) and
+        ``source``; empty for a case that lists every member.
+    world : DataFrame
+        For a partial case, the world model the rest of the network was drawn from:
+        ``parameter, value, unit, source, meaning`` (``source`` "assumption" where no evidence
+        gives the value); empty otherwise.
     """
 
     title: str
@@ -207,6 +217,10 @@ class ImpactSummary:
     before_evidence: pd.DataFrame | None = None
     evidence_fit: float | None = None
     network_drawn: bool = False
+    known_groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=list(TABLE_COLUMNS["known_groups"])))
+    world: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=list(TABLE_COLUMNS["world"])))
 
     @property
     def given_evidence(self) -> bool:
@@ -258,8 +272,10 @@ class ImpactSummary:
 
     # ------------------------------------------------------------------ views
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by name, in report order (what the CSV and XLSX files hold)."""
-        return {name: getattr(self, name) for name in TABLE_COLUMNS}
+        """Every table by name, in report order (what the CSV and XLSX files hold). The tables
+        of what a partial case's network is built from appear only for such a case."""
+        skip = () if self.network_drawn else ("known_groups", "world")
+        return {name: getattr(self, name) for name in TABLE_COLUMNS if name not in skip}
 
     def headline(self) -> pd.DataFrame:
         """The headline figures as ``figure, value`` rows: what a summary page leads with.
