@@ -418,6 +418,11 @@ def test_the_exhibit_says_what_the_network_is_built_from(case, tmp_path):
     files = rs.write_report(summary, tmp_path / "out", pdf=False)
     html = files.html.read_text(encoding="utf-8")
     assert "What the network is built from" in html
+    # the example's evidence counts only group sizes: nothing of the spread to hold runs to
+    summary_given = rs.summarise_impact(case, runs=30, sensitivity_runs=10, rng=2,
+                                        progress=False)
+    assert not summary_given.given_evidence
+    assert summary_given.settings["spread_observed"] is False
     assert (files.folder / "tables" / "known_groups.csv").exists()
     assert (files.folder / "tables" / "world.csv").exists()
     # a case that lists every member has no such section or tables

@@ -237,6 +237,7 @@ def summarise_impact(
             "sensitivity_runs": sensitivity_runs,
             "seed": seed,
             "given_evidence": evidence is not None,
+            "spread_observed": observed_spread,
             "evidence_fit": _fit(est),
             "ranges": [_plain(r) for r in ranges],
             "scenarios": [_plain(s) for s in scenarios],
