@@ -41,9 +41,9 @@ _KIND_QUANTITY = {
 
 def observed_facts(case: Case) -> pd.DataFrame:
     """``fact, bound, value, when, source``: each observation, then the de-duplicated audience
-    of the groups the evidence names (only when the case lists every member: in a drawn
-    network who is in two groups at once is an assumption, not a fact). Times are local to the
-    case."""
+    of the groups the evidence names: exactly, when the case lists every member; as the least
+    it can be, with the most in words, when the case knows only group sizes (who is in two
+    groups at once is then not known). Times are local to the case."""
     rows = []
     for obs in case.observations.itertuples():
         group = obs.group if isinstance(obs.group, str) else ""
@@ -55,7 +55,9 @@ def observed_facts(case: Case) -> pd.DataFrame:
         when = case.local(obs.time).strftime("%Y-%m-%d %H:%M %Z")
         rows.append((fact, bound, int(obs.count), when, obs.source or "not given"))
     groups = _groups_in_evidence(case)
-    if groups and not case.network_drawn:  # a drawn network's overlaps are not evidence
+    if groups and case.network_drawn:  # who is in two groups at once is not known
+        rows.append(_audience_range(case, groups))
+    elif groups:
         net = case.network
         people = net.unique_reach(groups)
         total = int(net.groups.loc[groups, "size"].sum())
@@ -96,6 +98,31 @@ def evidence_minimum(case: Case) -> dict[str, float]:
         "groups_reached": max(best.get("groups_seen", 0), len(named_groups)),
     }
     return {q: float(v) for q, v in bounds.items() if v > 0}
+
+
+def _audience_range(case: Case, groups: list[str]) -> tuple:
+    """The distinct people in ``groups`` of a partial case, from what is known of them.
+
+    At least the largest group's least size, and at least the distinct people known to be in
+    any of them; at most the sum of their largest sizes (the platform's cap for a group whose
+    size is not stated or only bounded from below), less one for each further group a known
+    person is known to be in.
+    """
+    known = case.known
+    sizes = known.size_range().loc[groups]
+    member = known.memberships[known.memberships["group"].isin(groups)]
+    per_person = member.groupby("person").size()
+    least = int(max(sizes["low"].max(), len(per_person)))
+    most = int(sizes["high"].sum() - (per_person - 1).sum())
+    bound = known.groups.loc[groups, "size_bound"]
+    open_ended = bound.isna() | (bound == "at_least")
+    cap = (f" (a group with no upper size counted at the platform's cap of "
+           f"{format_count(known.platform.group_cap)})" if open_ended.any() else "")
+    return (
+        f"Distinct people in the groups named in the evidence ({', '.join(groups)}), each "
+        f"counted once: who is in more than one of them is not known, so at most "
+        f"{format_count(most)}{cap}",
+        "at least", least, "", "groups' stated sizes; rosters and identities")
 
 
 def _groups_in_evidence(case: Case) -> list[str]:
