@@ -28,7 +28,7 @@ from .errors import (
 from .impact import ImpactSummary, ParameterRange, Scenario, summarise_impact
 from .intervals import ProbabilityEstimate
 from .model import Channel, Delay, DelayKind, DeletionScope, Post, SpreadModel
-from .network import GroupNetwork, KnownNetwork, WorldModel, synthetic_network
+from .network import GroupNetwork, KnownNetwork, NetworkSample, WorldModel, synthetic_network
 from .parameters import ParameterSample
 from .platform import GENERIC, WECHAT, Platform
 from .report import ReportFiles, write_report
@@ -50,6 +50,7 @@ __all__ = [
     "KnownNetwork",
     "MissingDependencyError",
     "NetworkError",
+    "NetworkSample",
     "OutputExistsError",
     "PairedComparison",
     "ParameterError",

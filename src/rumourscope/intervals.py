@@ -20,6 +20,7 @@ from .errors import ParameterError
 
 __all__ = [
     "ProbabilityEstimate",
+    "effective_size",
     "paired_difference",
     "quantile_interval",
     "weighted_quantile",
@@ -201,3 +202,41 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: Sequence[float
     lo = np.searchsorted(cdf, q - 1e-12, side="left").clip(0, len(v) - 1)
     hi = np.searchsorted(cdf, q + 1e-12, side="right").clip(0, len(v) - 1)
     return (v[lo] + v[hi]) / 2
+
+
+def effective_size(values: np.ndarray, clusters: np.ndarray) -> float:
+    """How many independent runs would estimate the mean of ``values`` (one per run) as
+    precisely as these runs do, when runs in the same cluster are correlated (runs that descend
+    from the same first run after splitting, or that share a drawn network).
+
+    The Monte Carlo variance of the mean is estimated from the clusters' sums of deviations
+    (Chan and Lai 2013; Lee and Whiteley 2018): ``G / (G - 1) * sum over clusters of (sum of
+    (value - mean) over its runs)**2 / n**2`` for ``G`` clusters (the factor corrects for the
+    mean being taken from the same clusters). For runs each in its own cluster this is the usual
+    ``variance / n``, and the effective number is ``n``. When every run is in one cluster
+    nothing is known of the variation between clusters, and the runs count as one.
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> effective_size(x, np.arange(4))
+    4.0
+    >>> effective_size(x, np.array([0, 0, 1, 1])) < 4
+    True
+    >>> effective_size(x, np.zeros(4, int))
+    1.0
+    """
+    x = np.asarray(values, dtype=float)
+    n = len(x)
+    spread = float(x.var(ddof=1)) if n > 1 else 0.0
+    if spread == 0.0:
+        return float(n)
+    clusters = np.asarray(clusters)
+    dev = np.bincount(clusters, weights=x - x.mean())
+    groups = int(np.count_nonzero(np.bincount(clusters)))
+    if groups < 2:
+        return 1.0
+    variance = groups / (groups - 1) * float((dev**2).sum()) / n**2
+    if variance == 0.0:
+        return float(n)
+    return float(min(n, max(1.0, spread / variance)))

@@ -348,6 +348,9 @@ BAD_INPUTS = {
     "seed below zero": (
         dict(toml=_toml("seed = 7", "seed = -1")),
         "case.toml", None, "network.seed", "whole number >= 0"),
+    "no networks to draw": (
+        dict(toml=_toml("seed = 7", "seed = 7\ndraws = 0")),
+        "case.toml", None, "network.draws", "whole number >= 1"),
 }
 
 
@@ -387,19 +390,33 @@ def test_cli_validate_bad_partial_case(make_partial, key, monkeypatch, capsys):
     assert not key.exists()
 
 
-def test_the_package_runs_on_a_drawn_network(case):
-    est = rs.estimate_reach(case.network, case.model(), case.posts, runs=20, rng=1,
+def test_the_package_runs_on_drawn_networks(case):
+    est = rs.estimate_reach(case.network, case.model(), case.posts, runs=60, rng=1,
                             progress=False)
     runs = est.runs
-    assert len(runs) == 20
+    assert len(runs) == 60
     assert (runs["unique_viewers"] <= case.network.n_users).all()
+    # each run used one of the case's drawn networks, and not all the same one
+    assert isinstance(case.network, rs.NetworkSample)
+    assert set(est.run_network) <= set(range(case.network.n_networks))
+    assert len(set(est.run_network)) > 5
+
+
+def test_draws_is_a_setting(make_partial, key):
+    case = rs.load_case(make_partial(toml=TOML.replace("seed = 7\n", "seed = 7\ndraws = 3\n")),
+                        key_file=key)
+    assert case.network.n_networks == 3
+    assert "3 networks drawn by the world model" in case.describe()
 
 
 def test_an_exhibit_on_a_drawn_network_says_so(case):
     summary = rs.summarise_impact(case, runs=40, sensitivity_runs=10, rng=1, progress=False,
                                   given_evidence=False)
     assert summary.network_drawn
-    assert any("drawn once from the case's world model" in w for w in summary.warnings)
+    draws = case.network.n_networks
+    assert summary.network_draws == draws == 20  # the default number of draws
+    assert any(f"drawn {draws} times from the case's world model" in w
+               for w in summary.warnings)
     # who is in two groups at once is drawn, not evidence: the de-duplicated count is a range
     (row,) = summary.observed[summary.observed["fact"].str.startswith("Distinct people")
                               ].itertuples()

@@ -57,10 +57,11 @@ class Case:
         of readers in one province; reported besides the built-in ones.
     network : GroupNetwork
         Users (pseudonymised), groups, memberships and friend ties. For a case that knows only
-        part of its network, one network drawn by :attr:`world` around :attr:`known` with the
-        seed ``[network] seed`` of ``case.toml`` (default 0); ``network.drawn`` then says so.
-        Uncertainty about the unseen part is not yet carried into estimates: every run uses
-        this one drawn network.
+        part of its network, a :class:`~rumourscope.NetworkSample`: ``[network] draws`` networks
+        (default 20) drawn by :attr:`world` around :attr:`known` with the seed
+        ``[network] seed`` of ``case.toml`` (default 0); ``network.drawn`` then says so. Each
+        run of an estimate uses one of them, so estimates carry the uncertainty about the
+        unseen part; as one network (lookups, summaries) it is the first draw.
     known : KnownNetwork
         What the case knows of its network, with the source of each fact: the groups and their
         stated sizes, known people, fixed memberships, rosters, asserted identities, and the
@@ -234,8 +235,9 @@ class Case:
                       f"people, {len(known.memberships):,} fixed memberships, "
                       f"{len(known.identities):,} identities asserted"]
             lines += [f"  group {g}: {size}" for g, size in known.describe_sizes().items()]
-            lines.append(f"The network below is {net.drawn.describe()}; every run uses it "
-                         "(network uncertainty is not yet in the estimates)")
+            lines.append(f"Networks: {net.drawn.describe()}; each run uses one, so estimates "
+                         "carry the uncertainty about the unseen part (the figures below are "
+                         "the first network's)")
         lines += [
             "",
             f"Network ({net.platform.name}, group cap {net.platform.group_cap or 'none'}): "

@@ -56,10 +56,12 @@ def is_complete(spec: CaseSpec | None, found: dict[str, str | None],
             problems.append(Problem(CASE_FILE, "a network known in full draws nothing; remove "
                                     "[world] or set complete = false under [network]",
                                     column="world"))
-        if spec.network.seed is not None:
-            problems.append(Problem(CASE_FILE, "a network known in full draws nothing; remove "
-                                    "the seed or set complete = false", column="network.seed",
-                                    value=spec.network.seed))
+        for key in ("seed", "draws"):
+            value = getattr(spec.network, key)
+            if value is not None:
+                problems.append(Problem(CASE_FILE, f"a network known in full draws nothing; "
+                                        f"remove the {key} or set complete = false",
+                                        column=f"network.{key}", value=value))
     return True
 
 

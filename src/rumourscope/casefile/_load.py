@@ -61,8 +61,9 @@ def load_case(path: str | Path, *, key_file: str | Path | None = None,
     whatever the evidence gives: group sizes (``members`` observations), ``rosters`` of
     display names, ``identities`` asserted across groups, known ``users``, ``members`` and
     ``friends``. For such a case, :attr:`Case.known` holds what is known, :attr:`Case.world`
-    the world model assumed for the rest, and :attr:`Case.network` one network drawn from
-    both (seed ``[network] seed``, default 0). Nothing in the folder is written, moved or
+    the world model assumed for the rest, and :attr:`Case.network` the networks drawn from
+    both, for runs that each use one (``[network] draws`` of them, default
+    :data:`~rumourscope.network.sample.DEFAULT_NETWORKS`; seed ``[network] seed``, default 0). Nothing in the folder is written, moved or
     modified.
 
     Parameters
@@ -211,7 +212,7 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
             show_names, provenance)
         world = _world(spec, known)
         seed = spec.network.seed if spec.network.seed is not None else DEFAULT_NETWORK_SEED
-        network = world.draw(known, rng=seed)
+        network = world.sample(known, networks=spec.network.draws, seed=seed)
     evidence, manifest = _manifest(folder, files, spec.evidence)
     origin = min(p.time for p in spec.posts)
     hours = pd.Timedelta(hours=1)

@@ -32,6 +32,7 @@ class NetworkSpec:
 
     complete: bool | None = None
     seed: int | None = None
+    draws: int | None = None
     world: dict[str, Any] = field(default_factory=dict)
     world_sources: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -40,14 +41,14 @@ class NetworkSpec:
 def parse_network_spec(doc: dict, evidence_files: set[str],
                        problems: list[Problem]) -> NetworkSpec:
     """Read ``[network]``, ``[world]`` and ``[provenance]``; every problem found is appended."""
-    complete, seed = None, None
+    complete = None
     network = doc.get("network", {})
     if not isinstance(network, dict):
-        problems.append(Problem(CASE_FILE, "must be a table with complete and seed",
+        problems.append(Problem(CASE_FILE, "must be a table with complete, seed and draws",
                                 column="network"))
         network = {}
-    for key in sorted(set(network) - {"complete", "seed"}):
-        problems.append(Problem(CASE_FILE, "unknown setting; allowed: complete, seed",
+    for key in sorted(set(network) - {"complete", "seed", "draws"}):
+        problems.append(Problem(CASE_FILE, "unknown setting; allowed: complete, seed, draws",
                                 column=f"network.{key}"))
     if "complete" in network:
         complete = network["complete"]
@@ -55,16 +56,24 @@ def parse_network_spec(doc: dict, evidence_files: set[str],
             problems.append(Problem(CASE_FILE, "must be true or false", column="network.complete",
                                     value=complete))
             complete = None
-    if "seed" in network:
-        seed = network["seed"]
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            problems.append(Problem(CASE_FILE, "must be a whole number >= 0", column="network.seed",
-                                    value=seed))
-            seed = None
+    seed = _whole(network, "seed", 0, problems)
+    draws = _whole(network, "draws", 1, problems)
     world, sources = _world(doc.get("world", {}), problems)
     provenance = _provenance(doc.get("provenance", {}), evidence_files, problems)
-    return NetworkSpec(complete=complete, seed=seed, world=world, world_sources=sources,
-                       provenance=provenance)
+    return NetworkSpec(complete=complete, seed=seed, draws=draws, world=world,
+                       world_sources=sources, provenance=provenance)
+
+
+def _whole(network: dict, key: str, least: int, problems: list[Problem]) -> int | None:
+    """``[network] key`` as a whole number of at least ``least`` (``None``: not given or bad)."""
+    if key not in network:
+        return None
+    value = network[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        problems.append(Problem(CASE_FILE, f"must be a whole number >= {least}",
+                                column=f"network.{key}", value=value))
+        return None
+    return value
 
 
 def _world(table: Any, problems: list[Problem]) -> tuple[dict[str, Any], dict[str, str]]:

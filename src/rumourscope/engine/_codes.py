@@ -62,6 +62,7 @@ GRID_NAMES = ("views", "unique_viewers", "reposts")
 # Purposes: which decision a hash is for, so that no two decisions share a uniform.
 _READ, _READ_DELAY, _REPOST, _FWD_DELAY, _GROUP_FWD = 1, 2, 3, 4, 5
 _MOMENTS_FWD, _CHAT_FWD, _ORIGINAL, _CHAT_PICK = 6, 7, 8, 9
+_NETWORK = 10  # which of several drawn networks a run uses
 
 # A queued read's key: its copy, then its reader, so that reads at the same time come in the
 # order they were drawn (copies are numbered as they are made; audience lists are sorted).

@@ -165,14 +165,14 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = N
     depth = per_run.repost.shape[1]
 
     def start() -> tuple:
-        scratch, bufs = new_scratch(net, inputs.n_groups, n_times, depth)
+        scratch, bufs = new_scratch(net, inputs.n_users, inputs.n_groups, n_times, depth)
         return scratch, bufs, np.full(inputs.n_groups, np.inf)
 
     def run_rows(state: tuple, first: int, last: int) -> tuple:
         scratch, bufs, first_copy = state
-        bufs = run_each(keys, epochs, first, last, net, per_run.group_read, per_run.repost,
-                        per_run.par, per_run.row, *posts, scratch, bufs, first_copy, watch_,
-                        totals, grid, seen, watched, by_jur, by_comm)
+        bufs = run_each(keys, epochs, first, last, net, inputs.worlds, per_run.group_read,
+                        per_run.repost, per_run.par, per_run.row, *posts, scratch, bufs,
+                        first_copy, watch_, totals, grid, seen, watched, by_jur, by_comm)
         return scratch, bufs, first_copy
 
     deal_out(n_runs, start, run_rows)

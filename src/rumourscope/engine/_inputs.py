@@ -14,6 +14,7 @@ from ..errors import ParameterError
 from ..model import Channel, DelayKind, Post, SpreadModel
 from ..network import GroupNetwork
 from . import _codes as k
+from ._networks import W_GROUPS, W_USERS, kernel_network, widest
 
 _DELAY_CODES = {DelayKind.EXPONENTIAL: k.EXPONENTIAL, DelayKind.LOGNORMAL: k.LOGNORMAL,
                 DelayKind.FIXED: k.FIXED}
@@ -22,9 +23,14 @@ CHANNELS = (Channel.GROUP, Channel.MOMENTS, Channel.CHAT)  # kernel code -> Chan
 
 @dataclass(frozen=True, eq=False)
 class KernelInputs:
-    """Everything the kernel needs, as arrays; ``args(run_keys)`` gives its argument tuple."""
+    """Everything the kernel needs, as arrays; ``args()`` gives ``simulate_recorded``'s
+    arguments after the keys. ``net`` holds the arrays of every network a run may use and
+    ``worlds`` where each starts (``_networks``); ``n_users`` and ``n_groups`` are the most
+    people and groups any of them has."""
 
     net: tuple[np.ndarray, ...]
+    worlds: np.ndarray
+    n_users: int
     n_groups: int
     group_read: np.ndarray
     repost: np.ndarray
@@ -37,9 +43,9 @@ class KernelInputs:
     n_comm: int
 
     def args(self) -> tuple[Any, ...]:
-        return (self.net, self.n_groups, self.group_read, self.repost, self.par,
-                self.posts_user, self.posts_group, self.posts_time, self.times, self.n_jur,
-                self.n_comm)
+        return (self.net, self.worlds, self.n_users, self.n_groups, self.group_read,
+                self.repost, self.par, self.posts_user, self.posts_group, self.posts_time,
+                self.times, self.n_jur, self.n_comm)
 
 
 def post_times(posts: Sequence[Post]) -> np.ndarray:
@@ -106,20 +112,12 @@ def prepare(
         raise ParameterError("times must be strictly increasing")
 
     group_read, repost, par = model_arrays(net, model)
-
-    def idx(a: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(a, dtype=np.int32)
-
-    arrays = (
-        np.ascontiguousarray(net.user_groups.indptr, np.int64), idx(net.user_groups.indices),
-        np.ascontiguousarray(net.group_members.indptr, np.int64), idx(net.group_members.indices),
-        np.ascontiguousarray(net.friends.indptr, np.int64), idx(net.friends.indices),
-        np.ascontiguousarray(net.user_jurisdiction, np.int16),
-        np.ascontiguousarray(net.user_community_mask, np.uint64),
-    )
+    arrays, worlds = kernel_network(net)
     inputs = KernelInputs(
         net=arrays,
-        n_groups=net.n_groups,
+        worlds=worlds,
+        n_users=int(worlds[:, W_USERS].max()),
+        n_groups=int(worlds[:, W_GROUPS].max()),
         group_read=group_read,
         repost=repost,
         par=par,
@@ -157,5 +155,6 @@ def model_arrays(net: GroupNetwork, model: SpreadModel) -> ModelArrays:
         platform.max_chats_per_forward)
     for base, delay in ((k.P_READ_KIND, model.read_delay), (k.P_FWD_KIND, model.forward_delay)):
         par[base : base + 3] = (_DELAY_CODES[delay.kind], delay.mean, delay.sigma)
-    return ModelArrays(model.group_read_probs(net), np.asarray(model.repost_prob, np.float64),
-                       par)
+    # On a sample of networks, the per-group table covers the draw with the most groups.
+    return ModelArrays(model.group_read_probs(widest(net)),
+                       np.asarray(model.repost_prob, np.float64), par)

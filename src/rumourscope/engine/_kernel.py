@@ -89,6 +89,7 @@ from ._codes import (
 )
 from ._counting import _count, _finish, _store
 from ._keyed_random import chance, delay, hash_key, key_at, log_miss
+from ._networks import network_of, world_net
 from ._people import FLAG_BITS, FORWARDED_FLAG, ONE_READ, ORIGIN_FLAG, reads_before
 from ._queue import (
     Q_HEAD,
@@ -380,11 +381,13 @@ def run_runs(
 
 @njit(cache=True)
 def simulate_recorded(
-    keys, bounds, net, n_groups, group_read, repost, par, posts_user, posts_group, posts_time,
-    times, n_jur, n_comm,
+    keys, bounds, net, worlds, n_users, n_groups, group_read, repost, par, posts_user,
+    posts_group, posts_time, times, n_jur, n_comm,
 ):
-    """One run with its full event list and copy table."""
-    scratch, bufs = new_scratch(net, n_groups, times.shape[0], repost.shape[0])
+    """One run with its full event list and copy table, on the draw of ``net`` its first key
+    chooses (see ``_networks``)."""
+    net = world_net(net, worlds, network_of(keys[0], worlds.shape[0]))
+    scratch, bufs = new_scratch(net, n_users, n_groups, times.shape[0], repost.shape[0])
     totals = np.zeros((1, N_TOTALS), np.int64)
     grid = np.zeros((1, times.shape[0], 3), np.int32)
     by_jur = np.zeros((1, n_jur + 1, 2), np.int64)

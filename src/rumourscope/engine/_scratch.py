@@ -13,14 +13,15 @@ from ._queue import RECORD_DTYPE
 
 
 @njit(cache=True, nogil=True)
-def new_scratch(net, n_groups, n_times, n_rep):
-    """One thread's scratch space and buffers, for repost profiles of ``n_rep`` entries."""
-    n_users = net[0].shape[0] - 1
+def new_scratch(net, n_users, n_groups, n_times, n_rep):
+    """One thread's scratch space and buffers, for repost profiles of ``n_rep`` entries, on
+    networks of at most ``n_users`` people and ``n_groups`` groups (``net``: their arrays,
+    stacked as ``_networks`` stacks them)."""
     gm_ptr, fr_ptr = net[2], net[4]
     max_friends = max_group = 0
-    for u in range(n_users):
+    for u in range(fr_ptr.shape[0] - 1):
         max_friends = max(max_friends, fr_ptr[u + 1] - fr_ptr[u])
-    for g in range(n_groups):
+    for g in range(gm_ptr.shape[0] - 1):
         max_group = max(max_group, gm_ptr[g + 1] - gm_ptr[g])
     person, later_t, later_c = new_people(n_users, n_rep)
     cnt = np.zeros(N_COUNTERS, np.int64)

@@ -41,6 +41,7 @@ import pandas as pd
 
 from ..errors import EvidenceConflictError
 from ..evidence.checks import Checks
+from ..intervals import effective_size
 from . import _codes
 from ._ensemble import PerRun, RunArrays, run_many
 from ._inputs import KernelInputs
@@ -91,29 +92,11 @@ class Conditioning:
 
     def effective_runs(self, values: np.ndarray) -> float:
         """How many independent runs would estimate the mean of ``values`` (one per run) as
-        precisely as these runs do.
-
-        Runs that descend from the same first run are correlated; their Monte Carlo variance
-        is estimated by grouping runs by that ancestor (Chan and Lai 2013; Lee and Whiteley
-        2018): ``G / (G - 1) * sum over ancestors of (sum of (value - mean) over its runs)**2
-        / n**2`` for ``G`` distinct ancestors (the factor corrects for the mean being taken from
-        the same ancestors). For independent runs this is the usual ``variance / n``, and the
-        effective number is ``n``. When every run descends from one ancestor (rare evidence can
-        do that) nothing is known of the variation between ancestors, and the runs count as one.
-        """
-        x = np.asarray(values, dtype=float)
-        n = len(x)
-        spread = float(x.var(ddof=1)) if n > 1 else 0.0
-        if spread == 0.0:
-            return float(n)
-        dev = np.bincount(self.roots, weights=x - x.mean())
-        groups = int(np.count_nonzero(np.bincount(self.roots)))
-        if groups < 2:
-            return 1.0
-        variance = groups / (groups - 1) * float((dev**2).sum()) / n**2
-        if variance == 0.0:
-            return float(n)
-        return float(min(n, max(1.0, spread / variance)))
+        precisely as these runs do: runs that descend from the same first run are correlated
+        (:func:`rumourscope.intervals.effective_size`, grouping runs by that ancestor; when
+        every run descends from one ancestor, as rare evidence can make them, they count as
+        one)."""
+        return effective_size(values, self.roots)
 
     @property
     def simulated(self) -> int:

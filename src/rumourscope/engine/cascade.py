@@ -11,9 +11,11 @@ import pandas as pd
 
 from ..model import Post, SpreadModel
 from ..network.graph import GroupNetwork
+from ..network.sample import NetworkSample
 from . import _codes as k
 from . import _kernel
 from ._inputs import CHANNELS, prepare
+from ._networks import network_of
 from ._seeds import run_seeds, seed_record
 
 __all__ = ["Cascade", "breakdown_frame", "simulate"]
@@ -185,6 +187,8 @@ def simulate(
         np.ascontiguousarray(keys, np.uint64), np.ascontiguousarray(bounds, np.float64),
         *inputs.args())
 
+    if isinstance(net, NetworkSample):  # the draw the run used names its people and groups
+        net = net.network(int(network_of(np.uint64(keys[0]), net.n_networks)))
     users = net.users.index
     gids = net.groups.index
     chan = pd.Categorical.from_codes(ci[:, 0], categories=[str(c) for c in CHANNELS])

@@ -14,14 +14,16 @@ from .._constraints import Interval, check_param
 from ..errors import ParameterError
 from ..evidence import Evidence
 from ..evidence.checks import Checks
-from ..intervals import ProbabilityEstimate, quantile_interval
+from ..intervals import ProbabilityEstimate, effective_size, quantile_interval
 from ..model import Post, SpreadModel
 from ..network.graph import GroupNetwork
+from ..network.sample import NetworkSample
 from ..parameters import HasParameterSample, ParameterSample
 from ..thresholds import PLACE_QUANTITIES, REGISTRY, Threshold
 from . import _codes as k
 from ._ensemble import RunArrays, run_many
 from ._inputs import KernelInputs, prepare
+from ._networks import networks_of
 from ._posterior import Particles, as_sample, draw
 from ._seeds import Stream, run_seeds, seed_record, stream
 from ._splitting import Conditioning, condition, reject
@@ -91,6 +93,27 @@ class ReachEstimate:
     def n_runs(self) -> int:
         return len(self.runs)
 
+    @cached_property
+    def run_network(self) -> np.ndarray:
+        """Each run's network: its draw among those of a
+        :class:`~rumourscope.NetworkSample` (``net.network(i)``); all 0 on one network. A run
+        continued from a split keeps the network of the run it continues."""
+        keys = self.run_keys if self.run_keys.ndim == 2 else self.run_keys[:, None]
+        n = self.net.n_networks if isinstance(self.net, NetworkSample) else 1
+        return networks_of(np.ascontiguousarray(keys, np.uint64), n)
+
+    def effective_runs(self, values: np.ndarray) -> float:
+        """How many independent runs would estimate the mean of ``values`` (one per run) as
+        precisely as these runs do (:func:`rumourscope.intervals.effective_size`). Runs are
+        correlated when they share a drawn network (they are then grouped by network), or
+        descend from the same first run after splitting on evidence (grouped by that run);
+        otherwise they are independent and the number is the number of runs."""
+        if isinstance(self.net, NetworkSample) and self.net.n_networks > 1:
+            return effective_size(values, self.run_network)
+        if self.conditioning is not None:
+            return self.conditioning.effective_runs(values)
+        return float(len(values))
+
     @property
     def parameters(self) -> pd.DataFrame:
         """Each run's drawn parameters: one row per run, ``particle`` and the value of each
@@ -149,9 +172,8 @@ class ReachEstimate:
         else:
             values, what = self._place_values(quantity, readers_in), f"{quantity} in {readers_in}"
         hit = values >= n
-        effective = None if self.conditioning is None else self.conditioning.effective_runs(hit)
         return ProbabilityEstimate.from_counts(what, n, int(np.count_nonzero(hit)), self.n_runs,
-                                               effective)
+                                               self.effective_runs(hit))
 
     def prob_reaching(self, threshold: Threshold) -> ProbabilityEstimate:
         """Probability of reaching a :class:`~rumourscope.Threshold`: its quantity, its count
@@ -241,7 +263,7 @@ class ReachEstimate:
             x = self.runs[name].to_numpy(dtype=np.float64)
             q5, q50, q95 = np.quantile(x, [0.05, 0.5, 0.95])
             sd = float(x.std(ddof=1)) if len(x) > 1 else np.nan
-            n = len(x) if self.conditioning is None else self.conditioning.effective_runs(x)
+            n = self.effective_runs(x)
             rows.append((name, x.mean(), sd / np.sqrt(n), sd, q5, q50, q95))
         return pd.DataFrame(rows, columns=["quantity", "mean", "mcse", "sd", "q05", "median",
                                            "q95"])

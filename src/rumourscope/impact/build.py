@@ -239,6 +239,7 @@ def summarise_impact(
             "given_evidence": evidence is not None,
             "spread_observed": observed_spread,
             "evidence_fit": _fit(est),
+            "network_draws": case.network.drawn.networks if case.network_drawn else None,
             "ranges": [_plain(r) for r in ranges],
             "scenarios": [_plain(s) for s in scenarios],
             "alternative_deletions": dict(alternative_deletions),
@@ -305,7 +306,7 @@ def _estimates(est: ReachEstimate, minimum: Mapping[str, float]) -> pd.DataFrame
     rows = []
     for q, p5, p50, p95 in _percentile_rows(est.runs):
         x = est.runs[q].to_numpy(dtype=float)
-        n = len(x) if est.conditioning is None else est.conditioning.effective_runs(x)
+        n = est.effective_runs(x)
         rows.append((q, p5, p50, p95, float(x.mean()), minimum.get(q, np.nan), float(n)))
     return pd.DataFrame(rows, columns=["quantity", "p5", "p50", "p95", "mean", "observed_min",
                                        "effective_runs"])
@@ -389,7 +390,7 @@ def _deletion(
     return pd.DataFrame(rows, columns=columns), curve_table
 
 
-def _network_sources(case: Case) -> dict[str, pd.DataFrame]:
+def _network_sources(case: Case) -> dict[str, Any]:
     """For a partial case: the known groups (how each size is known, fixed members, source)
     and the world model the rest was drawn from. Nothing for a case that lists every member."""
     if not case.network_drawn:
@@ -402,7 +403,8 @@ def _network_sources(case: Case) -> dict[str, pd.DataFrame]:
         "fixed_members": known.fixed_counts().to_numpy(),
         "source": groups["source"].fillna("not given").to_numpy(),
     })
-    return {"known_groups": table, "world": case.world.parameters()}
+    return {"known_groups": table, "world": case.world.parameters(),
+            "network_draws": case.network.drawn.networks}
 
 
 def _inventory(case: Case) -> pd.DataFrame:

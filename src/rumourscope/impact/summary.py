@@ -177,6 +177,9 @@ class ImpactSummary:
     network_drawn : bool
         Whether the network beyond what the case knows was drawn from its world model (a
         partial case; see :attr:`warnings`).
+    network_draws : int
+        For a partial case, how many networks were drawn (each run used one of them); 1
+        otherwise.
     known_groups : DataFrame
         For a partial case, what the network is built from: ``group, name, size`` (how its
         size is known, with the evidence), ``fixed_members`` (known by roster or identity) and
@@ -217,6 +220,7 @@ class ImpactSummary:
     before_evidence: pd.DataFrame | None = None
     evidence_fit: float | None = None
     network_drawn: bool = False
+    network_draws: int = 1
     known_groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=list(TABLE_COLUMNS["known_groups"])))
     world: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
@@ -234,10 +238,12 @@ class ImpactSummary:
         if self.network_drawn:
             out.append(
                 "The case lists only part of the network. The rest (people, groups and friend "
-                "ties the evidence does not show) was drawn once from the case's world model, "
-                "whose values are assumptions: every run uses that one drawn network, so the "
-                "intervals do not yet carry the uncertainty about the network itself, and "
-                "reach may be limited by the drawn network's size."
+                f"ties the evidence does not show) was drawn {self.network_draws} times from the "
+                "case's world model, whose values are assumptions: each run used one of those "
+                "networks, so the intervals carry the uncertainty about the unseen network as "
+                "the world model describes it, but not the uncertainty about the world model's "
+                "own values (the sensitivity analysis varies them), and reach is limited by the "
+                "world's stated population."
             )
         if self.given_evidence and self.evidence_fit < LOW_FIT:
             out.append(

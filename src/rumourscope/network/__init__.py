@@ -1,11 +1,13 @@
 """Networks: users, groups, memberships and friend ties (``GroupNetwork``), their compressed
 adjacency (``csr``), synthetic WeChat-like networks for teaching and tests (``synth``), and
 networks of which only a part is known: the known facts (``known``), the world model assumed for
-the rest (``world``) and one complete network drawn from both (``draw``)."""
+the rest (``world``), one complete network drawn from both (``draw``) and several, for runs that
+each use one (``sample``)."""
 
 from .draw import NetworkDraw, draw_network
 from .graph import GroupNetwork
 from .known import KnownNetwork
+from .sample import NetworkSample, draw_networks
 from .synth import synthetic_network
 from .world import WorldModel
 
@@ -13,7 +15,9 @@ __all__ = [
     "GroupNetwork",
     "KnownNetwork",
     "NetworkDraw",
+    "NetworkSample",
     "WorldModel",
     "draw_network",
+    "draw_networks",
     "synthetic_network",
 ]

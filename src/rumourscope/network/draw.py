@@ -59,16 +59,20 @@ class NetworkDraw:
         The assumptions it was drawn from.
     known_groups, known_people : int
         How many of its groups and people are known (they come first in the network).
+    networks : int
+        How many networks were drawn alike (a :class:`~.sample.NetworkSample`; 1 for one).
     """
 
     seed: int | None
     world: WorldModel
     known_groups: int
     known_people: int
+    networks: int = 1
 
     def describe(self) -> str:
         seed = f"seed {self.seed}" if self.seed is not None else "from a given generator"
-        return (f"drawn by the world model around {self.known_groups} known groups and "
+        what = "drawn" if self.networks == 1 else f"{self.networks} networks drawn"
+        return (f"{what} by the world model around {self.known_groups} known groups and "
                 f"{self.known_people} known people, {seed}")
 
 

@@ -37,6 +37,7 @@ from .synth import (
 if TYPE_CHECKING:
     from .graph import GroupNetwork
     from .known import KnownNetwork
+    from .sample import NetworkSample
 
 __all__ = ["WorldModel", "minimum_population", "seat_bound"]
 
@@ -293,6 +294,16 @@ class WorldModel:
         from .draw import draw_network
 
         return draw_network(known, self, rng=rng)
+
+    def sample(self, known: KnownNetwork, *, networks: int | None = None, seed: int = 0
+               ) -> NetworkSample:
+        """Draw several networks consistent with everything known, for estimates whose runs
+        each use one of them (see :func:`rumourscope.network.sample.draw_networks`; default
+        :data:`~rumourscope.network.sample.DEFAULT_NETWORKS` networks)."""
+        from .sample import DEFAULT_NETWORKS, draw_networks
+
+        return draw_networks(known, self, DEFAULT_NETWORKS if networks is None else networks,
+                             seed=seed)
 
 
 def minimum_population(known_people: int, known_seats: int, world: WorldModel) -> int:
