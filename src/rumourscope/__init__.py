@@ -25,7 +25,7 @@ from .errors import (
     UnknownGroupError,
     UnknownUserError,
 )
-from .impact import ImpactSummary, ParameterRange, Scenario, summarise_impact
+from .impact import ImpactSummary, ParameterRange, Scenario, WorldRange, summarise_impact
 from .intervals import ProbabilityEstimate
 from .model import Channel, Delay, DelayKind, DeletionScope, Post, SpreadModel
 from .network import GroupNetwork, KnownNetwork, NetworkSample, WorldModel, synthetic_network
@@ -70,6 +70,7 @@ __all__ = [
     "UnknownGroupError",
     "UnknownUserError",
     "WorldModel",
+    "WorldRange",
     "__version__",
     "branching",
     "calibrate",

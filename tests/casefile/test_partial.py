@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import rumourscope as rs
+from rumourscope.impact.scenarios import default_world_ranges
 from tests.casefile.test_load import (
     appended,
     edited,
@@ -38,6 +39,7 @@ communities = ["knows the plaintiff"]
 
 [network]
 seed = 7
+draws = 5
 
 [world]
 population = 30000
@@ -184,8 +186,7 @@ def test_same_folder_same_network(make_partial, key, case):
 
 
 def test_default_seed(make_partial, key):
-    case = rs.load_case(make_partial(toml=TOML.replace("[network]\nseed = 7\n", "")),
-                        key_file=key)
+    case = rs.load_case(make_partial(toml=TOML.replace("seed = 7\n", "")), key_file=key)
     assert case.network.drawn.seed == 0
 
 
@@ -349,7 +350,7 @@ BAD_INPUTS = {
         dict(toml=_toml("seed = 7", "seed = -1")),
         "case.toml", None, "network.seed", "whole number >= 0"),
     "no networks to draw": (
-        dict(toml=_toml("seed = 7", "seed = 7\ndraws = 0")),
+        dict(toml=_toml("draws = 5", "draws = 0")),
         "case.toml", None, "network.draws", "whole number >= 1"),
 }
 
@@ -399,14 +400,16 @@ def test_the_package_runs_on_drawn_networks(case):
     # each run used one of the case's drawn networks, and not all the same one
     assert isinstance(case.network, rs.NetworkSample)
     assert set(est.run_network) <= set(range(case.network.n_networks))
-    assert len(set(est.run_network)) > 5
+    assert set(est.run_network) == set(range(case.network.n_networks))
 
 
-def test_draws_is_a_setting(make_partial, key):
-    case = rs.load_case(make_partial(toml=TOML.replace("seed = 7\n", "seed = 7\ndraws = 3\n")),
-                        key_file=key)
-    assert case.network.n_networks == 3
-    assert "3 networks drawn by the world model" in case.describe()
+@pytest.mark.parametrize(("setting", "draws"), [("draws = 3\n", 3), ("", 20)])
+def test_draws_is_a_setting(make_partial, key, setting, draws):
+    case = rs.load_case(make_partial(toml=TOML.replace("draws = 5\n", setting)), key_file=key)
+    assert case.network.n_networks == draws
+    assert f"{draws} networks drawn by the world model" in case.describe()
+    if not setting:
+        assert draws == rs.network.sample.DEFAULT_NETWORKS
 
 
 def test_an_exhibit_on_a_drawn_network_says_so(case):
@@ -414,7 +417,7 @@ def test_an_exhibit_on_a_drawn_network_says_so(case):
                                   given_evidence=False)
     assert summary.network_drawn
     draws = case.network.n_networks
-    assert summary.network_draws == draws == 20  # the default number of draws
+    assert summary.network_draws == draws == 5
     assert any(f"drawn {draws} times from the case's world model" in w
                for w in summary.warnings)
     # who is in two groups at once is drawn, not evidence: the de-duplicated count is a range
@@ -437,8 +440,18 @@ def test_the_exhibit_says_what_the_network_is_built_from(case, tmp_path):
     assert list(groups.index) == list(case.known.groups.index)
     assert groups["size"].tolist() == case.known.describe_sizes().tolist()
     assert groups["fixed_members"].tolist() == case.known.fixed_counts().tolist()
-    pd.testing.assert_frame_equal(summary.world, case.world.parameters())
+    pd.testing.assert_frame_equal(summary.world.drop(columns="range"), case.world.parameters())
     assert (summary.world["source"].str.len() > 0).all()
+    # the world model's values are in the sensitivity analysis, each over its stated range
+    ranges = {r.name: r for r in default_world_ranges(case.world, case.known)}
+    varied = summary.sensitivity.drop_duplicates("parameter").set_index("parameter")
+    assert set(ranges) <= set(varied.index)
+    for name, r in ranges.items():
+        assert varied.loc[name, ["low", "central", "high"]].tolist() == [
+            r.low, r.central(case.world), r.high]
+    shown = summary.world.set_index("parameter")["range"]
+    assert shown["known_group_overlap"] == ranges["world.known_group_overlap"].describe()
+    assert shown["group_friend_share"] == ""  # not varied by default
     files = rs.write_report(summary, tmp_path / "out", pdf=False)
     html = files.html.read_text(encoding="utf-8")
     assert "What the network is built from" in html
@@ -449,7 +462,20 @@ def test_the_exhibit_says_what_the_network_is_built_from(case, tmp_path):
     assert summary_given.settings["spread_observed"] is False
     assert (files.folder / "tables" / "known_groups.csv").exists()
     assert (files.folder / "tables" / "world.csv").exists()
-    # a case that lists every member has no such section or tables
+    assert "world.population" in html
+    # a case that lists every member has no such section or tables, and no world to vary
+    full = rs.demo_case()
     assert "known_groups" not in rs.summarise_impact(
-        rs.demo_case(), runs=20, sensitivity_runs=5, rng=1, progress=False,
+        full, runs=20, sensitivity_runs=5, rng=1, progress=False,
         given_evidence=False).tables()
+    with pytest.raises(rs.ParameterError, match="no world model to vary"):
+        rs.summarise_impact(full, runs=20, world_ranges=[rs.WorldRange("population", 1, 2)])
+
+
+def test_world_ranges_are_checked():
+    with pytest.raises(rs.ParameterError, match="must be one of"):
+        rs.WorldRange("platform", 1, 2)
+    with pytest.raises(rs.ParameterError, match="low 5 is above high 2"):
+        rs.WorldRange("group_size", 5, 2)
+    with pytest.raises(rs.ParameterError, match="outside its stated range"):
+        rs.WorldRange("known_group_overlap", 0.05, 0.1).check_contains(rs.WorldModel())

@@ -63,8 +63,8 @@ def load_case(path: str | Path, *, key_file: str | Path | None = None,
     ``friends``. For such a case, :attr:`Case.known` holds what is known, :attr:`Case.world`
     the world model assumed for the rest, and :attr:`Case.network` the networks drawn from
     both, for runs that each use one (``[network] draws`` of them, default
-    :data:`~rumourscope.network.sample.DEFAULT_NETWORKS`; seed ``[network] seed``, default 0). Nothing in the folder is written, moved or
-    modified.
+    :data:`~rumourscope.network.sample.DEFAULT_NETWORKS`; seed ``[network] seed``, default
+    0). Nothing in the folder is written, moved or modified.
 
     Parameters
     ----------

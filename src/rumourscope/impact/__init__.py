@@ -3,7 +3,7 @@ modelled estimates, scenarios and sensitivity (``scenarios``), gathered by ``sum
 (``build``) into an ``ImpactSummary`` (``summary``) that reports and figures only render."""
 
 from .build import summarise_impact
-from .scenarios import ParameterRange, Scenario
+from .scenarios import ParameterRange, Scenario, WorldRange
 from .summary import ImpactSummary
 
-__all__ = ["ImpactSummary", "ParameterRange", "Scenario", "summarise_impact"]
+__all__ = ["ImpactSummary", "ParameterRange", "Scenario", "WorldRange", "summarise_impact"]

@@ -18,12 +18,22 @@ import pandas as pd
 
 from .._constraints import Either, Interval, check_param
 from ..engine.reach import ReachEstimate, estimate_reach
-from ..errors import EvidenceConflictError
+from ..errors import EvidenceConflictError, ParameterError
 from ..evidence import Evidence
 from ..model import SpreadModel
+from ..network.graph import GroupNetwork
+from ..network.world import WorldModel
 from ..thresholds import REGISTRY, Threshold
 from .observed import evidence_minimum, observed_facts, reachable_people, threshold_findings
-from .scenarios import DEFAULT_RANGES, ParameterRange, Scenario, sensitivity, standard_scenarios
+from .scenarios import (
+    DEFAULT_RANGES,
+    ParameterRange,
+    Scenario,
+    WorldRange,
+    default_world_ranges,
+    sensitivity,
+    standard_scenarios,
+)
 from .summary import NOT_CALIBRATED, ImpactSummary
 
 if TYPE_CHECKING:
@@ -62,6 +72,7 @@ def summarise_impact(
     runs: int = 2000,
     sensitivity_runs: int | None = None,
     ranges: Sequence[ParameterRange] | None = None,
+    world_ranges: Sequence[WorldRange] | None = None,
     scenarios: Sequence[Scenario] | None = None,
     alternative_deletions: Mapping[str, float | None] | None = None,
     thresholds: Iterable[Threshold] | None = None,
@@ -88,6 +99,11 @@ def summarise_impact(
     ranges : sequence of ParameterRange, optional
         Stated ranges of the uncertain parameters (default :data:`DEFAULT_RANGES`, each
         widened if needed to contain the central value).
+    world_ranges : sequence of WorldRange, optional
+        For a case that knows only part of its network: stated ranges of its world model's
+        values, each of whose ends draws the case's networks again for the sensitivity
+        analysis (default :func:`~rumourscope.impact.scenarios.default_world_ranges`). A case
+        that lists its whole network has no world model, and none may be given.
     scenarios : sequence of Scenario, optional
         Default: low, central and high (:func:`rumourscope.impact.scenarios.standard_scenarios`).
     alternative_deletions : mapping of str to float or None, optional
@@ -151,6 +167,14 @@ def summarise_impact(
     if sensitivity_runs is None:
         sensitivity_runs = default_sensitivity_runs(runs)
     ranges = _bracketing(model, DEFAULT_RANGES) if ranges is None else tuple(ranges)
+    if not case.network_drawn:
+        if world_ranges:
+            raise ParameterError("world_ranges: this case lists its whole network, so it has "
+                                 "no world model to vary")
+        world_ranges = ()
+    elif world_ranges is None:
+        world_ranges = default_world_ranges(case.world, case.known)
+    world_ranges = tuple(world_ranges)
     scenarios = standard_scenarios(model, ranges) if scenarios is None else tuple(scenarios)
     if alternative_deletions is None:
         alternative_deletions = {"deleted after 2 h": 2.0, "never deleted": None}
@@ -160,22 +184,24 @@ def summarise_impact(
     observed_spread = not Evidence.from_case(case).spread().empty
     evidence = case.observations if given_evidence and observed_spread else None
 
-    steps = 1 + len(alternative_deletions) + len(scenarios) + 2 * len(ranges) + 1
+    steps = (1 + len(alternative_deletions) + len(scenarios) + 2 * len(ranges)
+             + 2 * len(world_ranges) + 1)
     bar = _progress_bar(steps + (evidence is not None), progress)
 
     def ensemble(m: SpreadModel, n: int, label: str, *, given: bool = True,
-                 posterior: CalibrationResult | None = None) -> ReachEstimate:
+                 posterior: CalibrationResult | None = None,
+                 on: GroupNetwork = net) -> ReachEstimate:
         bar.set_description(label)
-        est = estimate_reach(net, m, posts, runs=n, rng=seed, progress=False,
+        est = estimate_reach(on, m, posts, runs=n, rng=seed, progress=False,
                              evidence=evidence if given else None, posterior=posterior)
         bar.update()
         return est
 
-    def setting(m: SpreadModel, n: int, label: str) -> pd.DataFrame:
+    def setting(m: SpreadModel, n: int, label: str, on: GroupNetwork = net) -> pd.DataFrame:
         """Per-run totals of a scenario or sensitivity setting, with its evidence fit in
         ``attrs`` (0 when no run of it can agree with the evidence: no totals then)."""
         try:
-            est = ensemble(m, n, label)
+            est = ensemble(m, n, label, on=on)
         except EvidenceConflictError:
             bar.update()
             frame = pd.DataFrame(np.nan, index=[0], columns=list(_QUANTITIES))
@@ -202,10 +228,17 @@ def summarise_impact(
                 )
         central_sens = setting(model, sensitivity_runs, "sensitivity (central)")
 
-        def sens_estimate(m: SpreadModel) -> pd.DataFrame:
-            return setting(m, sensitivity_runs, "sensitivity")
+        def sens_estimate(m: SpreadModel, world: WorldModel | None = None) -> pd.DataFrame:
+            if world is None:
+                return setting(m, sensitivity_runs, "sensitivity")
+            # the case's networks drawn again, with the same seed, under the varied world (no
+            # more of them than there are runs to use them)
+            drawn = world.sample(case.known, networks=min(net.n_networks, sensitivity_runs),
+                                 seed=net.drawn.seed)
+            return setting(m, sensitivity_runs, "sensitivity (world model)", on=drawn)
 
-        sens = sensitivity(model, ranges, sens_estimate, central=central_sens)
+        sens = sensitivity(model, (*ranges, *world_ranges), sens_estimate, central=central_sens,
+                           world=case.world)
     finally:
         bar.close()
 
@@ -241,6 +274,7 @@ def summarise_impact(
             "evidence_fit": _fit(est),
             "network_draws": case.network.drawn.networks if case.network_drawn else None,
             "ranges": [_plain(r) for r in ranges],
+            "world_ranges": [_plain(r) for r in world_ranges],
             "scenarios": [_plain(s) for s in scenarios],
             "alternative_deletions": dict(alternative_deletions),
             "thresholds": [_plain(t) for t in thresholds],
@@ -261,7 +295,7 @@ def summarise_impact(
         conditioning=_conditioning_table(est, evidence),
         evidence_fit=_fit(est),
         network_drawn=case.network_drawn,
-        **_network_sources(case),
+        **_network_sources(case, world_ranges),
     )
 
 
@@ -390,9 +424,11 @@ def _deletion(
     return pd.DataFrame(rows, columns=columns), curve_table
 
 
-def _network_sources(case: Case) -> dict[str, Any]:
+def _network_sources(case: Case, ranges: Sequence[WorldRange]) -> dict[str, Any]:
     """For a partial case: the known groups (how each size is known, fixed members, source)
-    and the world model the rest was drawn from. Nothing for a case that lists every member."""
+    and the world model the rest was drawn from, with the range the sensitivity analysis gives
+    each value (``range``; empty where it varies none). Nothing for a case that lists every
+    member."""
     if not case.network_drawn:
         return {}
     known = case.known
@@ -403,7 +439,10 @@ def _network_sources(case: Case) -> dict[str, Any]:
         "fixed_members": known.fixed_counts().to_numpy(),
         "source": groups["source"].fillna("not given").to_numpy(),
     })
-    return {"known_groups": table, "world": case.world.parameters(),
+    world = case.world.parameters()
+    by_name = {r.parameter: r.describe() for r in ranges}
+    world.insert(3, "range", world["parameter"].map(by_name).fillna(""))
+    return {"known_groups": table, "world": world,
             "network_draws": case.network.drawn.networks}
 
 

@@ -9,7 +9,7 @@ sensitivity analysis moves one at a time, to show which assumption drives the re
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -19,11 +19,15 @@ import pandas as pd
 from .._constraints import Interval, check_params
 from ..errors import ParameterError
 from ..model import SpreadModel
+from ..network.known import KnownNetwork
+from ..network.world import WorldModel, needed_population
 
 __all__ = [
     "DEFAULT_RANGES",
     "ParameterRange",
     "Scenario",
+    "WorldRange",
+    "default_world_ranges",
     "sensitivity",
     "standard_scenarios",
 ]
@@ -115,8 +119,108 @@ class ParameterRange:
                 f"[{self.low:g}, {self.high:g}]; widen the range or change the model"
             )
 
+    @property
+    def name(self) -> str:
+        """How the sensitivity table names it."""
+        return self.parameter
+
     def describe(self) -> str:
         return f"{self.low:g} to {self.high:g}"
+
+
+# World-model values a range may name (see rumourscope.WorldModel).
+WORLD_RANGE_PARAMETERS = ("population", "group_size", "groups_per_user", "friends_per_user",
+                          "group_friend_share", "known_group_overlap",
+                          "group_jurisdiction_share")
+
+
+@dataclass(frozen=True)
+class WorldRange:
+    """The stated range of one value of a partial case's world model (the assumptions about
+    the network the evidence does not show), for the sensitivity analysis: each end draws the
+    case's networks again with that value.
+
+    Parameters
+    ----------
+    parameter : str
+        A value of :class:`~rumourscope.WorldModel`: ``population``, ``group_size``,
+        ``groups_per_user``, ``friends_per_user``, ``group_friend_share``,
+        ``known_group_overlap`` or ``group_jurisdiction_share``.
+    low, high : float
+        The ends of the range (each must make a valid world model).
+    source, reason : str
+        As for :class:`ParameterRange`.
+
+    Examples
+    --------
+    >>> import rumourscope as rs
+    >>> r = WorldRange("known_group_overlap", 0.0, 0.1)
+    >>> r.apply(rs.WorldModel(), 0.1).known_group_overlap, r.name
+    (0.1, 'world.known_group_overlap')
+    """
+
+    parameter: str
+    low: float
+    high: float
+    source: str = "assumption"
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.parameter not in WORLD_RANGE_PARAMETERS:
+            raise ParameterError(f"WorldRange.parameter must be one of "
+                                 f"{list(WORLD_RANGE_PARAMETERS)}, got {self.parameter!r}")
+        ends = {"low": self.low, "high": self.high}
+        check_params(ends, dict.fromkeys(ends, Interval(float, 0, None)),
+                     prefix=f"range of world.{self.parameter}: ")
+        if self.low > self.high:
+            raise ParameterError(f"range of world.{self.parameter}: low {self.low} is above "
+                                 f"high {self.high}")
+
+    @property
+    def name(self) -> str:
+        return f"world.{self.parameter}"
+
+    def central(self, world: WorldModel) -> float:
+        return float(getattr(world, self.parameter))
+
+    def apply(self, world: WorldModel, value: float) -> WorldModel:
+        """``world`` with this value set (a whole number of people for ``population``)."""
+        value = round(value) if self.parameter == "population" else float(value)
+        return replace(world, **{self.parameter: value})
+
+    def check_contains(self, world: WorldModel) -> None:
+        centre = self.central(world)
+        if not self.low <= centre <= self.high:
+            raise ParameterError(
+                f"the world model's {self.parameter} = {centre:g} lies outside its stated range "
+                f"[{self.low:g}, {self.high:g}]; widen the range or change the world model")
+
+    def describe(self) -> str:
+        return f"{self.low:g} to {self.high:g}"
+
+
+def default_world_ranges(world: WorldModel, known: KnownNetwork) -> tuple[WorldRange, ...]:
+    """Ranges for a partial case's world model when the case states none: every one an
+    assumption with its reason, each widened just enough to hold the world's own value, and
+    the population never below what the known groups need."""
+    least = needed_population(known, world)[0]
+    stated = (
+        ("population", max(least, world.population // 2), 2 * world.population,
+         "Nobody knows how many people are within reach of the case's groups; halving and "
+         "doubling the stated number shows how much the answer rests on it."),
+        ("group_size", 20.0, 80.0,
+         "No figures are published for the sizes of private WeChat groups; the range spans "
+         "mostly small family and friends' groups to mostly large community groups."),
+        ("groups_per_user", 2.0, 5.0,
+         "No figures are published for how many groups a WeChat user is in."),
+        ("friends_per_user", 5.0, 20.0,
+         "Friends inside the drawn world only; no published figure."),
+        ("known_group_overlap", 0.0, 0.1,
+         "Who else is in two of the known groups is not shown by the evidence; from none to "
+         "one member in ten."),
+    )
+    return tuple(WorldRange(name, min(low, getattr(world, name)), max(high, getattr(world, name)),
+                            reason=reason) for name, low, high, reason in stated)
 
 
 DEFAULT_RANGES: tuple[ParameterRange, ...] = (
@@ -222,11 +326,12 @@ def _evidence_fit(runs: pd.DataFrame) -> float:
 
 def sensitivity(
     model: SpreadModel,
-    ranges: Sequence[ParameterRange],
-    estimate: Callable[[SpreadModel], pd.DataFrame],
+    ranges: Sequence[ParameterRange | WorldRange],
+    estimate: Callable[..., pd.DataFrame],
     *,
     quantities: Sequence[str] = ("views", "unique_viewers"),
     central: pd.DataFrame | None = None,
+    world: WorldModel | None = None,
 ) -> pd.DataFrame:
     """One-at-a-time sensitivity: the median of each quantity at each end of each range.
 
@@ -234,17 +339,22 @@ def sensitivity(
     ----------
     model : SpreadModel
         The central model.
-    ranges : sequence of ParameterRange
-        The uncertain parameters and their stated ranges.
+    ranges : sequence of ParameterRange or WorldRange
+        The uncertain parameters and their stated ranges; a :class:`WorldRange` varies a value
+        of ``world``.
     estimate : callable
-        Maps a model to its per-run totals (one row per run, a column per quantity). Give it
-        the same seed for every model so the comparison uses common random numbers. When the
+        Maps a model to its per-run totals (one row per run, a column per quantity); for a
+        world range it is called as ``estimate(model, world=...)`` with the varied world
+        model. Give it the same seed every time so the comparison uses common random
+        numbers. When the
         runs are held to evidence, the frame's ``attrs["evidence_fit"]`` is the share of
         unconditioned runs that agreed with it (0 if none could: the totals are then NaN).
     quantities : sequence of str, default=("views", "unique_viewers")
         The outputs to report.
     central : DataFrame, optional
         Per-run totals of ``model`` itself, if already computed.
+    world : WorldModel, optional
+        The central world model (needed for world ranges).
 
     Returns
     -------
@@ -264,13 +374,21 @@ def sensitivity(
     base = estimate(model) if central is None else central
     rows = []
     for r in ranges:
-        r.check_contains(model)
-        at_low, at_high = estimate(r.apply(model, r.low)), estimate(r.apply(model, r.high))
+        if isinstance(r, WorldRange):
+            if world is None:
+                raise ParameterError(f"{r.name}: a world-model range needs the world model")
+            r.check_contains(world)
+            at_low, at_high = (estimate(model, world=r.apply(world, v)) for v in (r.low, r.high))
+            centre = r.central(world)
+        else:
+            r.check_contains(model)
+            at_low, at_high = estimate(r.apply(model, r.low)), estimate(r.apply(model, r.high))
+            centre = r.central(model)
         fits = [_evidence_fit(t) for t in (at_low, at_high)]
         for q in quantities:
             lo, mid, hi = (float(np.median(t[q])) for t in (at_low, base, at_high))
-            rows.append((r.parameter, r.low, r.central(model), r.high, q, lo, mid, hi,
-                         abs(hi - lo), *fits))  # fmt: skip
+            rows.append((r.name, r.low, centre, r.high, q, lo, mid, hi, abs(hi - lo),
+                         *fits))  # fmt: skip
     columns = [
         "parameter", "low", "central", "high", "quantity", "at_low", "at_central", "at_high",
         "swing", "fit_low", "fit_high",

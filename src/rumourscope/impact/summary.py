@@ -48,7 +48,7 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "conditioning": ("hours", "kind", "bound", "low", "high", "group", "source", "held_to"),
     "parameters": ("parameter", "value", "range", "unit", "source", "meaning"),
     "known_groups": ("group", "name", "size", "fixed_members", "source"),
-    "world": ("parameter", "value", "unit", "source", "meaning"),
+    "world": ("parameter", "value", "unit", "range", "source", "meaning"),
     "estimates": ("quantity", "p5", "p50", "p95", "mean", "observed_min", "effective_runs"),
     "before_evidence": ("quantity", "p5", "p50", "p95", "mean"),
     "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95"),
@@ -186,8 +186,9 @@ class ImpactSummary:
         ``source``; empty for a case that lists every member.
     world : DataFrame
         For a partial case, the world model the rest of the network was drawn from:
-        ``parameter, value, unit, source, meaning`` (``source`` "assumption" where no evidence
-        gives the value); empty otherwise.
+        ``parameter, value, unit, range, source, meaning`` (``source`` "assumption" where no
+        evidence gives the value; ``range`` the one the sensitivity analysis varies it over,
+        empty where it varies none); empty otherwise.
     """
 
     title: str

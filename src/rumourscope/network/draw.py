@@ -38,7 +38,7 @@ from ._wiring import friend_ties, seat_users, split_keys
 from .graph import MAX_COMMUNITIES, GroupNetwork
 from .known import KnownNetwork
 from .synth import MAX_GROUPS_PER_USER, MIN_GROUP_SIZE, _nudge_to_total, power_law_pmf
-from .world import WorldModel, minimum_population, seat_bound
+from .world import WorldModel, needed_population
 
 __all__ = ["DRAWN_GROUP_PREFIX", "DRAWN_PERSON_PREFIX", "NetworkDraw", "draw_network"]
 
@@ -129,10 +129,7 @@ def draw_network(known: KnownNetwork, world: WorldModel, *,
     if clash:
         raise ParameterError(f"group ID {clash[0]!r}: IDs starting {DRAWN_GROUP_PREFIX!r} are "
                              "kept for drawn groups")
-    ranges = known.size_range(cap=known.platform.group_cap or world.size_cap)
-    seats = seat_bound(ranges["low"], ranges["high"].where(known.groups["size_high"].notna()),
-                       world)
-    needed = minimum_population(known.n_people, seats, world)
+    needed, seats = needed_population(known, world)
     if world.population < needed:
         raise ParameterError(
             f"population {world.population:,} is too small for what is known: {known.n_people:,} "

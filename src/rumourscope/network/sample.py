@@ -17,11 +17,11 @@ network does (it *is* its first network, with the others beside it).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
 from .._constraints import Interval, check_param
-from ..errors import ParameterError
 from .draw import draw_network
 from .graph import GroupNetwork
 from .known import KnownNetwork
@@ -45,15 +45,22 @@ class NetworkSample(GroupNetwork):
 
     Acts as its first network (``networks[0]``) wherever one network is asked for: known groups
     and people have the same positions in every draw. Build one with :func:`draw_networks` or
-    :meth:`WorldModel.sample <rumourscope.WorldModel.sample>`.
+    :meth:`WorldModel.sample <rumourscope.WorldModel.sample>`. The draws after the first are
+    drawn when first needed (an estimate needs them; loading and checking a case does not).
 
     Attributes
     ----------
-    more : tuple of GroupNetwork
-        The draws after the first.
+    known : KnownNetwork
+        What every draw keeps.
     """
 
-    more: tuple[GroupNetwork, ...] = field(default=(), repr=False)
+    known: KnownNetwork | None = field(default=None, repr=False)
+
+    @cached_property
+    def more(self) -> tuple[GroupNetwork, ...]:
+        """The draws after the first."""
+        return tuple(_draw(self.known, self.drawn.world, self.drawn.seed, i)
+                     for i in range(1, self.drawn.networks))
 
     @property
     def networks(self) -> tuple[GroupNetwork, ...]:
@@ -62,7 +69,7 @@ class NetworkSample(GroupNetwork):
 
     @property
     def n_networks(self) -> int:
-        return 1 + len(self.more)
+        return self.drawn.networks
 
     def network(self, i: int) -> GroupNetwork:
         """Draw ``i`` (0 is the first) as a plain :class:`GroupNetwork`."""
@@ -94,7 +101,8 @@ def draw_networks(known: KnownNetwork, world: WorldModel, n: int = DEFAULT_NETWO
     """Draw ``n`` networks consistent with ``known`` from ``world``.
 
     Draw 0 is ``draw_network(known, world, rng=seed)``; draw ``i`` uses its own child of the
-    seed, so a sample of more networks begins with the networks of a smaller one.
+    seed, so a sample of more networks begins with the networks of a smaller one. Every draw
+    puts the known groups and people first, in the same order, with the same labels.
 
     Parameters
     ----------
@@ -122,17 +130,16 @@ def draw_networks(known: KnownNetwork, world: WorldModel, n: int = DEFAULT_NETWO
     """
     check_param("n", n, Interval(int, 1, None))
     check_param("seed", seed, Interval(int, 0, None))
-    draws = [draw_network(known, world, rng=int(seed))]
-    for i in range(1, int(n)):
-        seq = np.random.SeedSequence(int(seed), spawn_key=(_DRAWS_TAG, i))
-        draws.append(draw_network(known, world, rng=np.random.default_rng(seq)))
-    first = draws[0]
-    for i, other in enumerate(draws[1:], start=1):
-        if (other.jurisdictions != first.jurisdictions or other.communities != first.communities
-                or not other.groups.index[:known.n_groups].equals(
-                    first.groups.index[:known.n_groups])):
-            raise ParameterError(f"draw {i} does not share the first draw's labels or known "
-                                 "groups; please report")  # pragma: no cover - by construction
+    first = _draw(known, world, int(seed), 0)
     drawn = replace(first.drawn, networks=int(n))
     return NetworkSample(**{f: getattr(first, f) for f in _GRAPH_FIELDS if f != "drawn"},
-                         drawn=drawn, more=tuple(draws[1:]))
+                         drawn=drawn, known=known)
+
+
+def _draw(known: KnownNetwork, world: WorldModel, seed: int, i: int) -> GroupNetwork:
+    """Draw ``i`` of a sample with ``seed``: draw 0 with the seed itself, the others each with
+    its own child of it."""
+    if i == 0:
+        return draw_network(known, world, rng=seed)
+    seq = np.random.SeedSequence(seed, spawn_key=(_DRAWS_TAG, i))
+    return draw_network(known, world, rng=np.random.default_rng(seq))

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .known import KnownNetwork
     from .sample import NetworkSample
 
-__all__ = ["WorldModel", "minimum_population", "seat_bound"]
+__all__ = ["WorldModel", "minimum_population", "needed_population", "seat_bound"]
 
 # Assumption: the people within reach of a case's groups. Large enough that a spread from
 # groups of a few hundred rarely runs short of people, small enough to draw in about a second.
@@ -217,10 +217,7 @@ class WorldModel:
         values.setdefault("platform", known.platform)
         if values.get("population") is None:
             probe = cls(**{k: v for k, v in values.items() if k != "population"})
-            ranges = known.size_range(cap=known.platform.group_cap or probe.size_cap)
-            stated = known.groups["size_high"].notna().to_numpy()
-            seats = seat_bound(ranges["low"], ranges["high"].where(stated), probe)
-            needed = minimum_population(known.n_people, seats, probe)
+            needed = needed_population(known, probe)[0]
             values["population"] = max(DEFAULT_POPULATION, needed)
             if needed > DEFAULT_POPULATION:
                 sources.setdefault("population", f"{_ASSUMED}: the least that holds the known "
@@ -304,6 +301,16 @@ class WorldModel:
 
         return draw_networks(known, self, DEFAULT_NETWORKS if networks is None else networks,
                              seed=seed)
+
+
+def needed_population(known: KnownNetwork, world: WorldModel) -> tuple[int, int]:
+    """The fewest people ``world`` must hold to be drawn around ``known``
+    (:func:`minimum_population`), and the seats the known groups are unlikely to exceed
+    (:func:`seat_bound`) that it allows for."""
+    ranges = known.size_range(cap=known.platform.group_cap or world.size_cap)
+    stated = known.groups["size_high"].notna().to_numpy()
+    seats = seat_bound(ranges["low"], ranges["high"].where(stated), world)
+    return minimum_population(known.n_people, seats, world), seats
 
 
 def minimum_population(known_people: int, known_seats: int, world: WorldModel) -> int:
