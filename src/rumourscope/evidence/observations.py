@@ -148,8 +148,10 @@ class Evidence:
         bound = frame["bound"] if "bound" in frame.columns else pd.Series("exact", frame.index)
         table["bound"] = _labels(bound.fillna("exact"), Bound, "bound", problems, file, rows)
         in_group = (table["kind"] == ObservationKind.IN_GROUP.value).to_numpy()
-        table["count"] = _counts(frame["count"].where(~in_group | frame["count"].notna(), 1),
-                                 problems, file, rows)
+        # an in_group fact needs no count: an empty cell (read as missing or as "") means 1
+        blank = (frame["count"].isna() | frame["count"].astype(str).str.strip().eq("")).to_numpy()
+        table["count"] = _counts(frame["count"].where(~(in_group & blank), 1), problems, file,
+                                 rows)
         table["tolerance"] = _tolerances(frame, table["bound"], problems, file, rows)
         table["group"] = _optional_text(frame, "group")
         _check_kind_rules(table, problems, file, rows)
