@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -45,9 +46,24 @@ GivenEvidence = Annotated[
 ]
 
 
+class DemoCase(StrEnum):
+    """The bundled fictional cases (``rumourscope.casefile.DEMO_CASES``)."""
+
+    FULL = "full"
+    SCREENSHOT = "screenshot"
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Folder to write the report into.")] = DEMO_OUT,
+    case: Annotated[
+        DemoCase,
+        typer.Option(
+            help="Which bundled fictional case: 'full' lists every member of its network; "
+            "'screenshot' holds only screenshot-level evidence, and its network is drawn "
+            "around what is known."
+        ),
+    ] = DemoCase.FULL,
     runs: Runs = 2000,
     sensitivity_runs: SensitivityRuns = None,
     seed: Annotated[int, typer.Option(help="Seed of every simulated run.")] = DEMO_SEED,
@@ -55,7 +71,7 @@ def demo(
     pdf: Pdf = True,
     given_evidence: GivenEvidence = True,
 ) -> None:
-    """Write the full report for the bundled fictional demo case and print its headline figures."""
+    """Write the full report for a bundled fictional demo case and print its headline figures."""
     from .casefile import demo_case
     from .report._pdf import find_chromium
 
@@ -70,12 +86,14 @@ def demo(
                 err=True,
             )
     command = f"rumourscope demo --out {out} --runs {runs} --seed {seed}"
+    if case is not DemoCase.FULL:
+        command += f" --case {case.value}"
     if sensitivity_runs is not None:
         command += f" --sensitivity-runs {sensitivity_runs}"
     if not given_evidence:
         command += " --before-evidence"
     _write(
-        demo_case(),
+        demo_case(case.value),
         out,
         runs=runs,
         sensitivity_runs=sensitivity_runs,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import CaseDataError, NetworkError, Problem
+from ..errors import CaseDataError, NetworkError, ParameterError, Problem
 from ..model import Post
 from ..network.graph import GroupNetwork
 from ..network.known import KnownNetwork
@@ -114,22 +114,34 @@ def load_case(path: str | Path, *, key_file: str | Path | None = None,
     return _load(folder, key_file=Path(key_file), key=None, show_names=show_names)
 
 
-def demo_folder() -> Path:
-    """The bundled fictional demo case folder (inside an installed wheel, or the source tree)."""
+#: The bundled fictional cases, by the name ``demo_case`` and ``rumourscope demo --case`` take.
+DEMO_CASES = {"full": "demo_case", "screenshot": "screenshot_case"}
+
+
+def demo_folder(which: str = "full") -> Path:
+    """A bundled fictional case folder (inside an installed wheel, or the source tree)."""
+    if which not in DEMO_CASES:
+        raise ParameterError(f"which must be one of {list(DEMO_CASES)}, got {which!r}")
     here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "_sample_data" / "demo_case",
-                      here.parent.parent / "sample_data" / "demo_case"):
+    name = DEMO_CASES[which]
+    for candidate in (here / "_sample_data" / name, here.parent.parent / "sample_data" / name):
         if (candidate / CASE_FILE).is_file():
             return candidate
-    raise CaseDataError([Problem("demo_case", "the bundled demo case is missing from this "
+    raise CaseDataError([Problem(name, f"the bundled {which} demo case is missing from this "
                                  f"installation (looked in {here / '_sample_data'})")])
 
 
-def demo_case(*, show_names: bool = False) -> Case:
-    """The bundled fictional demo case: a Toronto bakery owner defamed in a WeChat group.
+def demo_case(which: str = "full", *, show_names: bool = False) -> Case:
+    """A bundled fictional case.
 
-    Every person, group and message in it is invented. Its pseudonym key is the public
-    :data:`~rumourscope.casefile.DEMO_KEY`, so its pseudonyms are the same on every machine.
+    ``"full"`` (the default): a Toronto bakery owner defamed in a WeChat group, with the whole
+    network of 3,200 users listed. ``"screenshot"``: a Toronto dentist, built only from
+    screenshot-level evidence (group sizes from group-info screens, two chat exports, a
+    forwarded card, a read counter floor, the people who contacted her), so its network is
+    drawn around what is known (:attr:`Case.network_drawn`).
+
+    Every person, group and message in them is invented. Their pseudonym key is the public
+    :data:`~rumourscope.casefile.DEMO_KEY`, so their pseudonyms are the same on every machine.
 
     Examples
     --------
@@ -139,8 +151,11 @@ def demo_case(*, show_names: bool = False) -> Case:
     9.0
     >>> int(case.network.groups.loc[case.posts[0].group, "size"])
     480
+    >>> shots = rs.demo_case("screenshot")
+    >>> shots.network_drawn, shots.known.describe_sizes()["s01"]
+    (True, '493 exactly (evidence/01_group_info_s01.png)')
     """
-    return _load(demo_folder(), key_file=None, key=DEMO_KEY, show_names=show_names)
+    return _load(demo_folder(which), key_file=None, key=DEMO_KEY, show_names=show_names)
 
 
 def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names: bool) -> Case:
