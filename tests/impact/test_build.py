@@ -38,7 +38,8 @@ def case() -> rs.Case:
 
 @pytest.fixture(scope="module")
 def summary() -> rs.ImpactSummary:
-    return build()
+    # the demo case declares only the Ontario rule; the PRC thresholds are asked for here
+    return build(thresholds=rs.legal_rules.rule("prc-criminal").thresholds)
 
 
 def test_observed_facts_are_the_evidence_and_nothing_modelled(summary, case):

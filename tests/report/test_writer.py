@@ -456,10 +456,10 @@ def test_a_threshold_counting_readers_in_one_place_says_so():
         threshold="50 Ontario readers", quantity="unique_viewers", readers_in="Ontario", count=50)
     summary = dataclasses.replace(base, thresholds=pd.concat([base.thresholds, local]))
     page = render_html(summary, {}, version="test")
-    assert "50 or more unique viewers in Ontario (50 Ontario readers)" in page
+    assert "unique viewers in Ontario (50 Ontario readers; a criminal test of PRC" in page
     assert "<td>unique viewers in Ontario</td>" in page
-    assert "P(unique viewers in Ontario >= 50) [50 Ontario readers] (before the evidence)" in set(
-        summary.headline()["figure"])
+    assert ("P(unique viewers in Ontario >= 50) [50 Ontario readers; criminal, PRC] (before the "
+            "evidence)") in set(summary.headline()["figure"])
     # the figures plot totals, so the place threshold is not drawn on them
     drawn = json.dumps(report_figures(summary)["distribution"].to_plotly_json(), default=str)
     assert "50 Ontario readers" not in drawn

@@ -20,8 +20,10 @@ from .._constraints import Either, Interval, check_param
 from ..engine.reach import ReachEstimate, estimate_reach
 from ..errors import EvidenceConflictError
 from ..evidence import Evidence
+from ..legal_rules import rule, rules_table
 from ..model import SpreadModel
-from ..thresholds import REGISTRY, Threshold
+from ..platform_facts import facts_table
+from ..thresholds import Threshold
 from .observed import evidence_minimum, observed_facts, reachable_people, threshold_findings
 from .scenarios import DEFAULT_RANGES, ParameterRange, Scenario, sensitivity, standard_scenarios
 from .summary import NOT_CALIBRATED, ImpactSummary
@@ -94,8 +96,9 @@ def summarise_impact(
         Other deletion times to compare with what happened, in hours after the first post
         (``None``: never deleted). Default: 2 hours, and never.
     thresholds : iterable of Threshold, optional
-        Legal thresholds to compare with (default: the PRC 2013 thresholds and those the case
-        declares in ``case.toml``).
+        Legal thresholds to compare with (default: those of the legal rules the case declares
+        relevant, ``[law] rules`` in ``case.toml``, and its own ``[[thresholds]]``; a case
+        that declares none gets none, so no criminal threshold appears unasked).
     rng : int or None, default=None
         The seed of every ensemble. ``None`` draws a fresh one, which is recorded.
     command : str, optional
@@ -154,7 +157,9 @@ def summarise_impact(
     scenarios = standard_scenarios(model, ranges) if scenarios is None else tuple(scenarios)
     if alternative_deletions is None:
         alternative_deletions = {"deleted after 2 h": 2.0, "never deleted": None}
-    thresholds = (*REGISTRY, *case.thresholds) if thresholds is None else tuple(thresholds)
+    if thresholds is None:
+        thresholds = (*(t for key in case.rules for t in rule(key).thresholds), *case.thresholds)
+    thresholds = tuple(thresholds)
     net, posts = case.network, case.posts
     # nothing observed of the spread: nothing to hold the runs to
     observed_spread = not Evidence.from_case(case).spread().empty
@@ -260,6 +265,11 @@ def summarise_impact(
         conditioning=_conditioning_table(est, evidence),
         evidence_fit=_fit(est),
         network_drawn=case.network_drawn,
+        expert=case.expert.rows(),
+        missing_for_final=case.missing_for_final(),
+        assumptions=_assumptions(case, model, calibration),
+        legal_rules=rules_table(case.rules),
+        platform_facts=facts_table(net.platform.facts),
         **_network_sources(case),
     )
 
@@ -403,6 +413,37 @@ def _network_sources(case: Case) -> dict[str, pd.DataFrame]:
         "source": groups["source"].fillna("not given").to_numpy(),
     })
     return {"known_groups": table, "world": case.world.parameters()}
+
+
+def _assumptions(case: Case, model: SpreadModel,
+                 calibration: CalibrationResult | None) -> pd.DataFrame:
+    """The factual assumptions the figures rest on, in one place: where each table of the
+    network came from and who compiled it, who assigned the labels, how the post was removed,
+    the parameters and the platform's rules."""
+    rows = []
+    for table in case.provenance.itertuples() if case.provenance is not None else ():
+        how = "; ".join(x for x in (table.sources, table.method) if x) or "sources not stated"
+        rows.append((f"{table.table} ({table.file})", f"compiled by {table.compiled_by}", how))
+    labels = "users table" if case.provenance is None or "users" in set(
+        case.provenance["table"]) else "the world model's shares"
+    rows.append(("jurisdiction and community labels",
+                 f"as given in the {labels}; each reader's place and whether they know the "
+                 f"plaintiff are taken as stated there", "see the compiler of that table above"))
+    if case.network_drawn:
+        rows.append(("the unseen network", "drawn once from the world model (section 5)",
+                     "stated values or assumptions"))
+    if case.deletion_utc is not None:
+        rows.append(("how the post was removed",
+                     f"{case.deletion_mechanism}: {case.deletion_mechanism.describe()}",
+                     case.deletion_note or "case.toml [deletion]"))
+    rows.append(("read, repost and delay parameters",
+                 "as in section 5" + ("" if calibration is None else
+                                      ", fitted to the observations"),
+                 "assumptions unless a source is given there"))
+    rows.append((f"platform rules ({model.platform.name})",
+                 "as in appendix A: group cap, forward limit, recall window",
+                 "each with its source or marked not verified"))
+    return pd.DataFrame(rows, columns=["topic", "assumption", "basis"])
 
 
 def _inventory(case: Case) -> pd.DataFrame:

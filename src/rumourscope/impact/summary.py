@@ -68,6 +68,12 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
         "parameter", "low", "central", "high", "quantity",
         "at_low", "at_central", "at_high", "swing", "fit_low", "fit_high",
     ),
+    "assumptions": ("topic", "assumption", "basis"),
+    "legal_rules": (
+        "jurisdiction", "legal_character", "must_prove", "what_counts", "citation", "checked",
+        "relevant", "key",
+    ),
+    "platform_facts": ("topic", "statement", "status", "source", "checked", "used_by"),
 }  # fmt: skip
 
 
@@ -185,6 +191,23 @@ class ImpactSummary:
         For a partial case, the world model the rest of the network was drawn from:
         ``parameter, value, unit, source, meaning`` (``source`` "assumption" where no evidence
         gives the value); empty otherwise.
+    expert : tuple of (str, str)
+        What the expert's report states about the expert (name, expertise, qualifications,
+        instructions, issues, research), each ``(what it is, value)``; empty values are for
+        the expert to fill in.
+    missing_for_final : tuple of str
+        The ``case.toml`` settings still empty (e.g. ``expert.name``): while any is, the
+        exhibit is a draft (see :attr:`draft`).
+    assumptions : DataFrame
+        ``topic, assumption, basis``: every factual assumption the figures rest on, in one
+        place (network sources, labels and who assigned them, how the post was removed,
+        parameters, platform rules).
+    legal_rules : DataFrame
+        The built-in legal rules by jurisdiction (what must be proved, what counts, citation,
+        date checked), with ``relevant`` "yes" for those the case declared.
+    platform_facts : DataFrame
+        ``topic, statement, status, source, checked, used_by``: how the platform works, each
+        statement with its source or "not verified".
     """
 
     title: str
@@ -221,6 +244,20 @@ class ImpactSummary:
         columns=list(TABLE_COLUMNS["known_groups"])))
     world: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=list(TABLE_COLUMNS["world"])))
+    expert: tuple[tuple[str, str], ...] = ()
+    missing_for_final: tuple[str, ...] = ()
+    assumptions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=list(TABLE_COLUMNS["assumptions"])))
+    legal_rules: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=list(TABLE_COLUMNS["legal_rules"])))
+    platform_facts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=list(TABLE_COLUMNS["platform_facts"])))
+
+    @property
+    def draft(self) -> bool:
+        """Whether the exhibit is still a draft: a setting only the expert or counsel can
+        supply is missing (:attr:`missing_for_final`)."""
+        return bool(self.missing_for_final)
 
     @property
     def given_evidence(self) -> bool:
@@ -312,7 +349,8 @@ class ImpactSummary:
             rows.append(
                 (
                     f"P({counted(th.quantity, th.readers_in)} >= "
-                    f"{format_count(th.count)}) [{th.threshold}] ({given})",
+                    f"{format_count(th.count)}) [{th.threshold}; {th.legal_character}, "
+                    f"{th.jurisdiction}] ({given})",
                     f"{format_prob(th.p_exceed)} (95% CI {format_prob(th.ci_low)}-"
                     f"{format_prob(th.ci_high)})",
                 )
