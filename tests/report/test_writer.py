@@ -93,6 +93,7 @@ def hostile_summary(source_folder: Path | None = None) -> ImpactSummary:
                 "p5": [10.0, 1.0, 0.0],
                 "p50": [400.0, 100.0, 5.0],
                 "p95": [2000.0, 900.0, 30.0],
+                "basis": [s, "users table", f],
             }
         ),
         thresholds=pd.DataFrame(

@@ -27,6 +27,8 @@ QUANTITY_LABELS: Mapping[str, str] = {
     "unique_viewers": "unique viewers",
     "reposts": "reposts (forwards)",
     "groups_reached": "groups reached",
+    "views_of_original": "views of the original post (publication)",
+    "views_of_forwarded": "views of forwarded copies (republication)",
 }
 """Plain-English names of the modelled quantities, as reports print them."""
 
@@ -51,7 +53,7 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "world": ("parameter", "value", "unit", "source", "meaning"),
     "estimates": ("quantity", "p5", "p50", "p95", "mean", "observed_min", "effective_runs"),
     "before_evidence": ("quantity", "p5", "p50", "p95", "mean"),
-    "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95"),
+    "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95", "basis"),
     "thresholds": (
         "threshold", "jurisdiction", "legal_character", "quantity", "readers_in", "count",
         "observed", "observed_finding", "p_exceed", "ci_low", "ci_high", "mc_error",
@@ -133,8 +135,9 @@ class ImpactSummary:
         The same for the runs before the evidence (not held to it): what the assumptions alone
         give. Equal to ``estimates`` when the summary was built without the evidence.
     audience : DataFrame
-        ``breakdown, label, reachable, p5, p50, p95``: unique viewers per jurisdiction and per
-        community, with the number of such people the post could have reached at all.
+        ``breakdown, label, reachable, p5, p50, p95, basis``: unique viewers per jurisdiction
+        and per community, with the number of such people the post could have reached at all
+        and what each person's label rests on (the table that states it, or the world model).
     thresholds : DataFrame
         One row per legal threshold: observed counts compared as facts (``observed``,
         ``observed_finding``), modelled totals only as a probability of reaching the count
