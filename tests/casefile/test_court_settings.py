@@ -113,3 +113,15 @@ def test_only_declared_rules_bring_their_thresholds(make_case, key, law,
     assert (relevant.loc["prc-criminal"] == "yes") == bool(characters)
     assert not characters or all("criminal" in f for f in summary.headline()["figure"]
                                  if f.startswith("P("))
+
+
+@pytest.mark.parametrize(("expert", "said"), [
+    ("", "Exhibit: DRAFT until case.toml states expert.name"),
+    (EXPERT, "Exhibit: final, as an appendix to the report of Dr A. Example"),
+])
+def test_describe_says_how_it_was_removed_and_whether_the_exhibit_is_a_draft(make_case, key,
+                                                                            expert, said):
+    toml = deletion('mechanism = "owner-removal"\n') + expert
+    text = rs.load_case(make_case(toml=toml), key_file=key).describe()
+    assert "How: removed from the group by its owner" in text
+    assert said in text

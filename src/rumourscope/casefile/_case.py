@@ -254,6 +254,7 @@ class Case:
                          f"{self.deletion_time:g} h after the first post ({scope})")
             if self.deletion_note:
                 lines.append(f"  {self.deletion_note}")
+            lines.append(f"  How: {self.deletion_mechanism.describe()}")
         else:
             lines.append("Deleted: no deletion recorded")
         sizes = net.groups["size"]
@@ -291,6 +292,10 @@ class Case:
             lines += [f"  {t.name}: {t.quantity} >= {t.count:,}"
                       f"{f' (readers in {t.readers_in})' if t.readers_in else ''}, "
                       f"{t.legal_character}, {t.jurisdiction}" for t in self.thresholds]
+        lines += ["", f"Legal rules declared relevant: {', '.join(self.rules) or 'none'}"]
+        missing = self.missing_for_final()
+        lines.append("Exhibit: DRAFT until case.toml states " + ", ".join(missing) if missing
+                     else f"Exhibit: final, as an appendix to the report of {self.expert.name}")
         lines += ["", f"Observed evidence ({len(self.observations)} observations):"]
         for obs in self.observations.itertuples():
             bound = "at least " if obs.bound == "at_least" else ""
