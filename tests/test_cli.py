@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import rumourscope as rs
 from rumourscope import cli
 from rumourscope.casefile import demo_folder
 from rumourscope.formatting import format_count, format_rounded
@@ -134,15 +136,22 @@ def test_demo_prints_headline_figures(monkeypatch, capsys, tmp_path):
     )  # fmt: skip
     assert code == 0, err
     assert "Observed: Members of group g01: 480" in stdout
-    assert "P(views >= 5,000) [PRC 2013: 5,000 views] (given the evidence)" in stdout
+    # the demo is an Ontario action: no criminal (or any numeric) threshold was asked about
+    assert "P(" not in stdout
+    assert "criminal" not in stdout
     assert "Evidence fit" in stdout
     assert "Before the evidence (not held to it): median views" in stdout
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["command"] == f"rumourscope demo --out {out} --runs 40 --seed 20240315 " \
-        "--sensitivity-runs 5"  # fmt: skip
+    assert manifest["argv"] == ["rumourscope", "demo", "--case", "full", "--runs", "40",
+                                "--sensitivity-runs", "5",
+                                "--seed", "20240315", "--no-pdf", "--given-evidence"]
+    assert manifest["command"] == " ".join(manifest["argv"]) + " --out NEW_FOLDER"
+    assert manifest["draft"] is True
+    assert "expert.name" in manifest["missing_for_final"]
     for row in manifest["results"]["estimates"]:
-        # the headline states each modelled figure given the evidence, never below it
-        assert row["p5"] >= row["observed_min"]
+        # the headline states each modelled figure given the evidence, never below it (views of
+        # the original and of forwarded copies apart have no observed bound of their own)
+        assert row["observed_min"] is None or row["p5"] >= row["observed_min"]
         label = QUANTITY_LABELS[row["quantity"]]
         assert f"Modelled {label} (given the evidence): {format_rounded(row['p50'])} " in stdout
 
@@ -157,7 +166,7 @@ def test_before_evidence_is_still_available_and_labelled(monkeypatch, capsys, tm
     assert "Modelled views (before the evidence):" in stdout
     assert "given the evidence" not in stdout
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["command"].endswith(" --before-evidence")
+    assert manifest["argv"][-1] == "--before-evidence"
     assert manifest["parameters"]["given_evidence"] is False
 
 
@@ -205,10 +214,20 @@ def test_report_end_to_end_is_reproducible_and_leaves_inputs_alone(case_copy, tm
     assert first.returncode == 0, first.stderr
     assert "Traceback" not in first.stderr
     a = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    # the same command again (the report names its own folder, so re-run into it)
-    second = run_report(case_copy, out, key, "--force")
+    # the recorded argument list, run verbatim from another folder into a path with spaces
+    elsewhere, again = tmp_path / "some where", tmp_path / "re made" / "a b"
+    elsewhere.mkdir()
+    # the child imports the same rumourscope as this test, whatever folder it starts in
+    code = str(Path(rs.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [code, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])}
+    second = subprocess.run(
+        [sys.executable, "-c", "from rumourscope.cli import main; main()", *a["argv"][1:],
+         "--out", str(again)],
+        capture_output=True, text=True, timeout=600, check=False, cwd=elsewhere, env=env,
+    )  # fmt: skip
     assert second.returncode == 0, second.stderr
-    b = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    b = json.loads((again / "manifest.json").read_text(encoding="utf-8"))
 
     assert fingerprint(case_copy) == before, "the case folder must not change"
     assert a["outputs"] == b["outputs"]
@@ -216,7 +235,12 @@ def test_report_end_to_end_is_reproducible_and_leaves_inputs_alone(case_copy, tm
     inputs = {i["path"]: i["sha256"] for i in a["inputs"]}
     assert inputs == {path: before[path][0] for path in inputs}
     assert {"case.toml", "members.csv", "evidence/01_group_info_g01.png"} <= set(inputs)
-    assert a["command"].endswith("--runs 60 --seed 7 --deletion-at 1.5 --sensitivity-runs 5")
+    assert str(case_copy) not in a["command"]  # the report shows no path ...
+    assert a["argv"][2] == str(case_copy.resolve())  # ... the manifest keeps it, absolute
+    for option in (["--deletion-at", "1.5"], ["--sensitivity-runs", "5"], ["--pdf"]):
+        assert " ".join(option) in " ".join(a["argv"])
+    for html in (out / "report.html", again / "report.html"):
+        assert str(tmp_path) not in html.read_text(encoding="utf-8")
     deletion = {r["scenario"] for r in a["results"]["deletion"]}
     assert {"deleted after 1.5 h", "never deleted", "up to the deletion"} <= deletion
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -236,7 +260,7 @@ def test_report_can_calibrate_first(monkeypatch, capsys, case_copy, tmp_path):
     assert code == 0, err
     assert "Calibrating to" in err
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["command"].endswith("--calibrate --particles 30")
+    assert manifest["argv"][-4:] == ["--calibrate", "--particles", "30", "--given-evidence"]
     fit = manifest["parameters"]["calibration"]
     assert fit["method"] == "ABC-SMC"
     assert fit["observations_used"] > 0
@@ -247,6 +271,24 @@ def test_report_can_calibrate_first(monkeypatch, capsys, case_copy, tmp_path):
     assert fit["only_lower_bounds"] is True
     assert "cannot rule out larger ones" in html
     assert "cannot rule out larger ones" in err
+
+
+def test_final_is_refused_while_the_expert_has_not_filled_in_the_report(
+    monkeypatch, capsys, case_copy, tmp_path
+):
+    out = tmp_path / "o"
+    code, _, err = invoke(
+        monkeypatch, capsys, "report", str(case_copy), "--out", str(out), "--no-pdf", "--final",
+        "--key-file", str(tmp_path / "k.key"),
+    )  # fmt: skip
+    assert code == 2
+    line = one_error_line(err)
+    assert "--final" in line
+    assert "case.toml" in line
+    for name in ("expert.name", "expert.expertise", "expert.qualifications", "expert.research"):
+        assert name in line
+    assert "expert.issues" not in line  # the demo states the issues
+    assert not out.exists()
 
 
 def test_too_few_particles(monkeypatch, capsys, case_copy, tmp_path):

@@ -254,12 +254,24 @@ time = 2024-03-15T21:10:00-04:00
 
 [deletion]
 time = 2024-03-16T06:10:00-04:00
+mechanism = "owner-removal"
 scope = "original"
-note = "Deleted by the poster after a request from Ms Li's lawyer."
+note = "Removed from the group by its owner after a request from Ms Li's lawyer."
 
 [interest]
 jurisdictions = ["{TORONTO}", "{VANCOUVER}", "{SHANGHAI}"]
 communities = ["{KNOWS}"]
+
+# Only the Ontario action is brought: no criminal threshold is asked about.
+[law]
+rules = ["ontario"]
+
+# Left for the expert: a draft until name, expertise, qualifications and research are filled.
+[expert]
+instructions = "Counsel for Ms Li asked how far the post spread in WeChat groups, who read it \
+and where, and what its earlier removal would have changed."
+issues = "The extent of publication and republication of the post, in Ontario and elsewhere, \
+for the assessment of general damages."
 
 {inventory}''', encoding="utf-8")
 

@@ -8,7 +8,7 @@ Reproducible reach estimates for courts and classrooms. Start with::
 """
 
 # _numba_cache first: it must run before any module defines a cached numba function.
-from . import _numba_cache, branching, calibrate, evidence, thresholds  # noqa: F401
+from . import _numba_cache, branching, calibrate, evidence, legal_rules, thresholds  # noqa: F401
 from ._version import __version__
 from .casefile import Case, demo_case, load_case
 from .engine import Cascade, PairedComparison, ReachEstimate, estimate_reach, simulate

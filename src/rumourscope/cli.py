@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ._argv import displayed_command, recreating_argv
 from .errors import MissingDependencyError, ParameterError, RumourscopeError
 
 app = typer.Typer(
@@ -55,6 +56,7 @@ class DemoCase(StrEnum):
 
 @app.command()
 def demo(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option(help="Folder to write the report into.")] = DEMO_OUT,
     case: Annotated[
         DemoCase,
@@ -85,13 +87,7 @@ def demo(
                 "prints to PDF from any browser).",
                 err=True,
             )
-    command = f"rumourscope demo --out {out} --runs {runs} --seed {seed}"
-    if case is not DemoCase.FULL:
-        command += f" --case {case.value}"
-    if sensitivity_runs is not None:
-        command += f" --sensitivity-runs {sensitivity_runs}"
-    if not given_evidence:
-        command += " --before-evidence"
+    argv = recreating_argv(ctx, {"pdf": pdf})
     _write(
         demo_case(case.value),
         out,
@@ -101,13 +97,15 @@ def demo(
         alternatives={},
         force=force,
         pdf=pdf,
-        command=command,
+        argv=argv,
+        command=displayed_command(argv, placeholders={}),
         given_evidence=given_evidence,
     )
 
 
 @app.command()
 def report(
+    ctx: typer.Context,
     case_dir: Annotated[Path, typer.Argument(help="The case folder (holding case.toml).")],
     out: Annotated[
         Path, typer.Option(help="Folder to write the report into (must not exist, unless --force).")
@@ -151,6 +149,15 @@ def report(
         int, typer.Option(help="Particles of the --calibrate fit (its posterior sample size).")
     ] = 200,
     given_evidence: GivenEvidence = True,
+    final: Annotated[
+        bool,
+        typer.Option(
+            "--final",
+            help="Refuse unless the exhibit can be final: every [expert] setting in case.toml "
+            "filled in, and how a deleted post was removed stated. Without it an incomplete "
+            "exhibit is written and marked DRAFT on every page.",
+        ),
+    ] = False,
 ) -> None:
     """Estimate the reach of a case's post and write the exhibit: HTML, PDF, tables, manifest."""
     import numpy as np
@@ -164,14 +171,16 @@ def report(
     seed = int(np.random.SeedSequence().entropy) if seed is None else seed
     alternatives = {f"deleted after {h:g} h": h for h in deletion_at or ()}
     case = load_case(case_dir, key_file=key_file, show_names=show_names)
-    command = (
-        f"rumourscope report {case_dir} --out {out} --runs {runs} --seed {seed}"
-        + "".join(f" --deletion-at {h:g}" for h in deletion_at or ())
-        + (f" --sensitivity-runs {sensitivity_runs}" if sensitivity_runs else "")
-        + (" --show-names" if show_names else "")
-        + (f" --calibrate --particles {particles}" if calibrate else "")
-        + ("" if given_evidence else " --before-evidence")
-    )
+    missing = case.missing_for_final()
+    if final and missing:
+        raise ParameterError(
+            f"--final: {case_dir / 'case.toml'} does not yet state {', '.join(missing)}; "
+            f"fill them in (only the expert can), or leave out --final to write a draft"
+        )
+    argv = recreating_argv(ctx, {"seed": seed})
+    # the report shows no path, so its bytes do not depend on where the case, the key or the
+    # output folder is; the manifest keeps the exact list, paths included
+    paths = {"CASE_FOLDER": case_dir, "KEY_FILE": key_file}
     _write(
         case,
         out,
@@ -181,7 +190,9 @@ def report(
         alternatives=alternatives,
         force=force,
         pdf=pdf,
-        command=command,
+        argv=argv,
+        command=displayed_command(argv, placeholders={
+            str(p.resolve()): name for name, p in paths.items() if p is not None}),
         particles=particles if calibrate else None,
         given_evidence=given_evidence,
     )
@@ -197,6 +208,7 @@ def _write(
     alternatives: dict,
     force: bool,
     pdf: bool,
+    argv: list[str],
     command: str,
     particles: int | None = None,
     given_evidence: bool = True,
@@ -248,7 +260,7 @@ def _write(
         given_evidence=given_evidence,
     )
     typer.echo("Writing the report" + (" and printing it to PDF" if pdf else "") + " ...", err=True)
-    files = write_report(summary, out, pdf=pdf, force=force)
+    files = write_report(summary, out, pdf=pdf, force=force, argv=argv)
     typer.echo(f"\n{summary.title}\n")
     for row in summary.headline().itertuples():
         typer.echo(f"  {row.figure}: {row.value}")

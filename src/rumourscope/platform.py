@@ -6,16 +6,17 @@ such as the group cap lives in exactly one place and can be overridden per case.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ._constraints import Either, Interval, check_params
+from .platform_facts import WECHAT_FACTS, PlatformFact
 
 __all__ = ["GENERIC", "WECHAT", "Platform"]
 
 
 # A platform's rules: a limit of at least 1, or no limit at all.
 _LIMIT = Either(Interval(int, 1, None, text="a positive whole number"), None)
-_RULES = {"group_cap": _LIMIT, "max_chats_per_forward": _LIMIT}
+_RULES = {"group_cap": _LIMIT, "max_chats_per_forward": _LIMIT, "recall_window_minutes": _LIMIT}
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,15 @@ class Platform:
         Most members a group may hold; ``None`` means no limit.
     max_chats_per_forward : int or None, default=None
         Most chats one forwarding action may target; ``None`` means no limit.
+    recall_window_minutes : int or None, default=None
+        How long after sending a sender may still recall a message, removing it for everyone;
+        ``None`` means no limit. A case whose deletion was a recall must fall within it.
     notes : str, default=""
-        Where the numbers come from, in words a reader of a report can check.
+        Anything else a reader of a report must know, in words.
+    facts : tuple of PlatformFact, default=()
+        How the platform works, each statement with its source and the date it was checked
+        (:mod:`rumourscope.platform_facts`); the report prints them with the word "not
+        verified" where no source was found.
 
     Examples
     --------
@@ -44,7 +52,9 @@ class Platform:
     name: str
     group_cap: int | None = None
     max_chats_per_forward: int | None = None
+    recall_window_minutes: int | None = None
     notes: str = ""
+    facts: tuple[PlatformFact, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         rules = {field: getattr(self, field) for field in _RULES}
@@ -59,11 +69,8 @@ WECHAT = Platform(
     name="WeChat",
     group_cap=500,
     max_chats_per_forward=9,
-    notes=(
-        "Group cap of 500 members from secondary sources (invitations beyond 40 members need "
-        "consent, beyond 100 real-name verification, QR-code joining stops at 200). The limit "
-        "of 9 chats per forward is an assumption based on the multi-select forward screen."
-    ),
+    recall_window_minutes=2,
+    facts=WECHAT_FACTS,
 )
 
 GENERIC = Platform(name="generic", notes="No platform limits.")

@@ -166,7 +166,8 @@ def test_batch_runs_are_the_engine_runs(case):
             assert grid[i, :, j].tolist() == counts[name].tolist()
         group_copies = cascade.copies.dropna(subset=["group"])
         first = group_copies.groupby("group")["time"].min().to_numpy()
-        assert grid[i, :, 3].tolist() == [(first <= t).sum() for t in times]
+        seen = GRID_COLUMNS.index("groups_seen")
+        assert grid[i, :, seen].tolist() == [(first <= t).sum() for t in times]
         assert totals[i, TOTAL_COLUMNS.index("views")] == cascade.totals["views"]
 
 

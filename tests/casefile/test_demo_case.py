@@ -31,7 +31,10 @@ def test_demo_case_is_the_documented_story(case):
     assert len(case.posts) == 1
     assert net.groups.loc[first.group, "size"] == 480
     assert case.deletion_time == 9.0
-    assert case.deletion_note.startswith("Deleted by the poster")
+    assert case.deletion_note.startswith("Removed from the group by its owner")
+    assert case.deletion_mechanism == "owner-removal"
+    assert case.rules == ("ontario",)  # an Ontario action: no criminal threshold is asked about
+    assert "expert.name" in case.missing_for_final()  # a draft until the expert fills it in
     assert case.local(case.origin).tzname() == "EDT"
     assert 2_000 <= net.n_users <= 10_000
     assert 20 <= net.n_groups <= 99

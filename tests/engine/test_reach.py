@@ -25,6 +25,9 @@ def test_runs_table_and_summaries(lively):
     assert (runs["views"] >= runs["unique_viewers"]).all()
     assert (runs["views"] >= runs["views_before_deletion"]).all()
     assert (runs["reposts"] >= runs["reposts_before_deletion"]).all()
+    # reads of the original are among all reads; after its deletion nobody reads the original
+    assert (runs["views_of_original"] <= runs["views_before_deletion"]).all()
+    assert (runs["views_of_original"] < runs["views"]).any()  # forwarded copies were read too
     summary = lively.summary()
     assert list(summary["quantity"][:4]) == ["views", "unique_viewers", "reposts",
                                             "groups_reached"]
@@ -37,8 +40,10 @@ def test_grid_is_cumulative_and_ends_at_the_totals(lively):
     assert lively.times[-1] == LIVELY.horizon
     np.testing.assert_array_equal(lively.grid[:, -1, 0], lively.runs["views"])
     np.testing.assert_array_equal(lively.grid[:, -1, 2], lively.runs["reposts"])
+    column = lively.grid_column("views_of_original")
+    np.testing.assert_array_equal(lively.grid[:, -1, column], lively.runs["views_of_original"])
     curves = lively.curves()
-    assert set(curves["quantity"]) == {"views", "unique_viewers", "reposts"}
+    assert set(curves["quantity"]) == {"views", "unique_viewers", "reposts", "views_of_original"}
     assert (curves["q0.05"] <= curves["q0.5"]).all()
     assert (curves["q0.5"] <= curves["q0.95"]).all()
 
@@ -267,3 +272,9 @@ def test_dask_gives_the_same_numbers():
     pd.testing.assert_frame_equal(local.runs, remote.runs)
     np.testing.assert_array_equal(local.grid, remote.grid)
     pd.testing.assert_frame_equal(local.breakdown, remote.breakdown)
+
+
+def test_without_forwards_every_view_is_of_the_original():
+    quiet = LIVELY.with_params(repost_prob=0.0)
+    est = rs.estimate_reach(NET, quiet, [FIRST], runs=30, rng=2, progress=False)
+    np.testing.assert_array_equal(est.runs["views_of_original"], est.runs["views"])

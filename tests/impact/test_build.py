@@ -14,6 +14,7 @@ import pytest
 
 import rumourscope as rs
 from rumourscope.impact.scenarios import ParameterRange
+from rumourscope.impact.summary import QUANTITY_LABELS
 from rumourscope.report.writer import jsonable
 
 SEED = 11
@@ -38,7 +39,8 @@ def case() -> rs.Case:
 
 @pytest.fixture(scope="module")
 def summary() -> rs.ImpactSummary:
-    return build()
+    # the demo case declares only the Ontario rule; the PRC thresholds are asked for here
+    return build(thresholds=rs.legal_rules.rule("prc-criminal").thresholds)
 
 
 def test_observed_facts_are_the_evidence_and_nothing_modelled(summary, case):
@@ -232,7 +234,7 @@ def test_calibration_is_stated_and_drives_the_model(case):
 
 # ---------------------------------------------------------------------- given the evidence
 def test_no_modelled_figure_falls_below_what_the_evidence_shows(summary, case):
-    minimum = summary.estimates.set_index("quantity")["observed_min"]
+    minimum = summary.estimates.set_index("quantity")["observed_min"].dropna()
     assert minimum.to_dict() == {"views": 14, "unique_viewers": 14, "reposts": 7,
                                  "groups_reached": 5}  # named readers, forwards, groups seen
     for q, least in minimum.items():
@@ -330,3 +332,17 @@ def test_figures_from_few_independent_histories_are_a_warning(summary):
     (warning,) = few.warnings
     assert "independent simulated histories" in warning
     assert "--runs" in warning
+
+
+def test_views_of_the_original_and_of_forwarded_copies_are_reported_apart(summary):
+    totals = summary.totals
+    np.testing.assert_array_equal(totals["views_of_original"] + totals["views_of_forwarded"],
+                                  totals["views"])
+    rows = summary.estimates.set_index("quantity")
+    for q in ("views_of_original", "views_of_forwarded"):
+        assert rows.loc[q, "p50"] == np.median(totals[q])
+        assert "publication" in summary.headline().set_index("figure").filter(
+            like=QUANTITY_LABELS[q], axis=0).index[0]
+    last = summary.curves[summary.curves["time"] == summary.curves["time"].max()]
+    forwarded = last.set_index("quantity").loc["views_of_forwarded"]
+    assert forwarded["p50"] == np.median(totals["views_of_forwarded"])

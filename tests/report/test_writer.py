@@ -31,6 +31,7 @@ from openpyxl import load_workbook
 from plotly.offline import get_plotlyjs
 
 import rumourscope as rs
+from rumourscope.casefile._expert import EXPERT_FIELDS
 from rumourscope.formatting import format_count, format_prob
 from rumourscope.impact.summary import ImpactSummary
 from rumourscope.report._files import sha256_file
@@ -92,6 +93,7 @@ def hostile_summary(source_folder: Path | None = None) -> ImpactSummary:
                 "p5": [10.0, 1.0, 0.0],
                 "p50": [400.0, 100.0, 5.0],
                 "p95": [2000.0, 900.0, 30.0],
+                "basis": [s, "users table", f],
             }
         ),
         thresholds=pd.DataFrame(
@@ -184,6 +186,7 @@ def hostile_summary(source_folder: Path | None = None) -> ImpactSummary:
         platform_notes=f"Group cap 500. {s}",
         limitations=("The model is not the platform.", s, f),
         source_folder=source_folder,
+        expert=tuple((label, s) for label in EXPERT_FIELDS.values()),
     )
 
 
@@ -293,6 +296,36 @@ def test_pdf_has_pages_and_no_print_date(report):
     assert data.startswith(b"%PDF-")
     assert len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 3
     assert b"/CreationDate (D:19800101000000" in data
+
+
+def test_every_printed_page_says_which_of_how_many_and_names_the_case(report):
+    pages = _pdf_text(report.pdf).split("\f")[:-1]  # pdftotext ends every page with a form feed
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        assert f"page {number} of {len(pages)}" in page
+        assert "Li v Wang" in page
+        assert "DRAFT" not in page  # every expert field is filled in this summary
+    # the page to sign ends the exhibit, and is not alone on a page of its own
+    assert "Acknowledgment of expert's duty" in pages[-1]
+    assert "Re-creating these numbers" in pages[-1] + pages[-2]
+
+
+def test_a_draft_says_so_and_what_is_missing_and_is_never_signed():
+    from rumourscope.report._html import render_html
+
+    named = (("Name of the expert", "Dr A. Example"), ("Area of expertise", ""))
+    draft = dataclasses.replace(hostile_summary(), expert=named,
+                                missing_for_final=("expert.expertise",))
+    page = render_html(draft, {}, version="test")
+    assert "DRAFT: not signed, not final" in page  # in the running head of every printed page
+    assert "Still to be completed in case.toml: expert.expertise." in page
+    assert "Appendix to the expert report of Dr A. Example" in page
+    assert "[to be completed by the expert]" in page
+    signature = page[page.index('<table class="signature">'):]
+    assert "Dr A. Example" not in signature
+    assert signature.count('<td class="line"></td>') == 2
+    final = render_html(hostile_summary(), {}, version="test")
+    assert "DRAFT" not in final
 
 
 def test_manifest_hashes_every_output_and_repeats_the_figures(report):
@@ -456,10 +489,10 @@ def test_a_threshold_counting_readers_in_one_place_says_so():
         threshold="50 Ontario readers", quantity="unique_viewers", readers_in="Ontario", count=50)
     summary = dataclasses.replace(base, thresholds=pd.concat([base.thresholds, local]))
     page = render_html(summary, {}, version="test")
-    assert "50 or more unique viewers in Ontario (50 Ontario readers)" in page
+    assert "unique viewers in Ontario (50 Ontario readers; a criminal test of PRC" in page
     assert "<td>unique viewers in Ontario</td>" in page
-    assert "P(unique viewers in Ontario >= 50) [50 Ontario readers] (before the evidence)" in set(
-        summary.headline()["figure"])
+    assert ("P(unique viewers in Ontario >= 50) [50 Ontario readers; criminal, PRC] (before the "
+            "evidence)") in set(summary.headline()["figure"])
     # the figures plot totals, so the place threshold is not drawn on them
     drawn = json.dumps(report_figures(summary)["distribution"].to_plotly_json(), default=str)
     assert "50 Ontario readers" not in drawn

@@ -10,12 +10,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..deletion import DeletionMechanism
 from ..evidence import Evidence
 from ..model import DeletionScope, Post, SpreadModel
 from ..network.graph import GroupNetwork
 from ..network.known import KnownNetwork
 from ..network.world import WorldModel
 from ..thresholds import Threshold
+from ._expert import Expert
 from ._keys import Pseudonymiser
 
 __all__ = ["Case"]
@@ -50,6 +52,15 @@ class Case:
         Whether only the original or every copy was removed.
     deletion_note : str
         Who deleted it and why, as ``case.toml`` states it (may be empty).
+    deletion_mechanism : DeletionMechanism
+        How it was removed (recall, deleted on the poster's own device, removed by the group
+        owner, taken down); ``"not stated"`` when ``case.toml`` does not say. A deletion on
+        the poster's own device stops nobody reading it, so :meth:`model` then has none.
+    expert : Expert
+        Whose report the exhibit is an appendix to (``[expert]``); empty fields make a draft.
+    rules : tuple of str
+        The built-in legal rules the case declares relevant (``[law] rules``; see
+        :mod:`rumourscope.legal_rules`): only their numeric thresholds are modelled.
     jurisdictions, communities : tuple of str
         The jurisdictions and communities of interest (e.g. ``"knows the plaintiff"``).
     thresholds : tuple of Threshold
@@ -118,6 +129,9 @@ class Case:
     known_facts: KnownNetwork | None = field(default=None, repr=False)
     world: WorldModel | None = None
     provenance: pd.DataFrame | None = None
+    deletion_mechanism: DeletionMechanism = DeletionMechanism.NOT_STATED
+    expert: Expert = field(default_factory=Expert)
+    rules: tuple[str, ...] = ()
 
     @property
     def known(self) -> KnownNetwork:
@@ -151,10 +165,25 @@ class Case:
         (np.float64(110.83333333333333), 111.0)
         """
         params.setdefault("horizon", self.evidence_horizon)
-        params.setdefault("deletion_time", self.deletion_time)
+        stops = self.deletion_mechanism.stops_reading
+        params.setdefault("deletion_time", self.deletion_time if stops else None)
         params.setdefault("deletion_scope", self.deletion_scope)
         params.setdefault("platform", self.network.platform)
         return SpreadModel(**params)
+
+    def missing_for_final(self) -> tuple[str, ...]:
+        """What ``case.toml`` must still state before the exhibit can be final: each empty
+        ``[expert]`` setting, and how the post was removed when it was.
+
+        >>> import rumourscope as rs
+        >>> rs.demo_case().missing_for_final()[:2]
+        ('expert.name', 'expert.expertise')
+        """
+        missing = [f"expert.{name}" for name in self.expert.missing()]
+        if self.deletion_utc is not None and (
+                self.deletion_mechanism is DeletionMechanism.NOT_STATED):
+            missing.append("deletion.mechanism")
+        return tuple(missing)
 
     @property
     def evidence_horizon(self) -> float:
@@ -226,6 +255,7 @@ class Case:
                          f"{self.deletion_time:g} h after the first post ({scope})")
             if self.deletion_note:
                 lines.append(f"  {self.deletion_note}")
+            lines.append(f"  How: {self.deletion_mechanism.describe()}")
         else:
             lines.append("Deleted: no deletion recorded")
         sizes = net.groups["size"]
@@ -264,6 +294,10 @@ class Case:
             lines += [f"  {t.name}: {t.quantity} >= {t.count:,}"
                       f"{f' (readers in {t.readers_in})' if t.readers_in else ''}, "
                       f"{t.legal_character}, {t.jurisdiction}" for t in self.thresholds]
+        lines += ["", f"Legal rules declared relevant: {', '.join(self.rules) or 'none'}"]
+        missing = self.missing_for_final()
+        lines.append("Exhibit: DRAFT until case.toml states " + ", ".join(missing) if missing
+                     else f"Exhibit: final, as an appendix to the report of {self.expert.name}")
         lines += ["", f"Observed evidence ({len(self.observations)} observations):"]
         for obs in self.observations.itertuples():
             bound = "at least " if obs.bound == "at_least" else ""

@@ -9,10 +9,13 @@ from typing import Any
 
 import pandas as pd
 
+from ..deletion import DeletionMechanism, default_scope, mechanism_problem
 from ..errors import ParameterError, Problem
+from ..legal_rules import RULES
 from ..model import DeletionScope
 from ..platform import GENERIC, WECHAT, Platform
 from ..thresholds import Threshold
+from ._expert import Expert, parse_expert
 from ._network_spec import NetworkSpec, parse_network_spec
 from ._read import RawFile, decode_text, parse_time, parse_zone
 
@@ -21,7 +24,8 @@ __all__ = ["CASE_FILE", "CaseSpec", "PostSpec", "parse_spec"]
 CASE_FILE = "case.toml"
 PLATFORMS = {"wechat": WECHAT, "generic": GENERIC}
 _TOP_KEYS = {"title", "timezone", "description", "platform", "group_cap", "posts", "deletion",
-             "interest", "evidence", "thresholds", "network", "world", "provenance"}
+             "interest", "evidence", "thresholds", "network", "world", "provenance",
+             "expert", "law"}
 _THRESHOLD_KEYS = {"name", "jurisdiction", "legal_character", "quantity", "count", "readers_in",
                    "source", "note"}
 
@@ -46,11 +50,14 @@ class CaseSpec:
     deletion: pd.Timestamp | None
     deletion_scope: DeletionScope
     deletion_note: str
+    deletion_mechanism: DeletionMechanism
     jurisdictions: tuple[str, ...]
     communities: tuple[str, ...]
     evidence: pd.DataFrame  # file, description, obtained
     thresholds: tuple[Threshold, ...]  # declared for this case, besides the built-in ones
     network: NetworkSpec  # [network], [world] and [provenance]
+    expert: Expert  # whose report the exhibit is an appendix to
+    rules: tuple[str, ...]  # keys of the built-in legal rules the case declares relevant
 
 
 def parse_spec(raw: RawFile, folder: Path, problems: list[Problem]) -> CaseSpec | None:
@@ -90,26 +97,7 @@ def parse_spec(raw: RawFile, folder: Path, problems: list[Problem]) -> CaseSpec 
         if user and time is not None:
             posts.append(PostSpec(user, group, time, where))
 
-    deletion, scope, note = None, DeletionScope.ORIGINAL, ""
-    table = doc.get("deletion")
-    if table is not None:
-        if not isinstance(table, dict):
-            problems.append(Problem(f, "must be a table with time and scope", column="deletion"))
-        else:
-            _no_extra(table, {"time", "timezone", "scope", "note"}, "deletion", problems)
-            deletion = _time(table, "deletion", problems)
-            note = _text(table, "note", f, problems, required=False, where="deletion")
-            value = table.get("scope", DeletionScope.ORIGINAL.value)
-            try:
-                scope = DeletionScope(value)
-            except ValueError:
-                allowed = ", ".join(s.value for s in DeletionScope)
-                problems.append(Problem(f, f"unknown deletion scope; allowed: {allowed}",
-                                        column="deletion.scope", value=value))
-    first = min((p.time for p in posts), default=None)
-    if deletion is not None and first is not None and deletion < first:
-        problems.append(Problem(f, f"the deletion is before the first post ({first})",
-                                column="deletion.time", value=str(deletion)))
+    deletion, scope, note, mechanism = _deletion(doc.get("deletion"), posts, platform, problems)
 
     interest = doc.get("interest", {})
     if not isinstance(interest, dict):
@@ -122,14 +110,84 @@ def parse_spec(raw: RawFile, folder: Path, problems: list[Problem]) -> CaseSpec 
     evidence = _inventory(doc.get("evidence", []), folder, problems)
     thresholds = _thresholds(doc.get("thresholds", []), problems)
     network = parse_network_spec(doc, set(evidence["file"]), problems)
+    expert = parse_expert(doc, f, problems)
+    rules = _rules(doc.get("law", {}), problems)
     if len(problems) > before:
         return None
     return CaseSpec(
         title=title, timezone=timezone, description=_text(doc, "description", f, problems),
         platform=platform, posts=tuple(posts), deletion=deletion, deletion_scope=scope,
-        deletion_note=note, jurisdictions=jurisdictions, communities=communities,
-        evidence=evidence, thresholds=thresholds, network=network,
+        deletion_note=note, deletion_mechanism=mechanism, jurisdictions=jurisdictions,
+        communities=communities, evidence=evidence, thresholds=thresholds, network=network,
+        expert=expert, rules=rules,
     )
+
+
+def _deletion(table: Any, posts: list[PostSpec], platform: Platform, problems: list[Problem]
+              ) -> tuple[pd.Timestamp | None, DeletionScope, str, DeletionMechanism]:
+    """``[deletion]``: when, how (the mechanism) and what it removed (the scope). A mechanism
+    the model cannot represent, or a scope it cannot have, is a problem."""
+    f = CASE_FILE
+    deletion, scope, note = None, DeletionScope.ORIGINAL, ""
+    mechanism = DeletionMechanism.NOT_STATED
+    if table is None:
+        return deletion, scope, note, mechanism
+    if not isinstance(table, dict):
+        problems.append(Problem(f, "must be a table with time, mechanism and scope",
+                                column="deletion"))
+        return deletion, scope, note, mechanism
+    _no_extra(table, {"time", "timezone", "scope", "note", "mechanism"}, "deletion", problems)
+    deletion = _time(table, "deletion", problems)
+    note = _text(table, "note", f, problems, required=False, where="deletion")
+    value = table.get("mechanism", mechanism.value)
+    try:
+        mechanism = DeletionMechanism(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in DeletionMechanism if m.value != "not stated")
+        problems.append(Problem(f, f"unknown deletion mechanism; allowed: {allowed}",
+                                column="deletion.mechanism", value=value))
+        return deletion, scope, note, mechanism
+    value = table.get("scope", default_scope(mechanism).value)
+    try:
+        scope = DeletionScope(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in DeletionScope)
+        problems.append(Problem(f, f"unknown deletion scope; allowed: {allowed}",
+                                column="deletion.scope", value=value))
+        return deletion, scope, note, mechanism
+    first = min((p.time for p in posts), default=None)
+    if deletion is not None and first is not None and deletion < first:
+        problems.append(Problem(f, f"the deletion is before the first post ({first})",
+                                column="deletion.time", value=str(deletion)))
+    elif deletion is not None and posts:
+        minutes = (deletion - max(p.time for p in posts)) / pd.Timedelta(minutes=1)
+        problem = mechanism_problem(mechanism, scope, max(minutes, 0.0), platform)
+        if problem:
+            problems.append(Problem(f, problem, column="deletion.mechanism",
+                                    value=mechanism.value))
+    return deletion, scope, note, mechanism
+
+
+def _rules(table: Any, problems: list[Problem]) -> tuple[str, ...]:
+    """``[law] rules``: the built-in legal rules the case declares relevant (by key)."""
+    keys = [r.key for r in RULES]
+    if not isinstance(table, dict):
+        problems.append(Problem(CASE_FILE, "must be a table with rules", column="law"))
+        return ()
+    _no_extra(table, {"rules"}, "law", problems)
+    values = table.get("rules", [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        problems.append(Problem(CASE_FILE, f"must be a list of rule names from {', '.join(keys)}",
+                                column="law.rules", value=values))
+        return ()
+    out = []
+    for value in values:
+        if value.strip().lower() not in keys:
+            problems.append(Problem(CASE_FILE, f"unknown legal rule; allowed: {', '.join(keys)}",
+                                    column="law.rules", value=value))
+        else:
+            out.append(value.strip().lower())
+    return tuple(dict.fromkeys(out))
 
 
 def _text(doc: dict, key: str, file: str, problems: list[Problem], *, required: bool = False,

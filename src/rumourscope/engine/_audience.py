@@ -15,6 +15,7 @@ from ._codes import (
     _READ,
     _READ_DELAY,
     _REPOST,
+    C_POSTS,
     C_SERIAL,
     C_TOUCHED,
     CHAT,
@@ -29,6 +30,7 @@ from ._codes import (
     P_READ_SIGMA,
     P_SCOPE_ALL,
     T_EXAMINED,
+    T_VIEWS_ORIGINAL,
 )
 from ._counting import _bin, _count
 from ._keyed_random import (
@@ -96,7 +98,11 @@ def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
         if u < rp_max:
             push(heap, fifo, cnt, t, (np.int64(c) << 32) | m)
             return
-    _count(0, m, t, _bin(times, t), deletion, ujur, ucomm, totals, hist, by_jur, by_comm)
+    b = _bin(times, t)
+    _count(0, m, t, b, deletion, ujur, ucomm, totals, hist, by_jur, by_comm)
+    if c < cnt[C_POSTS]:
+        totals[T_VIEWS_ORIGINAL] += 1
+        hist[b, 3] += 1
 
 
 @njit(cache=True, inline="always")

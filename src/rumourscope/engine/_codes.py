@@ -44,8 +44,9 @@ GROUP, MOMENTS, CHAT = 0, 1, 2
     T_UNIQUE_BEFORE,
     T_REPOSTS_BEFORE,
     T_EXAMINED,
+    T_VIEWS_ORIGINAL,
     N_TOTALS,
-) = range(9)
+) = range(10)
 TOTAL_NAMES = (
     "views",
     "unique_viewers",
@@ -55,9 +56,10 @@ TOTAL_NAMES = (
     "unique_viewers_before_deletion",
     "reposts_before_deletion",
     "examined",
+    "views_of_original",  # reads of the original post(s); the rest are reads of forwarded copies
 )
 # Columns of the cumulative time grid.
-GRID_NAMES = ("views", "unique_viewers", "reposts")
+GRID_NAMES = ("views", "unique_viewers", "reposts", "views_of_original")
 
 # Purposes: which decision a hash is for, so that no two decisions share a uniform.
 _READ, _READ_DELAY, _REPOST, _FWD_DELAY, _GROUP_FWD = 1, 2, 3, 4, 5
@@ -74,4 +76,7 @@ C_COPIES, C_EVENTS, C_TOUCHED, C_GROUPS, C_BIN = range(3, 8)
 # What the buffers must hold for the next step, where a block of runs has got to (the run, and
 # whether it has started), and how many runs the thread has started (never reset: it tells one
 # run's marks from another's).
-NEED_QUEUE, NEED_COPIES, NEED_EVENTS, C_RUN, C_STARTED, C_SERIAL, N_COUNTERS = range(8, 15)
+NEED_QUEUE, NEED_COPIES, NEED_EVENTS, C_RUN, C_STARTED, C_SERIAL = range(8, 14)
+# How many copies are original posts (copies 0 to C_POSTS - 1), so a read can be told to be one
+# of the original (publication) or of a forwarded copy (republication).
+C_POSTS, N_COUNTERS = range(14, 16)

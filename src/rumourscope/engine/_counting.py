@@ -68,12 +68,13 @@ def _finish(deletion, times, ujur, ucomm, person, later_t, later_c, touched, ghi
         forget(person, later_t, later_c, v)
     for i in range(cnt[C_GROUPS]):
         ghit[gtouched[i]] = 0
-    acc0 = acc1 = acc2 = 0
+    acc0 = acc1 = acc2 = acc3 = 0
     for b in range(grid.shape[0]):
         acc0 += hist[b, 0]
         acc1 += hist[b, 1]
         acc2 += hist[b, 2]
-        grid[b, 0], grid[b, 1], grid[b, 2] = acc0, acc1, acc2
+        acc3 += hist[b, 3]
+        grid[b, 0], grid[b, 1], grid[b, 2], grid[b, 3] = acc0, acc1, acc2, acc3
 
 
 @njit(cache=True, inline="always")

@@ -60,12 +60,14 @@ from ._codes import (
     C_COPIES,
     C_EVENTS,
     C_GROUPS,
+    C_POSTS,
     C_RUN,
     C_SERIAL,
     C_STARTED,
     C_TOUCHED,
     CHAT,
     FIXED,
+    GRID_NAMES,
     GROUP,
     MOMENTS,
     N_TOTALS,
@@ -86,6 +88,7 @@ from ._codes import (
     T_EXAMINED,
     T_REPOSTS,
     T_REPOSTS_BEFORE,
+    T_VIEWS_ORIGINAL,
 )
 from ._counting import _count, _finish, _store
 from ._keyed_random import chance, delay, hash_key, key_at, log_miss
@@ -195,6 +198,9 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
         while b < n_times and times[b] < t:
             b += 1
         _count(0, v, t, b, deletion, ujur, ucomm, totals, hist, by_jur, by_comm)
+        if c < cnt[C_POSTS]:
+            totals[T_VIEWS_ORIGINAL] += 1
+            hist[b, 3] += 1
         if record:
             ef[ne] = t
             ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 0, v, c, s >> FLAG_BITS
@@ -267,6 +273,7 @@ def _start(keys, bounds, mark, record, rp_range, posts_user, posts_group, posts_
            touched, ghit, gtouched, hist, chosen, cnt, heap, fifo, ct, ci, totals, by_jur, by_comm):
     """Mark the posters and queue the readers of the posts."""
     hist[:] = 0
+    cnt[C_POSTS] = posts_user.shape[0]
     for i in range(posts_user.shape[0]):
         u = posts_user[i]
         if person[u].s == 0:
@@ -389,7 +396,7 @@ def simulate_recorded(
     net = world_net(net, worlds, network_of(keys[0], worlds.shape[0]))
     scratch, bufs = new_scratch(net, n_users, n_groups, times.shape[0], repost.shape[0])
     totals = np.zeros((1, N_TOTALS), np.int64)
-    grid = np.zeros((1, times.shape[0], 3), np.int32)
+    grid = np.zeros((1, times.shape[0], len(GRID_NAMES)), np.int32)
     by_jur = np.zeros((1, n_jur + 1, 2), np.int64)
     by_comm = np.zeros((1, n_comm, 2), np.int64)
     bufs = run_runs(keys.reshape(1, -1), bounds.reshape(1, -1), 0, 1, net, group_read, repost, par,

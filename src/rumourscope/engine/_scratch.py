@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._codes import N_COUNTERS
+from ._codes import GRID_NAMES, N_COUNTERS
 from ._people import new_people
 from ._queue import RECORD_DTYPE
 
@@ -32,7 +32,7 @@ def new_scratch(net, n_users, n_groups, n_times, n_rep):
         np.empty(n_users, np.int32),
         np.zeros(n_groups, np.int8),
         np.empty(n_groups, np.int32),
-        np.zeros((n_times + 1, 3), np.int64),
+        np.zeros((n_times + 1, len(GRID_NAMES)), np.int64),
         np.empty(max_friends, np.float64),
         np.empty((2, max_friends), np.int32),
         np.empty(max(max_friends, max_group), np.int32),

@@ -43,13 +43,16 @@ class ReachEstimate:
     ----------
     runs : pandas.DataFrame
         One row per run: ``views``, ``unique_viewers``, ``reposts``, ``groups_reached``, the
-        same three counts before the deletion time (``views_before_deletion``, ...), and
-        ``examined`` (audience members and friends the engine looked at; for benchmarks).
+        same three counts before the deletion time (``views_before_deletion``, ...),
+        ``examined`` (audience members and friends the engine looked at; for benchmarks) and
+        ``views_of_original``, the views that were reads of the original post(s) rather than
+        of forwarded copies (publication as against republication).
     times : numpy.ndarray
         The time grid in hours.
     grid : numpy.ndarray
-        int32 array ``(runs, len(times), 3)``: cumulative views, unique viewers and reposts at
-        each grid time (events at or before it).
+        int32 array ``(runs, len(times), 4)``: cumulative views, unique viewers, reposts and
+        views of the original post at each grid time (events at or before it); the column of
+        a quantity is :meth:`grid_column`.
     model, posts
         What was simulated. With a :attr:`posterior`, each run used ``model`` with its
         particle's values of the posterior's parameters instead of ``model``'s own.
@@ -203,7 +206,9 @@ class ReachEstimate:
         ``value``, ``low``, ``high``)."""
         return quantile_interval(self._values(str(quantity)), qs)
 
-    def _grid_column(self, quantity: str) -> int:
+    def grid_column(self, quantity: str) -> int:
+        """The column of :attr:`grid` that counts ``quantity`` (one of ``views``,
+        ``unique_viewers``, ``reposts``, ``views_of_original``)."""
         if quantity not in k.GRID_NAMES:
             raise ParameterError(
                 f"quantity over time must be one of {list(k.GRID_NAMES)}, got {quantity!r}"
@@ -228,7 +233,7 @@ class ReachEstimate:
 
         The resolution is that of :attr:`times` (the true time lies in the grid step before).
         """
-        values = self.grid[:, :, self._grid_column(str(quantity))]
+        values = self.grid[:, :, self.grid_column(str(quantity))]
         reached = values >= n
         first = reached.argmax(axis=1)
         out = np.where(reached.any(axis=1), self.times[first], np.nan)

@@ -20,10 +20,12 @@ from .._constraints import Either, Interval, check_param
 from ..engine.reach import ReachEstimate, estimate_reach
 from ..errors import EvidenceConflictError, ParameterError
 from ..evidence import Evidence
+from ..legal_rules import rule, rules_table
 from ..model import SpreadModel
 from ..network.graph import GroupNetwork
 from ..network.world import WorldModel
-from ..thresholds import REGISTRY, Threshold
+from ..platform_facts import facts_table
+from ..thresholds import Threshold
 from .observed import evidence_minimum, observed_facts, reachable_people, threshold_findings
 from .scenarios import (
     DEFAULT_RANGES,
@@ -43,6 +45,9 @@ if TYPE_CHECKING:
 __all__ = ["summarise_impact"]
 
 _QUANTITIES = ("views", "unique_viewers", "reposts", "groups_reached")
+# Views split by copy: of the original post (its publication) and of forwarded copies
+# (republication by others), which liability and damages treat differently.
+_PUBLICATION = ("views_of_original", "views_of_forwarded")
 # A report records its seed, so the seed must be one that can be written down.
 _SEED = Either(
     Interval(int), None, text="an integer seed or None for a report (so it can be recorded)"
@@ -110,8 +115,9 @@ def summarise_impact(
         Other deletion times to compare with what happened, in hours after the first post
         (``None``: never deleted). Default: 2 hours, and never.
     thresholds : iterable of Threshold, optional
-        Legal thresholds to compare with (default: the PRC 2013 thresholds and those the case
-        declares in ``case.toml``).
+        Legal thresholds to compare with (default: those of the legal rules the case declares
+        relevant, ``[law] rules`` in ``case.toml``, and its own ``[[thresholds]]``; a case
+        that declares none gets none, so no criminal threshold appears unasked).
     rng : int or None, default=None
         The seed of every ensemble. ``None`` draws a fresh one, which is recorded.
     command : str, optional
@@ -151,8 +157,9 @@ def summarise_impact(
     >>> import rumourscope as rs
     >>> case = rs.demo_case()
     >>> s = rs.summarise_impact(case, runs=20, sensitivity_runs=5, rng=1, progress=False)
-    >>> s.estimates["quantity"].tolist()
-    ['views', 'unique_viewers', 'reposts', 'groups_reached']
+    >>> s.estimates["quantity"].tolist()  # views of the original and of forwards, apart
+    ['views', 'unique_viewers', 'reposts', 'groups_reached', 'views_of_original', \
+'views_of_forwarded']
     >>> bool((s.totals["reposts"] >= 7).all())   # at least 7 forwards were seen by 08:00
     True
     >>> s.observed.loc[0, "fact"], s.observed.loc[0, "bound"], int(s.observed.loc[0, "value"])
@@ -178,7 +185,9 @@ def summarise_impact(
     scenarios = standard_scenarios(model, ranges) if scenarios is None else tuple(scenarios)
     if alternative_deletions is None:
         alternative_deletions = {"deleted after 2 h": 2.0, "never deleted": None}
-    thresholds = (*REGISTRY, *case.thresholds) if thresholds is None else tuple(thresholds)
+    if thresholds is None:
+        thresholds = (*(t for key in case.rules for t in rule(key).thresholds), *case.thresholds)
+    thresholds = tuple(thresholds)
     net, posts = case.network, case.posts
     # nothing observed of the spread: nothing to hold the runs to
     observed_spread = not Evidence.from_case(case).spread().empty
@@ -250,7 +259,7 @@ def summarise_impact(
         observed=observed_facts(case),
         parameters=_parameter_table(model, ranges, case, calibration),
         estimates=_estimates(est, minimum),
-        audience=_audience(est, reachable_people(case)),
+        audience=_audience(est, reachable_people(case), _label_basis(case)),
         thresholds=threshold_findings(est, thresholds, case.observations, before=before),
         deletion=deletion,
         scenarios=pd.DataFrame(
@@ -260,7 +269,7 @@ def summarise_impact(
         ),
         sensitivity=sens,
         curves=_curves(est),
-        totals=est.runs[list(_QUANTITIES)].reset_index(drop=True),
+        totals=_with_forwarded(est.runs)[[*_QUANTITIES, *_PUBLICATION]].reset_index(drop=True),
         runs=runs,
         seed=seed,
         settings={
@@ -295,6 +304,11 @@ def summarise_impact(
         conditioning=_conditioning_table(est, evidence),
         evidence_fit=_fit(est),
         network_drawn=case.network_drawn,
+        expert=case.expert.rows(),
+        missing_for_final=case.missing_for_final(),
+        assumptions=_assumptions(case, model, calibration),
+        legal_rules=rules_table(case.rules),
+        platform_facts=facts_table(net.platform.facts),
         **_network_sources(case, world_ranges),
     )
 
@@ -338,12 +352,18 @@ def _estimates(est: ReachEstimate, minimum: Mapping[str, float]) -> pd.DataFrame
     NaN where the evidence sets none), and the effective number of independent runs behind
     the mean (fewer than the runs when conditioned runs share histories)."""
     rows = []
-    for q, p5, p50, p95 in _percentile_rows(est.runs):
-        x = est.runs[q].to_numpy(dtype=float)
+    runs = _with_forwarded(est.runs)
+    for q, p5, p50, p95 in _percentile_rows(runs, (*_QUANTITIES, *_PUBLICATION)):
+        x = runs[q].to_numpy(dtype=float)
         n = est.effective_runs(x)
         rows.append((q, p5, p50, p95, float(x.mean()), minimum.get(q, np.nan), float(n)))
     return pd.DataFrame(rows, columns=["quantity", "p5", "p50", "p95", "mean", "observed_min",
                                        "effective_runs"])
+
+
+def _with_forwarded(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per-run totals with the views of forwarded copies: every view not of the original."""
+    return runs.assign(views_of_forwarded=runs["views"] - runs["views_of_original"])
 
 
 def _fit(est: ReachEstimate) -> float | None:
@@ -365,7 +385,7 @@ def _conditioning_table(est: ReachEstimate, evidence: pd.DataFrame | None) -> pd
 
 def _curves(est: ReachEstimate) -> pd.DataFrame:
     curves = est.curves(quantiles=_PERCENTILES)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "time": curves["time"],
             "quantity": curves["quantity"],
@@ -374,9 +394,27 @@ def _curves(est: ReachEstimate) -> pd.DataFrame:
             "p95": curves["q0.95"],
         }
     )
+    # views of forwarded copies over time, from each run's own difference (percentiles of a
+    # difference are not differences of percentiles)
+    views, original = (est.grid[:, :, est.grid_column(q)] for q in ("views", "views_of_original"))
+    p5, p50, p95 = np.quantile(views - original, _PERCENTILES, axis=0)
+    forwarded = pd.DataFrame({"time": est.times, "quantity": "views_of_forwarded", "p5": p5,
+                              "p50": p50, "p95": p95})
+    return pd.concat([table, forwarded], ignore_index=True)
 
 
-def _audience(est: ReachEstimate, reachable: pd.DataFrame) -> pd.DataFrame:
+def _label_basis(case: Case) -> str:
+    """What the jurisdiction and community labels of readers rest on, in words."""
+    if case.network_drawn:
+        return ("labels of known people as the case states them; of everyone else drawn from "
+                "the world model's shares (section 5)")
+    table = case.provenance if case.provenance is not None else pd.DataFrame(
+        columns=["table", "compiled_by"])
+    who = table.loc[table["table"] == "users", "compiled_by"]
+    return f"labels in the users table (compiled by {who.iloc[0] if len(who) else 'not stated'})"
+
+
+def _audience(est: ReachEstimate, reachable: pd.DataFrame, basis: str) -> pd.DataFrame:
     grouped = est.breakdown.groupby(["breakdown", "label"], sort=False)["unique_viewers"]
     table = grouped.agg(
         p5=lambda x: x.quantile(_PERCENTILES[0]),
@@ -386,9 +424,8 @@ def _audience(est: ReachEstimate, reachable: pd.DataFrame) -> pd.DataFrame:
     table = table.reset_index().merge(reachable, on=["breakdown", "label"], how="left")
     table["reachable"] = table["reachable"].fillna(0).astype(int)
     keep = (table["reachable"] > 0) | (table["p95"] > 0)
-    return table.loc[keep, ["breakdown", "label", "reachable", "p5", "p50", "p95"]].reset_index(
-        drop=True
-    )
+    columns = ["breakdown", "label", "reachable", "p5", "p50", "p95"]
+    return table.loc[keep, columns].reset_index(drop=True).assign(basis=basis)
 
 
 def _deletion(
@@ -444,6 +481,35 @@ def _network_sources(case: Case, ranges: Sequence[WorldRange]) -> dict[str, Any]
     world.insert(3, "range", world["parameter"].map(by_name).fillna(""))
     return {"known_groups": table, "world": world,
             "network_draws": case.network.drawn.networks}
+
+
+def _assumptions(case: Case, model: SpreadModel,
+                 calibration: CalibrationResult | None) -> pd.DataFrame:
+    """The factual assumptions the figures rest on, in one place: where each table of the
+    network came from and who compiled it, who assigned the labels, how the post was removed,
+    the parameters and the platform's rules."""
+    rows = []
+    for table in case.provenance.itertuples() if case.provenance is not None else ():
+        how = "; ".join(x for x in (table.sources, table.method) if x) or "sources not stated"
+        rows.append((f"{table.table} ({table.file})", f"compiled by {table.compiled_by}", how))
+    rows.append(("jurisdiction and community labels",
+                 "each reader's place and whether they know the plaintiff, as labelled",
+                 _label_basis(case)))
+    if case.network_drawn:
+        rows.append(("the unseen network", "drawn once from the world model (section 5)",
+                     "stated values or assumptions"))
+    if case.deletion_utc is not None:
+        rows.append(("how the post was removed",
+                     f"{case.deletion_mechanism}: {case.deletion_mechanism.describe()}",
+                     case.deletion_note or "case.toml [deletion]"))
+    rows.append(("read, repost and delay parameters",
+                 "as in section 5" + ("" if calibration is None else
+                                      ", fitted to the observations"),
+                 "assumptions unless a source is given there"))
+    rows.append((f"platform rules ({model.platform.name})",
+                 "as in appendix A: group cap, forward limit, recall window",
+                 "each with its source or marked not verified"))
+    return pd.DataFrame(rows, columns=["topic", "assumption", "basis"])
 
 
 def _inventory(case: Case) -> pd.DataFrame:

@@ -27,6 +27,8 @@ QUANTITY_LABELS: Mapping[str, str] = {
     "unique_viewers": "unique viewers",
     "reposts": "reposts (forwards)",
     "groups_reached": "groups reached",
+    "views_of_original": "views of the original post (publication)",
+    "views_of_forwarded": "views of forwarded copies (republication)",
 }
 """Plain-English names of the modelled quantities, as reports print them."""
 
@@ -51,7 +53,7 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "world": ("parameter", "value", "unit", "range", "source", "meaning"),
     "estimates": ("quantity", "p5", "p50", "p95", "mean", "observed_min", "effective_runs"),
     "before_evidence": ("quantity", "p5", "p50", "p95", "mean"),
-    "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95"),
+    "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95", "basis"),
     "thresholds": (
         "threshold", "jurisdiction", "legal_character", "quantity", "readers_in", "count",
         "observed", "observed_finding", "p_exceed", "ci_low", "ci_high", "mc_error",
@@ -68,6 +70,12 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
         "parameter", "low", "central", "high", "quantity",
         "at_low", "at_central", "at_high", "swing", "fit_low", "fit_high",
     ),
+    "assumptions": ("topic", "assumption", "basis"),
+    "legal_rules": (
+        "jurisdiction", "legal_character", "must_prove", "what_counts", "citation", "checked",
+        "relevant", "key",
+    ),
+    "platform_facts": ("topic", "statement", "status", "source", "checked", "used_by"),
 }  # fmt: skip
 
 
@@ -127,8 +135,9 @@ class ImpactSummary:
         The same for the runs before the evidence (not held to it): what the assumptions alone
         give. Equal to ``estimates`` when the summary was built without the evidence.
     audience : DataFrame
-        ``breakdown, label, reachable, p5, p50, p95``: unique viewers per jurisdiction and per
-        community, with the number of such people the post could have reached at all.
+        ``breakdown, label, reachable, p5, p50, p95, basis``: unique viewers per jurisdiction
+        and per community, with the number of such people the post could have reached at all
+        and what each person's label rests on (the table that states it, or the world model).
     thresholds : DataFrame
         One row per legal threshold: observed counts compared as facts (``observed``,
         ``observed_finding``), modelled totals only as a probability of reaching the count
@@ -189,6 +198,23 @@ class ImpactSummary:
         ``parameter, value, unit, range, source, meaning`` (``source`` "assumption" where no
         evidence gives the value; ``range`` the one the sensitivity analysis varies it over,
         empty where it varies none); empty otherwise.
+    expert : tuple of (str, str)
+        What the expert's report states about the expert (name, expertise, qualifications,
+        instructions, issues, research), each ``(what it is, value)``; empty values are for
+        the expert to fill in.
+    missing_for_final : tuple of str
+        The ``case.toml`` settings still empty (e.g. ``expert.name``): while any is, the
+        exhibit is a draft (see :attr:`draft`).
+    assumptions : DataFrame
+        ``topic, assumption, basis``: every factual assumption the figures rest on, in one
+        place (network sources, labels and who assigned them, how the post was removed,
+        parameters, platform rules).
+    legal_rules : DataFrame
+        The built-in legal rules by jurisdiction (what must be proved, what counts, citation,
+        date checked), with ``relevant`` "yes" for those the case declared.
+    platform_facts : DataFrame
+        ``topic, statement, status, source, checked, used_by``: how the platform works, each
+        statement with its source or "not verified".
     """
 
     title: str
@@ -226,6 +252,20 @@ class ImpactSummary:
         columns=list(TABLE_COLUMNS["known_groups"])))
     world: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=list(TABLE_COLUMNS["world"])))
+    expert: tuple[tuple[str, str], ...] = ()
+    missing_for_final: tuple[str, ...] = ()
+    assumptions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=list(TABLE_COLUMNS["assumptions"])))
+    legal_rules: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=list(TABLE_COLUMNS["legal_rules"])))
+    platform_facts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=list(TABLE_COLUMNS["platform_facts"])))
+
+    @property
+    def draft(self) -> bool:
+        """Whether the exhibit is still a draft: a setting only the expert or counsel can
+        supply is missing (:attr:`missing_for_final`)."""
+        return bool(self.missing_for_final)
 
     @property
     def given_evidence(self) -> bool:
@@ -319,7 +359,8 @@ class ImpactSummary:
             rows.append(
                 (
                     f"P({counted(th.quantity, th.readers_in)} >= "
-                    f"{format_count(th.count)}) [{th.threshold}] ({given})",
+                    f"{format_count(th.count)}) [{th.threshold}; {th.legal_character}, "
+                    f"{th.jurisdiction}] ({given})",
                     f"{format_prob(th.p_exceed)} (95% CI {format_prob(th.ci_low)}-"
                     f"{format_prob(th.ci_high)})",
                 )

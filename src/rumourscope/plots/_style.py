@@ -31,18 +31,24 @@ QUANTITY_COLOURS: Mapping[str, str] = {
     "reposts": OKABE_ITO[1],
     "unique_viewers": OKABE_ITO[2],
     "groups_reached": OKABE_ITO[3],
+    "views_of_original": OKABE_ITO[4],
+    "views_of_forwarded": OKABE_ITO[5],
 }
 QUANTITY_NAMES: Mapping[str, str] = {
     "views": "views",
     "unique_viewers": "unique viewers",
     "reposts": "reposts",
     "groups_reached": "groups reached",
+    "views_of_original": "views of the original post",
+    "views_of_forwarded": "views of forwarded copies",
 }
 QUANTITY_AXES: Mapping[str, str] = {
     "views": "Views (reads of any copy)",
     "unique_viewers": "Unique viewers (people)",
     "reposts": "Reposts (forwards)",
     "groups_reached": "Groups reached",
+    "views_of_original": "Views of the original post",
+    "views_of_forwarded": "Views of forwarded copies",
 }
 HOURS_AXIS = "Hours after the first post"
 THRESHOLD_COLOUR = "#000000"

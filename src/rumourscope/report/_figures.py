@@ -23,8 +23,10 @@ def report_figures(summary: ImpactSummary) -> dict[str, Any]:
              for t in summary.thresholds.itertuples() if not isinstance(t.readers_in, str)]
     figures: dict[str, Any] = {}
     if not summary.curves.empty:
+        # publication (reads of the original) apart from republication (reads of forwards)
         figures["curves"] = plots.reach_curves(
-            summary.curves, thresholds=lines, deletion_time=summary.deletion_time
+            summary.curves, quantities=("views_of_original", "views_of_forwarded", "reposts"),
+            thresholds=lines, deletion_time=summary.deletion_time,
         )
     if not summary.totals.empty:
         figures["distribution"] = plots.reach_distribution(

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from ..casefile._expert import EXPERT_FIELDS
 from ..formatting import (
     format_count,
     format_observed,
@@ -28,13 +29,14 @@ from ..impact.summary import LOW_FIT, QUANTITY_LABELS, ImpactSummary, counted
 __all__ = ["SECTIONS", "render_html"]
 
 SECTIONS = (
+    ("expert", "Expert, instructions, issues and factual assumptions"),
     ("summary", "1. Summary"),
     ("evidence", "2. Evidence relied on"),
     ("observed", "3. Observed facts"),
     ("method", "4. Method in plain words"),
     ("parameters", "5. Parameters"),
     ("results", "6. Results with intervals"),
-    ("thresholds", "7. Legal thresholds"),
+    ("thresholds", "7. The legal tests and the counts"),
     ("audience", "8. Audience"),
     ("deletion", "9. Deletion"),
     ("scenarios", "10. Scenarios"),
@@ -43,6 +45,7 @@ SECTIONS = (
     ("limitations", "B. Limitations"),
     ("privacy", "C. Privacy"),
     ("reproduce", "D. Re-creating these numbers"),
+    ("acknowledgment", "E. Acknowledgment of expert's duty"),
 )
 # A4 minus the page margins is about 690 CSS pixels: figures drawn at this width print whole.
 FIGURE_WIDTH = 680
@@ -110,9 +113,30 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
         labels=QUANTITY_LABELS,
         counted=counted,
         platform_notes=summary.platform_notes,
+        expert_name=dict(summary.expert).get(EXPERT_FIELDS["name"], ""),
+        page_css=Markup(page_css(summary.title, draft=summary.draft)),
         table=html_table,
         figure=figure,
     )
+
+
+def page_css(title: str, *, draft: bool) -> str:
+    """The printed page's running heads: the case title on every page, and DRAFT while the
+    exhibit is one (the page number is in report.css). The title is written as a CSS string
+    with every character outside a few safe ones escaped, so no title can end the string or
+    the style sheet.
+
+    >>> print(page_css('Li "v" Zhao</style>', draft=False))
+    @page { @top-left { content: "Li \\22 v\\22  Zhao\\3c \\2f style\\3e "; font-size: 8pt; \
+color: #5b6472; } }
+    """
+    safe = "".join(c if (c.isalnum() and c.isascii()) or c in " .,:-" else f"\\{ord(c):x} "
+                   for c in title)
+    heads = f'@top-left {{ content: "{safe}"; font-size: 8pt; color: #5b6472; }}'
+    if draft:
+        heads += (' @top-right { content: "DRAFT: not signed, not final"; font-size: 9pt; '
+                  'font-weight: 700; color: #a31515; }')
+    return f"@page {{ {heads} }}"
 
 
 def html_table(

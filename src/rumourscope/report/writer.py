@@ -7,7 +7,7 @@ import json
 import math
 import platform as _platform
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,9 +30,10 @@ from ._pdf import find_chromium, print_to_pdf
 __all__ = ["ReportFiles", "write_report"]
 
 MANIFEST_NOTE = (
-    "Re-running the command with the same inputs, seed and rumourscope version reproduces every "
-    "output byte for byte (same sha256); only created_utc changes. The PDF's internal dates are "
-    "fixed to 1980-01-01 for that reason."
+    "Running argv followed by --out and a new folder, from any folder, with the same inputs and "
+    "rumourscope version, reproduces every output byte for byte (same sha256); only this "
+    "manifest's created_utc and argv differ. No output names the folder it was written to, and "
+    "the PDF's internal dates are fixed to 1980-01-01."
 )
 
 
@@ -56,6 +57,7 @@ def write_report(
     force: bool = False,
     figures: Mapping[str, Any] | None = None,
     chromium: str | None = None,
+    argv: Sequence[str] | None = None,
 ) -> ReportFiles:
     """Write the report folder: ``report.html``, ``report.pdf``, tables and ``manifest.json``.
 
@@ -79,6 +81,9 @@ def write_report(
     chromium : str, optional
         The Chromium executable (default: the first of ``chromium``, ``chromium-browser``,
         ``google-chrome`` on PATH).
+    argv : sequence of str, optional
+        The argument list that re-creates the report when followed by ``--out`` and a folder
+        (recorded in the manifest; the report itself shows ``summary.command``).
 
     Returns
     -------
@@ -108,7 +113,7 @@ def write_report(
         for name, frame in tables.items():
             write_csv(frame, stage / "tables" / f"{name}.csv")
         write_xlsx(tables, stage / "tables.xlsx")
-        manifest = build_manifest(summary, stage, version=__version__, chromium=exe)
+        manifest = build_manifest(summary, stage, version=__version__, chromium=exe, argv=argv)
         (stage / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
             encoding="utf-8",
@@ -124,7 +129,8 @@ def write_report(
 
 
 def build_manifest(
-    summary: ImpactSummary, folder: Path, *, version: str, chromium: str | None = None
+    summary: ImpactSummary, folder: Path, *, version: str, chromium: str | None = None,
+    argv: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The manifest of a report folder: version, seed, parameters, input and output hashes."""
     outputs = [
@@ -142,6 +148,9 @@ def build_manifest(
         "title": summary.title,
         "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": summary.command,
+        "argv": None if argv is None else list(argv),
+        "draft": summary.draft,
+        "missing_for_final": list(summary.missing_for_final),
         "seed": summary.seed,
         "runs": summary.runs,
         "parameters": jsonable(summary.settings),
