@@ -18,7 +18,7 @@ from ..network.known import KnownNetwork
 from ..platform import Platform
 from ._keys import Pseudonymiser
 from ._network_spec import CASE_FILE, NetworkSpec
-from ._read import parse_time
+from ._times import parse_time
 from ._tables import check_links, report_rows
 
 __all__ = [
@@ -302,7 +302,7 @@ def check_sources(frame: pd.DataFrame, file: str, inventory: set[str] | None,
     """Every ``source`` names a file of the evidence inventory."""
     if inventory is None:
         return
-    source = frame["source"].str.replace("\\", "/", regex=False)
+    source = frame["source"]  # normalised as it was read
     unlisted = ~source.isin(inventory).to_numpy() & (source != "").to_numpy()
     report_rows(problems, file, "source", "not a file listed under [[evidence]] in case.toml; "
                 "list it there with how it was obtained", unlisted, frame["source"])

@@ -13,7 +13,7 @@ import pandas as pd
 from ..errors import CaseDataError, Problem
 from ..evidence import Evidence
 from ..platform import Platform
-from ._read import parse_time
+from ._times import parse_time
 
 __all__ = ["check_friends", "check_ids", "check_members", "check_observations"]
 
@@ -116,8 +116,6 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
     if ignored:
         problems.append(Problem(file, f"unknown column(s) {', '.join(ignored)}; allowed: "
                                 f"{', '.join(OBSERVATION_COLUMNS)}"))
-    if "source" in frame.columns:
-        frame = frame.assign(source=frame["source"].str.replace("\\", "/", regex=False))
     blank = {c: frame[c].replace("", None) for c in ("bound", "tolerance", "group", "source")
              if c in frame.columns}
     table = frame[["kind", "count"]].assign(time=utc, **blank)
