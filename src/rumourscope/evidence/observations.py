@@ -20,9 +20,14 @@ import pandas as pd
 
 from ..errors import CaseDataError, Problem
 
-__all__ = ["Bound", "Evidence", "ObservationKind", "count_range"]
+__all__ = ["MAX_COUNT", "Bound", "Evidence", "ObservationKind", "count_range", "parse_counts"]
+
 
 _FILE = "observations"
+MAX_COUNT = 10_000_000_000
+"""Largest count an observation may state: more than everyone on any platform has seen
+anything, and far below where a count could overflow a 64-bit integer."""
+COUNT_RULE = f"count must be a whole number from 0 to {MAX_COUNT:,}"
 
 
 class ObservationKind(StrEnum):
@@ -272,13 +277,31 @@ def _labels(values: pd.Series, enum: type[StrEnum], column, problems, file, rows
     return text.astype(object)
 
 
+def parse_counts(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Counts as whole numbers from 0 to :data:`MAX_COUNT`, and the mask of values that are not.
+
+    The range is checked on the parsed number before it becomes an integer, so ``1e30`` is an
+    error rather than a count wrapped round to a negative one. Bad values become 0.
+
+    Examples
+    --------
+    >>> counts, bad = parse_counts(["2314", "5.0", "1e30", "-1", "2.5", "lots", None])
+    >>> counts.tolist(), bad.tolist()
+    ([2314, 5, 0, 0, 0, 0, 0], [False, False, True, True, True, True, True])
+    """
+    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+    numbers = numbers.astype(float).to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(numbers) & (numbers >= 0) & (numbers <= MAX_COUNT)
+                & (numbers == np.round(numbers)))
+    return np.where(bad, 0.0, numbers).astype(np.int64), bad
+
+
 def _counts(values: pd.Series, problems, file, rows) -> pd.Series:
-    numbers = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
-    bad = ~np.isfinite(numbers) | (numbers < 0) | (numbers != np.round(numbers))
+    counts, bad = parse_counts(values)
     for i in np.flatnonzero(bad):
-        problems.append(Problem(file, "count must be a whole number >= 0", int(rows[i]),
-                                "count", values.iloc[i]))
-    return pd.Series(np.where(bad, 0, numbers).astype(np.int64), index=values.index)
+        problems.append(Problem(file, COUNT_RULE, int(rows[i]), "count", values.iloc[i]))
+    return pd.Series(counts, index=values.index)
 
 
 def _tolerances(frame, bound: pd.Series, problems, file, rows) -> pd.Series:
