@@ -15,6 +15,7 @@ from ..network.world import WorldModel
 from ..platform import WECHAT
 from ._case import Case
 from ._checks import FULL_TABLES, check_complete, check_partial, check_world, is_complete
+from ._ids import check_duplicate_ids, normalise_user_ids
 from ._keys import DEMO_KEY, Pseudonymiser, default_key_dir, read_or_create_key
 from ._network_spec import DEFAULT_NETWORK_SEED
 from ._partial import (
@@ -49,6 +50,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "identities": IDENTITY_COLUMNS,
     "observations": ("time", "kind", "count"),
 }
+ENTITY_KEYS = {"users": "user", "groups": "group"}  # the tables listing things by a unique ID
 
 
 def load_case(path: str | Path, *, key_file: str | Path | None = None,
@@ -177,6 +179,9 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
                                              need_rows=required):
             if "source" in frame.columns:
                 frame = frame.assign(source=frame["source"].map(normalise_path))
+            if stem in ENTITY_KEYS:
+                check_duplicate_ids(frame, name, ENTITY_KEYS[stem], problems)
+            frame = normalise_user_ids(frame, stem)
             tables[stem], names[stem] = frame, name
 
     inventory = set(spec.evidence["file"]) if spec else None

@@ -15,6 +15,7 @@ from ..platform import GENERIC, WECHAT, Platform
 from ..thresholds import Threshold
 from ._network_spec import NetworkSpec, parse_network_spec
 from ._decode import decode_text
+from ._ids import normalise_id
 from ._paths import normalise_path, resolve_inside
 from ._read import RawFile
 from ._times import parse_time, parse_zone
@@ -90,7 +91,7 @@ def parse_spec(raw: RawFile, folder: Path, problems: list[Problem]) -> CaseSpec 
             problems.append(Problem(f, "must be a table with user, group and time", column=where))
             continue
         _no_extra(entry, {"user", "group", "time", "timezone"}, where, problems)
-        user = _text(entry, "user", f, problems, required=True, where=where)
+        user = normalise_id(_text(entry, "user", f, problems, required=True, where=where))
         group = _text(entry, "group", f, problems, required=False, where=where) or None
         time = _time(entry, where, problems)
         if user and time is not None:

@@ -45,17 +45,10 @@ def has_columns(frame: pd.DataFrame, file: str, columns: tuple[str, ...],
 
 
 def check_ids(frame: pd.DataFrame, file: str, key: str, problems: list[Problem]) -> pd.Index:
-    """The set of valid IDs of an entity table; flags empty and duplicate IDs."""
+    """The set of valid IDs of an entity table; flags empty IDs (repeated ones are flagged as
+    the table is read, before user IDs are normalised)."""
     ids = frame[key]
     report_rows(problems, file, key, "the ID is empty", (ids == "").to_numpy(), ids)
-    dup = (ids.duplicated(keep="first") & (ids != "")).to_numpy()
-    for i in np.flatnonzero(dup)[:MAX_ROWS_SHOWN]:
-        where = int(np.argmax((ids == ids.iloc[i]).to_numpy())) + 2
-        problems.append(Problem(file, f"duplicate ID (first listed on row {where})",
-                                int(i) + 2, key, ids.iloc[i]))
-    if dup.sum() > MAX_ROWS_SHOWN:
-        problems.append(Problem(file, f"{dup.sum() - MAX_ROWS_SHOWN} more duplicate IDs",
-                                column=key))
     return pd.Index(ids[ids != ""].unique())
 
 
