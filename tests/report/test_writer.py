@@ -333,7 +333,7 @@ def test_html_figures_equal_the_summary(report):
     sensitivity = html[html.index('<section id="sensitivity">') : html.index('id="platform"')]
     for row in summary.sensitivity.itertuples():
         cells = (format_count(v) for v in (row.at_low, row.at_central, row.at_high))
-        assert f"<td>{' / '.join(cells)}</td>" in sensitivity
+        assert f"<td><bdi>{' / '.join(cells)}</bdi></td>" in sensitivity
     thresholds = html[html.index('<section id="thresholds">') : html.index('id="audience"')]
     for row in summary.thresholds.itertuples():
         assert f"<strong>{escape(format_prob(row.p_exceed))}</strong>" in thresholds
@@ -456,8 +456,8 @@ def test_a_threshold_counting_readers_in_one_place_says_so():
         threshold="50 Ontario readers", quantity="unique_viewers", readers_in="Ontario", count=50)
     summary = dataclasses.replace(base, thresholds=pd.concat([base.thresholds, local]))
     page = render_html(summary, {}, version="test")
-    assert "50 or more unique viewers in Ontario (50 Ontario readers)" in page
-    assert "<td>unique viewers in Ontario</td>" in page
+    assert "50 or more <bdi>unique viewers in Ontario</bdi> (<bdi>50 Ontario readers</bdi>)" in page
+    assert "<td><bdi>unique viewers in Ontario</bdi></td>" in page
     assert "P(unique viewers in Ontario >= 50) [50 Ontario readers] (before the evidence)" in set(
         summary.headline()["figure"])
     # the figures plot totals, so the place threshold is not drawn on them
