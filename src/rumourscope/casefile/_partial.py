@@ -18,8 +18,8 @@ from ..network.known import KnownNetwork
 from ..platform import Platform
 from ._keys import Pseudonymiser
 from ._network_spec import CASE_FILE, NetworkSpec
-from ._times import parse_time
 from ._tables import check_links, report_rows
+from ._times import parse_time
 
 __all__ = [
     "build_known",

@@ -13,9 +13,9 @@ from ..errors import ParameterError, Problem
 from ..model import DeletionScope
 from ..platform import GENERIC, WECHAT, Platform
 from ..thresholds import Threshold
-from ._network_spec import NetworkSpec, parse_network_spec
 from ._decode import decode_text
 from ._ids import normalise_id
+from ._network_spec import NetworkSpec, parse_network_spec
 from ._paths import normalise_path, resolve_inside
 from ._read import RawFile
 from ._times import parse_time, parse_zone
