@@ -42,6 +42,8 @@ def main() -> int:
     parser.add_argument("--first-seed", type=int, default=int(time.time()))
     parser.add_argument("--no-write", action="store_true", help="leave docs/fuzzing.md as it is")
     args = parser.parse_args()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                            capture_output=True, check=False).stdout.strip() or "unknown"
     start = time.monotonic()
     seed, passes, examples, failure = args.first_seed, 0, 0, None
     while time.monotonic() - start < args.minutes * 60:
@@ -54,8 +56,6 @@ def main() -> int:
             break
         seed += 1
     minutes = (time.monotonic() - start) / 60
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                            capture_output=True, check=False).stdout.strip() or "unknown"
     result = ("no failure" if failure is None else
               f"FAILED with seed {failure[0]}; replay with --hypothesis-seed={failure[0]}")
     lines = [
