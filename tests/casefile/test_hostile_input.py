@@ -145,6 +145,7 @@ HOSTILE_INPUTS = {
 UNREADABLE = {
     "table the process may not read": ("users.csv", "pathlib.Path.read_bytes"),
     "evidence file the process may not read": ("evidence/group-info.png", "pathlib.Path.open"),
+    "key file the process may not read": ("k.key", "pathlib.Path.read_text"),
 }
 
 
@@ -193,10 +194,12 @@ def run_validate(folder: Path) -> tuple[int, str]:
 def test_an_unreadable_file_is_a_case_error_naming_it(tmp_path, kind):
     target, method = UNREADABLE[kind]
     folder = write_documented(tmp_path / "case", "full")
+    (tmp_path / "k.key").write_text("ab" * 32, encoding="ascii")
     with refused(target, method):
         code, err = run_validate(folder)
     assert code == 2
-    assert f"{target}: cannot be read: Permission denied" in err
+    assert re.search(rf"{re.escape(target)}: (the key file )?cannot be read: Permission denied",
+                     err), err
     assert "Traceback" not in err
 
 
