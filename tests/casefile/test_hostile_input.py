@@ -9,11 +9,8 @@ test_partial.py (test_every_documented_check_is_tested keeps the two in step).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import re
-import sys
 import time
 from pathlib import Path
 from unittest import mock
@@ -21,10 +18,10 @@ from unittest import mock
 import pytest
 
 import rumourscope as rs
-from rumourscope import cli
 from rumourscope.casefile._read import MAX_COLUMNS
 
 from . import test_load, test_partial
+from .command import run_validate
 from .documented import DOC, documented_files, snapshot, write_documented
 
 TOML = documented_files("full")["case.toml"]
@@ -179,15 +176,6 @@ def refused(target: str, method: str):
         return real(self, *args, **kwargs)
 
     return mock.patch(method, read)
-
-
-def run_validate(folder: Path) -> tuple[int, str]:
-    err = io.StringIO()
-    argv = ["rumourscope", "validate", str(folder), "--key-file", str(folder.parent / "k.key")]
-    with (mock.patch.object(sys, "argv", argv), contextlib.redirect_stderr(err),
-          contextlib.redirect_stdout(io.StringIO()), pytest.raises(SystemExit) as info):
-        cli.main()
-    return info.value.code, err.getvalue()
 
 
 @pytest.mark.parametrize("kind", list(UNREADABLE))

@@ -8,24 +8,21 @@ one cell, or one setting of case.toml. ``tools/fuzz_intake.py`` runs the same te
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
 import json
-import sys
 import tempfile
 import tomllib
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import rumourscope as rs
-from rumourscope import cli
 
+from .command import run_validate
 from .documented import documented_files, snapshot, write_documented
 
 KINDS = ("full", "partial")
@@ -52,15 +49,6 @@ def check_outcome(folder: Path) -> None:
         problems = exc.problems or [None]
     assert all(isinstance(p.file, str) and p.file and str(p) for p in problems)
     assert snapshot(folder) == before
-
-
-def run_validate(folder: Path) -> tuple[int, str]:
-    err = io.StringIO()
-    argv = ["rumourscope", "validate", str(folder), "--key-file", str(folder.parent / "k.key")]
-    with (mock.patch.object(sys, "argv", argv), contextlib.redirect_stderr(err),
-          contextlib.redirect_stdout(io.StringIO()), pytest.raises(SystemExit) as info):
-        cli.main()
-    return info.value.code, err.getvalue()
 
 
 def any_file(kind: str) -> st.SearchStrategy[str]:
