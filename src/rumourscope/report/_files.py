@@ -23,8 +23,8 @@ from ..errors import OutputExistsError
 from ._bidi import show_controls
 
 # Spreadsheets execute a cell that begins with one of these (OWASP "CSV injection"); tab and
-# carriage return are included because some programs strip them before parsing the rest.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# line breaks are included because some programs strip them before parsing the rest.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 # The zip format cannot store dates before 1980; every file inside an XLSX gets this one.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _FIXED_W3CDTF = "1980-01-01T00:00:00Z"
@@ -32,7 +32,9 @@ _FIXED_W3CDTF = "1980-01-01T00:00:00Z"
 
 def neutralise(value: object) -> object:
     """Make a cell inert in a spreadsheet: text that could start a formula gets a ``'`` prefix,
-    and direction controls and control characters are shown as visible codes.
+    direction controls and control characters are shown as visible codes, and every line break
+    is a line feed (the CSV writer quotes a cell holding one; a bare carriage return it would
+    leave unquoted, and some programs would start a new row there).
 
     Numbers are left alone (a negative number is a number, not a formula).
 
@@ -45,7 +47,7 @@ def neutralise(value: object) -> object:
     """
     if not isinstance(value, str):
         return value
-    value = show_controls(value)
+    value = show_controls(value).replace("\r\n", "\n").replace("\r", "\n")
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
