@@ -19,6 +19,7 @@ import pytest
 
 import rumourscope as rs
 from rumourscope.casefile._read import MAX_COLUMNS
+from rumourscope.casefile._tables import MAX_ROWS_SHOWN
 
 from . import test_load, test_partial
 from .command import run_validate
@@ -227,3 +228,24 @@ def test_a_case_folder_given_as_a_link_loads(tmp_path):
     folder = write_documented(tmp_path / "case", "full")
     os.symlink(folder, tmp_path / "link")
     assert rs.load_case(tmp_path / "link", key_file=tmp_path / "k.key").title
+
+
+def test_a_long_table_breaking_its_rules_everywhere_is_summarised_quickly(tmp_path):
+    folder = write_documented(tmp_path / "case", "full")
+    header, first = OBSERVATIONS.splitlines()[:2]
+    n_falling, n_now = 20_000, 5_000
+    falling = [first.replace(",members,2,exact,chatroom_1,", f",reposts,{n},exact,,")
+               for n in range(n_falling, 0, -1)]
+    broken = [first.replace("2024-03-15 21:30:00-04:00", "now")] * n_now
+    (folder / "observations.csv").write_text("\n".join([header, *falling, *broken]) + "\n",
+                                             encoding="utf-8")
+    start = time.perf_counter()
+    problems = problems_of(folder)
+    assert time.perf_counter() - start < 5.0
+    assert len(problems) <= 2 * (MAX_ROWS_SHOWN + 1)
+    # every falling count but the first contradicts the first
+    more = n_falling - 1 - MAX_ROWS_SHOWN
+    assert any(f"{more} more reposts counts below an earlier count" in p.message
+               for p in problems)
+    assert any(f"{n_now - MAX_ROWS_SHOWN} more rows like the above: not a date and time"
+               in p.message for p in problems)

@@ -35,6 +35,7 @@ from ._spec import CASE_FILE, CaseSpec, parse_spec
 from ._tables import (
     check_observations,
     has_columns,
+    summarised,
 )
 
 __all__ = ["demo_case", "load_case"]
@@ -205,7 +206,7 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
             check_sizes(fixed, sizes, names["observations"], problems)
         check_world(spec, tables, fixed, sizes, problems)
     if problems:
-        raise CaseDataError(problems)
+        raise CaseDataError(summarised(problems))
     assert spec is not None  # no problems means case.toml was read
 
     if key is None:

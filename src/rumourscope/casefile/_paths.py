@@ -7,11 +7,13 @@ a link that leads out of the folder is refused (what is hashed is what the folde
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 __all__ = ["normalise_path", "resolve_inside"]
 
 
+@lru_cache(maxsize=4096)  # a table cites few files in many rows
 def normalise_path(text: str) -> str:
     """A path as the case refers to it: ``/`` separated, without ``.`` parts or repeated ``/``.
 

@@ -15,7 +15,7 @@ from ..evidence import Evidence
 from ..platform import Platform
 from ._times import parse_time
 
-__all__ = ["check_friends", "check_ids", "check_members", "check_observations"]
+__all__ = ["check_friends", "check_ids", "check_members", "check_observations", "summarised"]
 
 MAX_ROWS_SHOWN = 20  # per kind of problem; a wrong export can break every one of 100,000 rows
 OBSERVATION_COLUMNS = ("time", "timezone", "kind", "count", "bound", "tolerance", "group",
@@ -31,6 +31,26 @@ def report_rows(problems: list[Problem], file: str, column: str, message: str,
     if len(rows) > MAX_ROWS_SHOWN:
         problems.append(Problem(file, f"{len(rows) - MAX_ROWS_SHOWN} more rows like the above: "
                                 f"{message}", column=column))
+
+
+def summarised(problems: list[Problem]) -> list[Problem]:
+    """``problems`` with at most :data:`MAX_ROWS_SHOWN` rows of each kind (same file, column and
+    message), then a count of the rest: a wrong export can break every row of a large table.
+
+    >>> rows = [Problem("t.csv", "bad", row, "c", "x") for row in range(2, 30)]
+    >>> [str(p) for p in summarised(rows)][-1]
+    "t.csv, column 'c': 8 more rows like the above: bad"
+    """
+    seen: dict[tuple, int] = {}
+    kept = []
+    for p in problems:
+        kind = (p.file, p.column, p.message)
+        seen[kind] = seen.get(kind, 0) + 1
+        if p.row is None or seen[kind] <= MAX_ROWS_SHOWN:
+            kept.append(p)
+    return kept + [Problem(file, f"{n - MAX_ROWS_SHOWN} more rows like the above: {message}",
+                           column=column)
+                   for (file, column, message), n in seen.items() if n > MAX_ROWS_SHOWN]
 
 
 def has_columns(frame: pd.DataFrame, file: str, columns: tuple[str, ...],
