@@ -8,6 +8,7 @@ one cell, or one setting of case.toml. ``tools/fuzz_intake.py`` runs the same te
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -21,6 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rumourscope as rs
+from rumourscope.casefile._decode import decode_text
 
 from .command import run_validate
 from .documented import documented_files, snapshot, write_documented
@@ -117,6 +119,19 @@ def test_any_value_for_any_setting(data, kind, value):
     with tempfile.TemporaryDirectory() as tmp:
         check_outcome(write_documented(Path(tmp) / "case", kind,
                                        **{"case.toml": dump_toml(doc).encode()}))
+
+
+@given(text=st.text(), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "gbk"]))
+def test_a_file_in_one_encoding_decodes_without_loss(text, encoding):
+    data = text.encode(encoding, "ignore")
+    problems = []
+    decoded, found = decode_text("t.csv", data, problems)
+    if encoding.startswith("utf-8"):
+        assert found == ("utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8")
+    # whatever was decided, it gives back the very bytes read, or a problem naming a line
+    assert decoded is None or decoded.encode(found) == data
+    assert (decoded is None) == bool(problems)
+    assert all(p.row is None or p.row <= data.count(b"\n") + 1 for p in problems)
 
 
 @pytest.mark.parametrize("kind", KINDS)
