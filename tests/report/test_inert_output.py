@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 import tempfile
 from pathlib import Path
 from unittest import mock
@@ -69,6 +70,15 @@ def test_any_label_is_isolated_and_shown_inertly(label):
         assert not text.startswith(("=", "+", "@"))
     # what was shown changed, not the data
     assert summary.thresholds["threshold"].iloc[0] == label
+
+
+def test_figures_show_direction_controls_as_codes():
+    from rumourscope.report._figures import report_figures
+
+    drawn = json.dumps([f.to_plotly_json() for f in report_figures(labelled("\u202e52")).values()],
+                       default=str)
+    assert "[U+202E]52" in drawn
+    assert "\\u202e" not in drawn
 
 
 def test_a_reversed_number_stays_in_its_label():
