@@ -37,7 +37,8 @@ def test_user_defined_threshold_is_frozen_and_validated():
     [
         ({"legal_character": "moral"}, "legal_character must be one of 'criminal', 'civil'"),
         ({"quantity": "likes"}, "quantity must be one of"),
-        ({"count": 0}, "count must be a whole number >= 1, got 0"),
+        ({"count": 0}, "count must be a whole number from 1 to 10,000,000,000, got 0"),
+        ({"count": 10**30}, "count must be a whole number from 1 to 10,000,000,000"),
         ({"count": 2.5}, "got 2.5"),
         ({"count": True}, "got True"),
         ({"name": " "}, "name must not be empty"),

@@ -303,3 +303,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("rumourscope: interrupted; nothing was written", err=True)
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from ._constraints import Interval, Whole, check_param
 from .errors import ParameterError
+from .evidence import MAX_COUNT
 
 __all__ = [
     "PRC_2013_REPOSTS",
@@ -44,7 +45,8 @@ class Quantity(StrEnum):
     """Distinct groups a copy was posted in."""
 
 
-_COUNT = Interval(Whole, 1, None)  # 5000 or 5000.0; never 0.5 or True
+_COUNT = Interval(Whole, 1, MAX_COUNT, text=f"a whole number from 1 to {MAX_COUNT:,}",
+                  number_format=",")  # 5000 or 5000.0; never 0.5 or True
 
 PLACE_QUANTITIES = (Quantity.VIEWS, Quantity.UNIQUE_VIEWERS)
 """The quantities the engine also counts by jurisdiction (see ``Threshold.readers_in``)."""

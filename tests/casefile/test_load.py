@@ -270,7 +270,7 @@ BAD_INPUTS = {
         "observations.csv", 3, "kind", "unknown kind"),
     "negative count": (
         dict(observations=edited(OBSERVATIONS, "count", 0, "-5")),
-        "observations.csv", 2, "count", "whole number >= 0"),
+        "observations.csv", 2, "count", "whole number from 0 to"),
     "observation of an unknown group": (
         dict(observations=edited(OBSERVATIONS, "group", 0, "g7")),
         "observations.csv", 2, "group", "not a group listed"),
@@ -320,7 +320,7 @@ BAD_INPUTS = {
         "case.toml", None, "thresholds[1].quantity", "must be one of 'views'"),
     "threshold with a count of zero": (
         dict(toml=TOML + THRESHOLD.replace("count = 2", "count = 0")),
-        "case.toml", None, "thresholds[1].count", "whole number >= 1"),
+        "case.toml", None, "thresholds[1].count", "whole number from 1 to"),
     "threshold without a count": (
         dict(toml=TOML + THRESHOLD.replace("count = 2\n", "")),
         "case.toml", None, "thresholds[1].count", "required setting is missing"),

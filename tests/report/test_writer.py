@@ -319,7 +319,7 @@ def test_a_draft_says_so_and_what_is_missing_and_is_never_signed():
     page = render_html(draft, {}, version="test")
     assert "DRAFT: not signed, not final" in page  # in the running head of every printed page
     assert "Still to be completed in case.toml: expert.expertise." in page
-    assert "Appendix to the expert report of Dr A. Example" in page
+    assert "Appendix to the expert report of <bdi>Dr A. Example</bdi>" in page
     assert "[to be completed by the expert]" in page
     signature = page[page.index('<table class="signature">'):]
     assert "Dr A. Example" not in signature
@@ -366,7 +366,7 @@ def test_html_figures_equal_the_summary(report):
     sensitivity = html[html.index('<section id="sensitivity">') : html.index('id="platform"')]
     for row in summary.sensitivity.itertuples():
         cells = (format_count(v) for v in (row.at_low, row.at_central, row.at_high))
-        assert f"<td>{' / '.join(cells)}</td>" in sensitivity
+        assert f"<td><bdi>{' / '.join(cells)}</bdi></td>" in sensitivity
     thresholds = html[html.index('<section id="thresholds">') : html.index('id="audience"')]
     for row in summary.thresholds.itertuples():
         assert f"<strong>{escape(format_prob(row.p_exceed))}</strong>" in thresholds
@@ -489,8 +489,9 @@ def test_a_threshold_counting_readers_in_one_place_says_so():
         threshold="50 Ontario readers", quantity="unique_viewers", readers_in="Ontario", count=50)
     summary = dataclasses.replace(base, thresholds=pd.concat([base.thresholds, local]))
     page = render_html(summary, {}, version="test")
-    assert "unique viewers in Ontario (50 Ontario readers; a criminal test of PRC" in page
-    assert "<td>unique viewers in Ontario</td>" in page
+    assert ("50 or more <bdi>unique viewers in Ontario</bdi> (<bdi>50 Ontario readers</bdi>; a "
+            "<bdi>criminal</bdi> test of <bdi>PRC</bdi>") in page
+    assert "<td><bdi>unique viewers in Ontario</bdi></td>" in page
     assert ("P(unique viewers in Ontario >= 50) [50 Ontario readers; criminal, PRC] (before the "
             "evidence)") in set(summary.headline()["figure"])
     # the figures plot totals, so the place threshold is not drawn on them

@@ -18,6 +18,7 @@ from ..network.known import KnownNetwork
 from ..network.world import WorldModel
 from ..thresholds import Threshold
 from ._expert import Expert
+from ._ids import normalise_id
 from ._keys import Pseudonymiser
 
 __all__ = ["Case"]
@@ -195,8 +196,10 @@ class Case:
         return float(max(default, np.ceil(last))) if np.isfinite(last) else default
 
     def pseudonym(self, user_id: str) -> str:
-        """The pseudonym of an original user ID (e.g. to find a reader counsel names)."""
-        return self.pseudonymiser.user(user_id)
+        """The pseudonym of an original user ID (e.g. to find a reader counsel names), which is
+        compared as the case's IDs are: ignoring letter case, full-width forms and invisible
+        characters."""
+        return self.pseudonymiser.user(normalise_id(user_id))
 
     def local(self, when: pd.Timestamp) -> pd.Timestamp:
         """A UTC time shown in the case's time zone."""

@@ -107,7 +107,11 @@ def read_or_create_key(path: Path, *, forbidden: Path) -> bytes:
     """
     path = Path(path).expanduser()
     if path.is_file():
-        text = path.read_text(encoding="ascii", errors="replace").strip()
+        try:
+            text = path.read_text(encoding="ascii", errors="replace").strip()
+        except OSError as exc:
+            raise CaseDataError([Problem(str(path), f"the key file cannot be read: "
+                                         f"{exc.strerror or exc}")]) from None
         try:
             key = bytes.fromhex(text)
         except ValueError:

@@ -15,6 +15,7 @@ from ..network.world import WorldModel
 from ..platform import WECHAT
 from ._case import Case
 from ._checks import FULL_TABLES, check_complete, check_partial, check_world, is_complete
+from ._ids import check_duplicate_ids, normalise_user_ids
 from ._keys import DEMO_KEY, Pseudonymiser, default_key_dir, read_or_create_key
 from ._network_spec import DEFAULT_NETWORK_SEED
 from ._partial import (
@@ -28,11 +29,13 @@ from ._partial import (
     provenance_table,
     stated_sizes,
 )
+from ._paths import normalise_path
 from ._read import RawFile, find_table, read_raw, read_table, sha256_file
 from ._spec import CASE_FILE, CaseSpec, parse_spec
 from ._tables import (
     check_observations,
     has_columns,
+    summarised,
 )
 
 __all__ = ["demo_case", "load_case"]
@@ -48,6 +51,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "identities": IDENTITY_COLUMNS,
     "observations": ("time", "kind", "count"),
 }
+ENTITY_KEYS = {"users": "user", "groups": "group"}  # the tables listing things by a unique ID
 
 
 def load_case(path: str | Path, *, key_file: str | Path | None = None,
@@ -166,9 +170,10 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
     if not (folder / CASE_FILE).is_file():
         problems.append(Problem(CASE_FILE, f"missing: every case folder needs a {CASE_FILE}"))
     else:
-        raw = read_raw(folder, CASE_FILE)
-        files.append((raw, "case description"))
-        spec = parse_spec(raw, folder, problems)
+        raw = read_raw(folder, CASE_FILE, problems)
+        if raw is not None:
+            files.append((raw, "case description"))
+            spec = parse_spec(raw, folder, problems)
 
     found = {stem: find_table(folder, stem, problems, required=stem == "groups")
              for stem in TABLES}
@@ -179,14 +184,20 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
         name = found[stem]
         if name is None:
             continue
-        frame, raw = read_table(read_raw(folder, name), problems)
+        raw = read_raw(folder, name, problems)
+        if raw is None:
+            continue
+        frame, raw = read_table(raw, problems)
         files.append((raw, f"{stem} table"))
         # An optional table may list nothing (no friend ties known, no observations yet).
         required = stem == "groups" or (complete and stem in FULL_TABLES)
         if frame is not None and has_columns(frame, name, columns, problems,
                                              need_rows=required):
             if "source" in frame.columns:
-                frame = frame.assign(source=frame["source"].str.replace("\\", "/", regex=False))
+                frame = frame.assign(source=frame["source"].map(normalise_path))
+            if stem in ENTITY_KEYS:
+                check_duplicate_ids(frame, name, ENTITY_KEYS[stem], problems)
+            frame = normalise_user_ids(frame, stem)
             tables[stem], names[stem] = frame, name
 
     inventory = set(spec.evidence["file"]) if spec else None
@@ -210,7 +221,7 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
             check_sizes(fixed, sizes, names["observations"], problems)
         check_world(spec, tables, fixed, sizes, problems)
     if problems:
-        raise CaseDataError(problems)
+        raise CaseDataError(summarised(problems))
     assert spec is not None  # no problems means case.toml was read
 
     if key is None:
@@ -289,7 +300,7 @@ def _manifest(folder: Path, files: list[tuple[RawFile, str]],
               inventory: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = [(raw.name, role, raw.sha256, len(raw.data), raw.encoding, "case folder", "")
             for raw, role in files]
-    hashed = [sha256_file(folder / f) for f in inventory["file"]]
+    hashed = [sha256_file(folder / f, f) for f in inventory["file"]]
     evidence = inventory.assign(sha256=[h for h, _ in hashed], bytes=[n for _, n in hashed])
     rows += [(e.file, "evidence", e.sha256, e.bytes, None, e.obtained, e.description)
              for e in evidence.itertuples()]

@@ -9,6 +9,7 @@ from typing import Any
 from .._constraints import check_param
 from ..errors import ParameterError, Problem
 from ..network.world import CONSTRAINTS, DEFAULT_SOURCES
+from ._paths import normalise_path
 
 __all__ = ["DEFAULT_NETWORK_SEED", "PROVENANCE_TABLES", "NetworkSpec", "parse_network_spec"]
 
@@ -161,10 +162,10 @@ def _provenance(table: Any, evidence_files: set[str], problems: list[Problem]
                                     column=f"{where}.sources", value=files))
             files = []
         for file in files:
-            if file.replace("\\", "/") not in evidence_files:
+            if normalise_path(file) not in evidence_files:
                 problems.append(Problem(CASE_FILE, "not a file listed under [[evidence]]; list "
                                         "it there with how it was obtained",
                                         column=f"{where}.sources", value=file))
-        record["sources"] = tuple(f.replace("\\", "/") for f in files)
+        record["sources"] = tuple(normalise_path(f) for f in files)
         out[name] = record
     return out

@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..evidence import count_range
+from ..evidence import count_range, parse_counts
 from ..network.known import KnownNetwork
 from ..platform import Platform
 from ._keys import Pseudonymiser
 from ._network_spec import CASE_FILE, NetworkSpec
-from ._read import parse_time
 from ._tables import check_links, report_rows
+from ._times import parse_time
 
 __all__ = [
     "build_known",
@@ -95,13 +95,13 @@ def member_counts(frame: pd.DataFrame, file: str, platform: Platform,
         return frame[column].iloc[i] if column in frame.columns else ""
 
     kind = frame["kind"].str.strip().str.lower()
+    counts, bad = parse_counts(frame["count"])
     rows = []
-    for i in np.flatnonzero((kind == "members").to_numpy()):
-        count = pd.to_numeric(cell("count", i), errors="coerce")
+    for i in np.flatnonzero((kind == "members").to_numpy() & ~bad):
+        count = counts[i]
         stamp, error = parse_time(cell("time", i), cell("timezone", i) or None)
         bound = cell("bound", i).strip().lower() or "exact"
-        if error or pd.isna(count) or count < 0 or count != int(count) or bound not in (
-                "exact", "at_least", "about"):
+        if error or bound not in ("exact", "at_least", "about"):
             continue  # reported by the observation checks
         tolerance = pd.to_numeric(cell("tolerance", i), errors="coerce")
         low, high = count_range([int(count)], [bound], [tolerance])
@@ -302,7 +302,7 @@ def check_sources(frame: pd.DataFrame, file: str, inventory: set[str] | None,
     """Every ``source`` names a file of the evidence inventory."""
     if inventory is None:
         return
-    source = frame["source"].str.replace("\\", "/", regex=False)
+    source = frame["source"]  # normalised as it was read
     unlisted = ~source.isin(inventory).to_numpy() & (source != "").to_numpy()
     report_rows(problems, file, "source", "not a file listed under [[evidence]] in case.toml; "
                 "list it there with how it was obtained", unlisted, frame["source"])

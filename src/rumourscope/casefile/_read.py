@@ -7,22 +7,25 @@ opens a file for writing.
 
 from __future__ import annotations
 
-import codecs
+import csv
 import hashlib
 import io
 import warnings
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from ..errors import Problem
+from ..errors import CaseDataError, Problem
+from ._decode import decode_text
+from ._paths import resolve_inside
 
-__all__ = ["RawFile", "find_table", "parse_time", "read_raw", "read_table", "sha256_file"]
+__all__ = ["MAX_COLUMNS", "RawFile", "find_table", "read_raw", "read_table", "sha256_file"]
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
+MAX_COLUMNS = 200
+"""Most columns a table may have: the widest documented table has nine, and a header of
+thousands of columns is a wrong file (checked before the table is parsed, so it fails fast)."""
 
 
 @dataclass(frozen=True)
@@ -38,33 +41,38 @@ class RawFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def read_raw(folder: Path, name: str) -> RawFile:
-    return RawFile(name, (folder / name).read_bytes())
+def read_raw(folder: Path, name: str, problems: list[Problem]) -> RawFile | None:
+    """The bytes of ``name`` in ``folder``, or None and a problem naming the file when it leads
+    out of the folder or cannot be read."""
+    path, error = resolve_inside(folder, name)
+    if error:
+        problems.append(Problem(name, error))
+        return None
+    try:
+        return RawFile(name, path.read_bytes())
+    except OSError as exc:
+        problems.append(Problem(name, f"cannot be read: {exc.strerror or exc}"))
+        return None
 
 
-def sha256_file(path: Path) -> tuple[str, int]:
-    """SHA-256 and size of a file, read in chunks (evidence files may be large videos)."""
+def sha256_file(path: Path, name: str) -> tuple[str, int]:
+    """SHA-256 and size of a file, read in chunks (evidence files may be large videos).
+
+    Raises
+    ------
+    CaseDataError
+        Naming the file (as ``name``) when it cannot be read.
+    """
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
-def decode_text(raw: RawFile) -> tuple[str, str]:
-    """Text of a file in UTF-8 (with or without BOM) or, failing that, GB18030.
-
-    GB18030 is a superset of GBK and GB2312, the encodings Chinese Windows tools export in.
-    Valid UTF-8 that is not meant as UTF-8 is rare in practice, so UTF-8 is tried first.
-    """
-    if raw.data.startswith(codecs.BOM_UTF8):
-        return raw.data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
     try:
-        return raw.data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.data.decode("gb18030"), "gb18030"
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        raise CaseDataError([Problem(name, f"cannot be read: {exc.strerror or exc}")]) from None
+    return digest.hexdigest(), size
 
 
 def find_table(folder: Path, stem: str, problems: list[Problem], *, required: bool) -> str | None:
@@ -98,15 +106,19 @@ def read_table(raw: RawFile, problems: list[Problem]) -> tuple[pd.DataFrame | No
                 frame = pd.read_excel(io.BytesIO(raw.data), dtype=str, engine="openpyxl")
             raw = RawFile(raw.name, raw.data, "xlsx")
         else:
-            text, encoding = decode_text(raw)
+            text, encoding = decode_text(raw.name, raw.data, problems)
+            if text is None or not _header_fits(raw.name, text, problems):
+                return None, raw
             raw = RawFile(raw.name, raw.data, encoding)
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                                 skipinitialspace=True)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError) as exc:
+    except (ValueError, pd.errors.ParserError, OSError) as exc:
         problems.append(Problem(raw.name, f"cannot be read as a table: {exc}"))
         return None, raw
     except Exception as exc:  # openpyxl raises its own errors (e.g. BadZipFile) on bad XLSX
         problems.append(Problem(raw.name, f"cannot be read as an XLSX workbook: {exc}"))
+        return None, raw
+    if not _header_fits(raw.name, frame.columns, problems):
         return None, raw
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     # Plain Python strip: the pandas string accessor is several times slower without pyarrow.
@@ -117,51 +129,15 @@ def read_table(raw: RawFile, problems: list[Problem]) -> tuple[pd.DataFrame | No
     return frame, raw
 
 
-def parse_zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(str(name).strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def parse_time(value: object, zone: str | None = None) -> tuple[pd.Timestamp | None, str | None]:
-    """A UTC timestamp from text or a datetime, and an error message when there is none.
-
-    The time zone must be explicit: an offset in the value (``+08:00``, ``Z``) or an IANA zone
-    name in ``zone`` (``Asia/Shanghai``). When both are given they must agree.
-
-    Examples
-    --------
-    >>> parse_time("2024-03-15 21:10-04:00")
-    (Timestamp('2024-03-16 01:10:00+0000', tz='UTC'), None)
-    >>> parse_time("2024-03-16 09:10", "Asia/Shanghai")
-    (Timestamp('2024-03-16 01:10:00+0000', tz='UTC'), None)
-    >>> parse_time("2024-03-16 09:10")[1]
-    'no time zone: add an offset such as +08:00, or give a time zone such as Asia/Shanghai'
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, "the time is empty"
-    try:
-        stamp = pd.Timestamp(value.strip() if isinstance(value, str) else value)
-    except (ValueError, TypeError):
-        return None, "not a date and time (write e.g. 2024-03-15 21:10:00+08:00)"
-    if pd.isna(stamp):
-        return None, "the time is empty"
-    tz = None
-    if zone:
-        tz = parse_zone(zone)
-        if tz is None:
-            return None, f"unknown time zone {zone!r} (use an IANA name such as America/Toronto)"
-    if stamp.tzinfo is None:
-        if tz is None:
-            return None, ("no time zone: add an offset such as +08:00, or give a time zone such "
-                          "as Asia/Shanghai")
-        try:
-            stamp = stamp.tz_localize(tz, ambiguous="raise", nonexistent="raise")
-        except (ValueError, TypeError) as exc:  # pytz-style errors are ValueError subclasses
-            return None, f"this local time is ambiguous or skipped in {zone} ({exc})"
-    elif tz is not None:
-        local = stamp.to_pydatetime()
-        if datetime.utcoffset(local) != local.astimezone(tz).utcoffset():
-            return None, f"the offset {stamp.strftime('%z')} does not match the time zone {zone}"
-    return stamp.tz_convert("UTC"), None
+def _header_fits(name: str, header: str | pd.Index, problems: list[Problem]) -> bool:
+    """Whether the header (a table's text, or its parsed columns) has at most MAX_COLUMNS."""
+    if isinstance(header, str):
+        first = next(csv.reader(io.StringIO(header[: 100 * MAX_COLUMNS])), [])
+        wide = len(first) > MAX_COLUMNS
+    else:
+        wide = len(header) > MAX_COLUMNS
+    if wide:
+        problems.append(Problem(name, f"the header has more than {MAX_COLUMNS} columns; this is "
+                                "not a table of the case (check the file and its separator)",
+                                row=1))
+    return not wide

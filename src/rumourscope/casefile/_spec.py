@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,9 +15,13 @@ from ..legal_rules import RULES
 from ..model import DeletionScope
 from ..platform import GENERIC, WECHAT, Platform
 from ..thresholds import Threshold
+from ._decode import decode_text
 from ._expert import Expert, parse_expert
+from ._ids import normalise_id
 from ._network_spec import NetworkSpec, parse_network_spec
-from ._read import RawFile, decode_text, parse_time, parse_zone
+from ._paths import normalise_path, resolve_inside
+from ._read import RawFile
+from ._times import parse_time, parse_zone
 
 __all__ = ["CASE_FILE", "CaseSpec", "PostSpec", "parse_spec"]
 
@@ -62,9 +66,12 @@ class CaseSpec:
 
 def parse_spec(raw: RawFile, folder: Path, problems: list[Problem]) -> CaseSpec | None:
     """Validate ``case.toml``; every problem found is appended, None when it is unusable."""
+    text = decode_text(CASE_FILE, raw.data, problems)[0]
+    if text is None:
+        return None
     try:
-        doc = tomllib.loads(decode_text(raw)[0])
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         problems.append(Problem(CASE_FILE, f"not valid TOML: {exc}"))
         return None
     f = CASE_FILE
@@ -91,7 +98,7 @@ def parse_spec(raw: RawFile, folder: Path, problems: list[Problem]) -> CaseSpec 
             problems.append(Problem(f, "must be a table with user, group and time", column=where))
             continue
         _no_extra(entry, {"user", "group", "time", "timezone"}, where, problems)
-        user = _text(entry, "user", f, problems, required=True, where=where)
+        user = normalise_id(_text(entry, "user", f, problems, required=True, where=where))
         group = _text(entry, "group", f, problems, required=False, where=where) or None
         time = _time(entry, where, problems)
         if user and time is not None:
@@ -266,8 +273,11 @@ def _platform(doc: dict, problems: list[Problem]) -> Platform:
 
 
 def _inventory(entries: Any, folder: Path, problems: list[Problem]) -> pd.DataFrame:
+    """The ``[[evidence]]`` files, each named as :func:`normalise_path` writes it; a file that
+    leads out of the folder, is missing, or is one already listed (under another spelling or
+    through a link) is a problem."""
     rows = []
-    seen: set[str] = set()
+    seen: dict[Path, str] = {}
     for where, entry in _array_of_tables(entries, "evidence", "file, description and obtained",
                                          {"file", "description", "obtained"}, problems):
         file = _text(entry, "file", CASE_FILE, problems, required=True, where=where)
@@ -275,18 +285,20 @@ def _inventory(entries: Any, folder: Path, problems: list[Problem]) -> pd.DataFr
         obtained = _text(entry, "obtained", CASE_FILE, problems, required=True, where=where)
         if not file:
             continue
-        file = file.replace("\\", "/")
-        relative = PurePosixPath(file)
-        if relative.is_absolute() or ".." in relative.parts or ":" in file:
-            problems.append(Problem(CASE_FILE, "evidence files must be given relative to the "
-                                    "case folder, inside it", column=f"{where}.file", value=file))
-        elif not (folder / relative).is_file():
+        file = normalise_path(file)
+        real, error = resolve_inside(folder, file)
+        if error:
+            problems.append(Problem(CASE_FILE, f"evidence files {error}",
+                                    column=f"{where}.file", value=file))
+        elif not real.is_file():
             problems.append(Problem(CASE_FILE, f"evidence file not found in {folder}",
                                     column=f"{where}.file", value=file))
-        elif file in seen:
-            problems.append(Problem(CASE_FILE, "listed twice in the evidence inventory",
-                                    column=f"{where}.file", value=file))
-        seen.add(file)
+        elif real in seen:
+            problems.append(Problem(CASE_FILE, f"listed twice in the evidence inventory: the "
+                                    f"same file as {seen[real]}", column=f"{where}.file",
+                                    value=file))
+        else:
+            seen[real] = f"{where}.file ({file!r})"
         rows.append((file, description, obtained))
     return pd.DataFrame(rows, columns=["file", "description", "obtained"])
 

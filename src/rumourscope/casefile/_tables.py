@@ -13,9 +13,9 @@ import pandas as pd
 from ..errors import CaseDataError, Problem
 from ..evidence import Evidence
 from ..platform import Platform
-from ._read import parse_time
+from ._times import parse_time
 
-__all__ = ["check_friends", "check_ids", "check_members", "check_observations"]
+__all__ = ["check_friends", "check_ids", "check_members", "check_observations", "summarised"]
 
 MAX_ROWS_SHOWN = 20  # per kind of problem; a wrong export can break every one of 100,000 rows
 OBSERVATION_COLUMNS = ("time", "timezone", "kind", "count", "bound", "tolerance", "group",
@@ -33,6 +33,26 @@ def report_rows(problems: list[Problem], file: str, column: str, message: str,
                                 f"{message}", column=column))
 
 
+def summarised(problems: list[Problem]) -> list[Problem]:
+    """``problems`` with at most :data:`MAX_ROWS_SHOWN` rows of each kind (same file, column and
+    message), then a count of the rest: a wrong export can break every row of a large table.
+
+    >>> rows = [Problem("t.csv", "bad", row, "c", "x") for row in range(2, 30)]
+    >>> [str(p) for p in summarised(rows)][-1]
+    "t.csv, column 'c': 8 more rows like the above: bad"
+    """
+    seen: dict[tuple, int] = {}
+    kept = []
+    for p in problems:
+        kind = (p.file, p.column, p.message)
+        seen[kind] = seen.get(kind, 0) + 1
+        if p.row is None or seen[kind] <= MAX_ROWS_SHOWN:
+            kept.append(p)
+    return kept + [Problem(file, f"{n - MAX_ROWS_SHOWN} more rows like the above: {message}",
+                           column=column)
+                   for (file, column, message), n in seen.items() if n > MAX_ROWS_SHOWN]
+
+
 def has_columns(frame: pd.DataFrame, file: str, columns: tuple[str, ...],
                 problems: list[Problem], *, need_rows: bool) -> bool:
     missing = [c for c in columns if c not in frame.columns]
@@ -45,17 +65,10 @@ def has_columns(frame: pd.DataFrame, file: str, columns: tuple[str, ...],
 
 
 def check_ids(frame: pd.DataFrame, file: str, key: str, problems: list[Problem]) -> pd.Index:
-    """The set of valid IDs of an entity table; flags empty and duplicate IDs."""
+    """The set of valid IDs of an entity table; flags empty IDs (repeated ones are flagged as
+    the table is read, before user IDs are normalised)."""
     ids = frame[key]
     report_rows(problems, file, key, "the ID is empty", (ids == "").to_numpy(), ids)
-    dup = (ids.duplicated(keep="first") & (ids != "")).to_numpy()
-    for i in np.flatnonzero(dup)[:MAX_ROWS_SHOWN]:
-        where = int(np.argmax((ids == ids.iloc[i]).to_numpy())) + 2
-        problems.append(Problem(file, f"duplicate ID (first listed on row {where})",
-                                int(i) + 2, key, ids.iloc[i]))
-    if dup.sum() > MAX_ROWS_SHOWN:
-        problems.append(Problem(file, f"{dup.sum() - MAX_ROWS_SHOWN} more duplicate IDs",
-                                column=key))
     return pd.Index(ids[ids != ""].unique())
 
 
@@ -116,8 +129,6 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
     if ignored:
         problems.append(Problem(file, f"unknown column(s) {', '.join(ignored)}; allowed: "
                                 f"{', '.join(OBSERVATION_COLUMNS)}"))
-    if "source" in frame.columns:
-        frame = frame.assign(source=frame["source"].str.replace("\\", "/", regex=False))
     blank = {c: frame[c].replace("", None) for c in ("bound", "tolerance", "group", "source")
              if c in frame.columns}
     table = frame[["kind", "count"]].assign(time=utc, **blank)

@@ -3,6 +3,6 @@
 Loading a case builds it and calibration fits to it; it depends on neither.
 """
 
-from .observations import Bound, Evidence, ObservationKind, count_range
+from .observations import MAX_COUNT, Bound, Evidence, ObservationKind, count_range, parse_counts
 
-__all__ = ["Bound", "Evidence", "ObservationKind", "count_range"]
+__all__ = ["MAX_COUNT", "Bound", "Evidence", "ObservationKind", "count_range", "parse_counts"]

@@ -20,9 +20,15 @@ import pandas as pd
 
 from ..errors import CaseDataError, Problem
 
-__all__ = ["Bound", "Evidence", "ObservationKind", "count_range"]
+__all__ = ["MAX_COUNT", "Bound", "Evidence", "ObservationKind", "count_range", "parse_counts"]
+
 
 _FILE = "observations"
+_ROWS_SHOWN = 20  # contradicted rows named per kind and group; the checks of a case list as many
+MAX_COUNT = 10_000_000_000
+"""Largest count an observation may state: more than everyone on any platform has seen
+anything, and far below where a count could overflow a 64-bit integer."""
+COUNT_RULE = f"count must be a whole number from 0 to {MAX_COUNT:,}"
 
 
 class ObservationKind(StrEnum):
@@ -274,13 +280,31 @@ def _labels(values: pd.Series, enum: type[StrEnum], column, problems, file, rows
     return text.astype(object)
 
 
+def parse_counts(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Counts as whole numbers from 0 to :data:`MAX_COUNT`, and the mask of values that are not.
+
+    The range is checked on the parsed number before it becomes an integer, so ``1e30`` is an
+    error rather than a count wrapped round to a negative one. Bad values become 0.
+
+    Examples
+    --------
+    >>> counts, bad = parse_counts(["2314", "5.0", "1e30", "-1", "2.5", "lots", None])
+    >>> counts.tolist(), bad.tolist()
+    ([2314, 5, 0, 0, 0, 0, 0], [False, False, True, True, True, True, True])
+    """
+    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+    numbers = numbers.astype(float).to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(numbers) & (numbers >= 0) & (numbers <= MAX_COUNT)
+                & (numbers == np.round(numbers)))
+    return np.where(bad, 0.0, numbers).astype(np.int64), bad
+
+
 def _counts(values: pd.Series, problems, file, rows) -> pd.Series:
-    numbers = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
-    bad = ~np.isfinite(numbers) | (numbers < 0) | (numbers != np.round(numbers))
+    counts, bad = parse_counts(values)
     for i in np.flatnonzero(bad):
-        problems.append(Problem(file, "count must be a whole number >= 0", int(rows[i]),
-                                "count", values.iloc[i]))
-    return pd.Series(np.where(bad, 0, numbers).astype(np.int64), index=values.index)
+        problems.append(Problem(file, COUNT_RULE, int(rows[i]), "count", values.iloc[i]))
+    return pd.Series(counts, index=values.index)
 
 
 def _tolerances(frame, bound: pd.Series, problems, file, rows) -> pd.Series:
@@ -365,11 +389,12 @@ def _check_monotone(table: pd.DataFrame, problems: list[Problem], file: str, row
         series = series.sort_values("hours", kind="stable")
         hours, counts = series["hours"].to_numpy(), series["count"].to_numpy()
         low, high = count_range(counts, series["bound"], series["tolerance"])
-        for j in np.flatnonzero(np.isfinite(high)):
+        # Only the contradicted rows are looked at one by one: a long valid table is checked
+        # in one pass (sorted by time), and a long invalid one stops after the rows shown.
+        contradicted = np.flatnonzero(np.isfinite(high) & (_earlier_low(hours, low) > high))
+        for j in contradicted[:_ROWS_SHOWN]:
             earlier = hours <= hours[j]
             earlier[j] = False
-            if not earlier.any() or low[earlier].max() <= high[j]:
-                continue
             i = np.flatnonzero(earlier)[np.argmax(low[earlier])]
             row_i, row_j = rows[series.index[i]], rows[series.index[j]]
             said = (f"exactly {counts[j]}" if series["bound"].iloc[j] == Bound.EXACT.value
@@ -379,4 +404,26 @@ def _check_monotone(table: pd.DataFrame, problems: list[Problem], file: str, row
                 f"{kind} count decreases: {counts[i]} at {hours[i]:g} h (row {row_i}) but "
                 f"{said} at {hours[j]:g} h; a cumulative count cannot fall",
                 int(row_j), "count", int(counts[j])))
+        if len(contradicted) > _ROWS_SHOWN:
+            problems.append(Problem(file, f"{len(contradicted) - _ROWS_SHOWN} more {kind} counts "
+                                    "below an earlier count", column="count"))
 
+
+def _earlier_low(hours: np.ndarray, low: np.ndarray) -> np.ndarray:
+    """For each observation (``hours`` sorted), the largest ``low`` among the others at the
+    same time or earlier, ``-inf`` when there is none.
+
+    >>> _earlier_low(np.array([1.0, 2.0, 2.0, 3.0]), np.array([5, 9, 7, 1])).tolist()
+    [-inf, 7.0, 9.0, 9.0]
+    """
+    low = low.astype(float)
+    times, start = np.unique(hours, return_index=True)
+    group = np.searchsorted(times, hours)
+    top = np.maximum.reduceat(low, start)
+    before = np.concatenate([[-np.inf], np.maximum.accumulate(top)[:-1]])
+    is_top = low == top[group]
+    tops = np.add.reduceat(is_top.astype(int), start)
+    second = np.maximum.reduceat(np.where(is_top, -np.inf, low), start)
+    # at its own time, an observation is compared with the others: the top one with the next
+    same_time = np.where(is_top & (tops[group] == 1), second[group], top[group])
+    return np.maximum(before[group], same_time)

@@ -1,17 +1,19 @@
 """The report's figures, drawn from an ImpactSummary's tables with :mod:`rumourscope.plots`.
 
 plotly renders a subset of HTML inside text (``<a href>``, ``<b>``, ...), so every user-supplied
-label is escaped before it reaches a figure: a hostile threshold or scenario name shows as text.
+label is escaped before it reaches a figure, with its direction controls shown as codes: a
+hostile threshold or scenario name shows as text, in its own order.
 """
 
 from __future__ import annotations
 
-from html import escape
+import html
 from typing import Any
 
 import pandas as pd
 
 from ..impact.summary import ImpactSummary
+from ._bidi import show_controls
 
 
 def report_figures(summary: ImpactSummary) -> dict[str, Any]:
@@ -34,7 +36,7 @@ def report_figures(summary: ImpactSummary) -> dict[str, Any]:
         )
     if not summary.deletion_curves.empty:
         frames = {
-            escape(str(label)): frame
+            escape(label): frame
             for label, frame in summary.deletion_curves.groupby("scenario", sort=False)
         }
         times = {
@@ -51,6 +53,11 @@ def report_figures(summary: ImpactSummary) -> dict[str, Any]:
     if not summary.sensitivity.empty:
         figures["tornado"] = plots.tornado(_escaped(summary.sensitivity, "parameter"), "views")
     return figures
+
+
+def escape(label: object) -> str:
+    """A label as a figure shows it: HTML-escaped, direction controls as visible codes."""
+    return html.escape(show_controls(str(label)))
 
 
 def _escaped(frame: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -20,17 +20,21 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import OutputExistsError
+from ._bidi import show_controls
 
 # Spreadsheets execute a cell that begins with one of these (OWASP "CSV injection"); tab and
-# carriage return are included because some programs strip them before parsing the rest.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# line breaks are included because some programs strip them before parsing the rest.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 # The zip format cannot store dates before 1980; every file inside an XLSX gets this one.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _FIXED_W3CDTF = "1980-01-01T00:00:00Z"
 
 
 def neutralise(value: object) -> object:
-    """Make a cell inert in a spreadsheet: text that could start a formula gets a ``'`` prefix.
+    """Make a cell inert in a spreadsheet: text that could start a formula gets a ``'`` prefix,
+    direction controls and control characters are shown as visible codes, and every line break
+    is a line feed (the CSV writer quotes a cell holding one; a bare carriage return it would
+    leave unquoted, and some programs would start a new row there).
 
     Numbers are left alone (a negative number is a number, not a formula).
 
@@ -38,12 +42,13 @@ def neutralise(value: object) -> object:
     --------
     >>> neutralise('=HYPERLINK("http://x", "click")')
     '\\'=HYPERLINK("http://x", "click")'
-    >>> neutralise(-3), neutralise("Toronto")
-    (-3, 'Toronto')
+    >>> neutralise(-3), neutralise("Toronto"), neutralise("g\u202e1")
+    (-3, 'Toronto', 'g[U+202E]1')
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = show_controls(value).replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def plain_float(value: float) -> float:

@@ -25,6 +25,7 @@ from ..formatting import (
 )
 from ..impact.clusters import outcome_clusters
 from ..impact.summary import LOW_FIT, QUANTITY_LABELS, ImpactSummary, counted
+from ._bidi import isolate, show_controls
 
 __all__ = ["SECTIONS", "render_html"]
 
@@ -59,7 +60,11 @@ def render_html(summary: ImpactSummary, figures: Mapping[str, Any], *, version: 
     from plotly.offline import get_plotlyjs
 
     templates = files("rumourscope.report") / "templates"
-    env = Environment(autoescape=select_autoescape(default=True), keep_trailing_newline=True)
+    # Every text shown has its direction controls made visible; labels are also isolated in
+    # <bdi> (the "bdi" filter, and every table cell), so none can reorder the text around it.
+    env = Environment(autoescape=select_autoescape(default=True), keep_trailing_newline=True,
+                      finalize=_shown)
+    env.filters["bdi"] = isolate
     env.filters["count"] = format_count
     env.filters["prob"] = format_prob
     env.filters["rounded"] = format_rounded
@@ -162,11 +167,12 @@ def html_table(
             if column in count_cols:
                 cells.append(Markup('<td class="num">{}</td>').format(format_count(_nan(value))))
             elif column == hash_col:
-                cells.append(Markup('<td class="hash">{}</td>').format(cell_text(value)))
+                cells.append(Markup('<td class="hash">{}</td>').format(isolate(cell_text(value))))
             elif column == label_col:
-                cells.append(Markup("<td>{}</td>").format(QUANTITY_LABELS.get(value, value)))
+                cells.append(Markup("<td>{}</td>").format(
+                    isolate(QUANTITY_LABELS.get(value, value))))
             else:
-                cells.append(Markup("<td>{}</td>").format(cell_text(value)))
+                cells.append(Markup("<td>{}</td>").format(isolate(cell_text(value))))
         body.append(Markup("<tr>") + Markup("").join(cells) + Markup("</tr>"))
     return Markup("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(
         head, Markup("\n").join(body)
@@ -230,6 +236,13 @@ def cell_text(value: Any) -> str:
     if isinstance(value, Mapping):
         return "; ".join(f"{k}: {cell_text(v)}" for k, v in value.items()) or "-"
     return str(value)
+
+
+def _shown(value: Any) -> Any:
+    """What the template shows of a value: text with its controls made visible."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return show_controls(value)
+    return value
 
 
 def _nan(value: Any) -> Any:
