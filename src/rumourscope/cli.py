@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ._cli_words import PlainCommand, hours, short_seed, whole_number
 from .errors import MissingDependencyError, ParameterError, RumourscopeError
 
 app = typer.Typer(
@@ -15,42 +16,71 @@ app = typer.Typer(
     help="How far did a post spread, and how far was it likely to go?",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: no boxes, no Python types
 )
+command = app.command(cls=PlainCommand)
 
 
 DEMO_OUT = Path("rumourscope-demo-report")
 DEMO_SEED = 20240315
 
 Runs = Annotated[
-    int, typer.Option(help="Simulated runs of the central estimate and of each deletion scenario.")
+    int,
+    typer.Option(
+        metavar="RUNS", parser=whole_number,
+        help="Simulated runs of the central estimate and of each deletion scenario.",
+    ),
 ]
 SensitivityRuns = Annotated[
     int | None,
     typer.Option(
+        metavar="RUNS", parser=whole_number,
         help="Runs per scenario and per end of each sensitivity range (default: a tenth of "
-        "--runs, at least 100)."
+        "--runs, at least 100).",
     ),
 ]
-Force = Annotated[bool, typer.Option("--force", help="Replace the output folder if it exists.")]
+Force = Annotated[
+    bool, typer.Option("--force", metavar="", help="Replace the output folder if it exists.")
+]
 Pdf = Annotated[
-    bool, typer.Option("--pdf/--no-pdf", help="Also print the report to PDF (needs Chromium).")
+    bool,
+    typer.Option(
+        "--pdf/--no-pdf", metavar="", help="Also print the report to PDF (needs Chromium)."
+    ),
+]
+KeyFile = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="KEY_FILE",
+        help="Pseudonym key file (default: one per case in your data folder).",
+    ),
+]
+CaseFolder = Annotated[
+    Path,
+    typer.Argument(metavar="CASE_FOLDER", help="The case folder (holding case.toml).",
+                   show_default=False),
 ]
 GivenEvidence = Annotated[
     bool,
     typer.Option(
         "--given-evidence/--before-evidence",
+        metavar="",
         help="Hold every simulated run to the case's observations, so no figure falls below "
         "what the evidence shows (the default), or give the figures before the evidence.",
     ),
 ]
 
 
-@app.command()
+@command
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder to write the report into.")] = DEMO_OUT,
+    out: Annotated[
+        Path, typer.Option(metavar="FOLDER", help="Folder to write the report into.")
+    ] = DEMO_OUT,
     runs: Runs = 2000,
     sensitivity_runs: SensitivityRuns = None,
-    seed: Annotated[int, typer.Option(help="Seed of every simulated run.")] = DEMO_SEED,
+    seed: Annotated[
+        int, typer.Option(metavar="SEED", parser=whole_number, help="Seed of every simulated run.")
+    ] = DEMO_SEED,
     force: Force = False,
     pdf: Pdf = True,
     given_evidence: GivenEvidence = True,
@@ -88,23 +118,30 @@ def demo(
     )
 
 
-@app.command()
+@command
 def report(
-    case_dir: Annotated[Path, typer.Argument(help="The case folder (holding case.toml).")],
+    case_dir: CaseFolder,
     out: Annotated[
-        Path, typer.Option(help="Folder to write the report into (must not exist, unless --force).")
+        Path,
+        typer.Option(
+            metavar="FOLDER",
+            help="Folder to write the report into (must not exist, unless --force).",
+        ),
     ],
     runs: Runs = 2000,
     sensitivity_runs: SensitivityRuns = None,
     seed: Annotated[
         int | None,
         typer.Option(
-            help="Seed of every simulated run (default: a fresh one, recorded in the report)."
+            metavar="SEED", parser=whole_number,
+            help="Seed of every simulated run (default: a fresh six-digit one, printed and "
+            "recorded in the report).",
         ),
     ] = None,
     deletion_at: Annotated[
         list[float] | None,
         typer.Option(
+            metavar="HOURS", parser=hours,
             help="Also compare deletion at this many hours after the first post (repeatable), "
             "e.g. when the plaintiff complained."
         ),
@@ -114,38 +151,47 @@ def report(
     show_names: Annotated[
         bool,
         typer.Option(
-            "--show-names", help="Keep display names of readers (only if counsel asks for them)."
+            "--show-names", metavar="",
+            help="Keep display names of readers (only if counsel asks for them).",
         ),
     ] = False,
-    key_file: Annotated[
-        Path | None,
-        typer.Option(help="Pseudonym key file (default: one per case in your data folder)."),
-    ] = None,
+    key_file: KeyFile = None,
     calibrate: Annotated[
         bool,
         typer.Option(
             "--calibrate",
+            metavar="",
             help="First fit the uncertain parameters to the case's observed counts (ABC-SMC, "
             "stated broad priors) and use the fitted model; the report says what was fitted.",
         ),
     ] = False,
     particles: Annotated[
-        int, typer.Option(help="Particles of the --calibrate fit (its posterior sample size).")
+        int,
+        typer.Option(
+            metavar="PARTICLES", parser=whole_number,
+            help="Particles of the --calibrate fit (its posterior sample size).",
+        ),
     ] = 200,
     given_evidence: GivenEvidence = True,
 ) -> None:
     """Estimate the reach of a case's post and write the exhibit: HTML, PDF, tables, manifest."""
-    import numpy as np
-
-    from .casefile import load_case
-
     if pdf:
         from .report._pdf import find_chromium
 
         find_chromium()  # fail before the long computation, not after it
-    seed = int(np.random.SeedSequence().entropy) if seed is None else seed
+    if seed is None:
+        seed = short_seed()
+        typer.echo(f"Seed {seed} (chosen now; the same seed gives the same figures)", err=True)
     alternatives = {f"deleted after {h:g} h": h for h in deletion_at or ()}
-    case = load_case(case_dir, key_file=key_file, show_names=show_names)
+    case = _load_telling_key(case_dir, key_file=key_file, show_names=show_names)
+    for h in deletion_at or ():
+        if h >= case.model().horizon:
+            typer.echo(
+                f"Note: --deletion-at {h:g} is at or after the end of the simulated period "
+                f"({case.model().horizon:g} hours after the first post), so that scenario is "
+                "the same as never deleted.",
+                err=True,
+            )
     command = (
         f"rumourscope report {case_dir} --out {out} --runs {runs} --seed {seed}"
         + "".join(f" --deletion-at {h:g}" for h in deletion_at or ())
@@ -169,6 +215,22 @@ def report(
     )
 
 
+def _load_telling_key(case_dir: Path, *, key_file: Path | None, show_names: bool = False):
+    """Load a case and say where its pseudonym key is, and why it must be kept."""
+    from .casefile import default_key_file, load_case
+
+    key = Path(key_file) if key_file is not None else default_key_file(case_dir)
+    existed = key.is_file()
+    case = load_case(case_dir, key_file=key_file, show_names=show_names)
+    typer.echo(
+        ("Pseudonym key: " if existed else "Created the pseudonym key ")
+        + f"{key} (outside the case folder). Keep it private and keep it: the same key gives "
+        "the same pseudonyms, so a re-run can be checked against these tables.",
+        err=True,
+    )
+    return case
+
+
 def _write(
     case,
     out: Path,
@@ -187,10 +249,10 @@ def _write(
     from .report import write_report
     from .report._files import check_output_folder
 
-    if runs < 1 or (sensitivity_runs is not None and sensitivity_runs < 1):
-        raise ParameterError(
-            f"--runs and --sensitivity-runs must be at least 1, got {runs} and {sensitivity_runs}"
-        )
+    if runs < 1:
+        raise ParameterError(f"--runs must be at least 1, got {runs}")
+    if sensitivity_runs is not None and sensitivity_runs < 1:
+        raise ParameterError(f"--sensitivity-runs must be at least 1, got {sensitivity_runs}")
     if particles is not None and particles < 10:
         raise ParameterError(f"--particles must be at least 10, got {particles}")
     check_output_folder(out, force=force, source_folder=case.folder)  # before the long part
@@ -232,8 +294,15 @@ def _write(
     typer.echo("Writing the report" + (" and printing it to PDF" if pdf else "") + " ...", err=True)
     files = write_report(summary, out, pdf=pdf, force=force)
     typer.echo(f"\n{summary.title}\n")
-    for row in summary.headline().itertuples():
-        typer.echo(f"  {row.figure}: {row.value}")
+    headline = summary.headline()
+    # the observed facts come first, one per row of summary.observed; each is stated with the
+    # time it was observed, so "at least 2" and later "at least 5" groups read as a sequence
+    whens = [f" at {when}" if when else "" for when in summary.observed["when"]]
+    for i, row in enumerate(headline.itertuples()):
+        figure = row.figure
+        if i < len(whens) and figure.startswith("Observed:"):
+            figure = f"Observed{whens[i]}:" + figure.removeprefix("Observed:")
+        typer.echo(f"  {figure}: {row.value}")
     for warning in summary.warnings:
         typer.echo(f"\nWarning: {warning}", err=True)
     typer.echo(f"\nReport: {files.html}")
@@ -243,20 +312,34 @@ def _write(
     typer.echo(f"Manifest (hashes, seed, parameters): {files.manifest}")
 
 
-@app.command()
+@command
 def validate(
-    case_dir: Annotated[Path, typer.Argument(help="The case folder (holding case.toml).")],
-    key_file: Annotated[
-        Path | None,
-        typer.Option(help="Pseudonym key file (default: one per case in your data folder)."),
-    ] = None,
+    case_dir: CaseFolder,
+    key_file: KeyFile = None,
 ) -> None:
     """Check a case folder; print OK and a summary, or every problem found (exit code 2)."""
-    from .casefile import load_case
-
-    case = load_case(case_dir, key_file=key_file)
+    case = _load_telling_key(case_dir, key_file=key_file)
     typer.echo(f"OK: {case_dir} is a valid case folder.\n")
     typer.echo(case.describe())
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from ._version import __version__
+
+        typer.echo(f"rumourscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", metavar="", callback=_print_version, is_eager=True,
+                     help="Print the version and stop."),
+    ] = False,
+) -> None:
+    """How far did a post spread, and how far was it likely to go?"""
 
 
 def main() -> None:
