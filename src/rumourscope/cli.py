@@ -323,6 +323,42 @@ def validate(
     typer.echo(case.describe())
 
 
+@app.command("app", cls=PlainCommand)
+def open_app(
+    case_dir: Annotated[
+        Path | None,
+        typer.Argument(metavar="CASE_FOLDER", help="A case folder to open (it is only read).",
+                       show_default=False),
+    ] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option(metavar="FOLDER",
+                     help="Where new case folders and exhibits go (default: this folder)."),
+    ] = None,
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", metavar="", help="Open the browser.")
+    ] = True,
+) -> None:
+    """Open the app in your browser: build or open a case, run it, download the exhibit;
+    or explore how posts go viral. It runs on this computer only; stop it with Ctrl+C."""
+    import webbrowser
+
+    from .app import start_server
+
+    if case_dir is not None and not case_dir.is_dir():
+        raise ParameterError(f"{case_dir} is not a folder; give a case folder, or none")
+    server = start_server(case_dir, workdir=folder)
+    typer.echo(f"The app is at {server.url}\n(only this computer can open it; Ctrl+C stops it)")
+    if browser:
+        webbrowser.open(server.url)
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        typer.echo("The app has stopped.")
+    finally:
+        server.stop()
+
+
 def _print_version(value: bool) -> None:
     if value:
         from ._version import __version__

@@ -38,7 +38,13 @@ _LAYOUT = w.Layout(width="460px")
 
 
 def replace_figure(target: go.FigureWidget, figure: go.Figure) -> None:
-    """Show ``figure`` in an existing ``FigureWidget`` (traces and layout replaced in place)."""
+    """Show ``figure`` in an existing ``FigureWidget`` (traces and layout replaced in place).
+
+    The new layout keeps the widget filling its container's width: without ``autosize`` a
+    layout without a width makes plotly.js fall back to 700 pixels on every update.
+    """
+    if figure.layout.width is None:
+        figure = go.Figure(figure).update_layout(autosize=True)
     if len(target.data) == len(figure.data) and all(
         a.type == b.type for a, b in zip(target.data, figure.data, strict=True)
     ):
