@@ -35,6 +35,7 @@ __all__ = [
     "EvidenceFile",
     "check_count",
     "check_id",
+    "check_population",
     "check_time",
     "check_timezone",
     "evidence_name",
@@ -115,6 +116,17 @@ def check_count(text: str, kind: str = "", bound: str = "exact") -> str:
     return ""
 
 
+def check_population(text: str) -> str:
+    """``""`` for an empty field (the world model's default) or a whole number of people."""
+    if not text.strip():
+        return ""
+    try:
+        people = int(text.strip().replace(",", ""))
+    except ValueError:
+        return f"'{text}' is not a whole number of people"
+    return "" if people >= 1 else "give at least 1 person"
+
+
 def evidence_name(name: str) -> str:
     """The path inside the case folder for an uploaded file's name, or a ``ParameterError``
     saying why the name is refused: it must be a plain file name, not a path (no folders, no
@@ -167,6 +179,8 @@ class CaseDraft:
     deletion_time: str = ""
     deletion_scope: str = "original"
     deletion_note: str = ""
+    population: str = ""
+    population_source: str = ""
     groups: list[dict[str, str]] = field(default_factory=list)
     observations: list[dict[str, str]] = field(default_factory=list)
     readers: list[dict[str, str]] = field(default_factory=list)
@@ -207,6 +221,11 @@ class CaseDraft:
                               for c in r.get("communities", "").split(";") if c.strip()})
         if communities:
             lines += ["", "[interest]", f"communities = {_list(communities)}"]
+        if self.population.strip():
+            value = int(self.population.replace(",", ""))
+            if self.population_source.strip():
+                value = f"{{ value = {value}, source = {_q(self.population_source)} }}"
+            lines += ["", "[world]", f"population = {value}"]
         if EXPERT_IN_CASE_FORMAT and any(self.expert.values()):
             lines += ["", "[expert]"] + [f"{k} = {_q(v)}" for k, v in self.expert.items() if v]
         for table in ("users", "groups", "observations"):

@@ -24,6 +24,7 @@ from .case_draft import (
     CaseDraft,
     check_count,
     check_id,
+    check_population,
     check_time,
     check_timezone,
     evidence_name,
@@ -171,6 +172,10 @@ class CasePage:
                                    placeholder="2024-03-16 06:10"),
             "deletion_note": Field("How it was deleted", _nothing,
                                    placeholder="recalled by the poster; removed by the owner"),
+            "population": Field("People in the wider community", check_population,
+                                placeholder="100,000 (the default assumption)"),
+            "population_source": Field("Source of that number", _nothing,
+                                       placeholder="e.g. census of the neighbourhood"),
         }
         self.scope = w.Dropdown(
             options=[("the original only (forwarded copies stay)", "original"),
@@ -200,6 +205,10 @@ class CasePage:
             w.HTML("<h4>Observations (what a screenshot or export shows at a time)</h4>"),
             observations.widget,
             w.HTML("<h4>Named readers (people known to have read it)</h4>"), readers.widget,
+            w.HTML("<h4>The unseen network (assumptions)</h4><small>People and groups no "
+                   "evidence shows are drawn from a stated world model; leave empty for its "
+                   "defaults, each shown in the exhibit as an assumption.</small>"),
+            f["population"].widget, f["population_source"].widget,
             w.HTML("<h4>The expert</h4>"), expert,
             w.HTML("<h4>Create</h4>"), self.target.widget,
             w.HBox([self.create]), self.create_status,

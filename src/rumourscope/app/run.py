@@ -43,6 +43,8 @@ class RunPage:
         self.state = state
         self.runs = w.BoundedIntText(value=1000, min=10, max=100_000, step=100,
                                      description="Simulated runs", style=_STYLE)
+        self.sensitivity = w.BoundedIntText(value=100, min=5, max=100_000, step=10,
+                                            description="Runs per scenario", style=_STYLE)
         self.seed = w.BoundedIntText(value=short_seed(), min=0, max=2**63 - 1,
                                      description="Seed (write it down)", style=_STYLE)
         self.given = w.Checkbox(value=True, description="Hold every run to the evidence",
@@ -59,7 +61,7 @@ class RunPage:
         self.widget = w.VBox([
             w.HTML("<h3>Estimate the reach</h3><p>Each run simulates the spread once; the "
                    "same seed and runs give the same figures on any computer.</p>"),
-            self.runs, self.seed, self.given, w.HBox([self.start, self.cancel]),
+            self.runs, self.sensitivity, self.seed, self.given, w.HBox([self.start, self.cancel]),
             self.bar, self.status,
         ], layout=w.Layout(width="100%"))  # fmt: skip
         state.on_case(self._case_opened)
@@ -110,11 +112,14 @@ class RunPage:
         from ..report import write_report
 
         runs, seed, given = self.runs.value, self.seed.value, self.given.value
+        sensitivity = self.sensitivity.value
         command = (f"rumourscope report {case.folder} --out {out} --runs {runs} --seed {seed} "
-                   "--no-pdf" + ("" if given else " --before-evidence"))
+                   f"--sensitivity-runs {sensitivity} --no-pdf"
+                   + ("" if given else " --before-evidence"))
         try:
-            summary = summarise_impact(case, runs=runs, rng=seed, progress=self._progress,
-                                       command=command, given_evidence=given)
+            summary = summarise_impact(case, runs=runs, sensitivity_runs=sensitivity, rng=seed,
+                                       progress=self._progress, command=command,
+                                       given_evidence=given)
             self.status.value = message("Writing the exhibit …", error=False)
             write_report(summary, out, pdf=False)
         except Cancelled:

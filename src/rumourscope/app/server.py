@@ -32,11 +32,13 @@ WORKDIR_ENV = "RUMOURSCOPE_APP_WORKDIR"
 
 @dataclass
 class AppServer:
-    """A running app server: ``url`` (with its token) opens the app."""
+    """A running app server: ``url`` (with its token) opens the app; new case folders and
+    exhibits go to ``workdir``."""
 
     url: str
     process: subprocess.Popen
     log: Path
+    workdir: Path
 
     def stop(self) -> None:
         """Stop the server (and with it every kernel it started)."""
@@ -81,6 +83,11 @@ def start_server(
     env = dict(os.environ)
     env[WORKDIR_ENV] = str(workdir)
     env.pop(CASE_ENV, None)
+    # the kernel runs in workdir: a relative entry of PYTHONPATH would point elsewhere there
+    if env.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.pathsep.join(
+            str(Path(p).resolve()) for p in env["PYTHONPATH"].split(os.pathsep) if p
+        )
     if case is not None:
         env[CASE_ENV] = str(Path(case).resolve())
     # our page template is found through the Jupyter data path
@@ -122,4 +129,4 @@ def start_server(
                     "the app's server did not start; its log is in " + str(log)
                 ) from None
             time.sleep(0.2)
-    return AppServer(url=f"{base}?token={token}", process=process, log=log)
+    return AppServer(url=f"{base}?token={token}", process=process, log=log, workdir=workdir)
