@@ -156,9 +156,11 @@ def test_lawyer_builds_a_case_runs_it_and_downloads_the_exhibit(page, app, tmp_p
     fill(page, "Display name", "<b>Amy</b> =HYPERLINK(\"x\")")
     page.get_by_role("button", name="Add reader").click()
     page.get_by_text('<b>Amy</b> =HYPERLINK("x")').wait_for()  # shown as text, not markup
-    fill(page, "People in the wider community", "7000")
+    fill(page, "Community size (people)", "7000")
     fill(page, "Source of that number", "assumption for this test")
     fill(page, "New folder name", "li-v-zhao")
+    page.get_by_label("Title", exact=True).scroll_into_view_if_needed()
+    page.mouse.wheel(0, -2000)
     save_screenshot(page, "app-case")
     page.get_by_role("button", name="Create the case folder").click()
     page.get_by_text("Opened “Li v. Zhao").wait_for(timeout=60_000)

@@ -172,7 +172,7 @@ class CasePage:
                                    placeholder="2024-03-16 06:10"),
             "deletion_note": Field("How it was deleted", _nothing,
                                    placeholder="recalled by the poster; removed by the owner"),
-            "population": Field("People in the wider community", check_population,
+            "population": Field("Community size (people)", check_population,
                                 placeholder="100,000 (the default assumption)"),
             "population_source": Field("Source of that number", _nothing,
                                        placeholder="e.g. census of the neighbourhood"),

@@ -7,32 +7,25 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..formatting import format_observed
+from ..impact.observed import _KIND_LABELS
 from ._text import inert
 from .state import AppState
 
 __all__ = ["EvidencePage", "observation_table", "timeline"]
 
-KIND_NAMES = {
-    "views": "Views (read counter)",
-    "reposts": "Forwards",
-    "groups_seen": "Groups the post was seen in",
-    "unique_viewers": "Unique viewers",
-    "named_readers": "Named readers",
-    "members": "Group members",
-    "in_group": "Post seen in a group",
-}
-
 
 def observation_table(case) -> pd.DataFrame:
-    """``time, kind, count, group, source`` of every observation, times local to the case,
-    earliest first."""
+    """``time, hours, kind, count, group, source`` of every observation, times local to the
+    case, earliest first, each kind in the exhibit's words."""
     obs = case.observations.sort_values("time")
+    groups = obs["group"].fillna("").astype(str)
     return pd.DataFrame({
         "time": [case.local(t).strftime("%Y-%m-%d %H:%M %Z") for t in obs["time"]],
         "hours": obs["hours"].to_numpy(),
-        "kind": [KIND_NAMES.get(k, k) for k in obs["kind"]],
+        "kind": [_KIND_LABELS.get(k, k).format(group=g) for k, g in
+                 zip(obs["kind"], groups, strict=True)],
         "count": [format_observed(b, c) for b, c in zip(obs["bound"], obs["count"], strict=True)],
-        "group": obs["group"].fillna("").astype(str).to_numpy(),
+        "group": groups.to_numpy(),
         "source": obs["source"].fillna("").astype(str).to_numpy(),
     })  # fmt: skip
 
@@ -43,7 +36,7 @@ def timeline(case) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
             x=table["hours"], y=table["kind"], mode="markers+text",
-            text=[f"{c} {g}".strip() for c, g in zip(table["count"], table["group"], strict=True)],
+            text=table["count"],
             textposition="top center", marker={"size": 12, "color": "#0072B2"},
             customdata=table[["time", "source"]].to_numpy(),
             hovertemplate="%{customdata[0]}<br>%{y}: %{text}<br>from %{customdata[1]}"
@@ -56,7 +49,8 @@ def timeline(case) -> go.Figure:
                       annotation_text="deleted")
     fig.update_layout(
         title="What the evidence shows, and when", template="simple_white", height=380,
-        xaxis_title="hours after the first post", margin={"l": 200, "r": 30, "t": 60, "b": 50},
+        xaxis_title="hours after the first post", yaxis={"automargin": True},
+        margin={"l": 20, "r": 30, "t": 60, "b": 50},
     )  # fmt: skip
     return fig
 
