@@ -78,6 +78,12 @@ class RunPage:
         if case is None or (self.thread is not None and self.thread.is_alive()):
             return
         out = exhibit_folder(self.state.workdir, case.title, self.seed.value, self.runs.value)
+        if out.resolve().is_relative_to(Path(case.folder).resolve()):
+            self.status.value = message(
+                "The exhibit would be written inside the case folder, which the app never "
+                "changes: start the app from another folder (rumourscope app --folder FOLDER)."
+            )
+            return
         if out.exists():
             self.status.value = message(
                 f"{out} already exists and is never written over: change the seed or runs, "
