@@ -14,6 +14,7 @@ import zipfile
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import rumourscope as rs
 from rumourscope.app import start_server
@@ -65,14 +66,25 @@ def choose(page, label: str, option: str) -> None:
     page.get_by_label(label, exact=True).select_option(label=option)
 
 
-def visible_figure_widths(page) -> list[tuple[float, float]]:
-    """(drawn width, room for it) of every visible figure."""
-    return page.evaluate(
-        "() => [...document.querySelectorAll('.js-plotly-plot')]"
-        ".filter(e => e.offsetParent !== null)"
-        ".map(e => [e.querySelector('.main-svg').getBoundingClientRect().width,"
-        " e.parentNode.getBoundingClientRect().width])"
-    )
+FIGURE_WIDTHS = (
+    "() => [...document.querySelectorAll('.js-plotly-plot')]"
+    ".filter(e => e.offsetParent !== null)"
+    ".map(e => [e.querySelector('.main-svg').getBoundingClientRect().width,"
+    " e.parentNode.getBoundingClientRect().width])"
+)
+
+
+def wait_for_full_width(page) -> None:
+    """Every shown figure settles at (nearly) its container's full width."""
+    try:
+        page.wait_for_function(
+            f"() => {{ const w = ({FIGURE_WIDTHS})(); "
+            "return w.length > 0 && w.every(([drawn, room]) => drawn >= 0.95 * room); }",
+            timeout=5_000,
+        )
+    except PlaywrightTimeout:  # say what the widths were
+        widths = page.evaluate(FIGURE_WIDTHS)
+        raise AssertionError(f"figures narrower than their room: {widths}") from None
 
 
 def test_the_server_wants_its_token_and_listens_on_loopback_only(app):
@@ -109,8 +121,8 @@ def test_teacher_sliders_keep_numbers_and_figure_in_step_at_full_width(page):
     # the figure states the same chance as the readout once it is redrawn
     figure.locator(f"text=/P\\(≥ 500 reposts\\) = {re.escape(after)}/").wait_for(timeout=10_000)
     assert after != before
-    for drawn, room in visible_figure_widths(page):
-        assert drawn >= 0.95 * room, (drawn, room)
+    wait_for_full_width(page)
+    assert readout.inner_text() == after  # and the readout did not move on meanwhile
     save_screenshot(page, "app-teach")
 
 
