@@ -73,6 +73,16 @@ def test_help_names_values_in_words_not_python_types(monkeypatch, capsys, comman
         assert "--force <" not in out
 
 
+def test_app_help_and_a_missing_case_folder(monkeypatch, capsys, tmp_path):
+    code, out, _ = invoke(monkeypatch, capsys, "app", "--help")
+    assert code == 0
+    assert "app [OPTIONS] [CASE_FOLDER]" in out
+    assert "--no-browser" in out
+    code, _, err = invoke(monkeypatch, capsys, "app", str(tmp_path / "nope"), "--no-browser")
+    assert code == 2
+    assert "is not a folder" in one_error_line(err)
+
+
 def test_version(monkeypatch, capsys):
     from rumourscope._version import __version__
 
