@@ -219,7 +219,8 @@ class CasePage:
                                           placeholder="Group-info screen of chatroom_1")
         self.evidence_obtained = Field("Obtained (who, when, how)", _nothing,
                                        placeholder="Taken by a member on her phone, ...")
-        self.upload = w.FileUpload(multiple=True, description="Add evidence files")
+        self.upload = w.FileUpload(multiple=True, description="Add evidence files",
+                                   layout=w.Layout(width="220px"))
         self.upload.observe(self._uploaded, names="value")
         self.evidence_status = w.HTML()
         self.evidence_table = w.HTML()
