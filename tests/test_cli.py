@@ -61,6 +61,63 @@ def test_help_lists_the_commands(monkeypatch, capsys):
         assert command in out
 
 
+@pytest.mark.parametrize("command", ["report", "validate", "demo"])
+def test_help_names_values_in_words_not_python_types(monkeypatch, capsys, command):
+    code, out, _ = invoke(monkeypatch, capsys, command, "--help")
+    assert code == 0
+    for python in ("<bool>", "<int>", "<path>", "list[", "float", "{case_dir}", "case_dir"):
+        assert python not in out
+    if command != "demo":
+        assert f"{command} [OPTIONS] CASE_FOLDER" in out
+    if command == "report":
+        assert "--deletion-at HOURS" in out
+        assert "--force " in out
+        assert "--force <" not in out
+
+
+def test_app_help_and_a_missing_case_folder(monkeypatch, capsys, tmp_path):
+    code, out, _ = invoke(monkeypatch, capsys, "app", "--help")
+    assert code == 0
+    assert "app [OPTIONS] [CASE_FOLDER]" in out
+    assert "--no-browser" in out
+    code, _, err = invoke(monkeypatch, capsys, "app", str(tmp_path / "nope"), "--no-browser")
+    assert code == 2
+    assert "is not a folder" in one_error_line(err)
+
+
+def test_version(monkeypatch, capsys):
+    from rumourscope._version import __version__
+
+    code, out, _ = invoke(monkeypatch, capsys, "--version")
+    assert code == 0
+    assert out.strip() == f"rumourscope {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [("abc", "'abc' is not a number of hours"), ("-1", "give 0 hours or more")],
+)
+def test_bad_deletion_hours_are_explained(monkeypatch, capsys, tmp_path, value, said):
+    code, _, err = invoke(
+        monkeypatch, capsys, "report", str(tmp_path), "--out", str(tmp_path / "o"),
+        "--deletion-at", value, "--no-pdf",
+    )  # fmt: skip
+    assert code == 2
+    assert said in err
+    assert "float" not in err
+    assert "deletion_time" not in err
+
+
+def test_validate_says_where_the_key_was_created_and_why(monkeypatch, capsys, case_copy, tmp_path):
+    key = tmp_path / "keys" / "case.key"
+    code, _, err = invoke(monkeypatch, capsys, "validate", str(case_copy), "--key-file", str(key))
+    assert code == 0, err
+    assert f"Created the pseudonym key {key}" in err
+    assert "the same key gives the same pseudonyms" in err
+    code, _, err = invoke(monkeypatch, capsys, "validate", str(case_copy), "--key-file", str(key))
+    assert f"Pseudonym key: {key}" in err
+
+
 def one_error_line(err: str) -> str:
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if line.startswith("rumourscope: error:")]
@@ -112,7 +169,9 @@ def test_bad_run_count(monkeypatch, capsys, tmp_path, runs):
         monkeypatch, capsys, "demo", "--out", str(tmp_path / "o"), "--runs", runs, "--no-pdf"
     )
     assert code == 2
-    assert "--runs and --sensitivity-runs must be at least 1" in one_error_line(err)
+    line = one_error_line(err)
+    assert f"--runs must be at least 1, got {runs}" in line
+    assert "None" not in line
 
 
 def test_report_without_chromium_says_how_to_fix_it(monkeypatch, capsys, case_copy, tmp_path):
@@ -135,7 +194,10 @@ def test_demo_prints_headline_figures(monkeypatch, capsys, tmp_path):
         "--sensitivity-runs", "5", "--no-pdf",
     )  # fmt: skip
     assert code == 0, err
-    assert "Observed: Members of group g01: 480" in stdout
+    # each observed fact carries its time, so later, larger counts read as a sequence
+    assert "Observed at 2024-03-15 21:25 EDT: Members of group g01: 480" in stdout
+    assert "Observed at 2024-03-15 22:05 EDT: Groups in which the post was seen: at least 2" \
+        in stdout  # fmt: skip
     # the demo is an Ontario action: no criminal (or any numeric) threshold was asked about
     assert "P(" not in stdout
     assert "criminal" not in stdout
@@ -193,6 +255,22 @@ def test_evidence_no_run_can_match_is_refused_with_exit_code_2(
     assert row.split(",")[0] in err, err
     assert "evidence" in line
     assert not out.exists()
+
+
+def test_report_prints_its_short_seed_and_notes_a_deletion_past_the_horizon(
+    monkeypatch, capsys, case_copy, tmp_path
+):
+    out = tmp_path / "out"
+    code, _, err = invoke(
+        monkeypatch, capsys, "report", str(case_copy), "--out", str(out), "--no-pdf",
+        "--runs", "40", "--sensitivity-runs", "5", "--deletion-at", "10000",
+        "--key-file", str(tmp_path / "k.key"),
+    )  # fmt: skip
+    assert code == 0, err
+    seed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["seed"]
+    assert 100_000 <= seed < 1_000_000
+    assert f"Seed {seed} (chosen now" in err
+    assert "--deletion-at 10000 is at or after the end of the simulated period" in err
 
 
 def run_report(case: Path, out: Path, key: Path, *extra: str) -> subprocess.CompletedProcess:

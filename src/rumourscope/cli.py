@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ._argv import displayed_command, recreating_argv
+from ._cli_words import PlainCommand, hours, short_seed, whole_number
 from .errors import MissingDependencyError, ParameterError, RumourscopeError
 
 app = typer.Typer(
@@ -17,30 +18,55 @@ app = typer.Typer(
     help="How far did a post spread, and how far was it likely to go?",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: no boxes, no Python types
 )
+command = app.command(cls=PlainCommand)
 
 
 DEMO_OUT = Path("rumourscope-demo-report")
 DEMO_SEED = 20240315
 
 Runs = Annotated[
-    int, typer.Option(help="Simulated runs of the central estimate and of each deletion scenario.")
+    int,
+    typer.Option(
+        metavar="RUNS", parser=whole_number,
+        help="Simulated runs of the central estimate and of each deletion scenario.",
+    ),
 ]
 SensitivityRuns = Annotated[
     int | None,
     typer.Option(
+        metavar="RUNS", parser=whole_number,
         help="Runs per scenario and per end of each sensitivity range (default: a tenth of "
-        "--runs, at least 100)."
+        "--runs, at least 100).",
     ),
 ]
-Force = Annotated[bool, typer.Option("--force", help="Replace the output folder if it exists.")]
+Force = Annotated[
+    bool, typer.Option("--force", metavar="", help="Replace the output folder if it exists.")
+]
 Pdf = Annotated[
-    bool, typer.Option("--pdf/--no-pdf", help="Also print the report to PDF (needs Chromium).")
+    bool,
+    typer.Option(
+        "--pdf/--no-pdf", metavar="", help="Also print the report to PDF (needs Chromium)."
+    ),
+]
+KeyFile = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="KEY_FILE",
+        help="Pseudonym key file (default: one per case in your data folder).",
+    ),
+]
+CaseFolder = Annotated[
+    Path,
+    typer.Argument(metavar="CASE_FOLDER", help="The case folder (holding case.toml).",
+                   show_default=False),
 ]
 GivenEvidence = Annotated[
     bool,
     typer.Option(
         "--given-evidence/--before-evidence",
+        metavar="",
         help="Hold every simulated run to the case's observations, so no figure falls below "
         "what the evidence shows (the default), or give the figures before the evidence.",
     ),
@@ -54,21 +80,26 @@ class DemoCase(StrEnum):
     SCREENSHOT = "screenshot"
 
 
-@app.command()
+@command
 def demo(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option(help="Folder to write the report into.")] = DEMO_OUT,
+    out: Annotated[
+        Path, typer.Option(metavar="FOLDER", help="Folder to write the report into.")
+    ] = DEMO_OUT,
     case: Annotated[
         DemoCase,
         typer.Option(
+            metavar="full|screenshot",
             help="Which bundled fictional case: 'full' lists every member of its network; "
             "'screenshot' holds only screenshot-level evidence, and its network is drawn "
-            "around what is known."
+            "around what is known.",
         ),
     ] = DemoCase.FULL,
     runs: Runs = 2000,
     sensitivity_runs: SensitivityRuns = None,
-    seed: Annotated[int, typer.Option(help="Seed of every simulated run.")] = DEMO_SEED,
+    seed: Annotated[
+        int, typer.Option(metavar="SEED", parser=whole_number, help="Seed of every simulated run.")
+    ] = DEMO_SEED,
     force: Force = False,
     pdf: Pdf = True,
     given_evidence: GivenEvidence = True,
@@ -103,24 +134,31 @@ def demo(
     )
 
 
-@app.command()
+@command
 def report(
     ctx: typer.Context,
-    case_dir: Annotated[Path, typer.Argument(help="The case folder (holding case.toml).")],
+    case_dir: CaseFolder,
     out: Annotated[
-        Path, typer.Option(help="Folder to write the report into (must not exist, unless --force).")
+        Path,
+        typer.Option(
+            metavar="FOLDER",
+            help="Folder to write the report into (must not exist, unless --force).",
+        ),
     ],
     runs: Runs = 2000,
     sensitivity_runs: SensitivityRuns = None,
     seed: Annotated[
         int | None,
         typer.Option(
-            help="Seed of every simulated run (default: a fresh one, recorded in the report)."
+            metavar="SEED", parser=whole_number,
+            help="Seed of every simulated run (default: a fresh six-digit one, printed and "
+            "recorded in the report).",
         ),
     ] = None,
     deletion_at: Annotated[
         list[float] | None,
         typer.Option(
+            metavar="HOURS", parser=hours,
             help="Also compare deletion at this many hours after the first post (repeatable), "
             "e.g. when the plaintiff complained."
         ),
@@ -130,23 +168,26 @@ def report(
     show_names: Annotated[
         bool,
         typer.Option(
-            "--show-names", help="Keep display names of readers (only if counsel asks for them)."
+            "--show-names", metavar="",
+            help="Keep display names of readers (only if counsel asks for them).",
         ),
     ] = False,
-    key_file: Annotated[
-        Path | None,
-        typer.Option(help="Pseudonym key file (default: one per case in your data folder)."),
-    ] = None,
+    key_file: KeyFile = None,
     calibrate: Annotated[
         bool,
         typer.Option(
             "--calibrate",
+            metavar="",
             help="First fit the uncertain parameters to the case's observed counts (ABC-SMC, "
             "stated broad priors) and use the fitted model; the report says what was fitted.",
         ),
     ] = False,
     particles: Annotated[
-        int, typer.Option(help="Particles of the --calibrate fit (its posterior sample size).")
+        int,
+        typer.Option(
+            metavar="PARTICLES", parser=whole_number,
+            help="Particles of the --calibrate fit (its posterior sample size).",
+        ),
     ] = 200,
     given_evidence: GivenEvidence = True,
     final: Annotated[
@@ -160,23 +201,29 @@ def report(
     ] = False,
 ) -> None:
     """Estimate the reach of a case's post and write the exhibit: HTML, PDF, tables, manifest."""
-    import numpy as np
-
-    from .casefile import load_case
-
     if pdf:
         from .report._pdf import find_chromium
 
         find_chromium()  # fail before the long computation, not after it
-    seed = int(np.random.SeedSequence().entropy) if seed is None else seed
+    if seed is None:
+        seed = short_seed()
+        typer.echo(f"Seed {seed} (chosen now; the same seed gives the same figures)", err=True)
     alternatives = {f"deleted after {h:g} h": h for h in deletion_at or ()}
-    case = load_case(case_dir, key_file=key_file, show_names=show_names)
+    case = _load_telling_key(case_dir, key_file=key_file, show_names=show_names)
     missing = case.missing_for_final()
     if final and missing:
         raise ParameterError(
             f"--final: {case_dir / 'case.toml'} does not yet state {', '.join(missing)}; "
             f"fill them in (only the expert can), or leave out --final to write a draft"
         )
+    for h in deletion_at or ():
+        if h >= case.model().horizon:
+            typer.echo(
+                f"Note: --deletion-at {h:g} is at or after the end of the simulated period "
+                f"({case.model().horizon:g} hours after the first post), so that scenario is "
+                "the same as never deleted.",
+                err=True,
+            )
     argv = recreating_argv(ctx, {"seed": seed})
     # the report shows no path, so its bytes do not depend on where the case, the key or the
     # output folder is; the manifest keeps the exact list, paths included
@@ -198,6 +245,22 @@ def report(
     )
 
 
+def _load_telling_key(case_dir: Path, *, key_file: Path | None, show_names: bool = False):
+    """Load a case and say where its pseudonym key is, and why it must be kept."""
+    from .casefile import default_key_file, load_case
+
+    key = Path(key_file) if key_file is not None else default_key_file(case_dir)
+    existed = key.is_file()
+    case = load_case(case_dir, key_file=key_file, show_names=show_names)
+    typer.echo(
+        ("Pseudonym key: " if existed else "Created the pseudonym key ")
+        + f"{key} (outside the case folder). Keep it private and keep it: the same key gives "
+        "the same pseudonyms, so a re-run can be checked against these tables.",
+        err=True,
+    )
+    return case
+
+
 def _write(
     case,
     out: Path,
@@ -217,10 +280,10 @@ def _write(
     from .report import write_report
     from .report._files import check_output_folder
 
-    if runs < 1 or (sensitivity_runs is not None and sensitivity_runs < 1):
-        raise ParameterError(
-            f"--runs and --sensitivity-runs must be at least 1, got {runs} and {sensitivity_runs}"
-        )
+    if runs < 1:
+        raise ParameterError(f"--runs must be at least 1, got {runs}")
+    if sensitivity_runs is not None and sensitivity_runs < 1:
+        raise ParameterError(f"--sensitivity-runs must be at least 1, got {sensitivity_runs}")
     if particles is not None and particles < 10:
         raise ParameterError(f"--particles must be at least 10, got {particles}")
     check_output_folder(out, force=force, source_folder=case.folder)  # before the long part
@@ -262,8 +325,15 @@ def _write(
     typer.echo("Writing the report" + (" and printing it to PDF" if pdf else "") + " ...", err=True)
     files = write_report(summary, out, pdf=pdf, force=force, argv=argv)
     typer.echo(f"\n{summary.title}\n")
-    for row in summary.headline().itertuples():
-        typer.echo(f"  {row.figure}: {row.value}")
+    headline = summary.headline()
+    # the observed facts come first, one per row of summary.observed; each is stated with the
+    # time it was observed, so "at least 2" and later "at least 5" groups read as a sequence
+    whens = [f" at {when}" if when else "" for when in summary.observed["when"]]
+    for i, row in enumerate(headline.itertuples()):
+        figure = row.figure
+        if i < len(whens) and figure.startswith("Observed:"):
+            figure = f"Observed{whens[i]}:" + figure.removeprefix("Observed:")
+        typer.echo(f"  {figure}: {row.value}")
     for warning in summary.warnings:
         typer.echo(f"\nWarning: {warning}", err=True)
     typer.echo(f"\nReport: {files.html}")
@@ -273,20 +343,70 @@ def _write(
     typer.echo(f"Manifest (hashes, seed, parameters): {files.manifest}")
 
 
-@app.command()
+@command
 def validate(
-    case_dir: Annotated[Path, typer.Argument(help="The case folder (holding case.toml).")],
-    key_file: Annotated[
-        Path | None,
-        typer.Option(help="Pseudonym key file (default: one per case in your data folder)."),
-    ] = None,
+    case_dir: CaseFolder,
+    key_file: KeyFile = None,
 ) -> None:
     """Check a case folder; print OK and a summary, or every problem found (exit code 2)."""
-    from .casefile import load_case
-
-    case = load_case(case_dir, key_file=key_file)
+    case = _load_telling_key(case_dir, key_file=key_file)
     typer.echo(f"OK: {case_dir} is a valid case folder.\n")
     typer.echo(case.describe())
+
+
+@app.command("app", cls=PlainCommand)
+def open_app(
+    case_dir: Annotated[
+        Path | None,
+        typer.Argument(metavar="CASE_FOLDER", help="A case folder to open (it is only read).",
+                       show_default=False),
+    ] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option(metavar="FOLDER",
+                     help="Where new case folders and exhibits go (default: this folder)."),
+    ] = None,
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", metavar="", help="Open the browser.")
+    ] = True,
+) -> None:
+    """Open the app in your browser: build or open a case, run it, download the exhibit;
+    or explore how posts go viral. It runs on this computer only; stop it with Ctrl+C."""
+    import webbrowser
+
+    from .app import start_server
+
+    if case_dir is not None and not case_dir.is_dir():
+        raise ParameterError(f"{case_dir} is not a folder; give a case folder, or none")
+    server = start_server(case_dir, workdir=folder)
+    typer.echo(f"The app is at {server.url}\n(only this computer can open it; Ctrl+C stops it)")
+    if browser:
+        webbrowser.open(server.url)
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        typer.echo("The app has stopped.")
+    finally:
+        server.stop()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from ._version import __version__
+
+        typer.echo(f"rumourscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", metavar="", callback=_print_version, is_eager=True,
+                     help="Print the version and stop."),
+    ] = False,
+) -> None:
+    """How far did a post spread, and how far was it likely to go?"""
 
 
 def main() -> None:

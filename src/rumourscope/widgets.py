@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from copy import deepcopy
 from typing import Any
 
 import ipywidgets as w
@@ -38,7 +39,13 @@ _LAYOUT = w.Layout(width="460px")
 
 
 def replace_figure(target: go.FigureWidget, figure: go.Figure) -> None:
-    """Show ``figure`` in an existing ``FigureWidget`` (traces and layout replaced in place)."""
+    """Show ``figure`` in an existing ``FigureWidget`` (traces and layout replaced in place).
+
+    The new layout keeps the widget filling its container's width: without ``autosize`` a
+    layout without a width makes plotly.js fall back to 700 pixels on every update.
+    """
+    if figure.layout.width is None:
+        figure = go.Figure(figure).update_layout(autosize=True)
     if len(target.data) == len(figure.data) and all(
         a.type == b.type for a, b in zip(target.data, figure.data, strict=True)
     ):
@@ -53,6 +60,18 @@ def replace_figure(target: go.FigureWidget, figure: go.Figure) -> None:
         target.data = ()
     target.add_traces(list(figure.data))
     target.layout = figure.layout
+
+
+def ready_to_show(figure: go.FigureWidget) -> go.FigureWidget:
+    """Give a ``FigureWidget`` that was filled before being shown the state it is shown in.
+
+    plotly copies a figure's traces and layout to the browser only when the figure itself is
+    displayed; a figure shown inside a box (as the explorers and the app show theirs) would
+    otherwise start from what it held when it was created, and size itself by that.
+    """
+    figure._widget_layout = deepcopy(figure._layout_obj._props)
+    figure._widget_data = deepcopy(figure._data)
+    return figure
 
 
 class ViralityExplorer:
@@ -135,7 +154,8 @@ class ViralityExplorer:
             "approximation (no overlap between groups).</small>"
         )
         self.widget = w.VBox(
-            [w.HBox([w.VBox([*self.sliders.values(), note]), self.readout]), self.figure]
+            [w.HBox([w.VBox([*self.sliders.values(), note]), self.readout]),
+             ready_to_show(self.figure)]
         )
 
     def values(self) -> dict[str, Any]:
@@ -283,7 +303,7 @@ class ScenarioExplorer:
         self.update()
         controls = w.VBox([*self.sliders.values(), self.never_deleted, self.given_evidence,
                            self.busy])
-        self.widget = w.VBox([w.HBox([controls, self.table]), self.figure])
+        self.widget = w.VBox([w.HBox([controls, self.table]), ready_to_show(self.figure)])
 
     @classmethod
     def from_case(cls, case: Any, model: SpreadModel | None = None, *,

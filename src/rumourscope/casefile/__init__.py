@@ -5,13 +5,14 @@ See ``docs/case-format.md`` for the folder format.
 
 from ._case import Case
 from ._keys import DEMO_KEY, Pseudonymiser, default_key_dir
-from ._load import demo_case, demo_folder, load_case
+from ._load import default_key_file, demo_case, demo_folder, load_case
 
 __all__ = [
     "DEMO_KEY",
     "Case",
     "Pseudonymiser",
     "default_key_dir",
+    "default_key_file",
     "demo_case",
     "demo_folder",
     "load_case",

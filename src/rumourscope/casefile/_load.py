@@ -38,7 +38,7 @@ from ._tables import (
     summarised,
 )
 
-__all__ = ["demo_case", "load_case"]
+__all__ = ["default_key_file", "demo_case", "load_case"]
 
 # table name -> columns it must have. Which tables are required depends on whether the case
 # knows its network in full (users, groups, members) or only in part (groups); see _load.
@@ -52,6 +52,14 @@ TABLES: dict[str, tuple[str, ...]] = {
     "observations": ("time", "kind", "count"),
 }
 ENTITY_KEYS = {"users": "user", "groups": "group"}  # the tables listing things by a unique ID
+
+
+def default_key_file(folder: str | Path) -> Path:
+    """The pseudonym key file of a case folder unless ``key_file=`` says otherwise: one per
+    folder, in :func:`default_key_dir`, named after the folder and a hash of its full path."""
+    folder = Path(folder).resolve()
+    case_id = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+    return default_key_dir() / f"{folder.name}-{case_id}.key"
 
 
 def load_case(path: str | Path, *, key_file: str | Path | None = None,
@@ -113,8 +121,7 @@ def load_case(path: str | Path, *, key_file: str | Path | None = None,
         raise CaseDataError([Problem(str(path), "not a folder; a case is a folder holding "
                                      "case.toml and tables")])
     if key_file is None:
-        case_id = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
-        key_file = default_key_dir() / f"{folder.resolve().name}-{case_id}.key"
+        key_file = default_key_file(folder)
     return _load(folder, key_file=Path(key_file), key=None, show_names=show_names)
 
 

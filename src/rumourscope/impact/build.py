@@ -9,7 +9,7 @@ random worlds (common random numbers).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -83,7 +83,7 @@ def summarise_impact(
     thresholds: Iterable[Threshold] | None = None,
     rng: int | None = None,
     command: str | None = None,
-    progress: bool | None = None,
+    progress: bool | Callable[[int, int, str], None] | None = None,
     calibration: CalibrationResult | None = None,
     given_evidence: bool = True,
 ) -> ImpactSummary:
@@ -122,8 +122,10 @@ def summarise_impact(
         The seed of every ensemble. ``None`` draws a fresh one, which is recorded.
     command : str, optional
         The command that re-creates the summary (recorded in the report and manifest).
-    progress : bool or None, default=None
-        Show a progress bar (``None``: only on an interactive terminal).
+    progress : bool, callable or None, default=None
+        Show a progress bar (``None``: only on an interactive terminal), or call
+        ``progress(done, total, label)`` as each ensemble starts and ends (an exception it
+        raises stops the estimate: how an app cancels one).
     calibration : CalibrationResult, optional
         A fit of the parameters to the case's evidence (:func:`rumourscope.calibrate.fit_abc`).
         When given, each run of the central estimate (and so of the deletion alternatives,
@@ -323,8 +325,30 @@ def default_sensitivity_runs(runs: int) -> int:
 
 
 # ---------------------------------------------------------------------- pieces
-def _progress_bar(total: int, progress: bool | None) -> Any:
+class _CallbackBar:
+    """The part of tqdm's interface the summary uses, reporting to ``report(done, total,
+    label)``."""
+
+    def __init__(self, total: int, report: Callable[[int, int, str], None]) -> None:
+        self.total, self.report, self.done, self.label = total, report, 0, ""
+
+    def set_description(self, label: str) -> None:
+        self.label = label
+        self.report(self.done, self.total, label)
+
+    def update(self) -> None:
+        self.done += 1
+        self.report(self.done, self.total, self.label)
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(total: int, progress: bool | Callable | None) -> Any:
     from tqdm.auto import tqdm
+
+    if callable(progress):
+        return _CallbackBar(total, progress)
 
     show = sys.stderr.isatty() if progress is None else progress
     return tqdm(total=total, disable=not show, unit="ensemble", leave=False)

@@ -165,8 +165,8 @@ def check_output_folder(
             )
     if target.exists() and not force:
         raise OutputExistsError(
-            f"output folder {str(target)!r} already exists; choose another folder or pass "
-            f"--force (force=True) to replace it"
+            f"output folder {str(target)!r} already exists; choose another folder, or "
+            f"replace it with --force"
         )
     if target.exists() and not target.is_dir():
         raise OutputExistsError(f"output path {str(target)!r} exists and is not a folder")

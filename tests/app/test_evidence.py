@@ -1,0 +1,17 @@
+"""The Evidence page's timeline: every observation once, in time order, in the exhibit's words."""
+
+import rumourscope as rs
+from rumourscope.app.evidence import observation_table, timeline
+
+
+def test_every_observation_appears_once_in_time_order_with_its_source():
+    case = rs.demo_case()
+    table = observation_table(case)
+    assert len(table) == len(case.observations)
+    assert table["hours"].is_monotonic_increasing
+    first = table.iloc[0]
+    assert (first["time"], first["kind"], first["count"]) == (
+        "2024-03-15 21:25 EDT", "Members of group g01", "480")
+    assert set(table["source"]) == set(case.observations["source"])
+    figure = timeline(case)
+    assert list(figure.data[0].x) == list(table["hours"])

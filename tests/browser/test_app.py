@@ -1,0 +1,222 @@
+"""``rumourscope app`` in a real browser: a lawyer builds a case through the forms, runs it and
+downloads the exhibit; a teacher moves sliders. Every request the page makes must go to the
+app's own server, and each page is saved under build/screenshots/."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import io
+import json
+import re
+import urllib.request
+import zipfile
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+import rumourscope as rs
+from rumourscope.app import start_server
+
+from .conftest import save_screenshot
+
+pytestmark = pytest.mark.browser
+
+EVIDENCE = {
+    "group-info-1.png": b"\x89PNG\r\n\x1a\n fictional group-info screen \x00\xff",
+    "chat export.txt": "2024-03-15 21:12 张伟: the bakery sold spoiled food\n".encode(),
+}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    server = start_server(workdir=tmp_path_factory.mktemp("app-work"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser, app):
+    """The app's page, recording every request it makes; fails if one leaves the server."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(app.url)
+    page.get_by_role("tab", name="Teach").wait_for(timeout=60_000)
+    yield page
+    own = urlsplit(app.url).netloc
+    # data: URLs are in the page itself, blob: URLs are made by it (the inner URL is its origin)
+    elsewhere = [u for u in requests if not u.startswith("data:")
+                 and urlsplit(u.removeprefix("blob:")).netloc != own]
+    assert not elsewhere, f"the page asked other hosts: {elsewhere}"
+    assert requests
+    page.close()
+
+
+def tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def fill(page, label: str, value: str) -> None:
+    page.get_by_label(label, exact=True).fill(value)
+
+
+def choose(page, label: str, option: str) -> None:
+    page.get_by_label(label, exact=True).select_option(label=option)
+
+
+FIGURE_WIDTHS = (
+    "() => [...document.querySelectorAll('.js-plotly-plot')]"
+    ".filter(e => e.offsetParent !== null)"
+    ".map(e => [e.querySelector('.main-svg').getBoundingClientRect().width,"
+    " e.parentNode.getBoundingClientRect().width])"
+)
+
+
+def wait_for_full_width(page) -> None:
+    """Every shown figure settles at (nearly) its container's full width."""
+    try:
+        page.wait_for_function(
+            f"() => {{ const w = ({FIGURE_WIDTHS})(); "
+            "return w.length > 0 && w.every(([drawn, room]) => drawn >= 0.95 * room); }",
+            timeout=5_000,
+        )
+    except PlaywrightTimeout:  # say what the widths were
+        widths = page.evaluate(FIGURE_WIDTHS)
+        raise AssertionError(f"figures narrower than their room: {widths}") from None
+
+
+def test_the_server_wants_its_token_and_listens_on_loopback_only(app):
+    parts = urlsplit(app.url)
+    assert parts.hostname == "127.0.0.1"
+    assert re.fullmatch(r"token=[\w-]{20,}", parts.query)
+    for path in ("/", "/api/kernels", "/voila/render/app.ipynb"):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        connection.request("GET", path)
+        answer = connection.getresponse()
+        # without the token: sent to the login page, shown nothing
+        assert answer.status == 302, path
+        assert "login" in answer.getheader("Location"), path
+        connection.close()
+    with urllib.request.urlopen(app.url, timeout=30) as answer:
+        assert answer.status == 200
+
+
+def test_teacher_sliders_keep_numbers_and_figure_in_step_at_full_width(page):
+    tab(page, "Teach")
+    figure = page.locator(".js-plotly-plot:visible")
+    figure.wait_for(timeout=60_000)
+    readout = page.locator("td:text-is('P(≥ 500 reposts)') + td")
+    before = readout.inner_text()
+    page.locator(".widget-slider:visible .noUi-handle").nth(2).focus()  # repost probability
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([old]) => { const c = [...document.querySelectorAll('td')].find("
+        "t => t.textContent === 'P(≥ 500 reposts)'); return c && c.nextSibling.textContent !== old"
+        "}", arg=[before], timeout=10_000,
+    )  # fmt: skip
+    after = readout.inner_text()
+    # the figure states the same chance as the readout once it is redrawn
+    figure.locator(f"text=/P\\(≥ 500 reposts\\) = {re.escape(after)}/").wait_for(timeout=10_000)
+    assert after != before
+    wait_for_full_width(page)
+    assert readout.inner_text() == after  # and the readout did not move on meanwhile
+    save_screenshot(page, "app-teach")
+
+
+def test_lawyer_builds_a_case_runs_it_and_downloads_the_exhibit(page, app, tmp_path):
+    tab(page, "Case")
+    fill(page, "Title", "Li v. Zhao: a post about a bakery (fictional)")
+    fill(page, "Entered by", "A. Clerk, paralegal")
+    fill(page, "What it shows", "Group-info screen and chat export")
+    fill(page, "Obtained (who, when, how)", "Sent to counsel by a member, 2024-03-16")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Add evidence files").click()
+    chooser.value.set_files([
+        {"name": name, "mimeType": "application/octet-stream", "buffer": data}
+        for name, data in EVIDENCE.items()
+    ])  # fmt: skip
+    page.get_by_role("cell", name="evidence/chat export.txt").wait_for()
+    fill(page, "Poster's WeChat ID", "wxid_poster")
+    fill(page, "Posted in group", "chatroom_1")
+    # a bad value is explained next to its field as it is typed, in plain words
+    fill(page, "Posted at", "2024-13-45 25:00")
+    page.get_by_text("is not a date and time; write it as 2024-03-15 21:10").wait_for()
+    fill(page, "Posted at", "2024-03-15 21:10")
+    page.get_by_text("is not a date and time").wait_for(state="detached")
+    fill(page, "Deleted at (if it was)", "2024-03-16 06:10")
+    for group, source in (("chatroom_1", "evidence/group-info-1.png"),
+                          ("chatroom_2", "evidence/chat export.txt")):
+        fill(page, "Group ID", group)
+        page.locator(".widget-dropdown:has(label:text-is('From exhibit')) select").first \
+            .select_option(source)  # fmt: skip
+        page.get_by_role("button", name="Add group").click()
+        page.get_by_role("cell", name=group, exact=True).wait_for()
+    fill(page, "Observed at", "2024-03-15 21:30")
+    choose(page, "What was counted", "members of a group (group size)")
+    fill(page, "Count", "900")
+    page.get_by_text("a WeChat group holds at most 500 members, not 900").wait_for()
+    fill(page, "Count", "40")
+    choose(page, "Group (if one)", "chatroom_1")
+    page.locator(".widget-dropdown:has(label:text-is('From exhibit')) select").nth(1) \
+        .select_option("evidence/group-info-1.png")  # fmt: skip
+    page.get_by_role("button", name="Add observation").click()
+    page.get_by_role("cell", name="members", exact=True).wait_for()
+    fill(page, "WeChat ID or label", "wxid_amy")
+    fill(page, "Display name", "<b>Amy</b> =HYPERLINK(\"x\")")
+    page.get_by_role("button", name="Add reader").click()
+    page.get_by_text('<b>Amy</b> =HYPERLINK("x")').wait_for()  # shown as text, not markup
+    fill(page, "Community size (people)", "7000")
+    fill(page, "Source of that number", "assumption for this test")
+    fill(page, "New folder name", "li-v-zhao")
+    page.get_by_label("Title", exact=True).scroll_into_view_if_needed()
+    page.mouse.wheel(0, -2000)
+    save_screenshot(page, "app-case")
+    page.get_by_role("button", name="Create the case folder").click()
+    page.get_by_text("Opened “Li v. Zhao").wait_for(timeout=60_000)
+
+    folder = app.workdir / "li-v-zhao"
+    case = rs.load_case(folder, key_file=tmp_path / "k.key")  # what `rumourscope validate` does
+    assert case.title.startswith("Li v. Zhao")
+    hashes = dict(zip(case.manifest["file"], case.manifest["sha256"], strict=True))
+    for name, data in EVIDENCE.items():
+        assert (folder / "evidence" / name).read_bytes() == data
+        assert hashes[f"evidence/{name}"] == hashlib.sha256(data).hexdigest()
+
+    tab(page, "Evidence")
+    page.locator(".js-plotly-plot:visible").wait_for(timeout=30_000)
+    save_screenshot(page, "app-evidence")
+
+    tab(page, "Run")
+    fill(page, "Simulated runs", "30")
+    fill(page, "Runs per scenario", "5")
+    seed = page.get_by_label("Seed (write it down)", exact=True).input_value()
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.locator(".progress:visible, .widget-progress:visible").first.wait_for(timeout=5_000)
+    page.get_by_text(f"Done: 30 runs, seed {seed}").wait_for(timeout=240_000)
+    save_screenshot(page, "app-run")
+    # the same run again would write over the exhibit: refused
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_text("already exists and is never written over").wait_for()
+
+    tab(page, "Exhibit")
+    preview = page.frame_locator("iframe.rs-preview")
+    preview.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    save_screenshot(page, "app-exhibit")
+    with page.expect_download() as download:
+        page.locator("a.rs-download").click()
+    archive = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes()))
+    names = archive.namelist()
+    top = names[0].split("/")[0]
+    manifest = json.loads(archive.read(f"{top}/manifest.json"))
+    assert manifest["seed"] == int(seed)
+    assert {o["path"] for o in manifest["outputs"]} >= {"report.html", "tables.xlsx"}
+    for output in manifest["outputs"]:
+        data = archive.read(f"{top}/{output['path']}")
+        assert hashlib.sha256(data).hexdigest() == output["sha256"], output["path"]
+
+    tab(page, "Explore")
+    page.locator(".js-plotly-plot:visible .main-svg").first.wait_for(timeout=120_000)
+    save_screenshot(page, "app-explore")
