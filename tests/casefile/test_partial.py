@@ -479,3 +479,18 @@ def test_world_ranges_are_checked():
         rs.WorldRange("group_size", 5, 2)
     with pytest.raises(rs.ParameterError, match="outside its stated range"):
         rs.WorldRange("known_group_overlap", 0.05, 0.1).check_contains(rs.WorldModel())
+
+
+def test_default_world_ranges_stay_drawable_in_a_small_world():
+    # a world of 7,000 people cannot hold groups of 80 on average around these known groups:
+    # that end of the range is narrowed to what it can hold, never past the centre
+    known = rs.KnownNetwork.from_frames(
+        groups=pd.DataFrame({"group": ["c1", "c2"], "size_low": [40, None],
+                             "size_high": [40, None], "size_bound": ["exact", None]}),
+        memberships=pd.DataFrame({"person": ["poster"], "group": ["c1"]}))
+    world = rs.WorldModel.from_known(known, population=7000)
+    ranges = {r.name: r for r in default_world_ranges(world, known)}
+    assert world.group_size < ranges["world.group_size"].high < 80
+    for r in ranges.values():
+        for value in (r.low, r.high):
+            r.apply(world, value).draw(known, rng=1)  # raises if it cannot be drawn

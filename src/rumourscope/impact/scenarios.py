@@ -8,6 +8,7 @@ sensitivity analysis moves one at a time, to show which assumption drives the re
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -202,7 +203,8 @@ class WorldRange:
 def default_world_ranges(world: WorldModel, known: KnownNetwork) -> tuple[WorldRange, ...]:
     """Ranges for a partial case's world model when the case states none: every one an
     assumption with its reason, each widened just enough to hold the world's own value, and
-    the population never below what the known groups need."""
+    each end narrowed, if need be, to what a world of the stated population can hold around
+    the known groups (the population never below what they need)."""
     least = needed_population(known, world)[0]
     stated = (
         ("population", max(least, world.population // 2), 2 * world.population,
@@ -219,8 +221,36 @@ def default_world_ranges(world: WorldModel, known: KnownNetwork) -> tuple[WorldR
          "Who else is in two of the known groups is not shown by the evidence; from none to "
          "one member in ten."),
     )
-    return tuple(WorldRange(name, min(low, getattr(world, name)), max(high, getattr(world, name)),
-                            reason=reason) for name, low, high, reason in stated)
+    ranges = []
+    for name, low, high, reason in stated:
+        centre = float(getattr(world, name))
+        ends = (_feasible_end(world, known, name, centre, min(low, centre)),
+                _feasible_end(world, known, name, centre, max(high, centre)))
+        ranges.append(WorldRange(name, *ends, reason=reason))
+    return tuple(ranges)
+
+
+def _feasible_end(world: WorldModel, known: KnownNetwork, name: str, centre: float,
+                  end: float) -> float:
+    """``end``, or the value nearest it on the way to ``centre`` at which the world can still be
+    drawn around ``known`` (larger groups or more groups per person need more people than a
+    small world holds)."""
+    def drawable(value: float) -> bool:
+        try:
+            varied = WorldRange(name, min(value, centre), max(value, centre)).apply(world, value)
+        except ParameterError:
+            return False
+        return needed_population(known, varied)[0] <= varied.population
+
+    if drawable(end):
+        return end
+    good, bad = centre, end
+    for _ in range(30):  # bisection to well within a rounding of the reported value
+        mid = (good + bad) / 2
+        good, bad = (mid, bad) if drawable(mid) else (good, mid)
+    # shown to three decimals: rounded towards the centre, so it stays drawable
+    rounded = (math.floor if good > centre else math.ceil)(good * 1000) / 1000
+    return rounded if drawable(rounded) else centre
 
 
 DEFAULT_RANGES: tuple[ParameterRange, ...] = (
