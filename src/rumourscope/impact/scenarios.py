@@ -38,7 +38,7 @@ __all__ = [
 # probability by the same factor, so their shape (e.g. "busy groups read more") is kept.
 _SCALAR = ("moments_read_prob", "chat_read_prob", "group_forward_prob", "moments_prob", "chat_prob")
 # The two ends of a range are probabilities, as every ranged parameter is.
-_ENDS = dict.fromkeys(("low", "high"), Interval(float, 0, 1, text="a probability in [0, 1]"))
+_PROBABILITY = Interval(float, 0, 1, text="a probability in [0, 1]")
 RANGE_PARAMETERS = ("read_prob", "repost_prob", *_SCALAR)
 
 
@@ -75,17 +75,7 @@ class ParameterRange:
     reason: str = ""
 
     def __post_init__(self) -> None:
-        if self.parameter not in RANGE_PARAMETERS:
-            raise ParameterError(
-                f"ParameterRange.parameter must be one of {list(RANGE_PARAMETERS)}, "
-                f"got {self.parameter!r}"
-            )
-        ends = {"low": self.low, "high": self.high}
-        check_params(ends, _ENDS, prefix=f"range of {self.parameter}: ")
-        if self.low > self.high:
-            raise ParameterError(
-                f"range of {self.parameter}: low {self.low} is above high {self.high}"
-            )
+        _check_range(self, RANGE_PARAMETERS, _PROBABILITY)
 
     def central(self, model: SpreadModel) -> float:
         """The model's own value of the parameter (the first exposure's, for ``repost_prob``)."""
@@ -167,15 +157,7 @@ class WorldRange:
     reason: str = ""
 
     def __post_init__(self) -> None:
-        if self.parameter not in WORLD_RANGE_PARAMETERS:
-            raise ParameterError(f"WorldRange.parameter must be one of "
-                                 f"{list(WORLD_RANGE_PARAMETERS)}, got {self.parameter!r}")
-        ends = {"low": self.low, "high": self.high}
-        check_params(ends, dict.fromkeys(ends, Interval(float, 0, None)),
-                     prefix=f"range of world.{self.parameter}: ")
-        if self.low > self.high:
-            raise ParameterError(f"range of world.{self.parameter}: low {self.low} is above "
-                                 f"high {self.high}")
+        _check_range(self, WORLD_RANGE_PARAMETERS, Interval(float, 0, None))
 
     @property
     def name(self) -> str:
@@ -198,6 +180,19 @@ class WorldRange:
 
     def describe(self) -> str:
         return f"{self.low:g} to {self.high:g}"
+
+
+def _check_range(r: ParameterRange | WorldRange, allowed: tuple[str, ...],
+                 ends: Interval) -> None:
+    """Check a range's parameter (one of ``allowed``) and its two ends (each within ``ends``,
+    low not above high)."""
+    if r.parameter not in allowed:
+        raise ParameterError(f"{type(r).__name__}.parameter must be one of {list(allowed)}, "
+                             f"got {r.parameter!r}")
+    check_params({"low": r.low, "high": r.high}, dict.fromkeys(("low", "high"), ends),
+                 prefix=f"range of {r.name}: ")
+    if r.low > r.high:
+        raise ParameterError(f"range of {r.name}: low {r.low} is above high {r.high}")
 
 
 def default_world_ranges(world: WorldModel, known: KnownNetwork) -> tuple[WorldRange, ...]:
