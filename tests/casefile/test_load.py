@@ -40,6 +40,7 @@ OBSERVATIONS = {
     "group": ["g1", "", ""],
     "source": ["evidence/shot.png", "evidence/export.txt", "evidence/export.txt"],
 }
+PLACED = {**OBSERVATIONS, "place": ["", "", ""]}
 TOML = """\
 title = "Test v. Test"
 timezone = "America/Toronto"
@@ -133,7 +134,7 @@ def test_small_case_loads(make_case, key):
     assert case.communities == ("knows the plaintiff",)
     obs = case.observations
     assert list(obs.columns) == ["time", "hours", "kind", "count", "bound", "tolerance", "group",
-                                 "source"]
+                                 "place", "source"]
     assert obs["hours"].tolist() == pytest.approx([20 / 60, 50 / 60, 2 + 50 / 60])
     assert str(obs["time"].dt.tz) == "UTC"
     assert case.network.community_members("knows the plaintiff").sum() == 2
@@ -333,6 +334,14 @@ BAD_INPUTS = {
     "two thresholds with one name": (
         dict(toml=TOML + THRESHOLD + THRESHOLD),
         "case.toml", None, "thresholds[2].name", "another threshold has this name"),
+    "named readers in a place nobody is in": (
+        dict(observations=appended(PLACED, time="2024-03-16 12:00:00+08:00",
+                                   kind="named_readers", count="2", bound="at_least",
+                                   place="Quebec", source="evidence/export.txt")),
+        "observations.csv", 5, "place", "no user in the users table has this label"),
+    "a place on a count of forwards": (
+        dict(observations=edited(PLACED, "place", 1, "Ontario")),
+        "observations.csv", 3, "place", "a place is given only for named_readers"),
     "missing title": (
         dict(toml=TOML.replace('title = "Test v. Test"\n', "")),
         "case.toml", None, "title", "required setting is missing"),
@@ -640,7 +649,7 @@ def test_optional_tables_may_be_absent_or_have_no_rows(make_case, key):
     assert case.network.n_friend_ties == 0
     assert case.observations.empty
     assert list(case.observations.columns) == ["time", "hours", "kind", "count", "bound",
-                                               "tolerance", "group", "source"]
+                                               "tolerance", "group", "place", "source"]
     assert "0 observations" in case.describe()
 
 

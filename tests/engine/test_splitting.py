@@ -1,6 +1,8 @@
 """Runs given the evidence: splitting agrees with rejection and with exact conditional laws,
 every run agrees with every observation, and bad evidence is refused clearly."""
 
+import dataclasses
+
 import numba
 import numpy as np
 import pandas as pd
@@ -253,3 +255,75 @@ def test_auto_rejects_common_evidence_and_splits_rare_evidence():
     assert rare.conditioning.method == "splitting"
     assert rare.conditioning.evidence_fit < AUTO_SHARE
     assert (rare.runs["views"] >= 35).all()
+
+
+def _two_places(delay=None):
+    # one group of 60, alternately in Ontario and the PRC; nobody forwards
+    members = pd.DataFrame({"user": [f"u{i}" for i in range(60)], "group": "g"})
+    users = pd.DataFrame({"user": members["user"], "jurisdiction": ["Ontario", "PRC"] * 30})
+    net = rs.GroupNetwork.from_frames(members, users=users)
+    model = rs.SpreadModel(read_prob=0.3, repost_prob=0.0, horizon=24.0,
+                           **({} if delay is None else {"read_delay": delay}))
+    return net, model, rs.Post(user="u0", group="g", time=0.0)
+
+
+def _place_readers(est, place):
+    b = est.breakdown
+    return b[(b["breakdown"] == "jurisdiction") & (b["label"] == place)].set_index("run")[
+        "unique_viewers"].sort_index().to_numpy()
+
+
+@pytest.mark.parametrize("method", ["splitting", "rejection"])
+def test_named_readers_in_a_place_give_the_exact_truncated_binomial(method):
+    # Every read comes 0.5 h after the post, so by 1 h the PRC's readers are Binomial(30, 0.3)
+    # and Ontario's (the poster u0 is in Ontario) Binomial(29, 0.3), independently. Given at
+    # least 12 named readers in the PRC (a 16% tail), the PRC's follow the binomial truncated
+    # at 12, and Ontario's are unchanged.
+    net, model, post = _two_places(rs.Delay.fixed(0.5))
+    ev = frame(hours=[1.0], kind=["named_readers"], count=[12], bound=["at_least"],
+               place=["PRC"])
+    law = stats.binom(30, 0.3)
+    k = np.arange(12, 31)
+    pmf = law.pmf(k) / law.sf(11)
+    mean = (k * pmf).sum()
+    sd = np.sqrt(((k - mean) ** 2 * pmf).sum())
+    ests = _replicates(ev, method, 500, range(6), model=model, net=net, post=post)
+    prc = np.array([_place_readers(e, "PRC") for e in ests])
+    ontario = np.array([_place_readers(e, "Ontario") for e in ests])
+    assert prc.min() >= 12
+    means = prc.mean(axis=1)
+    se = max(means.std(ddof=1), sd / np.sqrt(500)) / np.sqrt(len(means))
+    assert abs(means.mean() - mean) < 4 * se
+    o_means = ontario.mean(axis=1)
+    o_se = max(o_means.std(ddof=1), np.sqrt(29 * 0.3 * 0.7 / 500)) / np.sqrt(len(o_means))
+    assert abs(o_means.mean() - 29 * 0.3) < 4 * o_se
+    fit = np.mean([e.conditioning.evidence_fit for e in ests])
+    assert abs(np.log(fit / law.sf(11))) < 0.35
+
+
+@pytest.mark.parametrize("method", ["splitting", "rejection"])
+def test_named_readers_in_a_place_are_held_at_the_observation_time(method):
+    # With spread-out read delays, a run held to "at least 8 readers in the PRC by 2 h" must
+    # have them by 2 h, not merely by the end: replay every run to 2 h and count.
+    net, model, post = _two_places()
+    ev = frame(hours=[2.0, 2.0], kind=["named_readers", "reposts"], count=[8, 0],
+               bound=["at_least", "at_least"], place=["PRC", None])
+    est = rs.estimate_reach(net, model, post, runs=300, rng=4, evidence=ev, method=method)
+    early = dataclasses.replace(model, horizon=2.0)
+    inputs, _ = prepare(net, early, post)
+    again = run_many(inputs, est.run_keys, epochs=est.epochs)
+    prc = net.jurisdictions.index("PRC")
+    assert (again.by_jur[:, prc, 1] >= 8).all()
+    # and the readers counted by place up to a time add up to that time's distinct readers
+    np.testing.assert_array_equal(again.by_jur[:, :, 1].sum(axis=1), again.grid[:, -1, 1])
+    assert (_place_readers(est, "PRC") >= again.by_jur[:, prc, 1]).all()
+
+
+def test_named_readers_in_a_place_the_network_lacks_are_refused():
+    net, model, post = _two_places()
+    ev = frame(hours=[2.0], kind=["named_readers"], count=[1], bound=["at_least"],
+               place=["England"])
+    with pytest.raises(rs.errors.EvidenceConflictError,
+                       match=r"\(in England\).*no one in the network is labelled 'England'; "
+                             r"labels: Ontario, PRC"):
+        rs.estimate_reach(net, model, post, runs=10, rng=1, evidence=ev)

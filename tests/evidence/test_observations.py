@@ -42,6 +42,10 @@ def test_valid_table_is_sorted_and_typed():
         ({"kind": ["in_group", "views"], "count": [None, 20]}, "in_group observation must name"),
         ({"kind": ["in_group", "views"], "group": ["g1", None], "count": [3, 20]},
          "leave count empty or give 1"),
+        ({"kind": ["views", "views"], "place": [None, "Ontario"]},
+         r"row 3, column 'place': value 'Ontario': a place is given only for named_readers"),
+        ({"kind": ["named_readers", "views"], "place": ["Ontario", None], "group": ["g1", None]},
+         r"row 2, column 'place'.*counted by place or by group, not both"),
     ],
 )
 def test_bad_observations(columns, match):

@@ -6,6 +6,7 @@ are exercised end to end by the command-line tests.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -103,7 +104,7 @@ def test_a_threshold_counting_readers_in_one_place():
     # the evidence counts 14 named readers in all, but no readers by place
     assert table.loc["50 readers", "observed"] == 14
     assert np.isnan(table.loc["50 Ontario readers", "observed"])
-    assert "No observed count of unique viewers in Ontario" in (
+    assert "No observed count of unique viewers in Ontario in the evidence" in (
         table.loc["50 Ontario readers", "observed_finding"])
     assert (table.loc["50 Ontario readers", "p_exceed"]
             <= table.loc["50 readers", "p_exceed"])  # fmt: skip
@@ -346,3 +347,33 @@ def test_views_of_the_original_and_of_forwarded_copies_are_reported_apart(summar
     last = summary.curves[summary.curves["time"] == summary.curves["time"].max()]
     forwarded = last.set_index("quantity").loc["views_of_forwarded"]
     assert forwarded["p50"] == np.median(totals["views_of_forwarded"])
+
+
+def test_named_readers_by_place_come_with_their_evidence(case):
+    # the demo's named readers, as if its evidence said 10 are in Ontario and 40 in China:
+    # before the evidence, fewer than 40 read it in China in more than 5% of runs
+    obs = case.observations
+    named = obs[obs["kind"] == "named_readers"]
+    placed = pd.concat([named.assign(count=10, place="Ontario"),
+                        named.assign(count=40, place="China")])
+    placed_case = dataclasses.replace(
+        case, observations=pd.concat([obs[obs["kind"] != "named_readers"], placed])
+        .sort_values("hours", kind="stable").reset_index(drop=True))
+    ontario = rs.Threshold("10 Ontario readers", "Canada", "civil", "unique_viewers", 10,
+                           readers_in="Ontario")
+    s = rs.summarise_impact(placed_case, runs=60, sensitivity_runs=5, ranges=NARROW, rng=SEED,
+                            progress=False, thresholds=[ontario])
+    audience = s.audience.set_index(["breakdown", "label"])
+    for place, n in (("Ontario", 10), ("China", 40)):
+        row = audience.loc[("jurisdiction", place)]
+        assert row["named"] == n
+        assert "06_named_readers.txt" in row["named_basis"]
+        assert row["p5"] >= n  # every run is held to the readers named there
+    assert audience.loc[("jurisdiction", "British Columbia"), "named"] != audience.loc[
+        ("jurisdiction", "British Columbia"), "named"]  # NaN: the evidence names nobody there
+    assert s.estimates.set_index("quantity").loc["unique_viewers", "observed_min"] == 50
+    finding = s.thresholds.set_index("threshold").loc["10 Ontario readers"]
+    assert finding["observed"] == 10
+    assert "the evidence shows the threshold was reached" in finding["observed_finding"]
+    facts = s.observed["fact"]
+    assert facts.str.endswith(", in Ontario").sum() == 1

@@ -87,9 +87,11 @@ class Case:
         with ``show_names=True``; missing where the users table gives no name.
     observations : pandas.DataFrame
         Observed counts, sorted by time: ``time`` (UTC), ``hours`` (after the first post),
-        ``kind`` (views, reposts, groups_seen, unique_viewers, named_readers, members),
-        ``count``, ``bound`` (``exact`` or ``at_least``), ``group`` (missing: the whole
-        spread) and ``source`` (the evidence file it comes from).
+        ``kind`` (views, reposts, groups_seen, unique_viewers, named_readers, members,
+        in_group), ``count``, ``bound`` (``exact``, ``at_least`` or ``about``), ``tolerance``
+        (for ``about``), ``group`` (missing: the whole spread), ``place`` (the jurisdiction
+        named readers are in; missing: not stated) and ``source`` (the evidence file it comes
+        from).
     evidence : pandas.DataFrame
         The evidence inventory: ``file, description, obtained, sha256, bytes``.
     manifest : pandas.DataFrame

@@ -80,7 +80,7 @@ def check_complete(spec: CaseSpec | None, tables: dict[str, pd.DataFrame],
     if "friends" in tables and users is not None:
         check_friends(tables["friends"], names["friends"], users, problems)
     if spec is not None:
-        _check_spec_against_tables(spec, tables, users, groups, problems)
+        _check_spec_against_tables(spec, tables, names, users, groups, problems)
     return groups
 
 
@@ -112,7 +112,8 @@ def check_partial(spec: CaseSpec | None, tables: dict[str, pd.DataFrame],
                          names.get("rosters", "rosters.csv"), groups, inventory, problems)
     if spec is not None:
         check_provenance(spec.network, names, problems)
-        _check_spec_against_tables(spec, tables, users, groups, problems, partial=True)
+        _check_spec_against_tables(spec, tables, names, users, groups, problems,
+                                   partial=True)
     return groups
 
 
@@ -147,11 +148,12 @@ def check_world(spec: CaseSpec, tables: dict[str, pd.DataFrame], fixed: pd.DataF
 
 
 def _check_spec_against_tables(spec: CaseSpec, tables: dict[str, pd.DataFrame],
-                               users: pd.Index | None, groups: pd.Index | None,
-                               problems: list[Problem], *, partial: bool = False) -> None:
-    """Posts name known users and groups; labels of interest and the places thresholds count
-    readers in occur in the users table (in a partial case: or in the groups table, or among
-    the world model's shares).
+                               names: dict[str, str], users: pd.Index | None,
+                               groups: pd.Index | None, problems: list[Problem], *,
+                               partial: bool = False) -> None:
+    """Posts name known users and groups; labels of interest, the places thresholds count
+    readers in and the places named readers are said to be in occur in the users table (in a
+    partial case: or in the groups table, or among the world model's shares).
 
     In a network known in full the poster must be a member of the group posted in; in a
     partial case the post itself shows that they are."""
@@ -174,11 +176,15 @@ def _check_spec_against_tables(spec: CaseSpec, tables: dict[str, pd.DataFrame],
     user_table = tables.get("users")
     if user_table is None and not partial:
         return
+    # each label wanted: (label, file, row, column) of the setting or cell that names it
     wanted = {
-        "jurisdiction": [(label, "interest.jurisdictions") for label in spec.jurisdictions] + [
-            (t.readers_in, f"thresholds[{i}].readers_in")
-            for i, t in enumerate(spec.thresholds, start=1) if t.readers_in is not None],
-        "communities": [(label, "interest.communities") for label in spec.communities],
+        "jurisdiction": [(label, CASE_FILE, None, "interest.jurisdictions")
+                         for label in spec.jurisdictions] + [
+            (t.readers_in, CASE_FILE, None, f"thresholds[{i}].readers_in")
+            for i, t in enumerate(spec.thresholds, start=1) if t.readers_in is not None]
+        + _observation_places(tables.get("observations"), names.get("observations")),
+        "communities": [(label, CASE_FILE, None, "interest.communities")
+                        for label in spec.communities],
     }
     world = spec.network.world
     for column, labels in wanted.items():
@@ -196,8 +202,17 @@ def _check_spec_against_tables(spec: CaseSpec, tables: dict[str, pd.DataFrame],
             if column == "jurisdiction" and group_table is not None and (
                     "jurisdiction" in group_table.columns):
                 present.update(j for j in group_table["jurisdiction"] if j)
-        for label, setting in labels:
+        for label, file, row, setting in labels:
             if label not in present:
-                problems.append(Problem(CASE_FILE, f"{where} in column '{column}'; present: "
+                problems.append(Problem(file, f"{where} in column '{column}'; present: "
                                         f"{', '.join(sorted(present)) or '(none)'}",
-                                        column=setting, value=label))
+                                        row, setting, label))
+
+
+def _observation_places(observations: pd.DataFrame | None,
+                        file: str | None) -> list[tuple[str, str, int, str]]:
+    """The places named readers are said to be in, with the row that says so."""
+    if observations is None or "place" not in observations.columns:
+        return []
+    places = observations["place"].astype(str).str.strip()
+    return [(place, str(file), i + 2, "place") for i, place in enumerate(places) if place]

@@ -109,7 +109,7 @@ def load_case(path: str | Path, *, key_file: str | Path | None = None,
     >>> with tempfile.TemporaryDirectory() as keys:
     ...     case = rs.load_case(demo_folder(), key_file=Path(keys) / "demo.key")
     >>> case.observations.columns.tolist()
-    ['time', 'hours', 'kind', 'count', 'bound', 'tolerance', 'group', 'source']
+    ['time', 'hours', 'kind', 'count', 'bound', 'tolerance', 'group', 'place', 'source']
     >>> rs.load_case("no/such/folder")
     Traceback (most recent call last):
     ...
@@ -320,6 +320,7 @@ def _empty_observations() -> pd.DataFrame:
     return pd.DataFrame({
         "time": pd.Series(dtype="datetime64[ns, UTC]"), "hours": pd.Series(dtype=float),
         "kind": pd.Series(dtype=object), "count": pd.Series(dtype="int64"),
-        "bound": pd.Series(dtype=object), "group": pd.Series(dtype=object),
+        "bound": pd.Series(dtype=object), "tolerance": pd.Series(dtype=float),
+        "group": pd.Series(dtype=object), "place": pd.Series(dtype=object),
         "source": pd.Series(dtype=object),
     })

@@ -19,7 +19,7 @@ __all__ = ["check_friends", "check_ids", "check_members", "check_observations", 
 
 MAX_ROWS_SHOWN = 20  # per kind of problem; a wrong export can break every one of 100,000 rows
 OBSERVATION_COLUMNS = ("time", "timezone", "kind", "count", "bound", "tolerance", "group",
-                       "source", "note")
+                       "place", "source", "note")
 
 
 def report_rows(problems: list[Problem], file: str, column: str, message: str,
@@ -129,8 +129,8 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
     if ignored:
         problems.append(Problem(file, f"unknown column(s) {', '.join(ignored)}; allowed: "
                                 f"{', '.join(OBSERVATION_COLUMNS)}"))
-    blank = {c: frame[c].replace("", None) for c in ("bound", "tolerance", "group", "source")
-             if c in frame.columns}
+    blank = {c: frame[c].replace("", None)
+             for c in ("bound", "tolerance", "group", "place", "source") if c in frame.columns}
     table = frame[["kind", "count"]].assign(time=utc, **blank)
     try:
         evidence = Evidence.from_frame(table, first_post=origin, file=file)
@@ -156,4 +156,5 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
     if evidence is None:
         return None
     obs = evidence.observations
-    return obs[["time", "hours", "kind", "count", "bound", "tolerance", "group", "source"]]
+    return obs[["time", "hours", "kind", "count", "bound", "tolerance", "group", "place",
+                "source"]]

@@ -115,6 +115,7 @@ class Conditioning:
 
 def _counts(out: RunArrays) -> dict[str, np.ndarray]:
     counts = {name: out.grid[:, :, j] for j, name in enumerate(_codes.GRID_NAMES)}
+    counts["by_place"] = out.by_jur[:, :, 1]  # distinct readers by jurisdiction so far
     if out.groups_seen is not None:
         counts["groups_seen"] = out.groups_seen
     return counts

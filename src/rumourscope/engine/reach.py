@@ -342,7 +342,8 @@ def _conditioned(net: GroupNetwork, model: SpreadModel, posts: Any, runs: int, r
     if not isinstance(evidence, Evidence):
         evidence = Evidence.from_frame(evidence)
     checks = Checks.from_evidence(evidence, horizon=model.horizon, groups=net.groups.index,
-                                  max_groups=net.n_groups, max_people=net.n_users)
+                                  max_groups=net.n_groups, max_people=net.n_users,
+                                  places=net.jurisdictions)
     base = prepare(net, model, posts, times)[0].times
     inputs, posts = prepare(net, model, posts, np.union1d(base, checks.times))
     watch = np.array([net.group_position(g) for g in checks.groups], np.int64)

@@ -2,8 +2,9 @@
 
 A run agrees with an observation when its count at the observation's time lies in the range the
 observation allows (:func:`~rumourscope.evidence.count_range`): an exact count, a lower bound,
-or ``about`` a count within a tolerance. Named readers bound the distinct readers from below;
-an ``in_group`` fact holds when the run had a copy in that group by that time.
+or ``about`` a count within a tolerance. Named readers bound the distinct readers from below
+(named readers in a place: the distinct readers in that place, by its jurisdiction label); an
+``in_group`` fact holds when the run had a copy in that group by that time.
 
 The checks read plain arrays (counts on a time grid, first-copy times of the groups named in the
 evidence), so this module knows nothing of the engine that produced them.
@@ -51,6 +52,9 @@ class Checks:
         (member counts are facts about the network; counts for one group are not simulated).
     groups : tuple of str
         The groups named by ``in_group`` facts, in the order of a run's first-copy columns.
+    places : tuple of str
+        The network's jurisdiction labels, in the order of a run's readers-by-place columns
+        (``counts["by_place"]``), when some named readers are counted by place.
 
     Examples
     --------
@@ -77,16 +81,20 @@ class Checks:
     used: pd.DataFrame
     unused: pd.DataFrame
     groups: tuple[str, ...]
+    places: tuple[str, ...] = ()
 
     @classmethod
     def from_evidence(
         cls, evidence: Evidence, *, horizon: float, groups: Sequence[str] | None = None,
         max_groups: int | None = None, max_people: int | None = None,
+        places: Sequence[str] = (),
     ) -> Checks:
         """The checks of ``evidence`` for runs that end at ``horizon`` hours.
 
         ``groups`` (the network's group IDs), ``max_groups`` and ``max_people`` (its numbers of
         groups and people), when given, let evidence no run could match be refused at once.
+        ``places`` are the network's jurisdiction labels, which named readers counted by place
+        must be among.
 
         Raises
         ------
@@ -108,14 +116,16 @@ class Checks:
         used = used.assign(
             quantity=[_QUANTITY[ObservationKind(k)] for k in used["kind"]], low=low,
             high=np.where(used["kind"] == ObservationKind.NAMED_READERS.value, np.inf, high))
-        problems = [_refusal(row, horizon, groups, max_groups, max_people)
+        places = tuple(map(str, places))
+        problems = [_refusal(row, horizon, groups, max_groups, max_people, places)
                     for row in used.itertuples()]
         problems = [p for p in problems if p]
         if problems:
             raise EvidenceConflictError("the runs cannot be held to this evidence:\n  - "
                                  + "\n  - ".join(problems))
         named = tuple(dict.fromkeys(used.loc[used["quantity"] == "in_group", "group"]))
-        return cls(used, obs[~keep].assign(reason=reasons[~keep]).reset_index(drop=True), named)
+        return cls(used, obs[~keep].assign(reason=reasons[~keep]).reset_index(drop=True), named,
+                   places if used["place"].notna().any() else ())
 
     # ------------------------------------------------------------------ reading
     @property
@@ -136,8 +146,11 @@ class Checks:
 
         ``counts`` maps a quantity (``views``, ``unique_viewers``, ``reposts``,
         ``groups_seen``) to cumulative counts ``(runs, len(times))`` at the grid ``times``
-        (which must hold every observation time); ``first_copy`` ``(runs, len(groups))`` is
-        when each run first had a copy in each of :attr:`groups` (``inf``: never).
+        (which must hold every observation time), and ``by_place`` to the distinct readers in
+        each of :attr:`places` ``(runs, len(places))`` by the end of the runs (simulated to
+        the time of the named readers by place being checked); ``first_copy``
+        ``(runs, len(groups))`` is when each run first had a copy in each of :attr:`groups`
+        (``inf``: never).
         """
         value = self.values(times, counts, first_copy)
         low = self.used["low"].to_numpy(dtype=float)
@@ -154,10 +167,13 @@ class Checks:
             raise ParameterError("the time grid must hold every observation time")
         n_runs = len(next(iter(counts.values()))) if counts else len(first_copy)
         out = np.empty((n_runs, len(self.used)))
-        for j, (q, b) in enumerate(zip(self.used["quantity"], index, strict=True)):
+        for j, (q, b, place) in enumerate(zip(self.used["quantity"], index, self.used["place"],
+                                              strict=True)):
             if q == "in_group":
                 g = self.groups.index(self.used["group"].iloc[j])
                 out[:, j] = first_copy[:, g] <= hours[j]
+            elif isinstance(place, str):  # readers by place are counted to the runs' end
+                out[:, j] = counts["by_place"][:, self.places.index(place)]
             else:
                 out[:, j] = counts[q][:, b]
         return out
@@ -167,11 +183,14 @@ class Checks:
         """``(runs, len(times))``: how far each run has come towards the lower bounds of the
         checks in ``mask``, at each grid time: the least of ``count / low`` over them, capped
         at 1. It never falls over time (counts only grow), so the first time it reaches a
-        level is a stopping time, where a run can be split."""
+        level is a stopping time, where a run can be split. Named readers by place are not
+        counted on the time grid, so they take no part in the levels: a run is held to them
+        when it reaches the observation's time (:meth:`passed`)."""
         used = self.used[mask]
         out = np.ones((len(next(iter(counts.values()))), len(times)))
-        for q, group, low in zip(used["quantity"], used["group"], used["low"], strict=True):
-            if low <= 0:
+        for q, group, low, place in zip(used["quantity"], used["group"], used["low"],
+                                        used["place"], strict=True):
+            if low <= 0 or isinstance(place, str):
                 continue
             if q == "in_group":
                 reached = first_copy[:, [self.groups.index(group)]] <= times[None, :]
@@ -181,9 +200,10 @@ class Checks:
         return out
 
 
-def _refusal(row, horizon: float, groups, max_groups, max_people) -> str:
+def _refusal(row, horizon: float, groups, max_groups, max_people, places) -> str:
     what = (f"{row.kind} {row.bound.replace('_', ' ')} {row.count} at {row.hours:g} h"
             + (f" (group {row.group})" if isinstance(row.group, str) else "")
+            + (f" (in {row.place})" if isinstance(row.place, str) else "")
             + (f", from {row.source}" if isinstance(row.source, str) else ""))
     if row.hours > horizon:
         return (f"{what}: after the model's horizon ({horizon:g} h); set a horizon of at least "
@@ -198,4 +218,7 @@ def _refusal(row, horizon: float, groups, max_groups, max_people) -> str:
         return f"{what}: the network has only {max_groups} groups"
     if row.quantity == "unique_viewers" and max_people is not None and row.low > max_people:
         return f"{what}: the network has only {max_people} people"
+    if isinstance(row.place, str) and row.place not in places:
+        return (f"{what}: no one in the network is labelled {row.place!r}; labels: "
+                f"{', '.join(places) or '(none)'}")
     return ""

@@ -64,7 +64,7 @@ class Bound(StrEnum):
 SPREAD_KINDS: tuple[ObservationKind, ...] = tuple(
     k for k in ObservationKind if k is not ObservationKind.MEMBERS
 )
-_COLUMNS = ["hours", "kind", "count", "bound", "tolerance", "group", "source", "time"]
+_COLUMNS = ["hours", "kind", "count", "bound", "tolerance", "group", "place", "source", "time"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -80,6 +80,7 @@ class Evidence:
         ``kind`` (:class:`ObservationKind` value), ``count`` (int), ``bound`` (``"exact"``,
         ``"at_least"`` or ``"about"``), ``tolerance`` (relative, for ``about``; else missing),
         ``group`` (the group it concerns, or missing for the whole spread),
+        ``place`` (for named readers: the jurisdiction they are in, or missing),
         ``source`` (the evidence file it comes from) and ``time`` (UTC timestamp, may be missing).
 
     Examples
@@ -119,7 +120,8 @@ class Evidence:
         frame : DataFrame
             Columns ``kind`` and ``count``, and ``hours`` (after the first post) or ``time``
             (time-zone aware; needs ``first_post``). Optional: ``bound`` (``exact`` when
-            missing), ``tolerance`` (for ``about``: a fraction between 0 and 1), ``group`` and
+            missing), ``tolerance`` (for ``about``: a fraction between 0 and 1), ``group``,
+            ``place`` (named readers only: the jurisdiction label of the place they are in) and
             ``source``. An ``in_group`` observation names its group and needs no count.
         first_post : pandas.Timestamp, optional
             When the post first appeared; turns ``time`` into ``hours``.
@@ -160,6 +162,7 @@ class Evidence:
                                  rows)
         table["tolerance"] = _tolerances(frame, table["bound"], problems, file, rows)
         table["group"] = _optional_text(frame, "group")
+        table["place"] = _optional_text(frame, "place")
         _check_kind_rules(table, problems, file, rows)
         table["source"] = _optional_text(frame, "source")
         if evidence_dir is not None:
@@ -337,6 +340,14 @@ def _check_kind_rules(table: pd.DataFrame, problems, file, rows) -> None:
     for i in np.flatnonzero(in_group & table["group"].isna().to_numpy()):
         problems.append(Problem(file, "an in_group observation must name its group",
                                 int(rows[i]), "group", None))
+    placed = table["place"].notna().to_numpy()
+    for i in np.flatnonzero(placed & (kind != ObservationKind.NAMED_READERS.value).to_numpy()):
+        problems.append(Problem(file, "a place is given only for named_readers (the place the "
+                                "named readers are in)", int(rows[i]), "place",
+                                table["place"].iloc[i]))
+    for i in np.flatnonzero(placed & table["group"].notna().to_numpy()):
+        problems.append(Problem(file, "named readers are counted by place or by group, not both",
+                                int(rows[i]), "place", table["place"].iloc[i]))
 
 
 def _optional_text(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -345,7 +356,8 @@ def _optional_text(frame: pd.DataFrame, column: str) -> pd.Series:
     values = frame[column].astype(object)
     # A column of numeric IDs with gaps is read as floats: group 5 arrives as 5.0.
     values = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
-    return values.where(values.notna() & (values.astype(str).str.strip() != ""), None)
+    given = values.notna() & (values.astype(str).str.strip() != "")
+    return values.where(given, None).astype(object)  # text or None, even when all are missing
 
 
 def _check_sources(sources, root: Path, problems, file, rows) -> None:
@@ -381,11 +393,13 @@ def _check_monotone(table: pd.DataFrame, problems: list[Problem], file: str, row
     ``about`` range) below an earlier lower bound contradicts it.
 
     A later lower bound below an earlier count is merely weaker evidence, not a contradiction.
-    Member counts are exempt (people leave groups), and so are in_group facts.
+    Member counts are exempt (people leave groups), and so are in_group facts. Counts for a
+    group, or of named readers in a place, are compared only with the same group or place.
     """
     exempt = table["kind"].isin([ObservationKind.MEMBERS.value, ObservationKind.IN_GROUP.value])
     spread = table[~exempt]
-    for (kind, _), series in spread.groupby(["kind", spread["group"].fillna("")], sort=False):
+    for (kind, _, _), series in spread.groupby(
+            ["kind", spread["group"].fillna(""), spread["place"].fillna("")], sort=False):
         series = series.sort_values("hours", kind="stable")
         hours, counts = series["hours"].to_numpy(), series["count"].to_numpy()
         low, high = count_range(counts, series["bound"], series["tolerance"])

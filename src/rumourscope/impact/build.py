@@ -261,7 +261,8 @@ def summarise_impact(
         observed=observed_facts(case),
         parameters=_parameter_table(model, ranges, case, calibration),
         estimates=_estimates(est, minimum),
-        audience=_audience(est, reachable_people(case), _label_basis(case)),
+        audience=_audience(est, reachable_people(case), _label_basis(case),
+                           _named_by_place(case)),
         thresholds=threshold_findings(est, thresholds, case.observations, before=before),
         deletion=deletion,
         scenarios=pd.DataFrame(
@@ -438,17 +439,34 @@ def _label_basis(case: Case) -> str:
     return f"labels in the users table (compiled by {who.iloc[0] if len(who) else 'not stated'})"
 
 
-def _audience(est: ReachEstimate, reachable: pd.DataFrame, basis: str) -> pd.DataFrame:
+def _named_by_place(case: Case) -> pd.DataFrame:
+    """``breakdown, label, named, named_basis``: the named readers the evidence places in each
+    jurisdiction (the most any observation says there), and the evidence that says so."""
+    obs = case.observations
+    obs = obs[(obs["kind"] == "named_readers") & obs["place"].notna()]
+    rows = []
+    for place, said in obs.groupby("place", sort=False):
+        best = said.loc[said["count"].idxmax()]
+        when = case.local(best["time"]).strftime("%Y-%m-%d %H:%M %Z")
+        rows.append(("jurisdiction", place, int(best["count"]),
+                     f"{best['source'] or 'source not given'} (by {when})"))
+    return pd.DataFrame(rows, columns=["breakdown", "label", "named", "named_basis"])
+
+
+def _audience(est: ReachEstimate, reachable: pd.DataFrame, basis: str,
+              named: pd.DataFrame) -> pd.DataFrame:
     grouped = est.breakdown.groupby(["breakdown", "label"], sort=False)["unique_viewers"]
     table = grouped.agg(
         p5=lambda x: x.quantile(_PERCENTILES[0]),
         p50=lambda x: x.quantile(_PERCENTILES[1]),
         p95=lambda x: x.quantile(_PERCENTILES[2]),
     )
-    table = table.reset_index().merge(reachable, on=["breakdown", "label"], how="left")
+    keys = ["breakdown", "label"]
+    table = table.reset_index().merge(reachable, on=keys, how="left").merge(
+        named, on=keys, how="left")
     table["reachable"] = table["reachable"].fillna(0).astype(int)
-    keep = (table["reachable"] > 0) | (table["p95"] > 0)
-    columns = ["breakdown", "label", "reachable", "p5", "p50", "p95"]
+    keep = (table["reachable"] > 0) | (table["p95"] > 0) | table["named"].notna()
+    columns = ["breakdown", "label", "reachable", "p5", "p50", "p95", "named", "named_basis"]
     return table.loc[keep, columns].reset_index(drop=True).assign(basis=basis)
 
 

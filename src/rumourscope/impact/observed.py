@@ -50,6 +50,8 @@ def observed_facts(case: Case) -> pd.DataFrame:
         fact = _KIND_LABELS.get(obs.kind, obs.kind).format(group=group)
         if group and "{group}" not in _KIND_LABELS.get(obs.kind, ""):
             fact += f" (group {group})"
+        if isinstance(obs.place, str):
+            fact += f", in {obs.place}"
         bound = {"at_least": "at least",
                  "about": f"about (within {obs.tolerance:.0%})"}.get(obs.bound, "exactly")
         when = case.local(obs.time).strftime("%Y-%m-%d %H:%M %Z")
@@ -80,17 +82,21 @@ def evidence_minimum(case: Case) -> dict[str, float]:
     Each observation of the whole spread bounds its own total from below (an exact or "about"
     count by its lowest allowed value), and counts only grow, so the bound holds at the end
     too. Views are at least the people known to have read it (each read at least once);
-    unique viewers are at least the named readers; groups reached are at least the groups seen
+    unique viewers are at least the named readers (named readers in different places are
+    different people, so those counted by place add up); groups reached are at least the groups seen
     and at least the groups the evidence places a copy in. Quantities the evidence does not
     bound are left out.
     """
     obs = Evidence.from_case(case).spread()
     whole = obs[obs["group"].isna()]
     low, _ = count_range(whole["count"], whole["bound"], whole["tolerance"])
-    best = pd.Series(low, index=whole.index).groupby(whole["kind"]).max()
+    low = pd.Series(low, index=whole.index)
+    best = low.groupby(whole["kind"]).max()
     named_groups = set(obs.loc[obs["kind"] == "in_group", "group"])
     named_groups |= {p.group for p in case.posts if p.group}
-    readers = max(best.get("unique_viewers", 0), best.get("named_readers", 0))
+    placed = whole["place"].notna()
+    by_place = low[placed].groupby(whole.loc[placed, "place"]).max().sum()
+    readers = max(best.get("unique_viewers", 0), best.get("named_readers", 0), by_place)
     bounds = {
         "views": max(best.get("views", 0), readers),
         "unique_viewers": readers,
@@ -183,14 +189,15 @@ def threshold_findings(
 def _observed_finding(t: Threshold, observations: pd.DataFrame) -> tuple[float, str]:
     quantity = str(t.quantity)
     what = QUANTITY_LABELS.get(quantity, quantity)
-    if t.readers_in is not None:
-        # Observations (case.observations) carry no place: none of them counts one jurisdiction.
-        return np.nan, (
-            f"No observed count of {what} in {t.readers_in} in the evidence (observed counts "
-            f"are not split by place)."
-        )
     kinds = [k for k, q in _KIND_QUANTITY.items() if q == quantity]
-    rows = observations[observations["kind"].isin(kinds) & observations["group"].isna()]
+    counted = observations["kind"].isin(kinds) & observations["group"].isna()
+    if t.readers_in is not None:
+        # only named readers are counted by place
+        rows = observations[counted & (observations["place"] == t.readers_in)]
+        what = f"{what} in {t.readers_in}"
+    else:
+        rows = pd.concat([observations[counted & observations["place"].isna()],
+                          _named_in_every_place(observations)], ignore_index=True)
     if rows.empty:
         return np.nan, f"No observed count of {what} in the evidence."
     best = rows.loc[rows["count"].idxmax()]
@@ -205,3 +212,16 @@ def _observed_finding(t: Threshold, observations: pd.DataFrame) -> tuple[float, 
             f"neither shows nor rules out that the threshold was reached."
         )
     return float(n), f"Observed {shown}: below {format_count(t.count)}."
+
+
+def _named_in_every_place(observations: pd.DataFrame) -> pd.DataFrame:
+    """Named readers counted by place, added up over the places (people in different places
+    are different people), as one ``at_least`` observation; empty when none are placed."""
+    placed = observations[(observations["kind"] == "named_readers")
+                          & observations["place"].notna()]
+    if placed.empty:
+        return placed
+    most = placed.loc[placed.groupby("place")["count"].idxmax()]
+    return pd.DataFrame({"kind": ["named_readers"], "count": [int(most["count"].sum())],
+                         "bound": ["at_least"],
+                         "source": ["; ".join(dict.fromkeys(most["source"].fillna("not given")))]})

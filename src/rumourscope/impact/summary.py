@@ -53,7 +53,8 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "world": ("parameter", "value", "unit", "range", "source", "meaning"),
     "estimates": ("quantity", "p5", "p50", "p95", "mean", "observed_min", "effective_runs"),
     "before_evidence": ("quantity", "p5", "p50", "p95", "mean"),
-    "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95", "basis"),
+    "audience": ("breakdown", "label", "reachable", "p5", "p50", "p95", "named", "named_basis",
+                 "basis"),
     "thresholds": (
         "threshold", "jurisdiction", "legal_character", "quantity", "readers_in", "count",
         "observed", "observed_finding", "p_exceed", "ci_low", "ci_high", "mc_error",
@@ -79,9 +80,10 @@ TABLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-# Columns only runs held to the evidence give: a summary without them gets them as NaN.
+# Columns only the evidence (or runs held to it) gives: a summary without them gets them as NaN.
 _EVIDENCE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "estimates": ("observed_min", "effective_runs"),
+    "audience": ("named", "named_basis"),
     "thresholds": ("p_before",),
     "scenarios": ("evidence_fit",),
     "sensitivity": ("fit_low", "fit_high"),
@@ -135,9 +137,11 @@ class ImpactSummary:
         The same for the runs before the evidence (not held to it): what the assumptions alone
         give. Equal to ``estimates`` when the summary was built without the evidence.
     audience : DataFrame
-        ``breakdown, label, reachable, p5, p50, p95, basis``: unique viewers per jurisdiction
-        and per community, with the number of such people the post could have reached at all
-        and what each person's label rests on (the table that states it, or the world model).
+        ``breakdown, label, reachable, p5, p50, p95, named, named_basis, basis``: unique
+        viewers per jurisdiction and per community, with the number of such people the post
+        could have reached at all, the readers the evidence names in that jurisdiction (at
+        least; NaN where it names none) and the evidence that names them, and what each
+        person's label rests on (the table that states it, or the world model).
     thresholds : DataFrame
         One row per legal threshold: observed counts compared as facts (``observed``,
         ``observed_finding``), modelled totals only as a probability of reaching the count
