@@ -262,3 +262,25 @@ def test_sample_summary_and_models():
     assert table.loc["read_prob", "q0.5"] == pytest.approx(0.2)
     models = s.models(rs.SpreadModel(repost_prob=(0.02, 0.04)))
     assert [m.repost_prob for m in models] == [(0.01, 0.02), (0.02, 0.04), (0.03, 0.06)]
+
+
+@pytest.mark.parametrize("evidence", [None, EVIDENCE])
+def test_simulate_with_a_posterior_is_run_0_with_its_particle(evidence):
+    for seed in (1, 2, 3):
+        cascade = rs.simulate(NET, MODEL, POST, rng=seed, posterior=SPREAD, evidence=evidence)
+        est = rs.estimate_reach(NET, MODEL, POST, rng=seed, posterior=SPREAD, evidence=evidence,
+                                runs=20 if evidence is None else rs.engine.cascade.EVIDENCE_POOL)
+        first = est.runs.iloc[0]
+        for name in ("views", "unique_viewers", "reposts", "groups_reached"):
+            assert cascade.totals[name] == first[name], (seed, name)
+        drawn = est.parameters.iloc[0]
+        assert cascade.model.read_prob == drawn["read_prob"]
+        assert cascade.model.repost_prob == drawn["repost_prob"]
+
+
+def test_simulated_cascades_draw_their_parameters_by_weight():
+    # 0.8 / 0.2 on two read probabilities: over 200 seeds the share of the first is binomial
+    drawn = [rs.simulate(ONE_GROUP, QUIET, START, rng=s, posterior=TWO_POINTS).model.read_prob
+             for s in range(200)]
+    share = np.mean(np.isclose(drawn, READ[0]))
+    assert abs(share - WEIGHTS[0]) < TOL_SE * np.sqrt(WEIGHTS[0] * WEIGHTS[1] / 200)

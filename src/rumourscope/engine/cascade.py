@@ -127,14 +127,16 @@ EVIDENCE_POOL = 200
 
 def simulate(
     net: GroupNetwork, model: SpreadModel, posts: Sequence[Post] | Post, *, rng: Any = None,
-    evidence: Any = None,
+    evidence: Any = None, posterior: Any = None,
 ) -> Cascade:
     """Simulate one spread of the post and keep every event.
 
     Run ``i`` of :func:`rumourscope.estimate_reach` with the same ``rng`` (an int seed) is this
     run for ``i = 0``: both spawn their run seeds from the same parent. With ``evidence``, it is
     run 0 of ``estimate_reach(..., runs=EVIDENCE_POOL, evidence=evidence)``: one spread that
-    agrees with every observation.
+    agrees with every observation. With ``posterior``, it is run 0 of ``estimate_reach`` with
+    the same posterior: its parameters are those of the particle that run drew, and
+    :attr:`Cascade.model` holds them.
 
     Parameters
     ----------
@@ -150,6 +152,9 @@ def simulate(
         What was observed (as for :func:`rumourscope.estimate_reach`): the cascade is drawn
         from the spreads that agree with it (by splitting over :data:`EVIDENCE_POOL` runs,
         whose law approaches the conditioned one as the pool grows).
+    posterior : ParameterSample or CalibrationResult, optional
+        Fitted parameters (as for :func:`rumourscope.estimate_reach`): the run draws its
+        parameters from them.
 
     Returns
     -------
@@ -173,16 +178,21 @@ def simulate(
     >>> cascade.totals["views"], cascade.totals["unique_viewers"]
     (np.int64(2), np.int64(2))
     """
-    if evidence is None:
+    if evidence is None and posterior is None:
         inputs, posts = prepare(net, model, posts)
         seq, keys = run_seeds(rng, 1)
         seed, keys, bounds = seed_record(seq), keys[:1], np.empty(0)
     else:
         from .reach import estimate_reach  # reach builds on this module
 
-        given = estimate_reach(net, model, posts, runs=EVIDENCE_POOL, rng=rng, evidence=evidence)
-        inputs, posts, seed = given._inputs, given.posts, given.seed
-        keys, bounds = given.run_keys[0], given.epochs[0]
+        given = estimate_reach(net, model, posts, runs=1 if evidence is None else EVIDENCE_POOL,
+                               rng=rng, evidence=evidence, posterior=posterior)
+        if given.particle is not None:  # the run's own parameters, drawn from the posterior
+            model = given.posterior.models(model)[int(given.particle[0])]
+        inputs, posts = prepare(net, model, given.posts, given.times)
+        seed = given.seed
+        keys = np.atleast_1d(given.run_keys[0])
+        bounds = np.empty(0) if given.epochs is None else given.epochs[0]
     totals, _grid, by_jur, by_comm, cf, ci, ef, ei = _kernel.simulate_recorded(
         np.ascontiguousarray(keys, np.uint64), np.ascontiguousarray(bounds, np.float64),
         *inputs.args())
