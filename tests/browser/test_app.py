@@ -219,3 +219,28 @@ def test_lawyer_builds_a_case_runs_it_and_downloads_the_exhibit(page, app, tmp_p
     tab(page, "Explore")
     page.locator(".js-plotly-plot:visible .main-svg").first.wait_for(timeout=120_000)
     save_screenshot(page, "app-explore")
+
+
+def test_evidence_over_the_limit_is_refused_before_it_is_sent(page):
+    # a 12 MB file is over the web server's default message cap (10 MB) and within the app's
+    # limit (25 MB): it must arrive; a 26 MB file is refused by the page, with the reason
+    tab(page, "Case")
+    fill(page, "What it shows", "A long chat export")
+    fill(page, "Obtained (who, when, how)", "Sent to counsel by a member")
+    alerts: list[str] = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+
+    def add(name: str, size: int) -> None:
+        with page.expect_file_chooser() as chooser:
+            page.get_by_role("button", name="Add evidence files").click()
+        chooser.value.set_files([{"name": name, "mimeType": "text/plain",
+                                  "buffer": b"x" * size}])
+
+    add("export 12 MB.txt", 12 * 2**20)
+    page.get_by_role("cell", name="evidence/export 12 MB.txt").wait_for(timeout=60_000)
+    add("video.txt", 26 * 2**20)
+    page.wait_for_function("() => true")  # let the page's check run
+    page.wait_for_timeout(500)
+    assert alerts == ["'video.txt' is 26.0 MB; the app takes evidence files of up to 25 MB "
+                      "(add larger ones to the case folder by hand)"]
+    assert page.get_by_role("cell", name="evidence/video.txt").count() == 0

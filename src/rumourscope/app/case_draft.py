@@ -31,6 +31,7 @@ from ._text import BIDI_CONTROLS
 
 __all__ = [
     "MAX_EVIDENCE_BYTES",
+    "MAX_UPLOAD_BYTES",
     "CaseDraft",
     "EvidenceFile",
     "check_count",
@@ -45,6 +46,10 @@ MAX_EVIDENCE_BYTES = 25 * 2**20
 """Largest evidence file the app takes (25 MB): screenshots and chat exports are far smaller;
 larger files (videos) are added to the case folder by hand."""
 MAX_EVIDENCE_FILES = 200
+MAX_UPLOAD_BYTES = 100 * 2**20
+"""Most the files added in one go may come to (100 MB): the browser sends them to the app in
+one message, and the app's server takes no larger message (the page refuses a larger choice
+before sending it)."""
 EVIDENCE_DIR = "evidence"
 EXPERT_FIELDS = ("name", "expertise", "qualifications", "instructions", "issues", "research")
 # the case format gains an [expert] section in a parallel change; until the loader accepts it,

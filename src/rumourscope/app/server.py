@@ -8,6 +8,7 @@ and tells nobody that it is being used.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import MissingDependencyError, RumourscopeError
+from .case_draft import MAX_UPLOAD_BYTES
 
 __all__ = ["AppServer", "start_server"]
 
@@ -28,6 +30,9 @@ NOTEBOOK = HERE / "app.ipynb"
 # environment variables through which the server tells the app's kernel what to open
 CASE_ENV = "RUMOURSCOPE_APP_CASE"
 WORKDIR_ENV = "RUMOURSCOPE_APP_WORKDIR"
+#: Largest message the server takes from the page: the most one choice of evidence files may
+#: come to, and room for the message around them.
+MESSAGE_CAP = MAX_UPLOAD_BYTES + 2**20
 
 
 @dataclass
@@ -107,6 +112,9 @@ def start_server(
         # the page reads the widgets' state only once their cell has run
         "--VoilaConfiguration.preheat_kernel=True",
         "--MappingKernelManager.cull_idle_timeout=0",
+        # evidence files added in one go arrive as one message: allow the most the page sends
+        # (the web server's default, 10 MB, is below one file the app takes)
+        "--Voila.tornado_settings=" + json.dumps({"websocket_max_message_size": MESSAGE_CAP}),
     ]  # fmt: skip
     handle = log.open("w", encoding="utf-8")
     process = subprocess.Popen(
