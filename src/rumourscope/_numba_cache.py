@@ -7,13 +7,24 @@ accounts), numba refuses to define the function at all, and importing rumourscop
 "cannot cache function ...: no locator available". Then, and only then, this points numba at a
 folder of the system's temporary directory instead, so the package imports and the engine is
 compiled once per machine user, not on every run.
+
+numba also checks a cached function only against its own file: if a function it calls, from
+another file, has changed (the engine's helpers are spread over several files), the stale
+compiled code is used. So a folder's compiled files are dropped whenever any source file in
+that folder has changed since they were made (:func:`drop_stale_caches`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+#: Folders of the package that hold cached numba functions.
+CACHED_FOLDERS = ("engine", "calibrate", "branching")
+#: The file in a folder's ``__pycache__`` recording the sources its compiled files were made from.
+STAMP = "rumourscope-sources.sha256"
 
 
 def _writable(folder: Path) -> bool:
@@ -43,4 +54,44 @@ def ensure_cache_location() -> None:
         config.CACHE_DIR = str(fallback)
 
 
+def sources_digest(folder: Path) -> str:
+    """A digest of the Python sources of ``folder`` (names and contents)."""
+    digest = hashlib.sha256()
+    for source in sorted(folder.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def drop_stale_caches(root: Path | None = None) -> list[Path]:
+    """Delete the compiled files in ``root/<folder>/__pycache__`` (for each of
+    :data:`CACHED_FOLDERS`) unless they were made from the folder's present sources; returns
+    the folders cleared. A folder whose cache cannot be written is left alone (numba caches
+    elsewhere then, and an installed package's sources do not change under it)."""
+    root = Path(__file__).resolve().parent if root is None else root
+    cleared = []
+    for name in CACHED_FOLDERS:
+        cache = root / name / "__pycache__"
+        digest = sources_digest(root / name)
+        stamp = cache / STAMP
+        try:
+            if stamp.read_text(encoding="ascii") == digest:
+                continue
+        except OSError:
+            pass
+        try:
+            stale = [*cache.glob("*.nbi"), *cache.glob("*.nbc")]
+            for file in stale:
+                file.unlink(missing_ok=True)
+            cache.mkdir(parents=True, exist_ok=True)
+            fresh = cache / f"{STAMP}.{os.getpid()}"
+            fresh.write_text(digest, encoding="ascii")
+            fresh.replace(stamp)  # atomic: another process reads the old stamp or this one
+        except OSError:
+            continue
+        if stale:
+            cleared.append(cache)
+    return cleared
+
+
 ensure_cache_location()
+drop_stale_caches()
