@@ -83,8 +83,9 @@ RULES: tuple[LegalRule, ...] = (
         "Publication to at least one person other than the plaintiff; damage is presumed. "
         "One reader in Ontario suffices for publication there.",
         "The mode and extent of publication, and the grapevine effect, go to damages (Hill v "
-        "Church of Scientology factors); readers in the jurisdiction matter for jurisdiction "
-        "(Haaretz.com v Goldhar, 2018 SCC 28). A court needs evidence of how the platform "
+        "Church of Scientology factors); readers in Ontario found its jurisdiction, though a "
+        "court may still send the case to a clearly more appropriate forum (Haaretz.com v "
+        "Goldhar, 2018 SCC 28). A court needs evidence of how the platform "
         "works before inferring an audience (Kaur v Virk, 2022 ONSC 6697).",
         "Hill v Church of Scientology of Toronto, [1995] 2 SCR 1130; Haaretz.com v Goldhar, "
         "2018 SCC 28; Kaur v Virk, 2022 ONSC 6697"),
