@@ -40,7 +40,8 @@ def audience(result: Any, *, title: str = "Who saw it: unique viewers") -> go.Fi
     result : DataFrame or ReachEstimate
         ``breakdown`` (``jurisdiction`` or ``community``), ``label``, percentile columns
         ``p50`` and an outer pair such as ``p5``/``p95``, and optionally ``reachable`` (the
-        people the post could have reached at all), as ``ImpactSummary.audience`` gives; or a
+        people the post could have reached at all) and ``named`` (readers the evidence names
+        there, marked with a diamond), as ``ImpactSummary.audience`` gives; or a
         ``ReachEstimate``, whose per-run breakdown is summarised (``reachable``: everyone in
         the network with the label).
     title : str
@@ -105,6 +106,19 @@ def audience(result: Any, *, title: str = "Who saw it: unique viewers") -> go.Fi
             ),
             row=row, col=1,
         )  # fmt: skip
+        if "named" in part.columns and part["named"].notna().any():
+            named = part[part["named"].notna()]
+            fig.add_trace(
+                go.Scatter(
+                    y=named["label"].astype(str), x=named["named"], mode="markers",
+                    marker={"symbol": "diamond", "size": 11, "color": OKABE_ITO[5],
+                            "line": {"color": "#000000", "width": 1}},
+                    name="named in the evidence (at least)", legendgroup="named",
+                    showlegend=not any(t.legendgroup == "named" for t in fig.data),
+                    hovertemplate="%{y}: the evidence names %{x:,.0f} readers<extra></extra>",
+                ),
+                row=row, col=1,
+            )  # fmt: skip
         fig.update_xaxes(rangemode="tozero", tickformat=",d", row=row, col=1)
         fig.update_yaxes(automargin=True, row=row, col=1)
     fig.update_xaxes(title_text="People (unique viewers)", row=len(kinds), col=1)
