@@ -169,18 +169,21 @@ def score(case: Case, est: rs.ReachEstimate | None, section: str, extra: dict) -
     return rows
 
 
-def condition(case: Case, model: rs.SpreadModel, runs: int, seed: str, posterior=None):
+def condition(case: Case, model: rs.SpreadModel, runs: int, seed: str, posterior=None,
+              min_roots: int | None = None):
     try:
         return rs.estimate_reach(case.net, model, case.post, runs=runs, rng=case.rng(seed),
-                                 evidence=case.evidence, posterior=posterior)
+                                 evidence=case.evidence, posterior=posterior,
+                                 min_roots=min_roots)
     except rs.ParameterError:  # no run agreed with the evidence at some level
         return None
 
 
-def known(cases: list[Case], runs: int) -> pd.DataFrame:
+def known(cases: list[Case], runs: int, min_roots: int | None = None) -> pd.DataFrame:
     rows = []
     for case in tqdm(cases, desc="known parameters", unit="case"):
-        rows += score(case, condition(case, case.model, runs, "known"), "known", {})
+        rows += score(case, condition(case, case.model, runs, "known", min_roots=min_roots),
+                      "known", {})
     return pd.DataFrame(rows)
 
 
@@ -339,6 +342,9 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
                         help="independent replicates of each method per agreement case")
     parser.add_argument("--min-fit", type=float, default=0.03,
                         help="least evidence fit of an agreement case (rejection's cost)")
+    parser.add_argument("--min-roots", type=int, default=None,
+                        help="known parameters: hold splitting's runs to descend from at least "
+                             "this many first runs (estimate_reach's min_roots)")
     parser.add_argument("--csv", help="also write the per-truth rows here")
     args = parser.parse_args(argv)
     if args.replicates < 2:
@@ -364,7 +370,7 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
         if section not in args.sections:
             continue
         t0 = time.perf_counter()
-        parts.append(known(cases, args.runs) if section == "known" else
+        parts.append(known(cases, args.runs, args.min_roots) if section == "known" else
                      calibrated(cases[:args.calibrated_truths], args.runs, args.particles,
                                 args.rounds))
         timing[section] = time.perf_counter() - t0

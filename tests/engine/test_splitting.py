@@ -327,3 +327,35 @@ def test_named_readers_in_a_place_the_network_lacks_are_refused():
                        match=r"\(in England\).*no one in the network is labelled 'England'; "
                              r"labels: Ontario, PRC"):
         rs.estimate_reach(net, model, post, runs=10, rng=1, evidence=ev)
+
+
+def test_a_floor_on_distinct_roots_splits_from_more_first_runs_with_the_same_law():
+    # the truncated binomial of test_splitting_gives_the_exact_truncated_binomial, with 100
+    # runs: few first runs reach a 0.5% tail, so the floor asks for more of them
+    members = pd.DataFrame({"user": [f"u{i}" for i in range(200)], "group": "g"})
+    net = rs.GroupNetwork.from_frames(members)
+    model = rs.SpreadModel(read_prob=0.1, repost_prob=0.0, horizon=24.0)
+    post = rs.Post(user="u0", group="g", time=0.0)
+    ev = frame(hours=[24.0], kind=["views"], count=[32], bound=["at_least"])
+    plain = rs.estimate_reach(net, model, post, runs=100, rng=1, evidence=ev,
+                              method="splitting")
+    floored = rs.estimate_reach(net, model, post, runs=100, rng=1, evidence=ev,
+                                method="splitting", min_roots=40)
+    assert plain.conditioning.distinct_roots < 40
+    assert floored.conditioning.distinct_roots >= 40
+    assert floored.n_runs == 100
+    assert (floored.runs["views"] >= 32).all()
+    assert floored.conditioning.simulated > plain.conditioning.simulated
+    law = stats.binom(199, 0.1)
+    k = np.arange(32, 200)
+    pmf = law.pmf(k) / law.sf(31)
+    mean = (k * pmf).sum()
+    sd = np.sqrt(((k - mean) ** 2 * pmf).sum())
+    reps = [rs.estimate_reach(net, model, post, runs=100, rng=s, evidence=ev,
+                              method="splitting", min_roots=40) for s in range(6)]
+    means = np.array([e.runs["views"].mean() for e in reps])
+    se = max(means.std(ddof=1), sd / np.sqrt(100)) / np.sqrt(len(means))
+    assert abs(means.mean() - mean) < 4 * se
+    again = rs.estimate_reach(net, model, post, runs=100, rng=1, evidence=ev,
+                              method="splitting", min_roots=40)
+    pd.testing.assert_frame_equal(again.runs, floored.runs)  # reproducible

@@ -39,6 +39,7 @@ class Stream(IntEnum):
     PARTICLES = 4  # the posterior particle of each first run (the unconditioned runs' too)
     REJECTION_PARTICLES = 5  # rejection: the particle of each run of each batch
     FIT = 6  # calibrate.fit_abc: every draw of the fit
+    THINNING = 7  # splitting: which runs are kept of a splitting from more first runs
 
 
 def stream(root: np.random.SeedSequence, tag: Stream, index: int = 0) -> np.random.SeedSequence:

@@ -146,9 +146,14 @@ def _draw_from(kept: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray
     return np.sort(np.concatenate([np.repeat(idx, n // m), idx[extra]]))
 
 
+#: Most first runs ``min_roots`` may ask for, in multiples of the runs wanted.
+MAX_ROOTS_FACTOR = 16
+
+
 def condition(
     inputs: KernelInputs, checks: Checks, watch: np.ndarray, root: np.random.SeedSequence,
-    n: int, *, particles: Particles | None = None, client=None, chunk_size: int | None = None,
+    n: int, *, min_roots: int | None = None, particles: Particles | None = None, client=None,
+    chunk_size: int | None = None,
 ) -> tuple[RunArrays, np.ndarray, np.ndarray, np.ndarray | None, Conditioning]:
     """``n`` runs agreeing with ``checks``, by splitting at the observation times.
 
@@ -157,7 +162,34 @@ def condition(
     continued from a split keeps those of the run it continues. Returns the runs' counts, their
     keys and split times (to replay them, e.g. with another deletion time), each run's particle
     (``None`` without ``particles``), and how they were conditioned.
+
+    Rare evidence leaves the runs descended from few first runs. With ``min_roots``, while
+    fewer than that many first runs (at most ``n``) have descendants among them, splitting is
+    done again from more first runs (at most :data:`MAX_ROOTS_FACTOR` times ``n``), and ``n``
+    of its runs are kept, drawn at random without replacement: the runs of one splitting are
+    exchangeable, so any ``n`` of them have the same law.
     """
+    options = {"particles": particles, "client": client, "chunk_size": chunk_size}
+    done = _split(inputs, checks, watch, root, n, **options)
+    factor, wanted = 1, min(min_roots or 0, n)
+    while done[4].distinct_roots < wanted and factor < MAX_ROOTS_FACTOR:
+        grow = math.ceil(1.25 * wanted / max(done[4].distinct_roots, 1))
+        factor = min(MAX_ROOTS_FACTOR, factor * max(2, grow))
+        many = _split(inputs, checks, watch, root, n * factor, **options)
+        pick = np.sort(np.random.default_rng(stream(root, Stream.THINNING, factor)).choice(
+            n * factor, n, replace=False))
+        out, keys, epochs, particle, how = many
+        done = (_rows(out, pick), keys[pick], epochs[pick],
+                None if particle is None else particle[pick],
+                replace(how, roots=how.roots[pick]))
+    return done
+
+
+def _split(
+    inputs: KernelInputs, checks: Checks, watch: np.ndarray, root: np.random.SeedSequence,
+    n: int, *, particles: Particles | None = None, client=None, chunk_size: int | None = None,
+) -> tuple[RunArrays, np.ndarray, np.ndarray, np.ndarray | None, Conditioning]:
+    """One splitting of ``n`` runs (see :func:`condition`)."""
     run = _runner(inputs, checks, watch, client=client, chunk_size=chunk_size)
     times = inputs.times
     keys = _child_keys(root, n)[:, None]  # the unconditioned ensemble's first runs

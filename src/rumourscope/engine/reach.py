@@ -335,7 +335,7 @@ def _estimate(net: GroupNetwork, model: SpreadModel, posts: tuple[Post, ...],
 
 def _conditioned(net: GroupNetwork, model: SpreadModel, posts: Any, runs: int, rng: Any,
                  evidence: Any, method: str, times: Any, posterior: ParameterSample | None,
-                 **options: Any) -> ReachEstimate:
+                 min_roots: int | None = None, **options: Any) -> ReachEstimate:
     if method not in ("auto", "splitting", "rejection"):
         raise ParameterError(
             f"method must be 'auto', 'splitting' or 'rejection', got {method!r}")
@@ -358,7 +358,7 @@ def _conditioned(net: GroupNetwork, model: SpreadModel, posts: Any, runs: int, r
         done = reject(inputs, checks, watch, seq, runs, max_runs=REJECTION_LIMIT * runs,
                       **options)
     out, keys, epochs, particle, how = done or condition(inputs, checks, watch, seq, runs,
-                                                         **options)
+                                                         min_roots=min_roots, **options)
     return _estimate(net, model, posts, inputs, out, keys, seed_record(seq), epochs, how,
                      posterior, particle)
 
@@ -385,6 +385,7 @@ def estimate_reach(
     evidence: Evidence | pd.DataFrame | None = None,
     method: str = "auto",
     posterior: ParameterSample | HasParameterSample | None = None,
+    min_roots: int | None = None,
 ) -> ReachEstimate:
     """Simulate the spread many times and summarise the distribution of its reach.
 
@@ -429,6 +430,12 @@ def estimate_reach(
         the parameters' uncertainty as well as chance. Runs conditioned on
         ``evidence`` keep their particle through the splitting, so the particles' weights are
         updated by the evidence too. See :attr:`ReachEstimate.parameters`.
+    min_roots : int, optional
+        With ``evidence`` held by splitting: the runs descend from at least this many
+        different first runs (at most ``runs``; see :attr:`Conditioning.distinct_roots`).
+        Rare evidence otherwise leaves them few independent histories and intervals that are
+        too narrow; splitting is then done again from up to 16 times as many first runs, and
+        ``runs`` of its runs are kept at random. Rejection's runs are independent already.
 
     Examples
     --------
@@ -463,10 +470,12 @@ def estimate_reach(
     True
     """
     check_param("runs", runs, Interval(int, 1, None))
+    if min_roots is not None:
+        check_param("min_roots", min_roots, Interval(int, 1, None))
     sample = None if posterior is None else as_sample(posterior)
     if evidence is not None:
         return _conditioned(net, model, posts, int(runs), rng, evidence, method, times, sample,
-                            client=client, chunk_size=chunk_size)
+                            min_roots, client=client, chunk_size=chunk_size)
     seq, keys = run_seeds(rng, int(runs))
     particle = None if sample is None else draw(sample, stream(seq, Stream.PARTICLES), len(keys))
     return _run(net, model, posts, keys, seed_record(seq), times=times, client=client,
