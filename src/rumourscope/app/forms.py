@@ -69,7 +69,8 @@ class RowsForm:
                  check_row: Callable[[dict[str, str]], str | dict[str, str]]) -> None:
         self.fields, self.columns, self.check_row = fields, columns, check_row
         self.rows: list[dict[str, str]] = []
-        self.add = w.Button(description=f"Add {title}", button_style="primary")
+        self.add = w.Button(description=f"Add {title}", button_style="primary",
+                            layout=w.Layout(width="auto", min_width="148px"))
         self.remove = w.Button(description="Remove the last one")
         self.status = w.HTML()
         self.table = w.HTML()
