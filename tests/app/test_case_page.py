@@ -83,6 +83,13 @@ def test_a_screenshot_kind_case_is_built_through_the_forms(tmp_path):
     _fill(page.world, key="known_group_overlap", value="0.05", source="assumption: one suburb")
     assert len(page.world.rows) == 1
     page.target.input.value = "chen-v-sun"
+    # a world too small for the groups: the loader's answer shows next to the field too
+    f["population"].input.value = "300"
+    page.create.click()
+    said = f["population"].message.value
+    assert "population must be at least" in said, page.create_status.value
+    assert not (tmp_path / "chen-v-sun").exists()
+    f["population"].input.value = "7000"
     page.create.click()
     assert "Opened" in page.open_status.value, page.create_status.value
     case = rs.load_case(tmp_path / "chen-v-sun", key_file=tmp_path / "k.key")
