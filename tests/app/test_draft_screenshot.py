@@ -160,3 +160,10 @@ def test_a_time_with_its_own_offset_is_not_given_a_second_zone(tmp_path):
     assert "timezone" not in post  # the offset and the case's zone would disagree
     case = rs.load_case(draft.write(tmp_path / "case"), key_file=tmp_path / "k.key")
     assert case.post_times[0] == pd.Timestamp("2024-05-11 00:30", tz="UTC")
+
+
+def test_every_world_model_value_has_a_row_in_the_assumptions_form():
+    from rumourscope.app.field_checks import WORLD_LABELS
+    from rumourscope.network.world import DEFAULT_SOURCES
+
+    assert {*WORLD_LABELS, "population"} == set(DEFAULT_SOURCES)

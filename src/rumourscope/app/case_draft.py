@@ -348,7 +348,14 @@ class CaseDraft:
 
 def plain(problem: Problem, *, shown_row: bool = True) -> str:
     """A loader's problem in the forms' words: tables by what the page calls them, rows
-    numbered as the page lists them (1 for the first row, where a file's header is row 1)."""
+    numbered as the page lists them (1 for the first row, where a file's header is row 1).
+
+    Examples
+    --------
+    >>> plain(Problem("rosters.csv", "group 's01' has 6 members, but observations.csv row 2 "
+    ...               "states 5", 7, "group", "s01"))
+    "the rosters, row 6: group 's01' has 6 members, but the observations row 1 states 5"
+    """
     def words(text: str) -> str:
         for table, said in TABLE_WORDS.items():
             text = text.replace(f"{table}.csv", said).replace(f"{table}.toml", said)

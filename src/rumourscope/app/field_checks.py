@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from ..errors import ParameterError
-from ..network.world import DEFAULT_SOURCES, WorldModel
+from ..network.world import WorldModel
 from ..platform import WECHAT
 from ._text import BIDI_CONTROLS
 
@@ -42,8 +42,8 @@ WORLD_LABELS = {
     "jurisdictions": "where the other people live, e.g. Ontario = 0.6; China = 0.4",
     "communities": "share carrying a label, e.g. knows the plaintiff = 0.01",
 }
-"""The world model's values other than the population, as the form names them."""
-assert set(WORLD_LABELS) | {"population"} == set(DEFAULT_SOURCES)  # one form row per value
+"""The world model's values other than the population, as the form names them (a test keeps
+them in step with :data:`~rumourscope.network.world.DEFAULT_SOURCES`)."""
 
 
 def check_timezone(text: str) -> str:
@@ -146,7 +146,15 @@ def check_whole(text: str, least: int, what: str) -> str:
 
 
 def parse_world_value(key: str, text: str) -> int | float | dict[str, float]:
-    """A world-model value as typed: a number, or ``label = share; ...`` for the shares."""
+    """A world-model value as typed: a number, or ``label = share; ...`` for the shares.
+
+    Examples
+    --------
+    >>> parse_world_value("jurisdictions", "Ontario = 0.6; China = 0.4")
+    {'Ontario': 0.6, 'China': 0.4}
+    >>> parse_world_value("population", "30,000")
+    30000
+    """
     text = text.strip()
     if key in ("jurisdictions", "communities"):
         shares: dict[str, float] = {}
@@ -170,7 +178,15 @@ def parse_world_value(key: str, text: str) -> int | float | dict[str, float]:
 
 def check_world_value(key: str, text: str) -> str:
     """``""`` for a world-model value the world model takes (asked of the world model itself,
-    with its other values at their defaults), else what is wrong."""
+    with its other values at their defaults), else what is wrong.
+
+    Examples
+    --------
+    >>> check_world_value("known_group_overlap", "0.05")
+    ''
+    >>> check_world_value("known_group_overlap", "1.5")
+    'the value must be a probability in [0, 1], got 1.5'
+    """
     if key == "population" and not text.strip():
         return ""  # the world model's default
     try:
