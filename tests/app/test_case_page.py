@@ -75,6 +75,12 @@ def test_a_screenshot_kind_case_is_built_through_the_forms(tmp_path):
     # one sighting said to be two people
     _fill(page.identities, group="s03", name="Kevin Zhang", **{**identity, "person": "Other"})
     assert "one sighting is one person" in page.identities.fields["person"].message.value
+    # removing a roster name an identity names says so at once
+    page.rosters.remove.click()
+    said = page.rosters.status.value
+    assert "the identities, row 1: not a name listed for this group in the rosters" in said
+    _fill(page.rosters, group="s03", name="Kevin Zhang", source="evidence/export.txt")
+    assert len(page.rosters.rows) == 3
     _fill(page.readers, user="contact_1", name="Helen", jurisdiction="Ontario",
           communities="knows the plaintiff")
     page.world.fields["key"].value = "known_group_overlap"

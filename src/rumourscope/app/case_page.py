@@ -262,7 +262,15 @@ class CasePage:
                 out[column] = "; ".join(filter(None, [out.get(column, ""), said]))
             return out
 
+        form.check_removal = self._whole_check
         return check
+
+    def _whole_check(self) -> str:
+        """What the rows of every table break together (after one was removed, a roster's
+        name may be what an identity names); the case-level fields are not asked about."""
+        self._sync()
+        found = self.draft.problems(probe=True)
+        return "; ".join(plain(p) for p in found[:3]) + (" …" if len(found) > 3 else "")
 
     def _groups_form(self) -> RowsForm:
         fields = {

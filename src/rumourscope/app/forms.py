@@ -77,6 +77,8 @@ class RowsForm:
         self.add.on_click(self._add)
         self.remove.on_click(self._remove)
         self.listeners: list[Callable[[], None]] = []
+        # asked, after a row is removed, what the other rows now break ("" for nothing)
+        self.check_removal: Callable[[], str] = lambda: ""
         inputs = [f.widget if isinstance(f, Field) else f for f in fields.values()]
         self.widget = w.VBox([*inputs, w.HBox([self.add, self.remove, self.status]), self.table])
 
@@ -111,8 +113,9 @@ class RowsForm:
     def _remove(self, _: Any = None) -> None:
         if self.rows:
             self.rows.pop()
-        self.status.value = ""
         self._changed()
+        problem = self.check_removal()
+        self.status.value = message(problem) if problem else ""
 
     def _changed(self) -> None:
         head = "<th>#</th>" + "".join(f"<th>{inert(c)}</th>" for c in self.columns)
