@@ -51,6 +51,11 @@ def test_a_screenshot_kind_case_is_built_through_the_forms(tmp_path):
     _fill(page.observations, time="2024-05-11 22:00", timezone="Asia/Shanghai",
           kind="in_group", count="", bound="exact", group="s03", source="evidence/export.txt")
     assert len(page.observations.rows) == 3, page.observations.status.value
+    _fill(page.observations, time="2024-05-11 23:00", kind="members", count="40",
+          bound="exact", group="", source="evidence/export.txt")
+    said = page.observations.status.value
+    assert "Group (if one): a members count must name its group" in said, said
+    assert len(page.observations.rows) == 3
     for group, name in (("s01", "孙先生"), ("s01", "Kevin Z"), ("s03", "Kevin Zhang")):
         _fill(page.rosters, group=group, name=name, source="evidence/export.txt")
     assert len(page.rosters.rows) == 3, page.rosters.status.value

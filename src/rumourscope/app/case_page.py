@@ -316,8 +316,7 @@ class CasePage:
         loader = self._loader_check("observations", self.observations)
 
         def check(row: dict[str, str]) -> str | dict[str, str]:
-            if row["kind"] == "members" and not row["group"]:
-                return "a member count needs its group"
+            # (a member count without its group is the loader's to refuse, below)
             if row["kind"] == "in_group" and not row["group"]:
                 return "say which group the post was in"
             if not row["source"]:

@@ -96,6 +96,8 @@ class RowsForm:
                 target = self.fields.get(column)
                 if isinstance(target, Field) and said:
                     target.say(said)
+                elif said and target is not None:  # a dropdown: say which
+                    rest.append(f"{target.description}: {said}")
                 elif said:
                     rest.append(said)
             problem = "; ".join(rest) or ("correct the fields marked above" if any(
