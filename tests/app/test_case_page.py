@@ -108,3 +108,38 @@ def test_a_screenshot_kind_case_is_built_through_the_forms(tmp_path):
     assert case.known.identities.shape[0] == 3
     assert case.world.known_group_overlap == 0.05
     assert case.world.population == 7000
+
+
+def test_the_whole_bundled_screenshot_case_can_be_typed_into_the_page(tmp_path):
+    """Every row and setting of sample_data/screenshot_case goes in through the widgets, one
+    evidence file at a time with its own description, and the folder loads as the bundled."""
+    from .test_draft_screenshot import SOURCE, assert_same_case, screenshot_draft
+
+    want = screenshot_draft()
+    page = CasePage(AppState(workdir=tmp_path))
+    for name, field in page.case_fields.items():
+        field.input.value = getattr(want, name)
+    page.scope.value = want.deletion_scope
+    for item in want.evidence.values():
+        page.evidence_description.input.value = item.description
+        page.evidence_obtained.input.value = item.obtained
+        page.upload.value = _files((item.path.removeprefix("evidence/"), item.data))
+    assert list(page.draft.evidence) == list(want.evidence)
+    for form, rows in ((page.groups, want.groups), (page.observations, want.observations),
+                       (page.rosters, want.rosters), (page.identities, want.identities),
+                       (page.readers, want.readers)):
+        for row in rows:
+            _fill(form, **{k: v for k, v in row.items() if k in form.fields})
+        assert len(form.rows) == len(rows), form.status.value
+    for key, item in want.world.items():
+        _fill(page.world, key=key, **item)
+    for table, record in want.provenance.items():
+        method, sources = page.provenance[table]
+        method.input.value = record["method"]
+        sources.value = tuple(record["sources"])
+    page.target.input.value = "chen-v-sun"
+    page.create.click()
+    assert "Opened" in page.open_status.value, page.create_status.value
+    key = tmp_path / "k.key"
+    made = rs.load_case(tmp_path / "chen-v-sun", key_file=key, show_names=True)
+    assert_same_case(made, rs.load_case(SOURCE, key_file=key, show_names=True))
