@@ -172,3 +172,13 @@ def test_every_world_model_value_has_a_row_in_the_assumptions_form():
     from rumourscope.network.world import DEFAULT_SOURCES
 
     assert {*WORLD_LABELS, "population"} == set(DEFAULT_SOURCES)
+
+
+def test_how_the_post_was_removed_is_written_and_checked_by_the_loader(tmp_path):
+    draft = screenshot_draft()
+    draft.deletion_mechanism, draft.deletion_scope = "owner-removal", ""
+    case = rs.load_case(draft.write(tmp_path / "case"), key_file=tmp_path / "k.key")
+    assert case.deletion_mechanism == "owner-removal"
+    draft.deletion_mechanism = "recall"  # 12.5 hours after the post: no recall is that late
+    found = [plain(p) for p in draft.problems()]
+    assert any(f.startswith("how the post was removed: ") for f in found), found
