@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint readme-images clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
+
+# the README's screenshots of the app, as the browser test takes them
+README_IMAGES := app-case app-case-rosters app-teach app-explore
+readme-images: $(VENV)/.installed-test
+	$(BIN)/python -m pytest tests/browser/test_app.py
+	for name in $(README_IMAGES); do cp build/screenshots/$$name.png docs/images/; done
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

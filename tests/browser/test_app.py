@@ -24,8 +24,9 @@ from .conftest import save_screenshot
 pytestmark = pytest.mark.browser
 
 EVIDENCE = {
-    "group-info-1.png": b"\x89PNG\r\n\x1a\n fictional group-info screen \x00\xff",
-    "chat export.txt": "2024-03-15 21:12 张伟: the bakery sold spoiled food\n".encode(),
+    "group-info-s01.png": b"\x89PNG\r\n\x1a\n fictional group-info screen \x00\xff",
+    "chat export.txt": "2024-05-10 20:31 孙先生: the clinic re-uses needles\n".encode(),
+    "affidavit.txt": b"Kevin Zhang, my patient, told me he saw it in both groups.\n",
 }
 
 
@@ -125,12 +126,20 @@ def test_teacher_sliders_keep_numbers_and_figure_in_step_at_full_width(page):
     save_screenshot(page, "app-teach")
 
 
-def test_lawyer_builds_a_case_runs_it_and_downloads_the_exhibit(page, app, tmp_path):
+def exhibit(page, form: int, source: str) -> None:
+    """Choose the exhibit of the form-th row form (groups, observations, rosters, identities)."""
+    page.locator(".widget-dropdown:has(label:text-is('From exhibit')) select").nth(form) \
+        .select_option(source)  # fmt: skip
+
+
+def test_lawyer_builds_a_screenshot_case_runs_it_and_downloads_the_exhibit(page, app, tmp_path):
+    """The screenshot-level case of the bundled kind, smaller: group sizes from a group-info
+    screen and a chat export, display names, one person identified across two groups."""
     tab(page, "Case")
-    fill(page, "Title", "Li v. Zhao: a post about a bakery (fictional)")
-    fill(page, "Entered by", "A. Clerk, paralegal")
-    fill(page, "What it shows", "Group-info screen and chat export")
-    fill(page, "Obtained (who, when, how)", "Sent to counsel by a member, 2024-03-16")
+    fill(page, "Title", "Chen v. Sun: a post about a dental clinic (fictional)")
+    fill(page, "Entered by", "R. Osei, law clerk")
+    fill(page, "What it shows", "Group-info screen of s01, Mr He's chat export, the affidavit")
+    fill(page, "Obtained (who, when, how)", "Sent to counsel by the plaintiff, 2024-05-12")
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Add evidence files").click()
     chooser.value.set_files([
@@ -138,47 +147,103 @@ def test_lawyer_builds_a_case_runs_it_and_downloads_the_exhibit(page, app, tmp_p
         for name, data in EVIDENCE.items()
     ])  # fmt: skip
     page.get_by_role("cell", name="evidence/chat export.txt").wait_for()
-    fill(page, "Poster's WeChat ID", "wxid_poster")
-    fill(page, "Posted in group", "chatroom_1")
+    fill(page, "Poster's WeChat ID", "wxid_sunlei_88")
+    fill(page, "Poster's name", "孙磊")
+    fill(page, "Poster lives in", "Ontario")
+    fill(page, "Posted in group", "s01")
     # a bad value is explained next to its field as it is typed, in plain words
     fill(page, "Posted at", "2024-13-45 25:00")
     page.get_by_text("is not a date and time; write it as 2024-03-15 21:10").wait_for()
-    fill(page, "Posted at", "2024-03-15 21:10")
+    fill(page, "Posted at", "2024-05-10 20:30")
     page.get_by_text("is not a date and time").wait_for(state="detached")
-    fill(page, "Deleted at (if it was)", "2024-03-16 06:10")
-    for group, source in (("chatroom_1", "evidence/group-info-1.png"),
-                          ("chatroom_2", "evidence/chat export.txt")):
+    fill(page, "Deleted at (if it was)", "2024-05-11 09:00")
+    for group, source in (("s01", "evidence/group-info-s01.png"),
+                          ("s02", "evidence/chat export.txt")):
         fill(page, "Group ID", group)
-        page.locator(".widget-dropdown:has(label:text-is('From exhibit')) select").first \
-            .select_option(source)  # fmt: skip
+        exhibit(page, 0, source)
         page.get_by_role("button", name="Add group").click()
         page.get_by_role("cell", name=group, exact=True).wait_for()
-    fill(page, "Observed at", "2024-03-15 21:30")
+    # group sizes: 群聊(40) on the group-info screen, "about 30" from the chat export
+    fill(page, "Observed at", "2024-05-10 20:45")
     choose(page, "What was counted", "members of a group (group size)")
     fill(page, "Count", "900")
     page.get_by_text("a WeChat group holds at most 500 members, not 900").wait_for()
     fill(page, "Count", "40")
-    choose(page, "Group (if one)", "chatroom_1")
-    page.locator(".widget-dropdown:has(label:text-is('From exhibit')) select").nth(1) \
-        .select_option("evidence/group-info-1.png")  # fmt: skip
+    choose(page, "Group (if one)", "s01")
+    exhibit(page, 1, "evidence/group-info-s01.png")
     page.get_by_role("button", name="Add observation").click()
     page.get_by_role("cell", name="members", exact=True).wait_for()
-    fill(page, "WeChat ID or label", "wxid_amy")
-    fill(page, "Display name", "<b>Amy</b> =HYPERLINK(\"x\")")
+    fill(page, "Observed at", "2024-05-11 22:00")
+    fill(page, "Its time zone", "Asia/Shanghai")
+    fill(page, "Count", "30")
+    choose(page, "The count is", "about")
+    fill(page, "Within (for “about”)", "0.1")
+    choose(page, "Group (if one)", "s02")
+    exhibit(page, 1, "evidence/chat export.txt")
+    page.get_by_role("button", name="Add observation").click()
+    page.get_by_role("cell", name="Asia/Shanghai", exact=True).wait_for()
+    # display names seen in the chat export; a name twice in one group is refused by the
+    # loader's own check, next to the name
+    for group, name in (("s01", "孙先生"), ("s01", "Kevin Z"), ("s01", "Kevin Z"),
+                        ("s02", "Kevin Zhang")):
+        choose(page, "Roster of group", group)
+        fill(page, "Name as shown", name)
+        exhibit(page, 2, "evidence/chat export.txt")
+        page.get_by_role("button", name="Add name to the roster").click()
+        if (group, name) == ("s01", "Kevin Z") and page.get_by_role(
+                "cell", name="Kevin Z", exact=True).count():
+            page.get_by_text("this name is listed twice for this group").wait_for()
+            continue
+        page.get_by_role("cell", name=name, exact=True).first.wait_for()
+    assert page.get_by_role("cell", name="Kevin Z", exact=True).count() == 1
+    # "the same person as ...": a name no roster of that group lists is refused, next to it
+    choose(page, "Seen in group", "s02")
+    fill(page, "Under the name", "Kevin")
+    fill(page, "Is the person", "Kevin Zhang")
+    fill(page, "Asserted by", "Dr Chen (plaintiff)")
+    fill(page, "How they matched", "same avatar and phone number; he is her patient")
+    exhibit(page, 3, "evidence/affidavit.txt")
+    page.get_by_role("button", name="Add identity").click()
+    page.get_by_text("not a name listed for this group in the rosters").wait_for()
+    page.get_by_text("Rosters (display names seen").scroll_into_view_if_needed()
+    save_screenshot(page, "app-case-rosters")
+    fill(page, "Under the name", "Kevin Zhang")
+    page.get_by_text("not a name listed for this group").wait_for(state="detached")
+    page.get_by_role("button", name="Add identity").click()
+    page.get_by_role("cell", name="Dr Chen (plaintiff)").wait_for()
+    choose(page, "Seen in group", "s01")
+    fill(page, "Under the name", "Kevin Z")
+    fill(page, "Is the person", "Kevin Zhang")
+    fill(page, "Asserted by", "Dr Chen (plaintiff)")
+    fill(page, "How they matched", "same avatar and phone number; he is her patient")
+    page.get_by_role("button", name="Add identity").click()
+    page.get_by_role("cell", name="Dr Chen (plaintiff)").nth(1).wait_for()
+    fill(page, "WeChat ID or label", "contact_toronto_1")
+    fill(page, "Display name", "<b>Helen</b> =HYPERLINK(\"x\")")
+    fill(page, "Lives in", "Ontario")
     page.get_by_role("button", name="Add reader").click()
-    page.get_by_text('<b>Amy</b> =HYPERLINK("x")').wait_for()  # shown as text, not markup
-    fill(page, "Community size (people)", "7000")
+    page.get_by_text('<b>Helen</b> =HYPERLINK("x")').wait_for()  # shown as text, not markup
+    fill(page, "Places of interest", "Ontario")
+    # a world of 8,000 people and 3 drawn networks, so the runs are quick
+    fill(page, "Community size (people)", "8000")
     fill(page, "Source of that number", "assumption for this test")
-    fill(page, "New folder name", "li-v-zhao")
+    fill(page, "Networks to draw", "3")
+    fill(page, "How the rosters were compiled", "display names typed as shown in the export")
+    fill(page, "New folder name", "chen-v-sun")
     page.get_by_label("Title", exact=True).scroll_into_view_if_needed()
     page.mouse.wheel(0, -2000)
     save_screenshot(page, "app-case")
     page.get_by_role("button", name="Create the case folder").click()
-    page.get_by_text("Opened “Li v. Zhao").wait_for(timeout=60_000)
+    page.get_by_text("Opened “Chen v. Sun").wait_for(timeout=60_000)
 
-    folder = app.workdir / "li-v-zhao"
+    folder = app.workdir / "chen-v-sun"
     case = rs.load_case(folder, key_file=tmp_path / "k.key")  # what `rumourscope validate` does
-    assert case.title.startswith("Li v. Zhao")
+    assert case.title.startswith("Chen v. Sun")
+    assert case.network_drawn
+    assert case.known.rosters.shape[0] == 3
+    assert case.known.identities["person"].nunique() == 1
+    assert case.known.groups.loc["s01", "size_low"] == 40
+    assert case.network.n_networks == 3
     hashes = dict(zip(case.manifest["file"], case.manifest["sha256"], strict=True))
     for name, data in EVIDENCE.items():
         assert (folder / "evidence" / name).read_bytes() == data
@@ -218,6 +283,11 @@ def test_lawyer_builds_a_case_runs_it_and_downloads_the_exhibit(page, app, tmp_p
 
     tab(page, "Explore")
     page.locator(".js-plotly-plot:visible .main-svg").first.wait_for(timeout=120_000)
+    # the two-panel chart fills its tab, not plotly's default 700 pixels
+    wait_for_full_width(page)
+    (drawn, room), = page.evaluate(FIGURE_WIDTHS)
+    assert room > 1000
+    assert drawn >= 0.95 * room, (drawn, room)
     save_screenshot(page, "app-explore")
 
 
