@@ -96,9 +96,10 @@ def test_splitting_gives_the_law_of_rejection():
     assert abs(fits.mean() - fit_reject) < 4 * se_fit
 
 
-def test_splitting_gives_the_exact_truncated_binomial():
-    # One group of 200, nobody forwards: final views are Binomial(199, 0.1). Given at least
-    # 32 views by the horizon (a 0.5% tail), they follow the binomial truncated at 32.
+def _truncated_binomial():
+    """One group of 200, nobody forwards: final views are Binomial(199, 0.1). Given at least
+    32 views by the horizon (a 0.5% tail), they follow the binomial truncated at 32: the
+    network, model, post, evidence, and that law's mean and standard deviation."""
     members = pd.DataFrame({"user": [f"u{i}" for i in range(200)], "group": "g"})
     net = rs.GroupNetwork.from_frames(members)
     model = rs.SpreadModel(read_prob=0.1, repost_prob=0.0, horizon=24.0)
@@ -107,7 +108,13 @@ def test_splitting_gives_the_exact_truncated_binomial():
     law = stats.binom(199, 0.1)
     k = np.arange(32, 200)
     pmf = law.pmf(k) / law.sf(31)
-    mean, sd = (k * pmf).sum(), np.sqrt(((k - (k * pmf).sum()) ** 2 * pmf).sum())
+    mean = (k * pmf).sum()
+    return net, model, post, ev, mean, np.sqrt(((k - mean) ** 2 * pmf).sum())
+
+
+def test_splitting_gives_the_exact_truncated_binomial():
+    net, model, post, ev, mean, sd = _truncated_binomial()
+    law = stats.binom(199, 0.1)
     split = _replicates(ev, "splitting", 500, range(8), model=model, net=net, post=post)
     means = np.array([e.runs["views"].mean() for e in split])
     assert min(e.runs["views"].min() for e in split) >= 32
@@ -330,13 +337,9 @@ def test_named_readers_in_a_place_the_network_lacks_are_refused():
 
 
 def test_a_floor_on_distinct_roots_splits_from_more_first_runs_with_the_same_law():
-    # the truncated binomial of test_splitting_gives_the_exact_truncated_binomial, with 100
-    # runs: few first runs reach a 0.5% tail, so the floor asks for more of them
-    members = pd.DataFrame({"user": [f"u{i}" for i in range(200)], "group": "g"})
-    net = rs.GroupNetwork.from_frames(members)
-    model = rs.SpreadModel(read_prob=0.1, repost_prob=0.0, horizon=24.0)
-    post = rs.Post(user="u0", group="g", time=0.0)
-    ev = frame(hours=[24.0], kind=["views"], count=[32], bound=["at_least"])
+    # the truncated binomial with 100 runs: few first runs reach a 0.5% tail, so the floor
+    # asks for more of them
+    net, model, post, ev, mean, sd = _truncated_binomial()
     plain = rs.estimate_reach(net, model, post, runs=100, rng=1, evidence=ev,
                               method="splitting")
     floored = rs.estimate_reach(net, model, post, runs=100, rng=1, evidence=ev,
@@ -346,11 +349,6 @@ def test_a_floor_on_distinct_roots_splits_from_more_first_runs_with_the_same_law
     assert floored.n_runs == 100
     assert (floored.runs["views"] >= 32).all()
     assert floored.conditioning.simulated > plain.conditioning.simulated
-    law = stats.binom(199, 0.1)
-    k = np.arange(32, 200)
-    pmf = law.pmf(k) / law.sf(31)
-    mean = (k * pmf).sum()
-    sd = np.sqrt(((k - mean) ** 2 * pmf).sum())
     reps = [rs.estimate_reach(net, model, post, runs=100, rng=s, evidence=ev,
                               method="splitting", min_roots=40) for s in range(6)]
     means = np.array([e.runs["views"].mean() for e in reps])
