@@ -268,6 +268,8 @@ def _known_part(case: Case, level: str, groups: list) -> rs.KnownNetwork:
         members = [u for u in net.members_of(g) if u != POSTER]
         if level == "members":
             memberships += [(f"p_{u}", names[g]) for u in members]
+            if names[g] != POSTED and POSTER in net.members_of(g):
+                memberships.append((POSTER, names[g]))
             continue
         # the forwarder into the first other group, asserted to be one person in both
         if forwarder in members and g in (*case.seen_groups[:1], net.groups.index[0]):
