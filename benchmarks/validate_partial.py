@@ -1,53 +1,57 @@
 """Partially known networks, checked against known truths: do the 90% intervals of a case that
 knows only what screenshots show hold 90%, and how do they narrow as more becomes known?
 
-A *world* is the world model the case assumes (:data:`WORLD`: the package's defaults, in a
-world of 12,000 people). Each case draws its whole network, the truth, from that world around
-one known group (the group the post was made in, of a size drawn from 50-250) and its poster,
-and simulates one spread there with known parameters (drawn as in
-``validate_conditioning.py``). What a lawyer would hold of it becomes the case:
+The *world* is the world model every case assumes (:data:`WORLD`: the package's defaults in a
+world of 20,000 people). Each case draws its whole network, the truth, from that world around
+one known group (the group posted in, of a size drawn from 50-250) and its poster, and
+simulates one spread there with known parameters (:data:`PRIORS`). Only spreads seen in
+another group by 6 h make cases (:func:`make_cases`). What a lawyer would hold of the spread
+becomes the case:
 
 the known part (``--knowledge``, default ``rosters``)
-    the group posted in and the first two other groups the post was seen in by 6 h, each with
-    its size from a group-info screen (the second, if any, only when the world can hold it:
-    known only to exist otherwise), a few display names of each from chat exports, and the
-    forwarder who carried the post into the first other group asserted to be one person in both;
+    the group posted in and the first other group the post was seen in by 6 h, each with its
+    size from a group-info screen, five display names of each from chat exports (different
+    people unless asserted), and the forwarder who carried the post into the other group,
+    asserted to be one person in both when they are in both;
 the evidence
     reposts at least the number seen by 2 h and by 6 h, groups the post was seen in at least
-    as many as by 6 h, the post in each named group by 6 h, and views at least as at 6 h (a
-    read counter's floor, "1000+"). Only lower bounds: a range (a counter read as "about")
-    together with the groups named makes evidence so rare that splitting finds no run.
+    as many as by 6 h, the post in the named group by 6 h, and views at least as at 6 h (a
+    read counter's floor, "1000+"). Only lower bounds: with a range (a counter read as
+    "about") as well as a named group, splitting found no run that agreed in most trials.
 
-The case is estimated as a loaded case is: 500 runs on a sample of 20 networks drawn by the
-world model around the known part (``WorldModel.sample``, each run on one of them),
-conditioned on the evidence. Its 90% interval (5th to 95th percentile) of the final views,
+The case is estimated as a loaded case is: runs on a sample of 20 networks drawn by the world
+model around the known part (``WorldModel.sample``, each run on one of them), conditioned on
+the evidence (``method="auto"``). Its 90% interval (5th to 95th percentile) of the final views,
 unique viewers and reposts is scored against three truths:
 
 ``seen``
     the whole network's own spread, which the evidence was read from. Its network was drawn
-    around the group posted in only: the other known groups were ordinary drawn groups there,
-    not seated as the world model seats known groups, and the evidence keeps bounds of its
+    around the group posted in only: the other group was an ordinary drawn group there, not
+    seated as the world model seats known groups, and the evidence keeps lower bounds of its
     exact counts; so it need not be covered 90% of the time.
 ``given``
-    a network drawn afresh from the world model around the known part and one spread on it,
+    a network drawn afresh by the world model around the known part and one spread on it,
     kept when it agrees with the evidence (the first of at most ``--budget`` such pairs). This
     is an exact draw from the law the case states (one spread per network: trying several on
     one network would favour networks where the evidence is easy); the intervals must cover it
-    90% of the time, up to their Monte Carlo error and to what 20 networks leave out of the
-    world model.
+    90% of the time, up to their Monte Carlo error and what 20 networks leave out of the world.
 ``given, same networks``
     drawn by rejection among the estimate's own 20 networks (each try on one of them, chosen
     as a run's network is): the law the estimate computes, exactly; this isolates the
     conditioning from the finite sample of networks.
 
-``--narrowing N`` then takes the first N cases whose post reached another group by 6 h and
-estimates each with the same evidence and more and more of its network known: the sizes of
-the groups seen only; + a few display names (the coverage level); + every member of those
-groups; the whole network. It prints the 90% intervals and their width.
+A case whose estimate is refused, or for which no truth agreed within its budget, is left out
+of that truth's scores: that depends on the evidence and the search only, not on the truth.
 
-Deterministic for a seed. On two shared cores:
+``--narrowing N`` takes the first N cases every level of which the world can hold and
+estimates each with the same evidence and more of its network known: the sizes of the two
+groups only; + the display names (the coverage level); + every member of the two groups (by
+ID); the whole network. It prints the 90% intervals and their width.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/validate_partial.py
+Deterministic for a seed. ``--summarise`` prints the coverage tables of several runs' ``--csv``
+files together. On two shared cores:
+
+    PYTHONPATH=src .venv/bin/python benchmarks/validate_partial.py --csv cases.csv
     PYTHONPATH=src .venv/bin/python benchmarks/validate_partial.py --quick
 """
 
@@ -62,10 +66,12 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 from validate_conditioning import (
+    EVIDENCE_FIT_RARE,
     HORIZON,
     QUANTITIES,
     coverage_table,
     draw_given,
+    effort_table,
     score,
     show,
 )
@@ -396,27 +402,57 @@ def narrowing(cases: list[Case], n_cases: int, runs: int, networks: int) -> pd.D
     return pd.DataFrame(rows)
 
 
+def summarise(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Print and return the coverage tables of the per-truth ``rows`` (one run's, or several
+    runs' read back from their ``--csv`` files)."""
+    tables = {"rows": rows}
+    tables["coverage"] = coverage_table(rows, ["section", "truth", "quantity"])
+    show("Coverage of the 90% intervals (5th-95th percentile) of the final counts; ci: "
+         "Clopper-Pearson 95%", tables["coverage"])
+    scored = rows[rows["position"].isin(["inside", "below", "above"])].assign(
+        rare=lambda r: r["evidence_fit"] < EVIDENCE_FIT_RARE)
+    tables["coverage_by_fit"] = coverage_table(scored, ["truth", "rare", "quantity"])
+    show(f"The same by evidence fit (rare: under {EVIDENCE_FIT_RARE:g})",
+         tables["coverage_by_fit"])
+    tables["effort"] = effort_table(rows)
+    show("Effective runs (cases whose runs vary), distinct roots, evidence fit, levels and "
+         "runs simulated, over cases", tables["effort"])
+    per_case = rows.drop_duplicates("case")
+    drawn = rows[(rows["truth"] == "given") & (rows["position"] != "not drawn")]
+    print(f"cases: {len(per_case)}; estimate refused (no run agreed): "
+          f"{int((rows.loc[rows['truth'] == 'seen', 'position'] == 'refused').sum() / 3)}; "
+          f"'given' truths drawn: {drawn['case'].nunique()}, fresh pairs tried per case: "
+          f"median {per_case['fresh_tried'].median():.0f}")
+    return tables
+
+
 def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Run the coverage check and the narrowing, print their tables and return them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--truths", type=int, default=100, help="cases")
+    parser.add_argument("--truths", type=int, default=40, help="cases")
     parser.add_argument("--sections", nargs="+", choices=("coverage", "narrowing"),
                         default=["coverage", "narrowing"])
-    parser.add_argument("--runs", type=int, default=500, help="conditioned runs per estimate")
+    parser.add_argument("--runs", type=int, default=300, help="conditioned runs per estimate")
     parser.add_argument("--networks", type=int, default=DEFAULT_NETWORKS,
                         help="networks drawn per estimate (a case's [network] draws)")
     parser.add_argument("--knowledge", choices=LEVELS[:2], default="rosters",
                         help="what the cases of the coverage check know")
-    parser.add_argument("--budget", type=int, default=300,
+    parser.add_argument("--budget", type=int, default=60,
                         help="most fresh (network, spread) pairs tried for a 'given' truth")
-    parser.add_argument("--same-budget", type=int, default=10_000,
+    parser.add_argument("--same-budget", type=int, default=6000,
                         help="most runs tried for a 'given, same networks' truth")
     parser.add_argument("--narrowing", type=int, default=5, help="cases of the narrowing")
     parser.add_argument("--seed", type=int, default=20261204)
     parser.add_argument("--quick", action="store_true",
                         help="a few small cases (a smoke test; its numbers mean nothing)")
     parser.add_argument("--csv", help="also write the per-truth rows here")
+    parser.add_argument("--summarise", nargs="+", metavar="CSV",
+                        help="only print the coverage tables of these --csv files, together")
     args = parser.parse_args(argv)
+    if args.summarise:
+        # case numbers restart in each file (each run has its own seed)
+        return summarise(pd.concat([pd.read_csv(f).assign(case=lambda d, k=k: d["case"].map(
+            f"{k}:{{}}".format)) for k, f in enumerate(args.summarise)], ignore_index=True))
     if args.quick:
         args.truths, args.runs, args.networks = min(args.truths, 3), min(args.runs, 100), 3
         args.budget, args.same_budget, args.narrowing = 40, 400, min(args.narrowing, 1)
@@ -440,18 +476,7 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
         rows = coverage(cases, args.knowledge, args.runs, args.networks, args.budget,
                         args.same_budget, args.csv)
         timing["coverage"] = time.perf_counter() - t0
-        tables["rows"] = rows
-        tables["coverage"] = coverage_table(rows, ["section", "truth", "quantity"])
-        show(f"Coverage of the 90% intervals (5th-95th percentile) of the final counts, cases "
-             f"knowing '{args.knowledge}'; ci: Clopper-Pearson 95%", tables["coverage"])
-        scored = rows[rows["position"].isin(["inside", "below", "above"])]
-        per_case = scored.drop_duplicates("case")
-        if len(per_case):
-            print(f"evidence fit over cases: median {per_case['evidence_fit'].median():.3g}, 10% "
-                  f"{per_case['evidence_fit'].quantile(0.1):.3g}; fresh pairs tried for a 'given' "
-                  f"truth: median {per_case['fresh_tried'].median():.0f}, max "
-                  f"{per_case['fresh_tried'].max():.0f}; effective runs (views) median "
-                  f"{scored.loc[scored['quantity'] == 'views', 'effective_runs'].median():.0f}")
+        tables |= summarise(rows)
         if args.csv:
             rows.to_csv(args.csv, index=False)
     if args.narrowing and "narrowing" in args.sections:
