@@ -359,11 +359,15 @@ def coverage(cases: list[Case], level: str, runs: int, networks: int, budget: in
             case.truths.update({"given": None, "given, same networks": None})
             rows += score(case, None, level, extra | {"known_groups": 0})
             continue
-        known, evidence = net.known, case.evidence(level)
+        evidence = case.evidence(level)
         est = estimate(case, net, level, runs)
-        given, tried = draw_fresh(case, known, evidence, budget)
         same = draw_given(net, case.model, rs.Post(POSTER, POSTED, 0.0), evidence,
                           case.rng("same"), same_budget)
+        if level == "network":  # nothing drawn: a fresh truth is one on the same network
+            given, tried, known = None, 0, rs.KnownNetwork.from_network(net)
+        else:
+            known = net.known
+            given, tried = draw_fresh(case, known, evidence, budget)
         case.truths.update({"given": given, "given, same networks": same})
         extra |= {"known_groups": known.n_groups,
                   "sized_groups": int(known.groups["size_low"].notna().sum()),
@@ -435,8 +439,9 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
     parser.add_argument("--runs", type=int, default=300, help="conditioned runs per estimate")
     parser.add_argument("--networks", type=int, default=DEFAULT_NETWORKS,
                         help="networks drawn per estimate (a case's [network] draws)")
-    parser.add_argument("--knowledge", choices=LEVELS[:2], default="rosters",
-                        help="what the cases of the coverage check know")
+    parser.add_argument("--knowledge", choices=("sizes", "rosters", "network"),
+                        default="rosters", help="what the cases of the coverage check know "
+                        "(network: the whole network, no drawing)")
     parser.add_argument("--budget", type=int, default=60,
                         help="most fresh (network, spread) pairs tried for a 'given' truth")
     parser.add_argument("--same-budget", type=int, default=6000,

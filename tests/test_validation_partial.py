@@ -130,3 +130,16 @@ def test_the_narrowing_table_has_every_level(script, quick):
         assert people["network"] == script.WORLD.population
     done = table[~table["refused"]]
     assert ((done["q05"] <= done["q50"]) & (done["q50"] <= done["q95"])).all()
+
+
+def test_with_the_whole_network_known_nothing_is_drawn_afresh(script, cases):
+    rows = script.coverage(cases[:1], "network", runs=60, networks=1, budget=5,
+                           same_budget=400)
+    given = rows[rows["truth"] == "given"]
+    assert (given["position"] == "not drawn").all()  # the same network: no fresh one
+    assert (rows["known_people"].dropna() == script.WORLD.population).all()
+    assert rows["position"].isin(["inside", "below", "above", "refused", "not drawn"]).all()
+    scored = rows[rows["position"].isin(["inside", "below", "above"])]
+    if len(scored):  # 60 runs may find none that agrees: the estimate is then refused
+        floor = scored.apply(lambda r: r[f"floor_{r['quantity']}"], axis=1)
+        assert (scored["q05"] >= floor).all()
