@@ -163,7 +163,7 @@ def score(case: Case, est: rs.ReachEstimate | None, section: str, extra: dict) -
                 "position": "below" if x < low else "above" if x > high else "inside",
                 # randomised PIT: uniform on (0, 1) when the law is right, ties or not
                 "pit": np.mean(runs < x) + np.mean(runs == x) * pit_rng.uniform(),
-                "effective_runs": how.effective_runs(runs), "varies": bool(np.ptp(runs) > 0),
+                "effective_runs": est.effective_runs(runs), "varies": bool(np.ptp(runs) > 0),
                 "distinct_roots": how.distinct_roots, "evidence_fit": how.evidence_fit,
                 "levels": len(how.levels), "simulated": how.simulated})
     return rows
@@ -285,7 +285,7 @@ def coverage_table(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         n = len(scored)
         inside = int((scored["position"] == "inside").sum())
         ci = stats.binomtest(inside, n).proportion_ci(0.95) if n else None
-        pit = scored["pit"].to_numpy(dtype=float)
+        pit = scored["pit"].to_numpy(dtype=float) if n else np.empty(0)
         out.append({**dict(zip(by, key, strict=True)), "truths": n, "inside": inside,
                     "below": int((scored["position"] == "below").sum()),
                     "above": int((scored["position"] == "above").sum()),

@@ -299,3 +299,9 @@ def test_drawn_ids_are_reserved():
     known = rs.KnownNetwork.from_frames(pd.DataFrame({"group": ["drawn_g1"]}))
     with pytest.raises(rs.ParameterError, match="kept for drawn groups"):
         world().draw(known, rng=1)
+    person = rs.KnownNetwork.from_frames(
+        pd.DataFrame({"group": ["g1"]}),
+        memberships=pd.DataFrame({"person": [f"{DRAWN_PERSON_PREFIX}1"], "group": ["g1"]}))
+    with pytest.raises(rs.ParameterError, match="'drawn_1': IDs starting 'drawn_' are kept for "
+                       "drawn people"):
+        world().draw(person, rng=1)

@@ -129,6 +129,11 @@ def draw_network(known: KnownNetwork, world: WorldModel, *,
     if clash:
         raise ParameterError(f"group ID {clash[0]!r}: IDs starting {DRAWN_GROUP_PREFIX!r} are "
                              "kept for drawn groups")
+    # a known person named like a drawn one would be two people under one ID
+    clash = [p for p in known.people.index if str(p).startswith(DRAWN_PERSON_PREFIX)]
+    if clash:
+        raise ParameterError(f"person ID {clash[0]!r}: IDs starting {DRAWN_PERSON_PREFIX!r} are "
+                             "kept for drawn people")
     needed, seats = needed_population(known, world)
     if world.population < needed:
         raise ParameterError(
