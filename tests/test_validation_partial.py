@@ -1,15 +1,12 @@
 """benchmarks/validate_partial.py at tiny settings (``--quick``): the cases, what they know, the
 evidence read from their spreads, and the tables the write-up quotes, so the script cannot rot."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from tests._scripts import benchmark_script
+
 COVERAGE = ["section", "truth", "quantity", "truths", "inside", "below", "above", "coverage",
             "ci_low", "ci_high", "pit_central90", "refused", "not_drawn"]
 
@@ -18,18 +15,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def script():
-    sys.path.insert(0, str(BENCHMARKS))  # it imports validate_conditioning's helpers
-    spec = importlib.util.spec_from_file_location("validate_partial",
-                                                  BENCHMARKS / "validate_partial.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up while it loads
-    try:
-        spec.loader.exec_module(module)
+    with benchmark_script("validate_partial") as module:  # it imports validate_conditioning
         yield module
-    finally:
-        del sys.modules[spec.name]
-        sys.modules.pop("validate_conditioning", None)
-        sys.path.remove(str(BENCHMARKS))
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,12 @@
 """benchmarks/validate_conditioning.py at tiny settings: its tables have the promised columns,
 their counts add up, and a seed gives the same numbers twice."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "validate_conditioning.py"
+from tests._scripts import benchmark_script
+
 TINY = ["--truths", "3", "--runs", "60", "--particles", "10", "--rounds", "1",
         "--budget", "400", "--agreement-cases", "1", "--agreement-runs", "60",
         "--replicates", "2", "--min-fit", "0"]
@@ -19,14 +16,8 @@ COVERAGE = ["section", "truth", "quantity", "truths", "inside", "below", "above"
 
 @pytest.fixture(scope="module")
 def script():
-    spec = importlib.util.spec_from_file_location("validate_conditioning", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up while it loads
-    try:
-        spec.loader.exec_module(module)
+    with benchmark_script("validate_conditioning") as module:
         yield module
-    finally:
-        del sys.modules[spec.name]
 
 
 @pytest.fixture(scope="module")
