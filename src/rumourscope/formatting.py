@@ -107,27 +107,38 @@ def format_rounded(value: Any) -> str:
 
 
 def format_observed(bound: str, value: Any) -> str:
-    """An observed count with its bound: ``"at least 7"`` or ``"1,480"``.
+    """An observed count with its bound: ``"at least 7"``, ``"about 250 (within 10%)"`` or
+    ``"1,480"``.
 
     Parameters
     ----------
     bound : str
-        ``"exactly"`` or ``"at least"`` (a lower bound, e.g. forwards seen in screenshots).
+        How the count relates to the truth, in words as the exhibit states it (``"exactly"``,
+        ``"at least"``, ``"about (within 10%)"``) or as an observations table codes it
+        (``"exact"``, ``"at_least"``, ``"about"``).
     value : number, str or None
         The count, printed as :func:`format_count` prints it.
 
     Returns
     -------
     str
-        The count, preceded by "at least" when it is a lower bound.
+        The count, preceded by "at least" for a lower bound and by "about" for a range (with
+        the range in words when ``bound`` gives it).
 
     Examples
     --------
     >>> format_observed("at least", 7), format_observed("exactly", 1480)
     ('at least 7', '1,480')
+    >>> format_observed("at_least", 2), format_observed("about (within 10%)", 250)
+    ('at least 2', 'about 250 (within 10%)')
     """
     text = format_count(value)
-    return f"at least {text}" if bound == "at least" else text
+    bound = str(bound)
+    if bound in ("at least", "at_least"):
+        return f"at least {text}"
+    if bound.startswith("about"):
+        return f"about {text}{bound[len('about'):]}"
+    return text
 
 
 def format_prob(value: Any) -> str:

@@ -15,3 +15,10 @@ def test_every_observation_appears_once_in_time_order_with_its_source():
     assert set(table["source"]) == set(case.observations["source"])
     figure = timeline(case)
     assert list(figure.data[0].x) == list(table["hours"])
+
+
+def test_named_readers_are_shown_with_where_they_live():
+    table = observation_table(rs.demo_case("screenshot"))
+    named = table[table["kind"].str.startswith("Named readers")]
+    assert sorted(named["kind"].str.rsplit(", in ", n=1).str[1]) == ["China", "Ontario"]
+    assert sorted(named["count"]) == ["at least 2", "at least 4"]

@@ -16,14 +16,16 @@ __all__ = ["EvidencePage", "observation_table", "timeline"]
 
 def observation_table(case) -> pd.DataFrame:
     """``time, hours, kind, count, group, source`` of every observation, times local to the
-    case, earliest first, each kind in the exhibit's words."""
+    case, earliest first, each kind in the exhibit's words (with the place named readers are
+    in)."""
     obs = case.observations.sort_values("time")
     groups = obs["group"].fillna("").astype(str)
+    places = obs["place"].fillna("").astype(str)
     return pd.DataFrame({
         "time": [case.local(t).strftime("%Y-%m-%d %H:%M %Z") for t in obs["time"]],
         "hours": obs["hours"].to_numpy(),
-        "kind": [_KIND_LABELS.get(k, k).format(group=g) for k, g in
-                 zip(obs["kind"], groups, strict=True)],
+        "kind": [_KIND_LABELS.get(k, k).format(group=g) + (f", in {p}" if p else "")
+                 for k, g, p in zip(obs["kind"], groups, places, strict=True)],
         "count": [format_observed(b, c) for b, c in zip(obs["bound"], obs["count"], strict=True)],
         "group": groups.to_numpy(),
         "source": obs["source"].fillna("").astype(str).to_numpy(),
