@@ -302,9 +302,10 @@ class ImpactSummary:
         if self.given_evidence and effective < FEW_EFFECTIVE:
             out.append(
                 f"The figures given the evidence rest on about {format_count(effective)} "
-                f"independent simulated histories (runs that agree with rare evidence are "
-                f"continued from a few earlier runs), fewer than {FEW_EFFECTIVE}: their "
-                f"intervals are likely too narrow. Run more simulations (--runs)."
+                f"independent simulated histories (runs that share a drawn network, or that "
+                f"were continued from a few earlier runs to agree with rare evidence, are not "
+                f"independent), fewer than {FEW_EFFECTIVE}: their intervals are likely too "
+                f"narrow. Run more simulations (--runs)."
             )
         return out
 
