@@ -30,3 +30,20 @@ def benchmark_script(name: str) -> Iterator[ModuleType]:
                 del sys.modules[loaded]
         sys.modules.pop(name, None)
         sys.path.remove(str(BENCHMARKS))
+
+
+#: The columns of a validation script's coverage table.
+COVERAGE = ["section", "truth", "quantity", "truths", "inside", "below", "above", "coverage",
+            "ci_low", "ci_high", "pit_central90", "refused", "not_drawn"]
+
+
+def check_coverage_table(table, cases: int) -> None:
+    """A coverage table over ``cases`` cases counts every truth once and states coverages
+    within their confidence intervals."""
+    assert list(table.columns) == COVERAGE
+    assert (table["inside"] + table["below"] + table["above"] == table["truths"]).all()
+    assert (table["truths"] + table["refused"] + table["not_drawn"] == cases).all()
+    scored = table[table["truths"] > 0]
+    assert scored["coverage"].between(0, 1).all()
+    assert (scored["ci_low"] <= scored["coverage"]).all()
+    assert (scored["coverage"] <= scored["ci_high"]).all()
