@@ -104,6 +104,13 @@ def browser(chromium_path):
         b.close()
 
 
+def error_outputs(page):
+    """The error outputs on the page: JupyterLab renders a cell's error as stderr text (the
+    ``application/vnd.jupyter.stderr`` type, like any stderr) holding the traceback."""
+    return page.locator("[data-mime-type='application/vnd.jupyter.stderr']",
+                        has_text="Traceback (most recent call last)")
+
+
 def run_all_cells(page, timeout_s: float = 300) -> None:
     """Run every cell of the open notebook and wait until none is pending."""
     page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -117,6 +124,10 @@ def run_all_cells(page, timeout_s: float = 300) -> None:
         pending = [p for p in prompts if "*" in p or p.strip() in ("[ ]:", "")]
         if prompts and not pending:
             return
+        # JupyterLab stops at a cell that raised and leaves the rest unrun: say so now
+        error = error_outputs(page)
+        if error.count():
+            raise AssertionError(f"a cell raised: {error.first.text_content()}")
         page.wait_for_timeout(500)
     raise AssertionError(f"cells still running after {timeout_s} s: {prompts}")
 

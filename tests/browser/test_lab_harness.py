@@ -3,6 +3,7 @@
 If this fails, the notebook browser tests cannot be trusted either, so it runs first.
 """
 
+import time
 
 import nbformat
 import pytest
@@ -48,4 +49,19 @@ def test_slider_moves_a_plotly_figure(jupyterlab, browser):
     after = plot_data(page)
     assert after[0]["y"] == [0, 1, 8]
     assert save_screenshot(page, "harness").stat().st_size > 0
+    page.close()
+
+
+def test_a_cell_that_raises_fails_the_run_at_once(jupyterlab, browser):
+    url, root = jupyterlab
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c)
+                                         for c in ("1 / 0", "x = 1")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, root / "raises.ipynb")
+    # a fresh workspace, so that only this notebook is open
+    page = open_notebook(browser, url.replace("?token=", "?reset&token="), "raises.ipynb")
+    started = time.monotonic()
+    with pytest.raises(AssertionError, match=r"(?s)a cell raised: .*ZeroDivisionError"):
+        run_all_cells(page, timeout_s=300)
+    assert time.monotonic() - started < 150  # well before the timeout
     page.close()

@@ -6,12 +6,21 @@ holds an explorer, that moving one of its sliders redraws its figure.
 
 import contextlib
 import json
+import re
+import runpy
 import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import SCREENSHOTS, open_notebook, plot_data, run_all_cells, save_screenshot
+from .conftest import (
+    SCREENSHOTS,
+    error_outputs,
+    open_notebook,
+    plot_data,
+    run_all_cells,
+    save_screenshot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,23 +39,34 @@ def figure_state(page, index: int) -> str:
     )
 
 
+# the notebooks run here rather than by nbmake (notebooks/conftest.py)
+IN_THE_BROWSER = runpy.run_path(str(NOTEBOOKS / "conftest.py"))["RUN_IN_THE_BROWSER"]
+
+
+def test_every_notebook_runs_once_here_or_under_nbmake():
+    opened = set(re.findall(r'open_and_run\(jupyterlab, browser, "([^"]+)"\)',
+                            Path(__file__).read_text(encoding="utf-8")))
+    assert opened == set(IN_THE_BROWSER)
+    assert opened < {p.name for p in NOTEBOOKS.glob("*.ipynb")}
+
+
 def open_and_run(jupyterlab, browser, name: str):
     url, root = jupyterlab
     shutil.copy(NOTEBOOKS / name, root / name)
     # a fresh workspace: otherwise JupyterLab reopens the previous test's notebook beside this one
     page = open_notebook(browser, url.replace("?token=", "?reset&token="), name)
     run_all_cells(page, timeout_s=600)
-    errors = page.locator("[data-mime-type='application/vnd.jupyter.error']")
-    assert errors.count() == 0, errors.first.inner_text()
-    return page
-
-
-def figures_drawn(page, at_least: int) -> int:
     # JupyterLab draws an output only once it has been scrolled into view
     outputs = page.locator(".jp-OutputArea-output")
     for i in range(outputs.count()):
         outputs.nth(i).scroll_into_view_if_needed()
         page.wait_for_timeout(300)
+    errors = error_outputs(page)
+    assert errors.count() == 0, errors.first.text_content()
+    return page
+
+
+def figures_drawn(page, at_least: int) -> int:
     try:
         page.wait_for_function(
             "(n) => document.querySelectorAll('.js-plotly-plot').length >= n",
