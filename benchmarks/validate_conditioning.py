@@ -205,10 +205,10 @@ def calibrated(cases: list[Case], runs: int, particles: int, rounds: int) -> pd.
 
 
 def agreement(cases: list[Case], n_cases: int, runs: int, replicates: int, min_fit: float,
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+              max_fit: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Splitting against rejection on the first ``n_cases`` cases whose evidence says the post
     was forwarded by 2 h, keeps at least ``min_fit`` of unconditioned runs (rejection's cost)
-    and leaves at least a tenth of the runs at every level of splitting's first replicate (a
+    and less than ``max_fit`` (to look at rare evidence only), and leaves at least a tenth of the runs at every level of splitting's first replicate (a
     level that keeps a handful can keep none in another replicate, which is refused)."""
     chosen, rows = [], []
     bar = tqdm(total=n_cases, desc="splitting against rejection", unit="case")
@@ -228,7 +228,8 @@ def agreement(cases: list[Case], n_cases: int, runs: int, replicates: int, min_f
                 ests["rejection"] = []
                 break
             how = est.conditioning
-            if r == 0 and (how.evidence_fit < min_fit or how.levels["kept"].min() < runs / 10):
+            if r == 0 and (not min_fit <= how.evidence_fit < max_fit
+                           or how.levels["kept"].min() < runs / 10):
                 break
             ests[method].append(est)
         if not ests["rejection"]:
@@ -342,6 +343,8 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
                         help="independent replicates of each method per agreement case")
     parser.add_argument("--min-fit", type=float, default=0.03,
                         help="least evidence fit of an agreement case (rejection's cost)")
+    parser.add_argument("--max-fit", type=float, default=1.0,
+                        help="evidence fit an agreement case stays under (rare evidence)")
     parser.add_argument("--min-roots", type=int, default=None,
                         help="known parameters: hold splitting's runs to descend from at least "
                              "this many first runs (estimate_reach's min_roots)")
@@ -402,7 +405,7 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
     if "agreement" in args.sections:
         t0 = time.perf_counter()
         chosen, comparison = agreement(cases, args.agreement_cases, args.agreement_runs,
-                                       args.replicates, args.min_fit)
+                                       args.replicates, args.min_fit, args.max_fit)
         timing["agreement"] = time.perf_counter() - t0
         tables["agreement_cases"], tables["agreement"] = chosen, comparison
         show(f"Splitting against rejection, {args.replicates} replicates of "
