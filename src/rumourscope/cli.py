@@ -38,7 +38,7 @@ SensitivityRuns = Annotated[
     typer.Option(
         metavar="RUNS", parser=whole_number,
         help="Runs per scenario and per end of each sensitivity range (default: a tenth of "
-        "--runs, at least 100).",
+        "--runs, at least 100 and at most --runs).",
     ),
 ]
 Force = Annotated[

@@ -100,7 +100,7 @@ def summarise_impact(
         Runs of the central ensemble and of each deletion counterfactual.
     sensitivity_runs : int, optional
         Runs per scenario and per end of each sensitivity range (default ``runs // 10``, at
-        least 100).
+        least 100 and at most ``runs``).
     ranges : sequence of ParameterRange, optional
         Stated ranges of the uncertain parameters (default :data:`DEFAULT_RANGES`, each
         widened if needed to contain the central value).
@@ -317,12 +317,16 @@ def summarise_impact(
 
 
 def default_sensitivity_runs(runs: int) -> int:
-    """Runs per scenario and per sensitivity end: a tenth of ``runs``, at least 100.
+    """Runs per scenario and per sensitivity end: a tenth of ``runs``, at least 100, and never
+    more than ``runs`` (a quick look with few runs stays quick).
 
     The high ends of the ranges spread the post through most of the network, so each of their
     runs costs tens of times a central one; medians need far fewer runs than tail probabilities.
+
+    >>> default_sensitivity_runs(2000), default_sensitivity_runs(500), default_sensitivity_runs(40)
+    (200, 100, 40)
     """
-    return max(100, runs // 10)
+    return min(runs, max(100, runs // 10))
 
 
 # ---------------------------------------------------------------------- pieces
