@@ -208,8 +208,9 @@ def agreement(cases: list[Case], n_cases: int, runs: int, replicates: int, min_f
               max_fit: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Splitting against rejection on the first ``n_cases`` cases whose evidence says the post
     was forwarded by 2 h, keeps at least ``min_fit`` of unconditioned runs (rejection's cost)
-    and less than ``max_fit`` (to look at rare evidence only), and leaves at least a tenth of the runs at every level of splitting's first replicate (a
-    level that keeps a handful can keep none in another replicate, which is refused)."""
+    and less than ``max_fit`` (to look at rare evidence only), and leaves at least a tenth of
+    the runs at every level of splitting's first replicate (a level that keeps a handful can
+    keep none in another replicate, which is refused)."""
     chosen, rows = [], []
     bar = tqdm(total=n_cases, desc="splitting against rejection", unit="case")
     for case in cases:
