@@ -53,6 +53,8 @@ class Targets:
         reasons[obs["group"].notna()] = "counts for one group are not simulated over time"
         reasons[obs["kind"] == ObservationKind.IN_GROUP.value] = (
             "in_group facts are used when conditioning on the evidence, not when fitting")
+        reasons[obs["kind"] == ObservationKind.READER.value] = (
+            "reader facts are used when conditioning on the evidence, not when fitting")
         reasons[obs["hours"] > horizon] = f"after the model's horizon ({horizon:g} h)"
         keep = (reasons == "").to_numpy()
         used = obs[keep].reset_index(drop=True)

@@ -40,6 +40,7 @@ class RunArrays(NamedTuple):
     by_comm: np.ndarray  # (runs, communities, 2)
     groups_seen: np.ndarray | None  # (runs, times): groups holding a copy, when asked for
     first_copy: np.ndarray | None  # (runs, watched groups): hours of the first copy there
+    first_read: np.ndarray | None = None  # (runs, watched people): hours of their first read
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,7 +143,8 @@ def _schedule(keys: np.ndarray, epochs: np.ndarray | None) -> tuple[np.ndarray, 
 
 def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = None,
               groups_seen: bool = False, epochs: np.ndarray | None = None,
-              watch: np.ndarray | None = None) -> RunArrays:
+              watch: np.ndarray | None = None, watch_people: np.ndarray | None = None
+              ) -> RunArrays:
     """Run the runs of ``keys`` on all threads of this process (row ``r`` of a 2-d ``keys``
     holds run ``r``'s keys, changing at the hours in row ``r`` of ``epochs``)."""
     n_runs, n_times = len(keys), len(inputs.times)
@@ -162,6 +164,10 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = N
     seen = np.zeros((n_runs, n_times if groups_seen else 0), np.int32)
     watch_ = np.zeros(0, np.int64) if watch is None else np.ascontiguousarray(watch, np.int64)
     watched = np.full((n_runs, len(watch_)), np.inf)
+    # Watched people likewise: an empty list (not None) keeps one compiled path.
+    people = (np.zeros(0, np.int64) if watch_people is None
+              else np.ascontiguousarray(watch_people, np.int64))
+    first_read = np.full((n_runs, len(people)), np.inf)
     depth = per_run.repost.shape[1]
 
     def start() -> tuple:
@@ -172,12 +178,14 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = N
         scratch, bufs, first_copy = state
         bufs = run_each(keys, epochs, first, last, net, inputs.worlds, per_run.group_read,
                         per_run.repost, per_run.par, per_run.row, *posts, scratch, bufs,
-                        first_copy, watch_, totals, grid, seen, watched, by_jur, by_comm)
+                        first_copy, watch_, totals, grid, seen, watched, by_jur, by_comm, people,
+                        first_read)
         return scratch, bufs, first_copy
 
     deal_out(n_runs, start, run_rows)
     return RunArrays(totals, grid, by_jur, by_comm, seen if groups_seen else None,
-                     None if watch is None else watched)
+                     None if watch is None else watched,
+                     None if watch_people is None else first_read)
 
 
 MIN_RUNS_FOR_PROGRESS = 2000
@@ -199,6 +207,7 @@ def run_many(
     groups_seen: bool = False,
     epochs: np.ndarray | None = None,
     watch: np.ndarray | None = None,
+    watch_people: np.ndarray | None = None,
     client: Any = None,
     chunk_size: int | None = None,
     progress: bool | None = None,
@@ -210,7 +219,9 @@ def run_many(
     ``keys`` may hold several keys per run (one row each), which change at the hours in the
     same row of ``epochs``: how a run continued from a split gets fresh randomness after it.
     ``watch`` (group indices) asks when each of those groups first had a copy
-    (``RunArrays.first_copy``).
+    (``RunArrays.first_copy``), ``watch_people`` (person indices: the same in every draw of a
+    :class:`~rumourscope.network.NetworkSample`, whose known people come first) when each of
+    them first read the post (``RunArrays.first_read``; ``inf``: never).
     """
     keys, epochs = _schedule(keys, epochs)
     n = len(keys)
@@ -230,10 +241,11 @@ def run_many(
         if client is None:
             parts = []
             for (k, e), part in zip(keys_of, rows, strict=True):
-                parts.append(run_chunk(inputs, k, part, groups_seen, e, watch))
+                parts.append(run_chunk(inputs, k, part, groups_seen, e, watch, watch_people))
                 bar.update(len(k))
         else:
-            parts = _run_on_dask(client, inputs, keys_of, rows, groups_seen, watch, bar)
+            parts = _run_on_dask(client, inputs, keys_of, rows, groups_seen, watch, watch_people,
+                                 bar)
     finally:
         bar.close()
     return RunArrays(*(None if parts[0][i] is None else np.concatenate([p[i] for p in parts])
@@ -242,12 +254,13 @@ def run_many(
 
 def _run_on_dask(client: Any, inputs: KernelInputs, keys_of: list[tuple[np.ndarray, np.ndarray]],
                  rows: list[PerRun | None], groups_seen: bool, watch: np.ndarray | None,
-                 bar: Any) -> list[RunArrays]:
+                 watch_people: np.ndarray | None, bar: Any) -> list[RunArrays]:
     from dask.distributed import as_completed
 
     shared = client.scatter(inputs, broadcast=True)
     futures = [
-        client.submit(run_chunk, shared, k, part, groups_seen, e, watch, pure=False)
+        client.submit(run_chunk, shared, k, part, groups_seen, e, watch, watch_people,
+                      pure=False)
         for (k, e), part in zip(keys_of, rows, strict=True)
     ]
     position = {f.key: i for i, f in enumerate(futures)}

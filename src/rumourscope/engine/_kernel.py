@@ -309,14 +309,17 @@ def _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr,
                fr_idx, ujur, ucomm, group_read, repost, par, posts_user, posts_group, posts_time,
                times, person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f,
                chosen, mark, cnt, heap, fifo, ct, ci, ef, ei, run_tot, run_jur, run_comm, totals,
-               grid, by_jur, by_comm):
+               grid, by_jur, by_comm, watch_people, first_read):
     """Runs ``cnt[C_RUN] .. last - 1`` into rows of the outputs. Returns True when the buffers
     may be too short (the sizes needed are in ``cnt``; called again, the run goes on where it
     stopped), False when all are done.
 
     A run counts into the thread's own ``run_tot``, ``run_jur`` and ``run_comm`` and copies
     them to its rows when it ends: the rows of neighbouring runs share cache lines, and two
-    threads counting into them at once would pass those lines back and forth at every count."""
+    threads counting into them at once would pass those lines back and forth at every count.
+
+    ``first_read[r, w]`` is when person ``watch_people[w]`` first read the post in run ``r``
+    (``inf``: never), read from their record before ``_finish`` clears it for the next run."""
     n_posts = posts_user.shape[0]
     while cnt[C_RUN] < last:
         r = cnt[C_RUN]
@@ -341,6 +344,8 @@ def _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr,
                   later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo,
                   ct, ci, ef, ei, run_tot, run_jur, run_comm):
             return True
+        for w in range(watch_people.shape[0]):
+            first_read[r, w] = person[watch_people[w]].t
         _finish(par[P_DELETION], times, ujur, ucomm, person, later_t, later_c, touched, ghit,
                 gtouched, hist, cnt, run_tot, grid[r], run_jur, run_comm)
         _store(run_tot, run_jur, run_comm, totals[r], by_jur[r], by_comm[r])
@@ -352,15 +357,18 @@ def _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr,
 @njit(cache=True, nogil=True)
 def run_runs(
     run_keys, epochs, first, last, net, group_read, repost, par, posts_user, posts_group,
-    posts_time, times, scratch, bufs, record, totals, grid, by_jur, by_comm,
+    posts_time, times, scratch, bufs, record, totals, grid, by_jur, by_comm, watch_people,
+    first_read,
 ):
     """Runs ``first .. last - 1`` into rows of the output arrays (``totals``; ``grid``: views,
     unique viewers, reposts; ``by_jur``, ``by_comm``: views, unique viewers), releasing the GIL
     so that several threads can each run their own share; run ``r`` uses ``run_keys[r]`` and
     nothing else random: ``run_keys[r, 0]`` until ``epochs[r, 0]`` hours, then
     ``run_keys[r, 1]`` until ``epochs[r, 1]``, and so on (``key_at``; a run with no epochs
-    has one key). Returns the (maybe grown) buffers for the thread's next share; the
-    last run's copies and events are their first ``cnt[C_COPIES]`` and ``cnt[C_EVENTS]`` rows.
+    has one key). ``first_read[r, w]`` is when person ``watch_people[w]`` first read the post
+    in run ``r`` (``inf``: never). Returns the (maybe grown) buffers for the thread's next
+    share; the last run's copies and events are their first ``cnt[C_COPIES]`` and
+    ``cnt[C_EVENTS]`` rows.
 
     The runs themselves (``_run_block``: ``_start``, ``_drain`` and ``_finish`` for each) are
     compiled without reference counting (atomic operations on every array passed to an inlined
@@ -379,7 +387,8 @@ def run_runs(
                      fr_ptr, fr_idx, ujur, ucomm, group_read, repost, par, posts_user, posts_group,
                      posts_time, times, person, later_t, later_c, touched, ghit, gtouched, hist,
                      cand_u, cand_f, chosen, mark, cnt, heap, fifo, ct, ci, ef, ei, run_tot,
-                     run_jur, run_comm, totals, grid, by_jur, by_comm):
+                     run_jur, run_comm, totals, grid, by_jur, by_comm, watch_people,
+                     first_read):
         heap, fifo = make_room(heap, fifo, cnt, cnt[NEED_QUEUE])
         ct, ci = grow(ct, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES])
         ef, ei = grow(ef, cnt[NEED_EVENTS]), grow_rows(ei, cnt[NEED_EVENTS])
@@ -401,7 +410,7 @@ def simulate_recorded(
     by_comm = np.zeros((1, n_comm, 2), np.int64)
     bufs = run_runs(keys.reshape(1, -1), bounds.reshape(1, -1), 0, 1, net, group_read, repost, par,
                     posts_user, posts_group, posts_time, times, scratch, bufs, True, totals, grid,
-                    by_jur, by_comm)
+                    by_jur, by_comm, np.zeros(0, np.int64), np.full((1, 0), np.inf))
     ct, ci, ef, ei = bufs[2], bufs[3], bufs[4], bufs[5]
     nc, ne = scratch[-1][C_COPIES], scratch[-1][C_EVENTS]
     copy_times = np.empty((nc, 2))  # when each copy was made, and when it is deleted

@@ -23,12 +23,15 @@ from ._networks import network_of, world_net
 @njit(cache=True, nogil=True)
 def run_each(run_keys, epochs, first, last, net, worlds, group_read, repost, par, row,
              posts_user, posts_group, posts_time, times, scratch, bufs, first_copy, watch, totals,
-             grid, groups_seen, watched, by_jur, by_comm):  # pragma: no cover - compiled
+             grid, groups_seen, watched, by_jur, by_comm, watch_people,
+             first_read):  # pragma: no cover - compiled
     """Runs ``first .. last - 1``, run ``r`` on the network its first key chooses among the
     draws of ``net`` (a row of ``worlds`` each; see ``_networks``) with row ``row[r]`` of
     ``group_read``, ``repost`` and ``par``, into rows of the outputs; ``groups_seen[r]`` counts
     groups holding a copy by each grid time, and ``watched[r, w]`` is when group ``watch[w]``
-    first had one (``inf``: never). Returns the (maybe grown) buffers, as ``run_runs`` does."""
+    first had one (``inf``: never), and ``first_read[r, p]`` when person ``watch_people[p]``
+    first read the post (read in ``run_runs`` before it clears the run's records). Returns the
+    (maybe grown) buffers, as ``run_runs`` does."""
     n_worlds = worlds.shape[0]
     for r in range(first, last):
         s = row[r]
@@ -36,7 +39,7 @@ def run_each(run_keys, epochs, first, last, net, worlds, group_read, repost, par
         bufs = run_runs(run_keys[r:r + 1], epochs[r:r + 1], 0, 1, run_net, group_read[s],
                         repost[s], par[s], posts_user, posts_group, posts_time, times, scratch,
                         bufs, False, totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1],
-                        by_comm[r:r + 1])
+                        by_comm[r:r + 1], watch_people, first_read[r:r + 1])
         _groups_seen(bufs[2], bufs[3], scratch[-1][C_COPIES], times, first_copy, watch,
                      groups_seen[r], watched[r])
     return bufs

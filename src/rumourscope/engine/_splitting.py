@@ -121,8 +121,10 @@ def _counts(out: RunArrays) -> dict[str, np.ndarray]:
     return counts
 
 
-def _runner(inputs: KernelInputs, checks: Checks, watch: np.ndarray, **options):
+def _runner(inputs: KernelInputs, checks: Checks, watch: np.ndarray,
+            watch_people: np.ndarray | None = None, **options):
     needs_groups = bool((checks.used["quantity"] == "groups_seen").any())
+    people = np.zeros(0, np.int64) if watch_people is None else watch_people
 
     def run(keys: np.ndarray, epochs: np.ndarray, per_run: PerRun | None,
             horizon: float | None = None) -> RunArrays:
@@ -133,7 +135,8 @@ def _runner(inputs: KernelInputs, checks: Checks, watch: np.ndarray, **options):
             stage = replace(inputs, par=par)
             per_run = None if per_run is None else per_run.with_horizon(horizon)
         return run_many(stage, keys, per_run=per_run, epochs=epochs, groups_seen=needs_groups,
-                        watch=watch if len(watch) else None, progress=False, **options)
+                        watch=watch if len(watch) else None,
+                        watch_people=people if len(people) else None, progress=False, **options)
 
     return run
 
@@ -153,13 +156,14 @@ MAX_ROOTS_FACTOR = 16
 def condition(
     inputs: KernelInputs, checks: Checks, watch: np.ndarray, root: np.random.SeedSequence,
     n: int, *, min_roots: int | None = None, particles: Particles | None = None, client=None,
-    chunk_size: int | None = None,
+    chunk_size: int | None = None, watch_people: np.ndarray | None = None,
 ) -> tuple[RunArrays, np.ndarray, np.ndarray, np.ndarray | None, Conditioning]:
     """``n`` runs agreeing with ``checks``, by splitting at the observation times.
 
     ``inputs.times`` must hold every observation time; ``watch`` are the network indices of
-    ``checks.groups``. With ``particles`` each first run draws its own parameters, and a run
-    continued from a split keeps those of the run it continues. Returns the runs' counts, their
+    ``checks.groups``, ``watch_people`` those of ``checks.people``. With ``particles`` each
+    first run draws its own parameters, and a run continued from a split keeps those of the
+    run it continues. Returns the runs' counts, their
     keys and split times (to replay them, e.g. with another deletion time), each run's particle
     (``None`` without ``particles``), and how they were conditioned.
 
@@ -169,7 +173,8 @@ def condition(
     of its runs are kept, drawn at random without replacement: the runs of one splitting are
     exchangeable, so any ``n`` of them have the same law.
     """
-    options = {"particles": particles, "client": client, "chunk_size": chunk_size}
+    options = {"particles": particles, "client": client, "chunk_size": chunk_size,
+               "watch_people": watch_people}
     done = _split(inputs, checks, watch, root, n, **options)
     factor, wanted = 1, min(min_roots or 0, n)
     while done[4].distinct_roots < wanted and factor < MAX_ROOTS_FACTOR:
@@ -188,9 +193,10 @@ def condition(
 def _split(
     inputs: KernelInputs, checks: Checks, watch: np.ndarray, root: np.random.SeedSequence,
     n: int, *, particles: Particles | None = None, client=None, chunk_size: int | None = None,
+    watch_people: np.ndarray | None = None,
 ) -> tuple[RunArrays, np.ndarray, np.ndarray, np.ndarray | None, Conditioning]:
     """One splitting of ``n`` runs (see :func:`condition`)."""
-    run = _runner(inputs, checks, watch, client=client, chunk_size=chunk_size)
+    run = _runner(inputs, checks, watch, watch_people, client=client, chunk_size=chunk_size)
     times = inputs.times
     keys = _child_keys(root, n)[:, None]  # the unconditioned ensemble's first runs
     particle = None if particles is None else particles.draw(stream(root, Stream.PARTICLES), n)
@@ -208,11 +214,11 @@ def _split(
         while True:
             out = run(keys, epochs, per_run, horizon=np.nextafter(tau, np.inf))
             counts = _counts(out)
-            ok = checks.passed(times, counts, out.first_copy)
+            ok = checks.passed(times, counts, out.first_copy, out.first_read)
             if not ok[:, used < tau].all():  # the past of every run is fixed by its splits
                 raise RuntimeError("a split changed what happened before it; please report")
             agree = ok[:, at].all(axis=1)
-            score = checks.score(times, counts, out.first_copy, at)
+            score = checks.score(times, counts, out.first_copy, at, out.first_read)
             reached = score[:, b_tau]
             higher = np.unique(reached[reached > level])
             step = max(np.quantile(reached, 1.0 - KEEP), higher[0] if higher.size else 1.0)
@@ -228,7 +234,7 @@ def _split(
             rows.append((tau, step, n, int(kept.sum())))
             if not kept.any():
                 raise EvidenceConflictError(_unreachable(checks, at, tau, checks.values(
-                    times, counts, out.first_copy)))
+                    times, counts, out.first_copy, out.first_read)))
             if not kept.all():  # when every run agrees, no run needs replacing
                 level_no = len(rows)
                 pick = _draw_from(kept, n, np.random.default_rng(stream(root, Stream.RESAMPLING,
@@ -256,6 +262,7 @@ def reject(
     inputs: KernelInputs, checks: Checks, watch: np.ndarray, root: np.random.SeedSequence,
     n: int, *, max_runs: int, min_share: float | None = None,
     particles: Particles | None = None, client=None, chunk_size: int | None = None,
+    watch_people: np.ndarray | None = None,
 ) -> tuple[RunArrays, np.ndarray, np.ndarray, np.ndarray | None, Conditioning] | None:
     """``n`` runs agreeing with ``checks`` by rejection: simulate batches of independent runs
     (each drawing its own parameters from ``particles``, if given) and keep those that agree,
@@ -272,7 +279,7 @@ def reject(
     share of its runs agreed, or at ``max_runs`` with fewer than ``n`` kept: splitting is then
     the faster way. Without it, rejection is the reference the splitting method is checked
     against."""
-    run = _runner(inputs, checks, watch, client=client, chunk_size=chunk_size)
+    run = _runner(inputs, checks, watch, watch_people, client=client, chunk_size=chunk_size)
     hours = checks.used["hours"].to_numpy(dtype=float)
     horizon = inputs.par[_codes.P_HORIZON]
     parts, tried, batch, kept = [], 0, 0, 0
@@ -293,7 +300,7 @@ def reject(
         alive, out = np.arange(size), None
         for tau in checks.times:
             out = follow(keys[alive], particle[alive], np.nextafter(tau, np.inf))
-            agree = checks.passed(inputs.times, _counts(out), out.first_copy)[
+            agree = checks.passed(inputs.times, _counts(out), out.first_copy, out.first_read)[
                 :, hours <= tau].all(axis=1)
             alive, out = alive[agree], _rows(out, agree)
             if not len(alive):

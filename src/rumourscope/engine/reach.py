@@ -343,10 +343,13 @@ def _conditioned(net: GroupNetwork, model: SpreadModel, posts: Any, runs: int, r
         evidence = Evidence.from_frame(evidence)
     checks = Checks.from_evidence(evidence, horizon=model.horizon, groups=net.groups.index,
                                   max_groups=net.n_groups, max_people=net.n_users,
-                                  places=net.jurisdictions)
+                                  places=net.jurisdictions, people=net.users.index)
     base = prepare(net, model, posts, times)[0].times
     inputs, posts = prepare(net, model, posts, np.union1d(base, checks.times))
     watch = np.array([net.group_position(g) for g in checks.groups], np.int64)
+    # Known people have the same positions in every draw of a NetworkSample (they come first),
+    # so one index list serves every run.
+    options["watch_people"] = np.array([net.user_position(u) for u in checks.people], np.int64)
     seq, _ = run_seeds(rng, 0)
     if posterior is not None:
         options["particles"] = Particles.build(net, model, posterior)

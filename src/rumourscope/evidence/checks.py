@@ -4,10 +4,12 @@ A run agrees with an observation when its count at the observation's time lies i
 observation allows (:func:`~rumourscope.evidence.count_range`): an exact count, a lower bound,
 or ``about`` a count within a tolerance. Named readers bound the distinct readers from below
 (named readers in a place: the distinct readers in that place, by its jurisdiction label); an
-``in_group`` fact holds when the run had a copy in that group by that time.
+``in_group`` fact holds when the run had a copy in that group by that time, and a ``reader``
+fact when the person it names had read the post by that time.
 
 The checks read plain arrays (counts on a time grid, first-copy times of the groups named in the
-evidence), so this module knows nothing of the engine that produced them.
+evidence, first-read times of the people named), so this module knows nothing of the engine
+that produced them.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _QUANTITY = {
     ObservationKind.REPOSTS: "reposts",
     ObservationKind.GROUPS_SEEN: "groups_seen",
     ObservationKind.IN_GROUP: "in_group",
+    ObservationKind.READER: "reader",
 }
 
 
@@ -55,6 +58,8 @@ class Checks:
     places : tuple of str
         The network's jurisdiction labels, in the order of a run's readers-by-place columns
         (``counts["by_place"]``), when some named readers are counted by place.
+    people : tuple of str
+        The persons named by ``reader`` facts, in the order of a run's first-read columns.
 
     Examples
     --------
@@ -82,26 +87,28 @@ class Checks:
     unused: pd.DataFrame
     groups: tuple[str, ...]
     places: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
 
     @classmethod
     def from_evidence(
         cls, evidence: Evidence, *, horizon: float, groups: Sequence[str] | None = None,
         max_groups: int | None = None, max_people: int | None = None,
-        places: Sequence[str] = (),
+        places: Sequence[str] = (), people: Sequence[str] | None = None,
     ) -> Checks:
         """The checks of ``evidence`` for runs that end at ``horizon`` hours.
 
         ``groups`` (the network's group IDs), ``max_groups`` and ``max_people`` (its numbers of
         groups and people), when given, let evidence no run could match be refused at once.
         ``places`` are the network's jurisdiction labels, which named readers counted by place
-        must be among.
+        must be among; ``people`` (the network's person IDs), when given, must hold every
+        person a ``reader`` fact names.
 
         Raises
         ------
         EvidenceConflictError
             An observation after the horizon, an exact count above :data:`MAX_EXACT`, or one
-            no run on this network can reach (more groups or readers than it has, a group it
-            does not have); the message names the observation.
+            no run on this network can reach (more groups or readers than it has, a group or a
+            person it does not have); the message names the observation.
         """
         obs = evidence.observations
         reasons = pd.Series("", index=obs.index, dtype=object)
@@ -117,15 +124,17 @@ class Checks:
             quantity=[_QUANTITY[ObservationKind(k)] for k in used["kind"]], low=low,
             high=np.where(used["kind"] == ObservationKind.NAMED_READERS.value, np.inf, high))
         places = tuple(map(str, places))
-        problems = [_refusal(row, horizon, groups, max_groups, max_people, places)
+        known = None if people is None else set(map(str, people))
+        problems = [_refusal(row, horizon, groups, max_groups, max_people, places, known)
                     for row in used.itertuples()]
         problems = [p for p in problems if p]
         if problems:
             raise EvidenceConflictError("the runs cannot be held to this evidence:\n  - "
                                  + "\n  - ".join(problems))
         named = tuple(dict.fromkeys(used.loc[used["quantity"] == "in_group", "group"]))
+        readers = tuple(dict.fromkeys(map(str, used.loc[used["quantity"] == "reader", "user"])))
         return cls(used, obs[~keep].assign(reason=reasons[~keep]).reset_index(drop=True), named,
-                   places if used["place"].notna().any() else ())
+                   places if used["place"].notna().any() else (), readers)
 
     # ------------------------------------------------------------------ reading
     @property
@@ -141,7 +150,8 @@ class Checks:
         return (self.used["hours"] == hours).to_numpy()
 
     def passed(self, times: np.ndarray, counts: Mapping[str, np.ndarray],
-               first_copy: np.ndarray | None = None) -> np.ndarray:
+               first_copy: np.ndarray | None = None,
+               first_read: np.ndarray | None = None) -> np.ndarray:
         """``(runs, checks)``: whether each run agrees with each observation.
 
         ``counts`` maps a quantity (``views``, ``unique_viewers``, ``reposts``,
@@ -150,28 +160,35 @@ class Checks:
         each of :attr:`places` ``(runs, len(places))`` by the end of the runs (simulated to
         the time of the named readers by place being checked); ``first_copy``
         ``(runs, len(groups))`` is when each run first had a copy in each of :attr:`groups`
-        (``inf``: never).
+        (``inf``: never), and ``first_read`` ``(runs, len(people))`` when each of
+        :attr:`people` first read the post (``inf``: never).
         """
-        value = self.values(times, counts, first_copy)
+        value = self.values(times, counts, first_copy, first_read)
         low = self.used["low"].to_numpy(dtype=float)
         high = self.used["high"].to_numpy(dtype=float)
         return (value >= low) & (value <= high)
 
     def values(self, times: np.ndarray, counts: Mapping[str, np.ndarray],
-               first_copy: np.ndarray | None = None) -> np.ndarray:
-        """``(runs, checks)``: each run's count for each observation (1 or 0 for in_group)."""
+               first_copy: np.ndarray | None = None,
+               first_read: np.ndarray | None = None) -> np.ndarray:
+        """``(runs, checks)``: each run's count for each observation (1 or 0 for in_group and
+        reader facts)."""
         hours = self.used["hours"].to_numpy(dtype=float)
         index = np.searchsorted(times, hours)
         if np.any(index >= len(times)) or np.any(times[np.minimum(index, len(times) - 1)]
                                                  != hours):
             raise ParameterError("the time grid must hold every observation time")
-        n_runs = len(next(iter(counts.values()))) if counts else len(first_copy)
+        n_runs = (len(next(iter(counts.values()))) if counts else
+                  len(first_copy if first_copy is not None else first_read))
         out = np.empty((n_runs, len(self.used)))
         for j, (q, b, place) in enumerate(zip(self.used["quantity"], index, self.used["place"],
                                               strict=True)):
             if q == "in_group":
                 g = self.groups.index(self.used["group"].iloc[j])
                 out[:, j] = first_copy[:, g] <= hours[j]
+            elif q == "reader":
+                p = self.people.index(str(self.used["user"].iloc[j]))
+                out[:, j] = first_read[:, p] <= hours[j]
             elif isinstance(place, str):  # readers by place are counted to the runs' end
                 out[:, j] = counts["by_place"][:, self.places.index(place)]
             else:
@@ -179,30 +196,35 @@ class Checks:
         return out
 
     def score(self, times: np.ndarray, counts: Mapping[str, np.ndarray],
-              first_copy: np.ndarray | None, mask: np.ndarray) -> np.ndarray:
+              first_copy: np.ndarray | None, mask: np.ndarray,
+              first_read: np.ndarray | None = None) -> np.ndarray:
         """``(runs, len(times))``: how far each run has come towards the lower bounds of the
         checks in ``mask``, at each grid time: the least of ``count / low`` over them, capped
         at 1. It never falls over time (counts only grow), so the first time it reaches a
         level is a stopping time, where a run can be split. Named readers by place are not
         counted on the time grid, so they take no part in the levels: a run is held to them
-        when it reaches the observation's time (:meth:`passed`)."""
+        when it reaches the observation's time (:meth:`passed`). An in_group or reader fact
+        counts 0 until the group had a copy (the person had read it), then 1."""
         used = self.used[mask]
         out = np.ones((len(next(iter(counts.values()))), len(times)))
-        for q, group, low, place in zip(used["quantity"], used["group"], used["low"],
-                                        used["place"], strict=True):
+        for q, group, low, place, user in zip(used["quantity"], used["group"], used["low"],
+                                              used["place"], used["user"], strict=True):
             if low <= 0 or isinstance(place, str):
                 continue
             if q == "in_group":
                 reached = first_copy[:, [self.groups.index(group)]] <= times[None, :]
+            elif q == "reader":
+                reached = first_read[:, [self.people.index(str(user))]] <= times[None, :]
             else:
                 reached = np.minimum(counts[q] / low, 1.0)
             out = np.minimum(out, reached)
         return out
 
 
-def _refusal(row, horizon: float, groups, max_groups, max_people, places) -> str:
+def _refusal(row, horizon: float, groups, max_groups, max_people, places, people=None) -> str:
     what = (f"{row.kind} {row.bound.replace('_', ' ')} {row.count} at {row.hours:g} h"
             + (f" (group {row.group})" if isinstance(row.group, str) else "")
+            + (f" (person {row.user})" if isinstance(row.user, str) else "")
             + (f" (in {row.place})" if isinstance(row.place, str) else "")
             + (f", from {row.source}" if isinstance(row.source, str) else ""))
     if row.hours > horizon:
@@ -214,6 +236,8 @@ def _refusal(row, horizon: float, groups, max_groups, max_people, places) -> str
     if row.quantity == "in_group" and groups is not None and str(row.group) not in set(
             map(str, groups)):
         return f"{what}: the network has no group {row.group!r}"
+    if row.quantity == "reader" and people is not None and str(row.user) not in people:
+        return f"{what}: the network has no person {row.user!r}"
     if row.quantity == "groups_seen" and max_groups is not None and row.low > max_groups:
         return f"{what}: the network has only {max_groups} groups"
     if row.quantity == "unique_viewers" and max_people is not None and row.low > max_people:

@@ -49,6 +49,10 @@ class ObservationKind(StrEnum):
     IN_GROUP = "in_group"
     """The post was in ``group`` by that time (a screenshot or export of the group shows it);
     ``count`` is 1 or left empty."""
+    READER = "reader"
+    """The person named in ``user`` had read the post by that time (e.g. an affidavit says so);
+    ``count`` is 1 or left empty. Unlike ``named_readers`` (a count), it holds runs to that
+    person having read it."""
 
 
 class Bound(StrEnum):
@@ -64,7 +68,10 @@ class Bound(StrEnum):
 SPREAD_KINDS: tuple[ObservationKind, ...] = tuple(
     k for k in ObservationKind if k is not ObservationKind.MEMBERS
 )
-_COLUMNS = ["hours", "kind", "count", "bound", "tolerance", "group", "place", "source", "time"]
+_COLUMNS = ["hours", "kind", "count", "bound", "tolerance", "group", "place", "user", "source",
+            "time"]
+#: Kinds stating a fact rather than a count: ``count`` is 1 or left empty.
+_FACTS = (ObservationKind.IN_GROUP.value, ObservationKind.READER.value)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -81,7 +88,9 @@ class Evidence:
         ``"at_least"`` or ``"about"``), ``tolerance`` (relative, for ``about``; else missing),
         ``group`` (the group it concerns, or missing for the whole spread),
         ``place`` (for named readers: the jurisdiction they are in, or missing),
-        ``source`` (the evidence file it comes from) and ``time`` (UTC timestamp, may be missing).
+        ``user`` (for a ``reader`` fact: the person who read it, a user ID of the network; else
+        missing), ``source`` (the evidence file it comes from) and ``time`` (UTC timestamp,
+        may be missing).
 
     Examples
     --------
@@ -121,8 +130,10 @@ class Evidence:
             Columns ``kind`` and ``count``, and ``hours`` (after the first post) or ``time``
             (time-zone aware; needs ``first_post``). Optional: ``bound`` (``exact`` when
             missing), ``tolerance`` (for ``about``: a fraction between 0 and 1), ``group``,
-            ``place`` (named readers only: the jurisdiction label of the place they are in) and
-            ``source``. An ``in_group`` observation names its group and needs no count.
+            ``place`` (named readers only: the jurisdiction label of the place they are in),
+            ``user`` (``reader`` facts only: the person who read it) and ``source``. An
+            ``in_group`` observation names its group, a ``reader`` observation its person;
+            neither needs a count.
         first_post : pandas.Timestamp, optional
             When the post first appeared; turns ``time`` into ``hours``.
         evidence_dir : str or Path, optional
@@ -135,7 +146,8 @@ class Evidence:
         CaseDataError
             Listing every problem: unknown kinds or bounds, negative or non-integer counts,
             ``about`` without a tolerance, ``in_group``
-            or ``members`` without a group, observations before the post, counts that
+            or ``members`` without a group, ``reader`` without a user (or with a group or
+            place), a user on another kind, observations before the post, counts that
             decrease, missing evidence files.
         """
         problems: list[Problem] = []
@@ -155,14 +167,15 @@ class Evidence:
         table["kind"] = _labels(frame["kind"], ObservationKind, "kind", problems, file, rows)
         bound = frame["bound"] if "bound" in frame.columns else pd.Series("exact", frame.index)
         table["bound"] = _labels(bound.fillna("exact"), Bound, "bound", problems, file, rows)
-        in_group = (table["kind"] == ObservationKind.IN_GROUP.value).to_numpy()
-        # an in_group fact needs no count: an empty cell (read as missing or as "") means 1
+        fact = table["kind"].isin(_FACTS).to_numpy()
+        # an in_group or reader fact needs no count: an empty cell (missing or "") means 1
         blank = (frame["count"].isna() | frame["count"].astype(str).str.strip().eq("")).to_numpy()
-        table["count"] = _counts(frame["count"].where(~(in_group & blank), 1), problems, file,
+        table["count"] = _counts(frame["count"].where(~(fact & blank), 1), problems, file,
                                  rows)
         table["tolerance"] = _tolerances(frame, table["bound"], problems, file, rows)
         table["group"] = _optional_text(frame, "group")
         table["place"] = _optional_text(frame, "place")
+        table["user"] = _optional_text(frame, "user")
         _check_kind_rules(table, problems, file, rows)
         table["source"] = _optional_text(frame, "source")
         if evidence_dir is not None:
@@ -340,8 +353,26 @@ def _check_kind_rules(table: pd.DataFrame, problems, file, rows) -> None:
     for i in np.flatnonzero(in_group & table["group"].isna().to_numpy()):
         problems.append(Problem(file, "an in_group observation must name its group",
                                 int(rows[i]), "group", None))
+    reader = (kind == ObservationKind.READER.value).to_numpy()
+    for i in np.flatnonzero(reader & (count != 1).to_numpy()):
+        problems.append(Problem(file, "a reader observation says the person read the post: "
+                                "leave count empty or give 1", int(rows[i]), "count",
+                                int(count.iloc[i])))
+    named = table["user"].notna().to_numpy()
+    for i in np.flatnonzero(reader & ~named):
+        problems.append(Problem(file, "a reader observation must name the person who read it "
+                                "(a user ID)", int(rows[i]), "user", None))
+    for i in np.flatnonzero(named & ~reader):
+        problems.append(Problem(file, "a user is given only for a reader observation (the "
+                                "person who read the post)", int(rows[i]), "user",
+                                table["user"].iloc[i]))
+    for column in ("group", "place"):
+        for i in np.flatnonzero(reader & table[column].notna().to_numpy()):
+            problems.append(Problem(file, f"a reader observation names a person, not a "
+                                    f"{column}", int(rows[i]), column, table[column].iloc[i]))
     placed = table["place"].notna().to_numpy()
-    for i in np.flatnonzero(placed & (kind != ObservationKind.NAMED_READERS.value).to_numpy()):
+    for i in np.flatnonzero(placed & ~reader
+                            & (kind != ObservationKind.NAMED_READERS.value).to_numpy()):
         problems.append(Problem(file, "a place is given only for named_readers (the place the "
                                 "named readers are in)", int(rows[i]), "place",
                                 table["place"].iloc[i]))
@@ -393,10 +424,11 @@ def _check_monotone(table: pd.DataFrame, problems: list[Problem], file: str, row
     ``about`` range) below an earlier lower bound contradicts it.
 
     A later lower bound below an earlier count is merely weaker evidence, not a contradiction.
-    Member counts are exempt (people leave groups), and so are in_group facts. Counts for a
-    group, or of named readers in a place, are compared only with the same group or place.
+    Member counts are exempt (people leave groups), and so are in_group and reader facts.
+    Counts for a group, or of named readers in a place, are compared only with the same group
+    or place.
     """
-    exempt = table["kind"].isin([ObservationKind.MEMBERS.value, ObservationKind.IN_GROUP.value])
+    exempt = table["kind"].isin([ObservationKind.MEMBERS.value, *_FACTS])
     spread = table[~exempt]
     for (kind, _, _), series in spread.groupby(
             ["kind", spread["group"].fillna(""), spread["place"].fillna("")], sort=False):
