@@ -41,6 +41,8 @@ OBSERVATIONS = {
     "source": ["evidence/shot.png", "evidence/export.txt", "evidence/export.txt"],
 }
 PLACED = {**OBSERVATIONS, "place": ["", "", ""]}
+READERS = {**PLACED, "user": ["", "", ""]}
+READ = dict(time="2024-03-16 12:00:00+08:00", kind="reader", source="evidence/export.txt")
 TOML = """\
 title = "Test v. Test"
 timezone = "America/Toronto"
@@ -134,7 +136,7 @@ def test_small_case_loads(make_case, key):
     assert case.communities == ("knows the plaintiff",)
     obs = case.observations
     assert list(obs.columns) == ["time", "hours", "kind", "count", "bound", "tolerance", "group",
-                                 "place", "source"]
+                                 "place", "user", "source"]
     assert obs["hours"].tolist() == pytest.approx([20 / 60, 50 / 60, 2 + 50 / 60])
     assert str(obs["time"].dt.tz) == "UTC"
     assert case.network.community_members("knows the plaintiff").sum() == 2
@@ -278,6 +280,24 @@ BAD_INPUTS = {
     "members count without a group": (
         dict(observations=edited(OBSERVATIONS, "group", 0, "")),
         "observations.csv", 2, "group", "must name its group"),
+    "reader fact without a person": (
+        dict(observations=appended(READERS, **READ)),
+        "observations.csv", 5, "user", "must name the person who read it"),
+    "person on a count": (
+        dict(observations=edited(READERS, "user", 1, "wxid_reader")),
+        "observations.csv", 3, "user", "a user is given only for a reader observation"),
+    "reader fact with a group": (
+        dict(observations=appended(READERS, **READ, user="wxid_reader", group="g1")),
+        "observations.csv", 5, "group", "a reader observation names a person, not a group"),
+    "reader fact with a place": (
+        dict(observations=appended(READERS, **READ, user="wxid_reader", place="Ontario")),
+        "observations.csv", 5, "place", "a reader observation names a person, not a place"),
+    "reader fact counting more than one": (
+        dict(observations=appended(READERS, **READ, user="wxid_reader", count="2")),
+        "observations.csv", 5, "count", "leave count empty or give 1"),
+    "reader fact naming an unknown person": (
+        dict(observations=appended(READERS, **READ, user="wxid_ghost")),
+        "observations.csv", 5, "user", "not a person listed in the users table"),
     "naive observation time": (
         dict(observations=edited(OBSERVATIONS, "timezone", 1, "")),
         "observations.csv", 3, "time", "no time zone"),
@@ -658,3 +678,15 @@ def test_unusable_key_location_is_a_clear_error(make_case, tmp_path):
     not_a_folder.write_text("")
     with pytest.raises(rs.CaseDataError, match="cannot create the pseudonym key file"):
         rs.load_case(make_case(), key_file=not_a_folder / "case.key")
+
+
+def test_a_reader_fact_names_the_person_by_the_pseudonym_the_network_has(make_case, key):
+    # typed as a phone shows it: other letter case, a zero-width space; the count left empty
+    observations = appended(READERS, **READ, user="WXID_\u200bReader")
+    case = rs.load_case(make_case(observations=observations), key_file=key)
+    reader = case.observations[case.observations["kind"] == "reader"]
+    assert reader["user"].tolist() == [case.pseudonym("wxid_reader")]
+    assert reader["count"].tolist() == [1]
+    assert case.pseudonym("wxid_reader") in case.network.users.index
+    assert case.observations.loc[case.observations["kind"] != "reader", "user"].isna().all()
+    assert f"reader by {case.pseudonym('wxid_reader')}: 1" in case.describe()

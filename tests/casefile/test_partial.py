@@ -274,7 +274,14 @@ def _toml(old: str, new: str) -> str:
     return TOML.replace(old, new, 1)
 
 
+READER = dict(time="2024-03-16 10:30", timezone="Asia/Shanghai", kind="reader",
+              source="evidence/affidavit.pdf")
 BAD_INPUTS = {
+    "reader fact naming a person the case does not know": (
+        dict(observations=appended({**OBSERVATIONS, "user": ["", ""]}, **READER,
+                                   user="wxid_stranger")),
+        "observations.csv", 4, "user",
+        "not a person listed in the users table or named in the identities table"),
     "roster longer than the stated size": (
         dict(observations=edited(OBSERVATIONS, "count", 0, "2")),
         "rosters.csv", 4, "group", "has 3 known members"),
@@ -494,3 +501,14 @@ def test_default_world_ranges_stay_drawable_in_a_small_world():
     for r in ranges.values():
         for value in (r.low, r.high):
             r.apply(world, value).draw(known, rng=1)  # raises if it cannot be drawn
+
+
+def test_a_reader_fact_may_name_a_person_known_only_from_the_identities(make_partial, key):
+    observations = appended({**OBSERVATIONS, "user": ["", ""]}, **READER, user="cousin")
+    case = rs.load_case(make_partial(observations=observations), key_file=key)
+    (person,) = case.observations.loc[case.observations["kind"] == "reader", "user"]
+    assert person == case.pseudonym("cousin")
+    # a known person: the same position in every draw of the network
+    positions = {net.user_position(person) for net in case.network.networks}
+    assert len(positions) == 1
+    assert positions.pop() < case.known.n_people

@@ -88,10 +88,11 @@ class Case:
     observations : pandas.DataFrame
         Observed counts, sorted by time: ``time`` (UTC), ``hours`` (after the first post),
         ``kind`` (views, reposts, groups_seen, unique_viewers, named_readers, members,
-        in_group), ``count``, ``bound`` (``exact``, ``at_least`` or ``about``), ``tolerance``
-        (for ``about``), ``group`` (missing: the whole spread), ``place`` (the jurisdiction
-        named readers are in; missing: not stated) and ``source`` (the evidence file it comes
-        from).
+        in_group, reader), ``count``, ``bound`` (``exact``, ``at_least`` or ``about``),
+        ``tolerance`` (for ``about``), ``group`` (missing: the whole spread), ``place`` (the
+        jurisdiction named readers are in; missing: not stated), ``user`` (for a reader fact:
+        the pseudonym of the person who read it, as in the network) and ``source`` (the
+        evidence file it comes from).
     evidence : pandas.DataFrame
         The evidence inventory: ``file, description, obtained, sha256, bytes``.
     manifest : pandas.DataFrame
@@ -307,6 +308,8 @@ class Case:
         for obs in self.observations.itertuples():
             bound = "at least " if obs.bound == "at_least" else ""
             group = f" in {obs.group}" if isinstance(obs.group, str) else ""
+            if isinstance(obs.user, str):
+                group = f" by {obs.user}"
             lines.append(f"  {self.local(obs.time).strftime('%m-%d %H:%M')} (+{obs.hours:.1f} h) "
                          f"{obs.kind}{group}: {bound}{obs.count:,}   [{obs.source or 'no source'}]")
         lines += [

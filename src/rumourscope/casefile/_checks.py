@@ -19,7 +19,7 @@ from ._spec import CASE_FILE, CaseSpec
 from ._tables import check_friends, check_ids, check_members
 
 __all__ = ["FULL_TABLES", "PARTIAL_TABLES", "check_complete", "check_partial", "check_world",
-           "is_complete"]
+           "is_complete", "known_people"]
 
 FULL_TABLES = ("users", "groups", "members")  # required when the network is known in full
 PARTIAL_TABLES = ("rosters", "identities")  # only in a case that knows part of its network
@@ -115,6 +115,19 @@ def check_partial(spec: CaseSpec | None, tables: dict[str, pd.DataFrame],
         _check_spec_against_tables(spec, tables, names, users, groups, problems,
                                    partial=True)
     return groups
+
+
+def known_people(tables: dict[str, pd.DataFrame], complete: bool) -> pd.Index | None:
+    """The people a case knows by ID (normalised): the users table's, and in a case that knows
+    part of its network those the identities table names; ``None`` when a case known in full
+    has no users table (that is reported on its own)."""
+    if complete and "users" not in tables:
+        return None
+    ids = [tables["users"]["user"]] if "users" in tables else []
+    if not complete and "identities" in tables:
+        ids.append(tables["identities"]["person"])
+    people = pd.concat(ids) if ids else pd.Series([], dtype=object)
+    return pd.Index(people[people != ""].unique())
 
 
 def check_world(spec: CaseSpec, tables: dict[str, pd.DataFrame], fixed: pd.DataFrame,

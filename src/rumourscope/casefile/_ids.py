@@ -21,7 +21,7 @@ from ._tables import MAX_ROWS_SHOWN
 __all__ = ["USER_ID_COLUMNS", "check_duplicate_ids", "normalise_id", "normalise_user_ids"]
 
 USER_ID_COLUMNS = {"users": ("user",), "members": ("user",), "friends": ("user", "friend"),
-                   "identities": ("person",)}
+                   "identities": ("person",), "observations": ("user",)}
 """The columns of each table that hold user IDs."""
 # Default-ignorable characters that are not format characters (category Cf): the combining
 # grapheme joiner, Hangul and Khmer fillers, Mongolian selectors and the variation selectors.

@@ -14,7 +14,14 @@ from ..network.known import KnownNetwork
 from ..network.world import WorldModel
 from ..platform import WECHAT
 from ._case import Case
-from ._checks import FULL_TABLES, check_complete, check_partial, check_world, is_complete
+from ._checks import (
+    FULL_TABLES,
+    check_complete,
+    check_partial,
+    check_world,
+    is_complete,
+    known_people,
+)
 from ._ids import check_duplicate_ids, normalise_user_ids
 from ._keys import DEMO_KEY, Pseudonymiser, default_key_dir, read_or_create_key
 from ._network_spec import DEFAULT_NETWORK_SEED
@@ -109,7 +116,7 @@ def load_case(path: str | Path, *, key_file: str | Path | None = None,
     >>> with tempfile.TemporaryDirectory() as keys:
     ...     case = rs.load_case(demo_folder(), key_file=Path(keys) / "demo.key")
     >>> case.observations.columns.tolist()
-    ['time', 'hours', 'kind', 'count', 'bound', 'tolerance', 'group', 'place', 'source']
+    ['time', 'hours', 'kind', 'count', 'bound', 'tolerance', 'group', 'place', 'user', 'source']
     >>> rs.load_case("no/such/folder")
     Traceback (most recent call last):
     ...
@@ -215,7 +222,8 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
     if "observations" in tables and groups is not None:
         origin = min(p.time for p in spec.posts) if spec and spec.posts else None
         checked = check_observations(tables["observations"], names["observations"], origin,
-                                     groups, inventory, problems)
+                                     groups, inventory, problems, known_people(tables, complete),
+                                     partial=not complete)
         if checked is not None:
             observations = checked
         platform = spec.platform if spec else WECHAT
@@ -254,6 +262,10 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
         for p in spec.posts
     )
     deletion = None if spec.deletion is None else float((spec.deletion - origin) / hours)
+    # A reader fact names a person as the network does: by the pseudonym of the same
+    # (normalised) ID that the users and identities tables were pseudonymised from.
+    observations = observations.assign(user=observations["user"].map(
+        lambda u: pseudo.user(u) if isinstance(u, str) else None).astype(object))
     return Case(
         title=spec.title, description=spec.description, timezone=spec.timezone, posts=posts,
         post_times=tuple(p.time for p in spec.posts), origin=origin, deletion_time=deletion,
@@ -322,5 +334,5 @@ def _empty_observations() -> pd.DataFrame:
         "kind": pd.Series(dtype=object), "count": pd.Series(dtype="int64"),
         "bound": pd.Series(dtype=object), "tolerance": pd.Series(dtype=float),
         "group": pd.Series(dtype=object), "place": pd.Series(dtype=object),
-        "source": pd.Series(dtype=object),
+        "user": pd.Series(dtype=object), "source": pd.Series(dtype=object),
     })

@@ -19,7 +19,7 @@ __all__ = ["check_friends", "check_ids", "check_members", "check_observations", 
 
 MAX_ROWS_SHOWN = 20  # per kind of problem; a wrong export can break every one of 100,000 rows
 OBSERVATION_COLUMNS = ("time", "timezone", "kind", "count", "bound", "tolerance", "group",
-                       "place", "source", "note")
+                       "place", "user", "source", "note")
 
 
 def report_rows(problems: list[Problem], file: str, column: str, message: str,
@@ -112,8 +112,12 @@ def check_friends(frame: pd.DataFrame, file: str, users: pd.Index,
 
 def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | None,
                        groups: pd.Index, inventory: set[str] | None,
-                       problems: list[Problem]) -> pd.DataFrame | None:
-    """The observations as a tidy table (UTC ``time``, ``hours`` after ``origin``, ...)."""
+                       problems: list[Problem], people: pd.Index | None = None,
+                       partial: bool = False) -> pd.DataFrame | None:
+    """The observations as a tidy table (UTC ``time``, ``hours`` after ``origin``, ...).
+
+    ``people`` are the case's known people (normalised user IDs), whom a ``reader`` fact must
+    name; ``partial`` says they are the users table's and the identities table's."""
     zone = frame["timezone"] if "timezone" in frame.columns else pd.Series("", frame.index)
     times = []
     for i, (value, tz) in enumerate(zip(frame["time"], zone, strict=True)):
@@ -130,7 +134,8 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
         problems.append(Problem(file, f"unknown column(s) {', '.join(ignored)}; allowed: "
                                 f"{', '.join(OBSERVATION_COLUMNS)}"))
     blank = {c: frame[c].replace("", None)
-             for c in ("bound", "tolerance", "group", "place", "source") if c in frame.columns}
+             for c in ("bound", "tolerance", "group", "place", "user", "source")
+             if c in frame.columns}
     table = frame[["kind", "count"]].assign(time=utc, **blank)
     try:
         evidence = Evidence.from_frame(table, first_post=origin, file=file)
@@ -148,6 +153,13 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
                 group)
     unknown = ~group.isin(groups).to_numpy() & (group != "").to_numpy()
     report_rows(problems, file, "group", "not a group listed in the groups table", unknown, group)
+    if "user" in frame.columns and people is not None:
+        user = frame["user"]
+        reader = (frame["kind"].str.strip().str.lower() == "reader").to_numpy()
+        stranger = reader & ~user.isin(people).to_numpy() & (user != "").to_numpy()
+        where = "the users table or named in the identities table" if partial else \
+            "the users table"
+        report_rows(problems, file, "user", f"not a person listed in {where}", stranger, user)
     if "source" in frame.columns and inventory is not None:
         source = frame["source"]
         unlisted = ~source.isin(inventory).to_numpy() & (source != "").to_numpy()
@@ -157,4 +169,4 @@ def check_observations(frame: pd.DataFrame, file: str, origin: pd.Timestamp | No
         return None
     obs = evidence.observations
     return obs[["time", "hours", "kind", "count", "bound", "tolerance", "group", "place",
-                "source"]]
+                "user", "source"]]
