@@ -357,3 +357,91 @@ def test_a_floor_on_distinct_roots_splits_from_more_first_runs_with_the_same_law
     again = rs.estimate_reach(net, model, post, runs=100, rng=1, evidence=ev,
                               method="splitting", min_roots=40)
     pd.testing.assert_frame_equal(again.runs, floored.runs)  # reproducible
+
+
+# ---------------------------------------------------------------------- reader facts
+def _one_group(n=200, p=0.1):
+    """One group of ``n``, nobody forwards, reads spread over hours: a member other than the
+    poster reads with chance ``p`` (final views are Binomial(n - 1, p); the poster never reads
+    their own post), each independently."""
+    members = pd.DataFrame({"user": [f"u{i}" for i in range(n)], "group": "g"})
+    net = rs.GroupNetwork.from_frames(members)
+    model = rs.SpreadModel(read_prob=p, repost_prob=0.0, horizon=24.0,
+                           read_delay=rs.Delay.exponential(3.0))
+    return net, model, rs.Post(user="u0", group="g", time=0.0)
+
+
+def _readers(users, hours=2.0):
+    return frame(hours=[hours] * len(users), kind=["reader"] * len(users),
+                 count=[None] * len(users), user=list(users), source=["affidavit.pdf"] * len(users))
+
+
+@pytest.mark.parametrize("method", ["splitting", "rejection"])
+def test_a_reader_fact_gives_the_exact_conditioned_law(method):
+    # Given that u5 had read it by 2 h, u5 is a reader and the other 198 members' reads are
+    # untouched: final views are 1 + Binomial(198, 0.1) (mean 20.8, sd 4.22), not
+    # Binomial(199, 0.1) (mean 19.9). Judged from independent replicates (splitting's runs
+    # share histories) within 4 standard errors: a false alarm has probability < 1e-4.
+    net, model, post = _one_group()
+    ests = _replicates(_readers(["u5"]), method, 400, range(5), model=model, net=net, post=post)
+    views = np.array([e.runs["views"].to_numpy() for e in ests])
+    np.testing.assert_array_equal(views, [e.runs["unique_viewers"].to_numpy() for e in ests])
+    sd = np.sqrt(198 * 0.1 * 0.9)
+    means = views.mean(axis=1)
+    se = max(means.std(ddof=1), sd / np.sqrt(400)) / np.sqrt(len(means))
+    assert abs(means.mean() - (1 + 198 * 0.1)) < 4 * se
+    if method == "rejection":  # independent runs: precise enough to see the law move by 0.9
+        assert abs(means.mean() - 199 * 0.1) > 4 * se
+    assert views.min() >= 1
+    # the chance of the fact: u5 reads (0.1) within 2 h of an exponential delay of mean 3 h
+    fit = np.mean([e.conditioning.evidence_fit for e in ests])
+    assert abs(np.log(fit / (0.1 * (1 - np.exp(-2 / 3))))) < 0.35
+
+
+@pytest.mark.parametrize("method", ["splitting", "rejection"])
+def test_every_kept_run_has_each_named_person_read_by_the_stated_time(method):
+    net, model, post = _one_group()
+    named = ["u5", "u17"]
+    ev = pd.concat([_readers(named), frame(hours=[6.0], kind=["views"], count=[20],
+                                           bound=["at_least"])], ignore_index=True)
+    est = rs.estimate_reach(net, model, post, runs=200, rng=3, evidence=ev, method=method)
+    assert est.conditioning.checks.people == tuple(named)
+    people = np.array([net.user_position(u) for u in named])
+    again = run_many(est._inputs, est.run_keys, epochs=est.epochs, watch_people=people)
+    np.testing.assert_array_equal(again.grid, est.grid)  # the same runs, replayed
+    assert (again.first_read <= 2.0).all()
+    assert (est.runs["views"] >= 20).all()
+
+
+def test_a_recorded_cascade_given_reader_facts_shows_each_named_persons_read():
+    # the event-by-event path of the same run (run 0 of the conditioned ensemble): the named
+    # people's first views in its events are by 2 h, and its totals are the ensemble's run 0
+    net, model, post = _one_group()
+    named = ["u5", "u17"]
+    cascade = rs.simulate(net, model, post, rng=4, evidence=_readers(named))
+    views = cascade.events[cascade.events["kind"] == "view"]
+    first = views.groupby("user", observed=True)["time"].min()
+    assert (first.reindex(named) <= 2.0).all()
+    est = rs.estimate_reach(net, model, post, runs=200, rng=4, evidence=_readers(named))
+    assert cascade.totals["views"] == est.runs["views"].iloc[0]
+
+
+def test_reader_facts_give_the_same_runs_for_the_same_seed():
+    net, model, post = _one_group()
+    one = rs.estimate_reach(net, model, post, runs=150, rng=9, evidence=_readers(["u5"]),
+                            method="splitting")
+    two = rs.estimate_reach(net, model, post, runs=150, rng=9, evidence=_readers(["u5"]),
+                            method="splitting")
+    pd.testing.assert_frame_equal(one.runs, two.runs)
+    np.testing.assert_array_equal(one.run_keys, two.run_keys)
+
+
+@pytest.mark.parametrize(("user", "match"), [
+    ("nobody", r"reader exact 1 at 2 h \(person nobody\), from affidavit.pdf: the network has "
+               r"no person 'nobody'"),
+    ("u0", "the reader fact about 'u0' cannot be held: they posted it"),
+])
+def test_a_reader_fact_no_run_can_match_is_refused(user, match):
+    net, model, post = _one_group()
+    with pytest.raises(rs.errors.EvidenceConflictError, match=match):
+        rs.estimate_reach(net, model, post, runs=10, rng=1, evidence=_readers([user]))

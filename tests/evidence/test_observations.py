@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -46,6 +47,19 @@ def test_valid_table_is_sorted_and_typed():
          r"row 3, column 'place': value 'Ontario': a place is given only for named_readers"),
         ({"kind": ["named_readers", "views"], "place": ["Ontario", None], "group": ["g1", None]},
          r"row 2, column 'place'.*counted by place or by group, not both"),
+        ({"kind": ["reader", "views"], "count": [None, 20]},
+         r"row 2, column 'user'.*a reader observation must name the person who read it"),
+        ({"kind": ["reader", "views"], "user": ["u7", None], "count": [2, 20]},
+         r"row 2, column 'count': value 2: a reader observation says the person read the post"),
+        ({"kind": ["views", "views"], "user": [None, "u7"]},
+         r"row 3, column 'user': value 'u7': a user is given only for a reader observation"),
+        ({"kind": ["reader", "views"], "user": ["u7", None], "group": ["g1", None],
+          "count": [None, 20]},
+         r"row 2, column 'group': value 'g1': a reader observation names a person, not a group"),
+        ({"kind": ["reader", "views"], "user": ["u7", None], "place": ["Ontario", None],
+          "count": [None, 20]},
+         r"row 2, column 'place': value 'Ontario': a reader observation names a person, not a "
+         r"place"),
     ],
 )
 def test_bad_observations(columns, match):
@@ -116,3 +130,36 @@ def test_about_counts_allow_a_range_and_in_group_needs_no_count():
     low, high = rs.evidence.count_range(obs["count"], obs["bound"], obs["tolerance"])
     assert low.tolist() == [2070, 1980, 1]
     assert high.tolist() == [2530, 2420, 1]
+
+
+def test_reader_facts_need_no_count_and_are_never_a_falling_count():
+    ev = Evidence.from_frame(pd.DataFrame({
+        "hours": [5.0, 2.0, 9.0], "kind": ["reader", "reader", "named_readers"],
+        "count": [None, "", 1], "user": ["u7", 12.0, None], "source": ["aff.pdf"] * 3}))
+    obs = ev.observations
+    assert obs["count"].tolist() == [1, 1, 1]
+    assert obs["user"].iloc[:2].tolist() == ["12", "u7"]  # a numeric ID read as 12.0 is "12"
+    assert pd.isna(obs["user"].iloc[2])
+    assert rs.evidence.ObservationKind.READER in ev.kinds
+
+
+def test_checks_hold_a_reader_fact_to_the_persons_first_read():
+    from rumourscope.evidence.checks import Checks
+
+    ev = Evidence.from_frame(pd.DataFrame({
+        "hours": [2.0, 4.0, 4.0], "kind": ["reader", "reader", "views"],
+        "count": [None, None, 10], "bound": [None, None, "at_least"],
+        "user": ["amy", "bo", None]}))
+    checks = Checks.from_evidence(ev, horizon=24.0, people=["amy", "bo", "cy"])
+    assert checks.people == ("amy", "bo")
+    times = np.array([0.0, 2.0, 4.0])
+    counts = {"views": np.array([[0, 5, 12], [0, 5, 12], [0, 1, 3]])}
+    first_read = np.array([[1.5, 3.0], [2.5, 3.0], [0.5, np.inf]])
+    assert checks.passed(times, counts, None, first_read).tolist() == [
+        [True, True, True], [False, True, True], [True, False, False]]
+    score = checks.score(times, counts, None, np.ones(3, bool), first_read)
+    assert score.tolist() == [[0.0, 0.0, 1.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
+    with pytest.raises(rs.errors.EvidenceConflictError,
+                       match=r"reader exact 1 at 4 h \(person bo\): the network has no person "
+                             r"'bo'"):
+        Checks.from_evidence(ev, horizon=24.0, people=["amy", "cy"])

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._constraints import Interval, check_param
-from ..errors import ParameterError
+from ..errors import EvidenceConflictError, ParameterError
 from ..evidence import Evidence
 from ..evidence.checks import Checks
 from ..intervals import ProbabilityEstimate, effective_size, quantile_interval
@@ -350,6 +350,12 @@ def _conditioned(net: GroupNetwork, model: SpreadModel, posts: Any, runs: int, r
     # Known people have the same positions in every draw of a NetworkSample (they come first),
     # so one index list serves every run.
     options["watch_people"] = np.array([net.user_position(u) for u in checks.people], np.int64)
+    posters = {net.user_position(p.user) for p in posts}
+    for person, position in zip(checks.people, options["watch_people"], strict=True):
+        if position in posters:  # a poster never reads their own post: no run could agree
+            raise EvidenceConflictError(
+                f"the reader fact about {person!r} cannot be held: they posted it, and a poster "
+                "is not counted among the readers of their own post; remove the reader row")
     seq, _ = run_seeds(rng, 0)
     if posterior is not None:
         options["particles"] = Particles.build(net, model, posterior)
