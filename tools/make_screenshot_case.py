@@ -115,30 +115,36 @@ GROUPS = [
     ("s03", "上海-多伦多 留学家长", "China", "evidence/03_chat_export_liu.txt"),
     ("s04", "", "", "evidence/05_forwarded_card.png"),
 ]
-OBSERVATIONS = [  # time, timezone, kind, count, bound, tolerance, group, place, source
+# time, timezone, kind, count, bound, tolerance, group, place, user, source
+OBSERVATIONS = [
     ("2024-05-10 20:45:00-04:00", "", "members", 493, "exact", "", "s01",
-     "", "evidence/01_group_info_s01.png"),
+     "", "", "evidence/01_group_info_s01.png"),
     ("2024-05-10 23:10:00-04:00", "", "members", 500, "exact", "", "s02",
-     "", "evidence/02_group_info_s02.png"),
+     "", "", "evidence/02_group_info_s02.png"),
     ("2024-05-10 23:10:00-04:00", "", "in_group", "", "exact", "", "s02",
-     "", "evidence/02_group_info_s02.png"),
+     "", "", "evidence/02_group_info_s02.png"),
     ("2024-05-11 22:00:00", "Asia/Shanghai", "members", 250, "about", 0.1, "s03",
-     "", "evidence/03_chat_export_liu.txt"),
+     "", "", "evidence/03_chat_export_liu.txt"),
     ("2024-05-11 22:00:00", "Asia/Shanghai", "in_group", "", "exact", "", "s03",
-     "", "evidence/03_chat_export_liu.txt"),
+     "", "", "evidence/03_chat_export_liu.txt"),
     ("2024-05-11 08:30:00-04:00", "", "reposts", 2, "at_least", "", "",
-     "", "evidence/04_chat_export_he.txt"),
+     "", "", "evidence/04_chat_export_he.txt"),
     ("2024-05-11 12:00:00-04:00", "", "in_group", "", "exact", "", "s04",
-     "", "evidence/05_forwarded_card.png"),
+     "", "", "evidence/05_forwarded_card.png"),
     ("2024-05-11 12:00:00-04:00", "", "groups_seen", 4, "at_least", "", "",
-     "", "evidence/05_forwarded_card.png"),
+     "", "", "evidence/05_forwarded_card.png"),
     ("2024-05-12 18:00:00-04:00", "", "views", 1000, "at_least", "", "",
-     "", "evidence/06_read_counter.png"),
+     "", "", "evidence/06_read_counter.png"),
     # the affidavit says where the six are: four in Toronto and Markham, two in Shanghai
-    ("2024-05-15 12:00:00-04:00", "", "named_readers", 4, "at_least", "", "", "Ontario",
+    ("2024-05-15 12:00:00-04:00", "", "named_readers", 4, "at_least", "", "", "Ontario", "",
      "evidence/07_contacts_affidavit.txt"),
-    ("2024-05-15 12:00:00-04:00", "", "named_readers", 2, "at_least", "", "", "China",
+    ("2024-05-15 12:00:00-04:00", "", "named_readers", 2, "at_least", "", "", "China", "",
      "evidence/07_contacts_affidavit.txt"),
+    # and who they are: the affidavit names each of the six as having read the post by then
+    *(("2024-05-15 12:00:00-04:00", "", "reader", "", "exact", "", "", "", user,
+       "evidence/07_contacts_affidavit.txt")
+      for user in ("contact_toronto_1", "contact_toronto_2", "contact_toronto_3",
+                   "contact_markham_1", "contact_shanghai_1", "contact_shanghai_2")),
 ]
 ROSTERS = [  # group, display name, exhibit
     ("s01", "孙先生", "evidence/04_chat_export_he.txt"),
@@ -200,7 +206,7 @@ def write(out: Path = OUT) -> None:
     (out / "case.toml").write_text(CASE_TOML, encoding="utf-8")
     write_csv(out / "groups.csv", ["group", "name", "jurisdiction", "source"], GROUPS)
     write_csv(out / "observations.csv", ["time", "timezone", "kind", "count", "bound",
-                                         "tolerance", "group", "place", "source"],
+                                         "tolerance", "group", "place", "user", "source"],
               OBSERVATIONS)
     write_csv(out / "rosters.csv", ["group", "name", "source"], ROSTERS)
     write_csv(out / "identities.csv", ["person", "group", "name", "asserted_by", "method",

@@ -377,3 +377,56 @@ def test_named_readers_by_place_come_with_their_evidence(case):
     assert "the evidence shows the threshold was reached" in finding["observed_finding"]
     facts = s.observed["fact"]
     assert facts.str.endswith(", in Ontario").sum() == 1
+
+
+def _with_readers(case, people, hours=20.0, source="evidence/06_named_readers.txt"):
+    """The demo case with reader facts: ``people`` (network IDs) had read it by ``hours``."""
+    obs = case.observations
+    time = case.origin + pd.Timedelta(hours=hours)
+    facts = pd.DataFrame({"time": time, "hours": hours, "kind": "reader", "count": 1,
+                          "bound": "exact", "tolerance": np.nan, "group": None, "place": None,
+                          "user": list(people), "source": source})
+    return dataclasses.replace(case, observations=pd.concat([obs, facts]).sort_values(
+        "hours", kind="stable").reset_index(drop=True))
+
+
+def test_reader_facts_count_towards_the_minimum_and_the_audience_rows(case):
+    from rumourscope.impact.build import _named_by_place
+    from rumourscope.impact.observed import evidence_minimum, observed_facts
+
+    net = case.network
+    posters = {p.user for p in case.posts}
+    knows = [u for u in net.users.index[net.community_members("knows the plaintiff")]
+             if u not in posters]
+    china = net.jurisdictions.index("China")
+    in_china = [u for u in knows if net.user_jurisdiction[net.user_position(u)] == china][:2]
+    elsewhere = [u for u in knows if u not in in_china][:16]
+    people = in_china + elsewhere  # 18 persons, 2 of them in China
+    named = case.observations.loc[case.observations["kind"] == "named_readers", "count"].max()
+    assert named < len(people)  # so the persons, not the count, set the minimum
+    given = _with_readers(case, people + people[:3])  # a person named twice counts once
+    assert evidence_minimum(given)["unique_viewers"] == len(people)
+    assert evidence_minimum(_with_readers(case, people[:2]))["unique_viewers"] == named
+    rows = _named_by_place(given).set_index(["breakdown", "label"])
+    assert rows.loc[("community", "knows the plaintiff"), "named"] == len(people)
+    assert "18 persons named as readers: evidence/06_named_readers.txt" in rows.loc[
+        ("community", "knows the plaintiff"), "named_basis"]
+    assert rows.loc[("jurisdiction", "China"), "named"] == 2
+    facts = observed_facts(given)
+    read = facts[facts["fact"].str.startswith("Had read the post")]
+    assert len(read) == len(people) + 3
+    assert read["fact"].str.contains("knows the plaintiff").all()
+    assert read["value"].eq(1).all()
+
+
+def test_every_run_keeps_the_named_persons_in_their_community(case):
+    net = case.network
+    posters = {p.user for p in case.posts}
+    knows = [u for u in net.users.index[net.community_members("knows the plaintiff")]
+             if u not in posters][:8]
+    s = rs.summarise_impact(_with_readers(case, knows, hours=30.0), runs=40, sensitivity_runs=5,
+                            ranges=NARROW, rng=SEED, progress=False)
+    row = s.audience.set_index(["breakdown", "label"]).loc[("community", "knows the plaintiff")]
+    assert row["named"] >= 8
+    assert row["p5"] >= row["named"]  # no modelled figure below the persons the evidence names
+    assert s.estimates.set_index("quantity").loc["unique_viewers", "observed_min"] >= 8

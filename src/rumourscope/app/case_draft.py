@@ -78,7 +78,7 @@ TABLES = {
     "rosters": ("group", "name", "source"),
     "identities": ("person", "group", "name", "asserted_by", "method", "source"),
     "observations": ("time", "timezone", "kind", "count", "bound", "tolerance", "group",
-                     "place", "source"),
+                     "place", "user", "source"),
 }
 """The tables a draft writes, with their columns (as docs/case-format.md names them); the
 users table is the poster and the named readers, each of the others one list of rows."""

@@ -115,6 +115,7 @@ class CaseRows:
             ("groups the post was seen in", "groups_seen"), ("forwards", "reposts"),
             ("views (a read counter)", "views"), ("readers identified by name", "named_readers"),
             ("the post was in the group", "in_group"),
+            ("a named person had read it", "reader"),
         ])  # fmt: skip
         bound = dropdown("The count is", [("exactly", "exact"), ("at least", "at_least"),
                                           ("about", "about")])
@@ -126,9 +127,11 @@ class CaseRows:
         tolerance = Field("Within (for “about”)", lambda t: check_tolerance(t, bound.value),
                           placeholder="0.1 for 10%")
         place = Field("Where they live (named readers)", nothing, placeholder="Ontario")
+        user = Field("Who read it (a named person's ID)", nothing,
+                     placeholder="wxid_… as listed among the named people")
         fields = {"time": when, "timezone": zone, "kind": kind, "count": count, "bound": bound,
                   "tolerance": tolerance, "group": self._group("Group (if one)"),
-                  "place": place, "source": self._source()}
+                  "place": place, "user": user, "source": self._source()}
         kind.observe(lambda _: count.validate() if count.value else None, names="value")
         bound.observe(lambda _: tolerance.validate(), names="value")
         self.observations = RowsForm("observation", fields, list(TABLES["observations"]),
@@ -139,6 +142,8 @@ class CaseRows:
             # (a member count without its group is the loader's to refuse, below)
             if row["kind"] == "in_group" and not row["group"]:
                 return "say which group the post was in"
+            if row["kind"] == "reader" and not row["user"]:
+                return "say who read it (the ID of one of the named people)"
             if not row["source"]:
                 return "name the exhibit it comes from (add the file above first)"
             return loader(row)

@@ -106,11 +106,13 @@ def check_id(text: str, what: str = "ID") -> str:
 
 def check_count(text: str, kind: str = "", bound: str = "exact") -> str:
     """``""`` for an observed count, else what is wrong (group sizes are capped by WeChat;
-    "the post was in the group" needs no count)."""
-    if kind == "in_group" and text.strip() in ("", "1"):
+    "the post was in the group" and "a named person had read it" need no count)."""
+    if kind in ("in_group", "reader") and text.strip() in ("", "1"):
         return ""
     if kind == "in_group":
         return "the post being in a group is not counted: leave the count empty"
+    if kind == "reader":
+        return "a person having read the post is not counted: leave the count empty"
     try:
         count = int(text.strip().replace(",", ""))
     except ValueError:

@@ -26,7 +26,13 @@ from ..network.graph import GroupNetwork
 from ..network.world import WorldModel
 from ..platform_facts import facts_table
 from ..thresholds import Threshold
-from .observed import evidence_minimum, observed_facts, reachable_people, threshold_findings
+from .observed import (
+    evidence_minimum,
+    observed_facts,
+    reachable_people,
+    reader_persons,
+    threshold_findings,
+)
 from .scenarios import (
     DEFAULT_RANGES,
     ParameterRange,
@@ -445,15 +451,33 @@ def _label_basis(case: Case) -> str:
 
 def _named_by_place(case: Case) -> pd.DataFrame:
     """``breakdown, label, named, named_basis``: the named readers the evidence places in each
-    jurisdiction (the most any observation says there), and the evidence that says so."""
+    jurisdiction (the most any observation says there), and the evidence that says so; and
+    at least the persons reader facts name who carry the jurisdiction or community label.
+
+    Reader persons and a count of named readers in a place may be the same people, so a row's
+    named count is the larger of the two, not their sum."""
     obs = case.observations
     obs = obs[(obs["kind"] == "named_readers") & obs["place"].notna()]
-    rows = []
+    named: dict[tuple[str, str], tuple[int, str]] = {}
     for place, said in obs.groupby("place", sort=False):
         best = said.loc[said["count"].idxmax()]
         when = case.local(best["time"]).strftime("%Y-%m-%d %H:%M %Z")
-        rows.append(("jurisdiction", place, int(best["count"]),
-                     f"{best['source'] or 'source not given'} (by {when})"))
+        named[("jurisdiction", place)] = (int(best["count"]),
+                                          f"{best['source'] or 'source not given'} (by {when})")
+    persons = reader_persons(case)
+    labelled = [
+        ("jurisdiction", persons["jurisdiction"].map(lambda j: [j] if isinstance(j, str) else [])),
+        ("community", persons["communities"].map(list)),
+    ]
+    for breakdown, labels in labelled:
+        for label in dict.fromkeys(x for each in labels for x in each):
+            who = persons[labels.map(lambda ls, label=label: label in ls)]
+            when = case.local(who["time"].max()).strftime("%Y-%m-%d %H:%M %Z")
+            sources = "; ".join(dict.fromkeys(who["source"].fillna("source not given")))
+            basis = f"{len(who)} persons named as readers: {sources} (by {when})"
+            if len(who) > named.get((breakdown, label), (0, ""))[0]:
+                named[(breakdown, label)] = (len(who), basis)
+    rows = [(b, label, n, basis) for (b, label), (n, basis) in named.items()]
     return pd.DataFrame(rows, columns=["breakdown", "label", "named", "named_basis"])
 
 

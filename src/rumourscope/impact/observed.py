@@ -29,6 +29,7 @@ _KIND_LABELS = {
     "unique_viewers": "People known to have read it",
     "named_readers": "Named readers who know the plaintiff (entered by counsel)",
     "in_group": "The post was in group {group}",
+    "reader": "Had read the post (one person named in the evidence): {user}",
 }
 _KIND_QUANTITY = {
     "views": "views",
@@ -47,7 +48,9 @@ def observed_facts(case: Case) -> pd.DataFrame:
     rows = []
     for obs in case.observations.itertuples():
         group = obs.group if isinstance(obs.group, str) else ""
-        fact = _KIND_LABELS.get(obs.kind, obs.kind).format(group=group)
+        user = obs.user if isinstance(obs.user, str) else ""
+        fact = _KIND_LABELS.get(obs.kind, obs.kind).format(group=group,
+                                                           user=_person_in_words(case, user))
         if group and "{group}" not in _KIND_LABELS.get(obs.kind, ""):
             fact += f" (group {group})"
         if isinstance(obs.place, str):
@@ -83,7 +86,8 @@ def evidence_minimum(case: Case) -> dict[str, float]:
     count by its lowest allowed value), and counts only grow, so the bound holds at the end
     too. Views are at least the people known to have read it (each read at least once);
     unique viewers are at least the named readers (named readers in different places are
-    different people, so those counted by place add up); groups reached are at least the groups seen
+    different people, so those counted by place add up) and at least the distinct persons
+    reader facts name; groups reached are at least the groups seen
     and at least the groups the evidence places a copy in. Quantities the evidence does not
     bound are left out.
     """
@@ -96,7 +100,11 @@ def evidence_minimum(case: Case) -> dict[str, float]:
     named_groups |= {p.group for p in case.posts if p.group}
     placed = whole["place"].notna()
     by_place = low[placed].groupby(whole.loc[placed, "place"]).max().sum()
-    readers = max(best.get("unique_viewers", 0), best.get("named_readers", 0), by_place)
+    # The persons named by reader facts are distinct readers too; they may well be the very
+    # people the named_readers counts count (an affidavit naming six contacts is usually both),
+    # so the larger of the two is taken, never their sum.
+    persons = obs.loc[obs["kind"] == "reader", "user"].nunique()
+    readers = max(best.get("unique_viewers", 0), best.get("named_readers", 0), by_place, persons)
     bounds = {
         "views": max(best.get("views", 0), readers),
         "unique_viewers": readers,
@@ -197,7 +205,9 @@ def _observed_finding(t: Threshold, observations: pd.DataFrame) -> tuple[float, 
         what = f"{what} in {t.readers_in}"
     else:
         rows = pd.concat([observations[counted & observations["place"].isna()],
-                          _named_in_every_place(observations)], ignore_index=True)
+                          _named_in_every_place(observations),
+                          _named_persons(observations) if "named_readers" in kinds else None],
+                         ignore_index=True)
     if rows.empty:
         return np.nan, f"No observed count of {what} in the evidence."
     best = rows.loc[rows["count"].idxmax()]
@@ -214,6 +224,17 @@ def _observed_finding(t: Threshold, observations: pd.DataFrame) -> tuple[float, 
     return float(n), f"Observed {shown}: below {format_count(t.count)}."
 
 
+def _named_persons(observations: pd.DataFrame) -> pd.DataFrame | None:
+    """The distinct persons reader facts name, as one ``at_least`` count of named readers;
+    ``None`` when there are none."""
+    facts = observations[observations["kind"] == "reader"]
+    if "user" not in observations.columns or facts.empty:
+        return None
+    return pd.DataFrame({"kind": ["named_readers"], "count": [int(facts["user"].nunique())],
+                         "bound": ["at_least"],
+                         "source": ["; ".join(dict.fromkeys(facts["source"].fillna("not given")))]})
+
+
 def _named_in_every_place(observations: pd.DataFrame) -> pd.DataFrame:
     """Named readers counted by place, added up over the places (people in different places
     are different people), as one ``at_least`` observation; empty when none are placed."""
@@ -225,3 +246,43 @@ def _named_in_every_place(observations: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"kind": ["named_readers"], "count": [int(most["count"].sum())],
                          "bound": ["at_least"],
                          "source": ["; ".join(dict.fromkeys(most["source"].fillna("not given")))]})
+
+
+def reader_persons(case: Case) -> pd.DataFrame:
+    """``user, time, source, jurisdiction, communities``: each person a reader fact names, once
+    (at the earliest time a fact says they had read it), with the labels the network gives
+    them. In a network drawn around a known part, only labels the case states are given (a
+    known person without stated labels gets labels drawn afresh in each network, so no label
+    of theirs is a fact): missing jurisdiction, no communities."""
+    obs = case.observations
+    facts = obs[(obs["kind"] == "reader") & obs["user"].notna()].sort_values("time")
+    facts = facts.drop_duplicates("user")
+    net = case.network
+    stated = None
+    if case.network_drawn:
+        people = case.known.people
+        stated = set(people.index[people["labels_stated"].astype(bool)])
+    rows = []
+    for fact in facts.itertuples():
+        jurisdiction, communities = None, ()
+        if stated is None or fact.user in stated:
+            pos = net.user_position(fact.user)
+            code = int(net.user_jurisdiction[pos])
+            jurisdiction = net.jurisdictions[code] if code >= 0 else None
+            mask = int(net.user_community_mask[pos])
+            communities = tuple(c for k, c in enumerate(net.communities) if mask >> k & 1)
+        rows.append((fact.user, fact.time, fact.source, jurisdiction, communities))
+    return pd.DataFrame(rows, columns=["user", "time", "source", "jurisdiction", "communities"])
+
+
+def _person_in_words(case: Case, user: str) -> str:
+    """A person a reader fact names: their display name (a name pseudonym unless names are
+    shown) or pseudonym, and their stated labels."""
+    if not user:
+        return ""
+    name = case.display_names.get(user)
+    shown = f"{name} ({user})" if isinstance(name, str) and name else user
+    person = reader_persons(case).set_index("user").loc[user]
+    labels = ([person["jurisdiction"]] if isinstance(person["jurisdiction"], str) else []
+              ) + list(person["communities"])
+    return f"{shown}, {'; '.join(labels)}" if labels else shown
