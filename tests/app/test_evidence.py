@@ -22,3 +22,13 @@ def test_named_readers_are_shown_with_where_they_live():
     named = table[table["kind"].str.startswith("Named readers")]
     assert sorted(named["kind"].str.rsplit(", in ", n=1).str[1]) == ["China", "Ontario"]
     assert sorted(named["count"]) == ["at least 2", "at least 4"]
+
+
+def test_persons_named_as_readers_are_shown_by_name_and_labels():
+    case = rs.demo_case("screenshot", show_names=True)
+    table = observation_table(case)
+    read = table[table["kind"].str.startswith("Had read the post")]
+    assert len(read) == 6
+    helen = read[read["kind"].str.contains("Helen Wu")]
+    assert helen["kind"].str.endswith(", Ontario; knows the plaintiff").all()
+    assert helen["source"].tolist() == ["evidence/07_contacts_affidavit.txt"]

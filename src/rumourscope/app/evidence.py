@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..formatting import format_observed
-from ..impact.observed import _KIND_LABELS
+from ..impact.observed import _KIND_LABELS, _person_in_words
 from ._text import inert
 from .state import AppState
 
@@ -17,15 +17,17 @@ __all__ = ["EvidencePage", "observation_table", "timeline"]
 def observation_table(case) -> pd.DataFrame:
     """``time, hours, kind, count, group, source`` of every observation, times local to the
     case, earliest first, each kind in the exhibit's words (with the place named readers are
-    in)."""
+    in, and the person a reader fact names)."""
     obs = case.observations.sort_values("time")
     groups = obs["group"].fillna("").astype(str)
     places = obs["place"].fillna("").astype(str)
+    users = [_person_in_words(case, u) if isinstance(u, str) else ""
+             for u in obs.get("user", pd.Series(None, index=obs.index))]
     return pd.DataFrame({
         "time": [case.local(t).strftime("%Y-%m-%d %H:%M %Z") for t in obs["time"]],
         "hours": obs["hours"].to_numpy(),
-        "kind": [_KIND_LABELS.get(k, k).format(group=g) + (f", in {p}" if p else "")
-                 for k, g, p in zip(obs["kind"], groups, places, strict=True)],
+        "kind": [_KIND_LABELS.get(k, k).format(group=g, user=u) + (f", in {p}" if p else "")
+                 for k, g, p, u in zip(obs["kind"], groups, places, users, strict=True)],
         "count": [format_observed(b, c) for b, c in zip(obs["bound"], obs["count"], strict=True)],
         "group": groups.to_numpy(),
         "source": obs["source"].fillna("").astype(str).to_numpy(),

@@ -105,7 +105,8 @@ class Conditioning:
 
     def summary(self) -> pd.DataFrame:
         """The observations used, with the range of counts each allows."""
-        return self.checks.used[["hours", "kind", "bound", "low", "high", "group", "source"]]
+        return self.checks.used[["hours", "kind", "bound", "low", "high", "group", "user",
+                                 "source"]]
 
     def __repr__(self) -> str:
         return (f"<Conditioning ({self.method}): {len(self.checks)} observations, "
