@@ -56,6 +56,20 @@ def test_a_screenshot_kind_case_is_built_through_the_forms(tmp_path):
     said = page.observations.status.value
     assert "Group (if one): a members count must name its group" in said, said
     assert len(page.observations.rows) == 3
+    # a reader fact names one of the named readers, entered first, and never the poster
+    read = dict(time="2024-05-15 12:00", kind="reader", count="", bound="exact",
+                source="evidence/export.txt")
+    _fill(page.observations, user="", **read)
+    assert "say who read it" in page.observations.status.value
+    for user, said in (("wxid_helen", "add this person under Named readers first"),
+                       ("wxid_sun", "that is the poster")):
+        _fill(page.observations, user=user, **read)
+        assert len(page.observations.rows) == 3
+        assert said in page.observations.fields["user"].message.value
+    _fill(page.readers, user="wxid_helen", name="Helen Wu", jurisdiction="Ontario",
+          communities="knows the plaintiff")
+    _fill(page.observations, user="WXID_Helen", **read)
+    assert len(page.observations.rows) == 4, page.observations.status.value
     for group, name in (("s01", "孙先生"), ("s01", "Kevin Z"), ("s03", "Kevin Zhang")):
         _fill(page.rosters, group=group, name=name, source="evidence/export.txt")
     assert len(page.rosters.rows) == 3, page.rosters.status.value
@@ -125,9 +139,10 @@ def test_the_whole_bundled_screenshot_case_can_be_typed_into_the_page(tmp_path):
         page.evidence_obtained.input.value = item.obtained
         page.upload.value = _files((item.path.removeprefix("evidence/"), item.data))
     assert list(page.draft.evidence) == list(want.evidence)
-    for form, rows in ((page.groups, want.groups), (page.observations, want.observations),
-                       (page.rosters, want.rosters), (page.identities, want.identities),
-                       (page.readers, want.readers)):
+    # the named readers go in before the observations: a reader fact names one of them
+    for form, rows in ((page.groups, want.groups), (page.readers, want.readers),
+                       (page.observations, want.observations), (page.rosters, want.rosters),
+                       (page.identities, want.identities)):
         for row in rows:
             _fill(form, **{k: v for k, v in row.items() if k in form.fields})
         assert len(form.rows) == len(rows), form.status.value

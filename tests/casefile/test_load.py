@@ -669,7 +669,7 @@ def test_optional_tables_may_be_absent_or_have_no_rows(make_case, key):
     assert case.network.n_friend_ties == 0
     assert case.observations.empty
     assert list(case.observations.columns) == ["time", "hours", "kind", "count", "bound",
-                                               "tolerance", "group", "place", "source"]
+                                               "tolerance", "group", "place", "user", "source"]
     assert "0 observations" in case.describe()
 
 

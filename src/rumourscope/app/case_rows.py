@@ -14,6 +14,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..casefile._ids import normalise_id
 from ..errors import Problem
 from .case_draft import TABLES, plain
 from .field_checks import (
@@ -127,8 +128,8 @@ class CaseRows:
         tolerance = Field("Within (for “about”)", lambda t: check_tolerance(t, bound.value),
                           placeholder="0.1 for 10%")
         place = Field("Where they live (named readers)", nothing, placeholder="Ontario")
-        user = Field("Who read it (a named person's ID)", nothing,
-                     placeholder="wxid_… as listed among the named people")
+        user = Field("Who read it (reader facts)", nothing,
+                     placeholder="an ID listed under Named readers below")
         fields = {"time": when, "timezone": zone, "kind": kind, "count": count, "bound": bound,
                   "tolerance": tolerance, "group": self._group("Group (if one)"),
                   "place": place, "user": user, "source": self._source()}
@@ -142,8 +143,14 @@ class CaseRows:
             # (a member count without its group is the loader's to refuse, below)
             if row["kind"] == "in_group" and not row["group"]:
                 return "say which group the post was in"
-            if row["kind"] == "reader" and not row["user"]:
-                return "say who read it (the ID of one of the named people)"
+            if row["kind"] == "reader":
+                if not row["user"]:
+                    return "say who read it (the ID of one of the named readers)"
+                if normalise_id(row["user"]) == normalise_id(self.case_fields["poster"].value):
+                    return {"user": "that is the poster, who does not read their own post"}
+                if normalise_id(row["user"]) not in {normalise_id(r["user"])
+                                                     for r in self.readers.rows}:
+                    return {"user": "add this person under Named readers first"}
             if not row["source"]:
                 return "name the exhibit it comes from (add the file above first)"
             return loader(row)
