@@ -412,6 +412,14 @@ def test_reader_facts_count_towards_the_minimum_and_the_audience_rows(case):
     assert "18 persons named as readers: evidence/06_named_readers.txt" in rows.loc[
         ("community", "knows the plaintiff"), "named_basis"]
     assert rows.loc[("jurisdiction", "China"), "named"] == 2
+    from rumourscope.impact.observed import _observed_finding, reader_persons
+
+    china_2 = rs.Threshold("2 readers in China", "PRC", "civil", "unique_viewers", 2,
+                           readers_in="China")
+    observed, finding = _observed_finding(china_2, given.observations, reader_persons(given))
+    assert observed == 2
+    assert "the evidence shows the threshold was reached" in finding
+    assert _observed_finding(china_2, given.observations)[0] != 2  # persons not passed: NaN
     facts = observed_facts(given)
     read = facts[facts["fact"].str.startswith("Had read the post")]
     assert len(read) == len(people) + 3

@@ -269,7 +269,8 @@ def summarise_impact(
         estimates=_estimates(est, minimum),
         audience=_audience(est, reachable_people(case), _label_basis(case),
                            _named_by_place(case)),
-        thresholds=threshold_findings(est, thresholds, case.observations, before=before),
+        thresholds=threshold_findings(est, thresholds, case.observations, before=before,
+                                      persons=reader_persons(case)),
         deletion=deletion,
         scenarios=pd.DataFrame(
             scenario_rows,

@@ -172,16 +172,17 @@ def reachable_people(case: Case) -> pd.DataFrame:
 
 def threshold_findings(
     est: ReachEstimate, thresholds: Sequence[Threshold], observations: pd.DataFrame,
-    *, before: ReachEstimate | None = None,
+    *, before: ReachEstimate | None = None, persons: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each threshold: the observed count as a fact, and the modelled chance of reaching it.
 
     ``readers_in`` is the place whose readers a threshold counts (missing: everyone). With
     ``before`` (the estimate before the evidence, when ``est`` is held to it), its chance is
-    given too, as ``p_before``."""
+    given too, as ``p_before``. ``persons`` (:func:`reader_persons`) lets the persons reader
+    facts name count as readers in the place their stated jurisdiction is."""
     rows = []
     for t in thresholds:
-        observed, finding = _observed_finding(t, observations)
+        observed, finding = _observed_finding(t, observations, persons)
         p = est.prob_reaching(t)
         p_before = (before or est).prob_reaching(t).estimate
         rows.append((t.name, t.jurisdiction, str(t.legal_character), str(t.quantity),
@@ -194,7 +195,8 @@ def threshold_findings(
     return pd.DataFrame(rows, columns=columns)
 
 
-def _observed_finding(t: Threshold, observations: pd.DataFrame) -> tuple[float, str]:
+def _observed_finding(t: Threshold, observations: pd.DataFrame,
+                      persons: pd.DataFrame | None = None) -> tuple[float, str]:
     quantity = str(t.quantity)
     what = QUANTITY_LABELS.get(quantity, quantity)
     kinds = [k for k, q in _KIND_QUANTITY.items() if q == quantity]
@@ -202,6 +204,11 @@ def _observed_finding(t: Threshold, observations: pd.DataFrame) -> tuple[float, 
     if t.readers_in is not None:
         # only named readers are counted by place
         rows = observations[counted & (observations["place"] == t.readers_in)]
+        if persons is not None and "named_readers" in kinds:
+            there = persons[persons["jurisdiction"] == t.readers_in]
+            rows = pd.concat([rows, _named_persons(observations[
+                (observations["kind"] == "reader") & observations["user"].isin(there["user"])])],
+                ignore_index=True)
         what = f"{what} in {t.readers_in}"
     else:
         rows = pd.concat([observations[counted & observations["place"].isna()],
