@@ -191,7 +191,7 @@ def test_posterior_runs_do_not_depend_on_the_number_of_threads():
 
 
 def test_dask_gives_the_same_posterior_runs():
-    distributed = pytest.importorskip("dask.distributed")
+    from dask import distributed
     local = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, posterior=SPREAD)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \

@@ -262,7 +262,7 @@ def test_progress_bar_can_be_forced(capsys):
 
 @pytest.mark.slow
 def test_dask_gives_the_same_numbers():
-    distributed = pytest.importorskip("dask.distributed")
+    from dask import distributed
     local = rs.estimate_reach(NET, LIVELY, [FIRST], runs=300, rng=9)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \

@@ -157,9 +157,30 @@ def test_checks_hold_a_reader_fact_to_the_persons_first_read():
     first_read = np.array([[1.5, 3.0], [2.5, 3.0], [0.5, np.inf]])
     assert checks.passed(times, counts, None, first_read).tolist() == [
         [True, True, True], [False, True, True], [True, False, False]]
+    # the least of views / 10 and of the share of facts that hold (a level at the first of
+    # two facts, which splitting can split at)
     score = checks.score(times, counts, None, np.ones(3, bool), first_read)
-    assert score.tolist() == [[0.0, 0.0, 1.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
+    np.testing.assert_allclose(score, [[0.0, 0.5, 1.0], [0.0, 0.0, 1.0], [0.0, 0.1, 0.3]])
     with pytest.raises(rs.errors.EvidenceConflictError,
                        match=r"reader exact 1 at 4 h \(person bo\): the network has no person "
                              r"'bo'"):
         Checks.from_evidence(ev, horizon=24.0, people=["amy", "cy"])
+
+
+def test_evidence_no_run_met_says_how_close_the_runs_came_to_each_observation():
+    from rumourscope.evidence.checks import Checks
+
+    ev = Evidence.from_frame(pd.DataFrame({
+        "hours": [2.0, 2.0, 2.0], "kind": ["reader", "reader", "reposts"],
+        "count": [None, None, 3], "bound": [None, None, "at_least"],
+        "user": ["amy", "bo", None], "source": ["affidavit.pdf", None, None]}))
+    checks = Checks.from_evidence(ev, horizon=24.0, people=["amy", "bo"])
+    runs = np.array([[1, 0, 3], [0, 1, 4]])  # each fact held in one run, never both
+    message = checks.unreachable(np.ones(3, bool), 2.0, runs)
+    assert "reader exact 1 at 2 h (person amy), from affidavit.pdf: it held in 1 of 2 runs" in (
+        message)
+    assert "reposts at least 3 at 2 h: the highest any run reached was 4" in message
+    assert "Each held in some run, but no run held them all together." in message
+    # a fact no run held is not said to have held somewhere
+    assert "no run held them all" not in checks.unreachable(np.ones(3, bool), 2.0,
+                                                             np.array([[1, 0, 3], [1, 0, 4]]))

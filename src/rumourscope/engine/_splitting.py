@@ -34,6 +34,7 @@ the runs are the same for any number of threads or Dask workers.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -234,7 +235,7 @@ def _split(
                 split = np.maximum(times[first], split_floor)
             rows.append((tau, step, n, int(kept.sum())))
             if not kept.any():
-                raise EvidenceConflictError(_unreachable(checks, at, tau, checks.values(
+                raise EvidenceConflictError(checks.unreachable(at, tau, checks.values(
                     times, counts, out.first_copy, out.first_read)))
             if not kept.all():  # when every run agrees, no run needs replacing
                 level_no = len(rows)
@@ -317,6 +318,11 @@ def reject(
     if kept == 0:
         raise EvidenceConflictError(f"none of {tried:,} runs agreed with the evidence; "
                                     "use the splitting method, or check the evidence")
+    if kept < n:
+        warnings.warn(f"rejection kept {kept:,} of the {n:,} runs asked for: {kept / tried:.2%} "
+                      f"of the {tried:,} runs simulated (its limit) agreed with the evidence; "
+                      "the estimate has fewer runs. Use method='splitting' (or 'auto') for "
+                      "evidence this rare.", RuntimeWarning, stacklevel=4)
     out = RunArrays(*(None if parts[0][0][i] is None else
                       np.concatenate([p[0][i] for p in parts])[:n]
                       for i in range(len(RunArrays._fields))))
@@ -331,18 +337,3 @@ def reject(
 
 def _rows(out: RunArrays, keep: np.ndarray) -> RunArrays:
     return RunArrays(*(None if a is None else a[keep] for a in out))
-
-
-def _unreachable(checks: Checks, at: np.ndarray, tau: float, values: np.ndarray) -> str:
-    lines = []
-    for j in np.flatnonzero(at):
-        row = checks.used.iloc[j]
-        best = values[:, j].max()
-        lines.append(f"{row['kind']} {row['bound'].replace('_', ' ')} {row['count']} at "
-                     f"{row['hours']:g} h"
-                     + (f" (group {row['group']})" if isinstance(row["group"], str) else "")
-                     + f": the highest any run reached was {best:.0f}")
-    return (f"no run agreed with the evidence at {tau:g} h, so the runs cannot be conditioned "
-            "on it:\n  - " + "\n  - ".join(lines) + "\nCheck these observations, or the "
-            "model's assumptions (fit them to the evidence with calibration); if the evidence "
-            "is right but rare, more runs may find runs that agree.")

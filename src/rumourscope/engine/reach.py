@@ -427,7 +427,8 @@ def estimate_reach(
     method : {"auto", "splitting", "rejection"}, default="auto"
         How runs are held to the evidence: by splitting at the observation times (fast for
         rare evidence; runs share histories), or by plain rejection (simulate, keep the runs
-        that agree; at most 200 runs simulated per run asked for). ``"auto"`` rejects while at
+        that agree; at most 200 runs simulated per run asked for, after which fewer runs are
+        returned, with a ``RuntimeWarning``). ``"auto"`` rejects while at
         least 1% of runs agree (:data:`AUTO_SHARE`, judged on a first batch of runs) and
         splits otherwise. All three give runs with the same law.
     posterior : ParameterSample or CalibrationResult, optional

@@ -199,34 +199,70 @@ class Checks:
               first_copy: np.ndarray | None, mask: np.ndarray,
               first_read: np.ndarray | None = None) -> np.ndarray:
         """``(runs, len(times))``: how far each run has come towards the lower bounds of the
-        checks in ``mask``, at each grid time: the least of ``count / low`` over them, capped
-        at 1. It never falls over time (counts only grow), so the first time it reaches a
-        level is a stopping time, where a run can be split. Named readers by place are not
-        counted on the time grid, so they take no part in the levels: a run is held to them
-        when it reaches the observation's time (:meth:`passed`). An in_group or reader fact
-        counts 0 until the group had a copy (the person had read it), then 1."""
+        checks in ``mask``, at each grid time: the least of ``count / low`` over them, and of
+        the share of the in_group and reader facts that hold (the group had a copy, the person
+        had read it), capped at 1. It never falls over time (counts only grow, and a fact once
+        true stays true), so the first time it reaches a level is a stopping time, where a run
+        can be split. Facts count as one share, not each as 0 or 1 on its own: two facts at one
+        time then give a level at the first of them, which a run can be split at, rather than
+        no level short of both. Named readers by place are not counted on the time grid, so
+        they take no part in the levels: a run is held to them when it reaches the
+        observation's time (:meth:`passed`)."""
         used = self.used[mask]
         out = np.ones((len(next(iter(counts.values()))), len(times)))
+        facts = []
         for q, group, low, place, user in zip(used["quantity"], used["group"], used["low"],
                                               used["place"], used["user"], strict=True):
             if low <= 0 or isinstance(place, str):
                 continue
             if q == "in_group":
-                reached = first_copy[:, [self.groups.index(group)]] <= times[None, :]
+                facts.append(first_copy[:, [self.groups.index(group)]] <= times[None, :])
             elif q == "reader":
-                reached = first_read[:, [self.people.index(str(user))]] <= times[None, :]
+                facts.append(first_read[:, [self.people.index(str(user))]] <= times[None, :])
             else:
-                reached = np.minimum(counts[q] / low, 1.0)
-            out = np.minimum(out, reached)
+                out = np.minimum(out, np.minimum(counts[q] / low, 1.0))
+        if facts:
+            out = np.minimum(out, np.mean(facts, axis=0))
         return out
+
+    def unreachable(self, at: np.ndarray, tau: float, values: np.ndarray) -> str:
+        """Why no run agreed with the checks in ``at`` (the observations at ``tau`` hours),
+        given each run's ``values`` (:meth:`values`): how close the runs came to each, and
+        whether each was met by some run but never all together."""
+        low = self.used["low"].to_numpy(dtype=float)
+        high = self.used["high"].to_numpy(dtype=float)
+        held = (values >= low) & (values <= high)
+        lines = []
+        for j in np.flatnonzero(at):
+            row = self.used.iloc[j]
+            if row["quantity"] in ("in_group", "reader"):
+                outcome = f"it held in {int(held[:, j].sum())} of {len(values)} runs"
+            else:
+                outcome = f"the highest any run reached was {values[:, j].max():.0f}"
+            lines.append(f"{describe(row)}: {outcome}")
+        together = ("\nEach held in some run, but no run held them all together."
+                    if at.sum() > 1 and held[:, at].any(axis=0).all() else "")
+        return (f"no run agreed with the evidence at {tau:g} h, so the runs cannot be "
+                "conditioned on it:\n  - " + "\n  - ".join(lines) + together
+                + "\nCheck these observations, or the model's assumptions (fit them to the "
+                "evidence with calibration); if the evidence is right but rare, more runs may "
+                "find runs that agree.")
+
+
+def describe(row) -> str:
+    """One observation in words: kind, bound, count, time, and what it names."""
+    if not isinstance(row, pd.Series):  # a row of itertuples()
+        row = pd.Series(row._asdict())
+    return (f"{row['kind']} {row['bound'].replace('_', ' ')} {row['count']} at "
+            f"{row['hours']:g} h"
+            + (f" (group {row['group']})" if isinstance(row["group"], str) else "")
+            + (f" (person {row['user']})" if isinstance(row["user"], str) else "")
+            + (f" (in {row['place']})" if isinstance(row["place"], str) else "")
+            + (f", from {row['source']}" if isinstance(row["source"], str) else ""))
 
 
 def _refusal(row, horizon: float, groups, max_groups, max_people, places, people=None) -> str:
-    what = (f"{row.kind} {row.bound.replace('_', ' ')} {row.count} at {row.hours:g} h"
-            + (f" (group {row.group})" if isinstance(row.group, str) else "")
-            + (f" (person {row.user})" if isinstance(row.user, str) else "")
-            + (f" (in {row.place})" if isinstance(row.place, str) else "")
-            + (f", from {row.source}" if isinstance(row.source, str) else ""))
+    what = describe(row)
     if row.hours > horizon:
         return (f"{what}: after the model's horizon ({horizon:g} h); set a horizon of at least "
                 f"{row.hours:g} h")
