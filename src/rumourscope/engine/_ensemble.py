@@ -257,7 +257,10 @@ def _run_on_dask(client: Any, inputs: KernelInputs, keys_of: list[tuple[np.ndarr
                  watch_people: np.ndarray | None, bar: Any) -> list[RunArrays]:
     from dask.distributed import as_completed
 
-    shared = client.scatter(inputs, broadcast=True)
+    # A key of its own for each call (hash=False): splitting calls this at every level with the
+    # same inputs, and under their content hash a scatter could land while the workers were
+    # still dropping the last call's copy ("lost dependencies").
+    shared = client.scatter(inputs, broadcast=True, hash=False)
     futures = [
         client.submit(run_chunk, shared, k, part, groups_seen, e, watch, watch_people,
                       pure=False)
