@@ -55,6 +55,11 @@ __all__ = ["Conditioning", "condition", "reject"]
 KEEP = 0.5
 # Least size of rejection's first batch: enough runs to judge the share that agrees.
 _FIRST_BATCH = 100
+# Most runs a later rejection batch may have, as a multiple of the runs tried so far. The share
+# a batch is sized by is measured on the runs tried, and when few agreed it is noisy: the
+# screenshot case kept 2 of a first 100 (its share is 5.5%), so the next batch was sized for
+# 2.7% and kept three times the runs asked for, each a run through its whole drawn world.
+_GROWTH = 4
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -275,7 +280,7 @@ def reject(
     the same run (the same keys), so this keeps exactly the runs plain rejection keeps, without
     following to the horizon the runs an early observation already rules out. The first batch
     is the unconditioned ensemble's first ``n`` runs (at least 100); later batches are sized by
-    the share kept so far.
+    the share kept so far, each at most four times the runs tried before it.
 
     With ``min_share``, gives up (returns ``None``) after the first batch if fewer than that
     share of its runs agreed, or at ``max_runs`` with fewer than ``n`` kept: splitting is then
@@ -291,8 +296,7 @@ def reject(
         return run(keys, np.empty((len(keys), 0)), per_run, horizon=until)
 
     while kept < n and tried < max_runs:
-        wanted = n if batch == 0 else math.ceil(1.1 * (n - kept) * tried / max(kept, 1))
-        size = min(max(wanted, _FIRST_BATCH), max_runs - tried)
+        size = _batch_size(n, kept, tried, max_runs)
         first = batch == 0
         keys = _child_keys(root if first else stream(root, Stream.REJECTION, batch), size)
         keys = keys[:, None]
@@ -333,6 +337,26 @@ def reject(
     levels["share"] = levels["kept"] / levels["runs"]
     return out, keys, np.empty((len(keys), 0)), particle, Conditioning(
         checks, levels, kept / tried, np.arange(len(keys)), "rejection")
+
+
+def _batch_size(n: int, kept: int, tried: int, max_runs: int) -> int:
+    """Runs in rejection's next batch, after ``kept`` of ``tried`` runs agreed: enough for the
+    ``n`` wanted at the share so far (with a tenth more), at most :data:`_GROWTH` times the runs
+    tried (the share is noisy when few agreed), at least :data:`_FIRST_BATCH`, and never past
+    ``max_runs`` in all.
+
+    >>> _batch_size(60, 0, 0, 12_000)  # the first batch: the runs wanted, at least 100
+    100
+    >>> _batch_size(60, 2, 100, 12_000)  # 2 of 100 agreed: 3,245 at that share, but 4 x 100
+    400
+    >>> _batch_size(2000, 1900, 20_000, 400_000)  # 100 more at a share of 9.5%, and a tenth
+    1158
+    """
+    if tried == 0:
+        wanted = n
+    else:
+        wanted = min(math.ceil(1.1 * (n - kept) * tried / max(kept, 1)), _GROWTH * tried)
+    return min(max(wanted, _FIRST_BATCH), max_runs - tried)
 
 
 def _rows(out: RunArrays, keep: np.ndarray) -> RunArrays:
