@@ -463,10 +463,12 @@ def test_the_exhibit_says_what_the_network_is_built_from(case, tmp_path):
     html = files.html.read_text(encoding="utf-8")
     assert "What the network is built from" in html
     # the example's evidence counts only group sizes: nothing of the spread to hold runs to
+    # (no sensitivity ranges: each end of a world range draws the networks again)
     summary_given = rs.summarise_impact(case, runs=30, sensitivity_runs=10, rng=2,
-                                        progress=False)
+                                        progress=False, ranges=[], world_ranges=[])
     assert not summary_given.given_evidence
     assert summary_given.settings["spread_observed"] is False
+    assert (summary_given.world["range"] == "").all()  # nothing varied, and said so
     assert (files.folder / "tables" / "known_groups.csv").exists()
     assert (files.folder / "tables" / "world.csv").exists()
     assert "world.population" in html

@@ -549,7 +549,9 @@ def _network_sources(case: Case, ranges: Sequence[WorldRange]) -> dict[str, Any]
     })
     world = case.world.parameters()
     by_name = {r.parameter: r.describe() for r in ranges}
-    world.insert(3, "range", world["parameter"].map(by_name).fillna(""))
+    # "" for a value not varied (a dict lookup, not map(): with no ranges at all, map would
+    # give a column of floats that "" cannot fill)
+    world.insert(3, "range", [by_name.get(p, "") for p in world["parameter"]])
     return {"known_groups": table, "world": world,
             "network_draws": case.network.drawn.networks}
 
