@@ -7,8 +7,11 @@ The Hawkes counter forecast of the same first-hour views is scored alongside for
 
 Reported: the share of cases whose true final count lies in the forecast's 90% interval (near
 0.90 if the forecast is calibrated, with a binomial standard error of about 0.03 for 100
-cases), and the median relative error of the point forecast (the median), as in SEISMIC's
-"after one hour" figure.
+cases); how many truths fell below the interval and how many above it (about 5 each for a
+calibrated forecast: misses all on one side mean the forecast leans, even when the coverage
+looks right); the median width of the interval as a factor ``(q95 + 1) / (q05 + 1)``; the
+median final ABC tolerance; and the median relative error of the point forecast (the median),
+as in SEISMIC's "after one hour" figure.
 
     .venv/bin/python benchmarks/bench_calibration.py --cases 100
 """
@@ -67,8 +70,8 @@ def one_case(seed: np.random.SeedSequence, particles: int, rounds: int) -> dict:
     fc = fit.forecast(extra_runs=2, rng=fc_seed)
     for q in ("views", "reposts"):
         lo, med, hi = fc.quantiles(q, (0.05, 0.5, 0.95))
-        truth_q = row[f"true_{q}"]
-        row |= {f"abc_{q}_covered": lo <= truth_q <= hi, f"abc_{q}_median": med}
+        row |= interval_row(f"abc_{q}", lo, med, hi, row[f"true_{q}"])
+    row["abc_tolerance"] = fit.tolerance
     for name, (lo, hi) in fit.quantiles((0.05, 0.95)).iterrows():
         row[f"abc_{name}_covered"] = lo <= truth[name] <= hi
     row["abc_simulations"] = int(fit.diagnostics["simulations"].sum())
@@ -78,32 +81,43 @@ def one_case(seed: np.random.SeedSequence, particles: int, rounds: int) -> dict:
         hk = fit_hawkes_counts(np.array(HAWKES_HOURS)[keep], counter[keep])
         hfc = hk.forecast(HORIZON, runs=1000, max_events=200_000, rng=hk_seed)
         lo, med, hi = hfc.quantiles("count", (0.05, 0.5, 0.95))
-        row |= {"hawkes_views_covered": lo <= row["true_views"] <= hi,
-                "hawkes_views_median": med}
+        row |= interval_row("hawkes_views", lo, med, hi, row["true_views"])
     return row
+
+
+def interval_row(prefix: str, lo: float, med: float, hi: float, truth: float) -> dict:
+    """A 90% interval, its median, and on which side of it the truth fell (if outside)."""
+    return {f"{prefix}_q05": lo, f"{prefix}_median": med, f"{prefix}_q95": hi,
+            f"{prefix}_covered": lo <= truth <= hi,
+            f"{prefix}_below": truth < lo, f"{prefix}_above": truth > hi}
 
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
     """Coverage of the 90% intervals and median relative error of the median, per forecast."""
     out = []
-    for label, covered, median, truth in [
-        ("ABC conditional, final views", "abc_views_covered", "abc_views_median", "true_views"),
-        ("ABC conditional, final reposts", "abc_reposts_covered", "abc_reposts_median",
-         "true_reposts"),
-        ("Hawkes counter, final views", "hawkes_views_covered", "hawkes_views_median",
-         "true_views"),
+    for label, prefix, truth in [
+        ("ABC conditional, final views", "abc_views", "true_views"),
+        ("ABC conditional, final reposts", "abc_reposts", "true_reposts"),
+        ("Hawkes counter, final views", "hawkes_views", "true_views"),
     ]:
-        if covered not in table:
+        if f"{prefix}_covered" not in table:
             continue
-        scored = table.dropna(subset=[covered])
-        rel = (scored[median] - scored[truth]).abs() / scored[truth].clip(lower=1)
+        scored = table.dropna(subset=[f"{prefix}_covered"])
+        rel = (scored[f"{prefix}_median"] - scored[truth]).abs() / scored[truth].clip(lower=1)
         big = scored[truth] >= 10
-        out.append({"forecast": label, "cases": len(scored),
-                    "covered_by_90pct": scored[covered].astype(bool).mean(),
-                    "binomial_se": np.sqrt(0.9 * 0.1 / len(scored)),
-                    "median_rel_error": rel.median(),
-                    "median_rel_error_truth_ge_10": rel[big].median(),
-                    "cases_truth_ge_10": int(big.sum())})
+        row = {"forecast": label, "cases": len(scored),
+               "covered_by_90pct": scored[f"{prefix}_covered"].astype(bool).mean(),
+               "binomial_se": np.sqrt(0.9 * 0.1 / len(scored))}
+        # A calibrated 90% interval leaves about 5% of truths on each side.
+        if f"{prefix}_below" in scored:
+            row |= {"below": int(scored[f"{prefix}_below"].astype(bool).sum()),
+                    "above": int(scored[f"{prefix}_above"].astype(bool).sum()),
+                    "median_width_factor": ((scored[f"{prefix}_q95"] + 1)
+                                            / (scored[f"{prefix}_q05"] + 1)).median()}
+        row |= {"median_rel_error": rel.median(),
+                "median_rel_error_truth_ge_10": rel[big].median(),
+                "cases_truth_ge_10": int(big.sum())}
+        out.append(row)
     for name in PRIORS:
         out.append({"forecast": f"ABC posterior 90% interval for {name}", "cases": len(table),
                     "covered_by_90pct": table[f"abc_{name}_covered"].astype(bool).mean(),
@@ -122,7 +136,9 @@ def main() -> None:
                         help="only print the summary of a per-case table written by --csv")
     args = parser.parse_args()
     if args.summarise:
-        print(summarise(pd.read_csv(args.summarise)).to_string(index=False))
+        table = pd.read_csv(args.summarise)
+        print(header(table))
+        print(summarise(table).to_string(index=False))
         return
     start = time.perf_counter()
     rows = []
@@ -137,9 +153,18 @@ def main() -> None:
           f"observed to {OBSERVED_HOURS[-1]:g} h, horizon {HORIZON:g} h, "
           f"{table['abc_simulations'].mean():.0f} simulations per fit, "
           f"{time.perf_counter() - start:.0f} s in all")
-    print(f"true final views: median {table['true_views'].median():.0f}, "
-          f"range {table['true_views'].min()}-{table['true_views'].max()}")
+    print(header(table))
     print(summarise(table).to_string(index=False))
+
+
+def header(table: pd.DataFrame) -> str:
+    lines = [f"true final views: median {table['true_views'].median():.0f}, "
+             f"range {table['true_views'].min()}-{table['true_views'].max()}"]
+    if "abc_tolerance" in table:
+        lines.append(f"final ABC tolerance: median {table['abc_tolerance'].median():.3g} "
+                     f"(RMS miss of log(1 + count); a factor of "
+                     f"{np.exp(table['abc_tolerance'].median()):.2g})")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
