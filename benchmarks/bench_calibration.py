@@ -25,11 +25,18 @@ import numpy as np
 import pandas as pd
 
 import rumourscope as rs
-from rumourscope.calibrate import DEFAULT_PRIORS, Evidence, fit_abc, fit_hawkes_counts
+from rumourscope.calibrate import (
+    DEFAULT_PRIORS,
+    Evidence,
+    ReachForecast,
+    fit_abc,
+    fit_hawkes_counts,
+)
 
 OBSERVED_HOURS = (0.25, 0.5, 0.75, 1.0)
 HAWKES_HOURS = tuple(np.round(np.arange(1, 13) / 12, 4))  # a counter read every 5 minutes
 HORIZON = 24.0
+FORECAST_RUNS = 1000
 PRIORS = {k: DEFAULT_PRIORS[k] for k in ("read_prob", "repost_prob")}
 
 
@@ -46,7 +53,9 @@ def small_network(rng: np.random.Generator, n_users: int = 1000, n_groups: int =
 
 
 def one_case(seed: np.random.SeedSequence, particles: int, rounds: int) -> dict:
-    net_seed, truth_seed, sim_seed, fit_seed, fc_seed, hk_seed = seed.spawn(6)
+    # spawn(7)[:6] are the children spawn(6) gave before the PIT's seed was added
+    net_seed, truth_seed, sim_seed, fit_seed, fc_seed, hk_seed, pit_seed = seed.spawn(7)
+    pit_u = np.random.default_rng(pit_seed).random(3)
     rng = np.random.default_rng(net_seed)
     net = small_network(rng)
     group = net.groups["size"].idxmax()
@@ -67,10 +76,11 @@ def one_case(seed: np.random.SeedSequence, particles: int, rounds: int) -> dict:
     ]))
     fit = fit_abc(net, base, posts, evidence, priors=PRIORS, particles=particles,
                   rounds=rounds, progress=False, rng=fit_seed)
-    fc = fit.forecast(extra_runs=2, rng=fc_seed)
+    fc = fit.forecast(runs=FORECAST_RUNS, rng=fc_seed)
     for q in ("views", "reposts"):
         lo, med, hi = fc.quantiles(q, (0.05, 0.5, 0.95))
         row |= interval_row(f"abc_{q}", lo, med, hi, row[f"true_{q}"])
+        row[f"abc_{q}_pit"] = pit(fc, q, row[f"true_{q}"], pit_u[0 if q == "views" else 1])
     row["abc_tolerance"] = fit.tolerance
     for name, (lo, hi) in fit.quantiles((0.05, 0.95)).iterrows():
         row[f"abc_{name}_covered"] = lo <= truth[name] <= hi
@@ -82,7 +92,20 @@ def one_case(seed: np.random.SeedSequence, particles: int, rounds: int) -> dict:
         hfc = hk.forecast(HORIZON, runs=1000, max_events=200_000, rng=hk_seed)
         lo, med, hi = hfc.quantiles("count", (0.05, 0.5, 0.95))
         row |= interval_row("hawkes_views", lo, med, hi, row["true_views"])
+        row["hawkes_views_pit"] = pit(hfc, "count", row["true_views"], pit_u[2])
     return row
+
+
+def pit(fc: ReachForecast, quantity: str, truth: float, u: float) -> float:
+    """Randomised probability integral transform: ``F(truth-) + u P(truth)``.
+
+    Uniform on (0, 1) for a calibrated forecast even when it is discrete: a forecast with an
+    atom (e.g. "no further reposts" with probability 0.6) has a 90% interval that a truth can
+    hardly fall below, so the interval's misses are not 5% a side, but the PIT's tails are.
+    """
+    x = fc.samples[quantity].to_numpy(dtype=float)
+    below, at = fc.weights[x < truth].sum(), fc.weights[x == truth].sum()
+    return float(below + u * at)
 
 
 def interval_row(prefix: str, lo: float, med: float, hi: float, truth: float) -> dict:
@@ -114,6 +137,10 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
                     "above": int(scored[f"{prefix}_above"].astype(bool).sum()),
                     "median_width_factor": ((scored[f"{prefix}_q95"] + 1)
                                             / (scored[f"{prefix}_q05"] + 1)).median()}
+        if f"{prefix}_pit" in scored:
+            # PIT below 0.05 or above 0.95: 5% a side for a calibrated forecast, also discrete
+            row |= {"pit_lt_05": int((scored[f"{prefix}_pit"] < 0.05).sum()),
+                    "pit_gt_95": int((scored[f"{prefix}_pit"] > 0.95).sum())}
         row |= {"median_rel_error": rel.median(),
                 "median_rel_error_truth_ge_10": rel[big].median(),
                 "cases_truth_ge_10": int(big.sum())}

@@ -146,10 +146,12 @@ def fit_abc(
             bar.set_postfix(tolerance=f"{eps:.3g}", acceptance=f"{particles / tried:.1%}")
             if particles / tried < min_acceptance or eps == 0.0:
                 break
+    proposal = _Proposal(pop, space)
     return CalibrationResult(
         population=pop, names=space.names, priors=priors, base_model=model,
         diagnostics=pd.DataFrame(history), targets=targets, evidence=evidence,
-        _simulate=simulate,
+        _prior_sample=proposal.prior_sample, _net=net,
+        _posts=tuple(posts) if isinstance(posts, Sequence) else (posts,),
     )
 
 
@@ -181,12 +183,42 @@ class _Space:
         return out.sum(axis=1)
 
 
+class _Proposal:
+    """Where a round proposes particles: a previous particle, drawn by weight, moved by a
+    Gaussian kernel with twice the particles' weighted covariance (on the logit scale)."""
+
+    def __init__(self, pop: Population, space: _Space):
+        self.space, self.weights = space, pop.weights
+        self.z_prev = space.to_z(pop.theta)
+        cov = 2.0 * np.atleast_2d(np.cov(self.z_prev, rowvar=False, aweights=pop.weights))
+        cov += 1e-9 * np.eye(len(space.names))
+        self.chol = np.linalg.cholesky(cov)
+        self.inv = np.linalg.inv(cov)
+
+    def draw(self, size: int, rng: np.random.Generator) -> np.ndarray:
+        parents = rng.choice(len(self.weights), size=size, p=self.weights)
+        z = self.z_prev[parents] + rng.standard_normal((size, len(self.space.names))) @ self.chol.T
+        return self.space.from_z(z)
+
+    def importance_weights(self, theta: np.ndarray) -> np.ndarray:
+        """Prior density over proposal density (the mixture of kernels), normalised."""
+        z = self.space.to_z(theta)
+        diff = z[:, None, :] - self.z_prev[None, :, :]
+        log_kernel = -0.5 * np.einsum("ijk,kl,ijl->ij", diff, self.inv, diff)
+        log_mix = special.logsumexp(log_kernel, axis=1, b=self.weights[None, :])
+        log_w = self.space.log_prior_z(z) - log_mix
+        w = np.exp(log_w - log_w.max())
+        return w / w.sum()
+
+    def prior_sample(self, size: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """``size`` proposals weighted to a sample of the *prior* where the proposal reaches."""
+        theta = self.draw(size, rng)
+        return theta, self.importance_weights(theta)
+
+
 def _next_population(pop, eps, space, simulate, n, max_simulations, rng):
     """Propose, simulate and accept until ``n`` particles are within ``eps`` (or the budget)."""
-    z_prev = space.to_z(pop.theta)
-    cov = 2.0 * np.atleast_2d(np.cov(z_prev, rowvar=False, aweights=pop.weights))
-    cov += 1e-9 * np.eye(len(space.names))
-    chol = np.linalg.cholesky(cov)
+    proposal = _Proposal(pop, space)
     kept: list[tuple[np.ndarray, ...]] = []
     n_kept = tried = 0
     rate = 0.5
@@ -194,9 +226,7 @@ def _next_population(pop, eps, space, simulate, n, max_simulations, rng):
         if tried >= max_simulations:
             return None, tried
         size = int(min(max_simulations - tried, max(n // 4, math.ceil((n - n_kept) / rate))))
-        parents = rng.choice(len(pop.weights), size=size, p=pop.weights)
-        z = z_prev[parents] + rng.standard_normal((size, len(space.names))) @ chol.T
-        theta = space.from_z(z)
+        theta = proposal.draw(size, rng)
         dist, finals = simulate(theta)
         tried += size
         ok = dist <= eps
@@ -204,15 +234,8 @@ def _next_population(pop, eps, space, simulate, n, max_simulations, rng):
         n_kept += int(ok.sum())
         rate = max(n_kept / tried, 1.0 / max_simulations)
     theta, dist, finals = (np.concatenate(parts)[:n] for parts in zip(*kept, strict=True))
-    z = space.to_z(theta)
     # Importance weight: prior over the mixture of perturbation kernels that proposed it.
-    inv = np.linalg.inv(cov)
-    diff = z[:, None, :] - z_prev[None, :, :]
-    log_kernel = -0.5 * np.einsum("ijk,kl,ijl->ij", diff, inv, diff)
-    log_mix = special.logsumexp(log_kernel, axis=1, b=pop.weights[None, :])
-    log_w = space.log_prior_z(z) - log_mix
-    w = np.exp(log_w - log_w.max())
-    return Population(theta, w / w.sum(), dist, finals), tried
+    return Population(theta, proposal.importance_weights(theta), dist, finals), tried
 
 
 def _round_row(r: int, eps: float, tried: int, accepted: int, pop: Population | None) -> dict:

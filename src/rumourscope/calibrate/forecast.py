@@ -35,6 +35,8 @@ class ReachForecast:
         How the sample was made, in words (shown in the repr and reports).
     horizon : float or None, default=None
         Hours after the first post that "final" refers to.
+    tolerance : float or None, default=None
+        For a forecast given evidence: the relative tolerance its runs held exact counts to.
 
     Examples
     --------
@@ -51,6 +53,7 @@ class ReachForecast:
     observed: Mapping[str, int] = field(default_factory=dict)
     method: str = ""
     horizon: float | None = None
+    tolerance: float | None = None
 
     def __post_init__(self) -> None:
         n = len(self.samples)

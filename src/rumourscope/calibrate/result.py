@@ -10,12 +10,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._constraints import Options, check_param
-from ..errors import ParameterError
-from ..evidence import Evidence
+from .._constraints import Interval, Options, check_param
+from ..engine._seeds import Stream, run_seeds, stream
+from ..engine.reach import estimate_reach
+from ..errors import EvidenceConflictError, ParameterError
+from ..evidence import Bound, Evidence
 from ..formatting import format_count
 from ..intervals import weighted_quantile
-from ..model import SpreadModel
+from ..model import Post, SpreadModel
+from ..network.graph import GroupNetwork
 from ..parameters import ParameterSample
 from .forecast import ReachForecast
 from .priors import Prior, apply_params
@@ -33,9 +36,17 @@ ONLY_LOWER_BOUNDS = (
     "the evidence."
 )
 """Said in a calibration's description when no observation bounds the spread from above."""
+#: Relative tolerance a forecast holds exact counts to (``about``), by default.
+FORECAST_TOLERANCE = 0.1
+#: Fewest parameter values a forecast's runs draw from.
+FORECAST_PARTICLES = 1000
 # Which observed kind is shown as "observed so far" next to each forecast quantity.
 _OBSERVED_KIND = {"views": "views", "unique_viewers": "unique_viewers", "reposts": "reposts",
                   "groups_reached": "groups_seen"}
+
+
+# Kinds whose exact counts a forecast reads as "about" (facts and member counts stay as stated).
+_COUNTED = ("views", "unique_viewers", "reposts", "groups_seen")
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,8 +94,10 @@ class CalibrationResult:
     diagnostics: pd.DataFrame
     targets: Targets
     evidence: Evidence
-    _simulate: Callable[..., tuple[np.ndarray, np.ndarray]] | None = field(
-        default=None, repr=False)
+    _prior_sample: Callable[[int, np.random.Generator], tuple[np.ndarray, np.ndarray]] | None = (
+        field(default=None, repr=False))
+    _net: GroupNetwork | None = field(default=None, repr=False)
+    _posts: tuple[Post, ...] = field(default=(), repr=False)
 
     # ------------------------------------------------------------------ posterior
     @property
@@ -144,39 +157,55 @@ class CalibrationResult:
         return apply_params(self.base_model, table.to_dict())
 
     # ------------------------------------------------------------------ forecast
-    def forecast(self, *, extra_runs: int = 0, rng: Any = None) -> ReachForecast:
+    def forecast(self, *, runs: int = 1000, tolerance: float = FORECAST_TOLERANCE,
+                 rng: Any = None) -> ReachForecast:
         """Final reach at the horizon *given the evidence*, as a :class:`ReachForecast`.
 
-        The sample is the runs that matched the evidence within the final tolerance, not fresh
-        runs from the fitted parameters: a run that matched the observed history carries that
-        history into its future. With ``extra_runs`` > 0, each particle is simulated that many
-        more times and the runs that also match join the sample; a particle's weight is shared
-        among its matching runs, so the sample stays one from the ABC posterior of histories.
+        Each of ``runs`` runs is held to the whole evidence by
+        :func:`rumourscope.estimate_reach` (splitting or rejection): every exact count is
+        taken as ``about`` that count within the relative ``tolerance`` (rounded inwards, so a
+        small count stays exact), the other observations as they are stated. Each first run
+        draws its own parameter values from a sample of the *prior* concentrated where the fit
+        found the posterior (the fit's final particles, each moved by the fit's perturbation
+        kernel, weighted by prior over proposal density); the evidence then updates those
+        values, as it updates the runs. The runs therefore have the law of parameters and
+        spread given the evidence up to ``tolerance`` (Bayes' rule), not given the fit's
+        looser ABC tolerance, whose matched runs lean towards the smaller spreads the prior
+        favours and whose future is then too small.
+
+        Evidence that no run can be held to at ``tolerance`` is tried again at twice the
+        tolerance, up to 100%; the result's ``tolerance`` (and ``method``) states the one used.
         """
-        pop = self.population
-        finals, weights = pop.finals, pop.weights
-        if extra_runs:
-            if self._simulate is None:
-                raise ParameterError("this result was not made by fit_abc; extra_runs need it")
-            theta = np.repeat(pop.theta, extra_runs, axis=0)
-            # A child generator: its keys never coincide with the fit's, even for the same seed.
-            dist, more = self._simulate(theta, np.random.default_rng(rng).spawn(1)[0])
-            owner = np.repeat(np.arange(len(weights)), extra_runs)
-            ok = dist <= self.tolerance
-            matches = 1 + np.bincount(owner[ok], minlength=len(weights))
-            finals = np.concatenate([finals, more[ok]])
-            owners = np.concatenate([np.arange(len(weights)), owner[ok]])
-            weights = weights[owners] / matches[owners]
+        if self._prior_sample is None or self._net is None:
+            raise ParameterError("this result was not made by fit_abc; forecast needs it")
+        check_param("runs", runs, Interval(int, 1, None))
+        check_param("tolerance", tolerance, Interval(float, 0, 1, closed="right"))
+        root, _ = run_seeds(rng, 0)
+        theta, weights = self._prior_sample(
+            max(runs, FORECAST_PARTICLES), np.random.default_rng(stream(root, Stream.FORECAST)))
+        sample = ParameterSample(pd.DataFrame(theta, columns=list(self.names)), weights)
+        tol = float(tolerance)
+        while True:
+            try:
+                est = estimate_reach(self._net, self.base_model, self._posts, runs,
+                                     rng=root, evidence=_about(self.evidence, tol),
+                                     posterior=sample)
+                break
+            except EvidenceConflictError:
+                if tol >= 1.0:
+                    raise
+                tol = min(1.0, 2 * tol)
         observed = {}
         for name, kind in _OBSERVED_KIND.items():
             series = self.evidence.series(kind)[1]
             if series.size:
                 observed[name] = int(series.max())
+        held = len(est.conditioning.checks.used) if est.conditioning is not None else 0
         return ReachForecast(
-            pd.DataFrame(finals, columns=list(FINAL_COLUMNS)), weights, observed,
-            method=f"ABC runs matching {len(self.targets.used)} observations "
-                   f"to {self.observed_until:.3g} h",
-            horizon=self.base_model.horizon,
+            est.runs[list(FINAL_COLUMNS)], None, observed,
+            method=f"runs held to {held} observations to {self.evidence.last_hour:.3g} h, "
+                   f"exact counts within {tol:.0%}",
+            horizon=self.base_model.horizon, tolerance=tol,
         )
 
     # ------------------------------------------------------------------ reporting
@@ -275,6 +304,15 @@ class CalibrationResult:
         rounds = int(self.diagnostics["completed"].sum()) - 1
         return (f"CalibrationResult({len(self.population.weights)} particles, {rounds} rounds, "
                 f"tolerance {self.tolerance:.3g}, ESS {self.ess:.0f}: {est})")
+
+
+def _about(evidence: Evidence, tolerance: float) -> Evidence:
+    """The evidence with every exact count read as ``about`` it within ``tolerance``."""
+    obs = evidence.observations.copy()
+    exact = (obs["bound"] == Bound.EXACT.value) & obs["kind"].isin(_COUNTED)
+    obs.loc[exact, "bound"] = Bound.ABOUT.value
+    obs.loc[exact, "tolerance"] = tolerance
+    return Evidence(obs)
 
 
 def _observation(row: Any) -> str:
