@@ -1,8 +1,8 @@
 """A forecast of final reach as a (weighted) sample: quantiles and threshold probabilities.
 
-Both the conditional forecast of :func:`~rumourscope.calibrate.fit_abc` (simulated runs that
-matched the evidence) and the Hawkes counter forecast produce one, so both answer the same
-questions the same way.
+Both the conditional forecast of a calibration (:meth:`CalibrationResult.forecast
+<rumourscope.calibrate.CalibrationResult.forecast>`: simulated runs held to the evidence) and the
+Hawkes counter forecast produce one, so both answer the same questions the same way.
 """
 
 from __future__ import annotations
