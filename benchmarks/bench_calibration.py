@@ -36,7 +36,7 @@ from rumourscope.calibrate import (
 OBSERVED_HOURS = (0.25, 0.5, 0.75, 1.0)
 HAWKES_HOURS = tuple(np.round(np.arange(1, 13) / 12, 4))  # a counter read every 5 minutes
 HORIZON = 24.0
-FORECAST_RUNS = 1000
+FORECAST_RUNS = 500
 PRIORS = {k: DEFAULT_PRIORS[k] for k in ("read_prob", "repost_prob")}
 
 

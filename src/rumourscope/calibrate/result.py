@@ -40,6 +40,9 @@ ONLY_LOWER_BOUNDS = (
 FORECAST_TOLERANCE = 0.1
 #: Fewest parameter values a forecast's runs draw from.
 FORECAST_PARTICLES = 1000
+#: Share of a forecast's runs that must descend from distinct first runs (estimate_reach's
+#: ``min_roots``).
+FORECAST_MIN_ROOTS = 0.1
 # Which observed kind is shown as "observed so far" next to each forecast quantity.
 _OBSERVED_KIND = {"views": "views", "unique_viewers": "unique_viewers", "reposts": "reposts",
                   "groups_reached": "groups_seen"}
@@ -173,6 +176,9 @@ class CalibrationResult:
         looser ABC tolerance, whose matched runs lean towards the smaller spreads the prior
         favours and whose future is then too small.
 
+        The runs descend from at least a tenth as many different first runs (and
+        so draw at least that many parameter values before the evidence thins them): splitting
+        on rare evidence otherwise leaves a few histories and intervals far too narrow.
         Evidence that no run can be held to at ``tolerance`` is tried again at twice the
         tolerance, up to 100%; the result's ``tolerance`` (and ``method``) states the one used.
         """
@@ -189,7 +195,8 @@ class CalibrationResult:
             try:
                 est = estimate_reach(self._net, self.base_model, self._posts, runs,
                                      rng=root, evidence=_about(self.evidence, tol),
-                                     posterior=sample)
+                                     posterior=sample,
+                                     min_roots=max(1, int(FORECAST_MIN_ROOTS * runs)))
                 break
             except EvidenceConflictError:
                 if tol >= 1.0:
