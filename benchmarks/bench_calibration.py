@@ -196,7 +196,9 @@ def header(table: pd.DataFrame) -> str:
         tol = table["forecast_tolerance"]
         lines.append(f"forecast runs held to exact counts within {tol.min():.0%} in "
                      f"{(tol == tol.min()).sum()} cases; widened in the others: "
-                     f"{dict(tol[tol > tol.min()].value_counts().sort_index())}")
+                     + (", ".join(f"{c} at {v:.0%}" for v, c in
+                                  tol[tol > tol.min()].value_counts().sort_index().items())
+                        or "none"))
     return "\n".join(lines)
 
 
