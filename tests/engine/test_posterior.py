@@ -10,13 +10,15 @@ comparisons allow 4 standard errors (a false alarm has probability < 1e-4 per co
 the distribution-wide check uses the Dvoretzky-Kiefer-Wolfowitz band at 1e-3.
 """
 
-import numba
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 import rumourscope as rs
+from tests.engine._threads import on_one_and_many_threads
 from tests.engine.test_splitting import EVIDENCE, MODEL, NET, POST
 
 TOL_SE = 4.0
@@ -175,16 +177,9 @@ def test_a_continued_run_keeps_the_particle_of_the_run_it_continues():
 
 
 def test_posterior_runs_do_not_depend_on_the_number_of_threads():
-    before = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        one = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, evidence=EVIDENCE,
-                                posterior=SPREAD)
-        numba.set_num_threads(max(2, before))
-        many = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, evidence=EVIDENCE,
-                                 posterior=SPREAD, chunk_size=64)
-    finally:
-        numba.set_num_threads(before)
+    one, many = on_one_and_many_threads(
+        partial(rs.estimate_reach, NET, MODEL, POST, runs=300, rng=9, evidence=EVIDENCE,
+                posterior=SPREAD), chunk_size=64)
     pd.testing.assert_frame_equal(one.runs, many.runs)
     pd.testing.assert_frame_equal(one.parameters, many.parameters)
     pd.testing.assert_frame_equal(one.conditioning.levels, many.conditioning.levels)

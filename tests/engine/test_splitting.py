@@ -3,8 +3,8 @@ every run agrees with every observation, and bad evidence is refused clearly."""
 
 import dataclasses
 from contextlib import nullcontext
+from functools import partial
 
-import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +15,7 @@ from rumourscope.engine._ensemble import run_many
 from rumourscope.engine._inputs import prepare
 from rumourscope.engine.reach import AUTO_SHARE
 from rumourscope.evidence.checks import Checks
+from tests.engine._threads import on_one_and_many_threads
 
 NET = rs.synthetic_network(n_users=1500, n_groups=80, rng=3)
 G0 = NET.groups["size"].idxmax()
@@ -128,16 +129,9 @@ def test_splitting_gives_the_exact_truncated_binomial():
 
 
 def test_conditioned_runs_do_not_depend_on_the_number_of_threads():
-    before = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        one = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, evidence=EVIDENCE,
-                                method="splitting")
-        numba.set_num_threads(max(2, before))
-        many = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, evidence=EVIDENCE,
-                                 chunk_size=64, method="splitting")
-    finally:
-        numba.set_num_threads(before)
+    one, many = on_one_and_many_threads(
+        partial(rs.estimate_reach, NET, MODEL, POST, runs=300, rng=9, evidence=EVIDENCE,
+                method="splitting"), chunk_size=64)
     pd.testing.assert_frame_equal(one.runs, many.runs)
     pd.testing.assert_frame_equal(one.conditioning.levels, many.conditioning.levels)
 
@@ -454,16 +448,9 @@ def test_reader_facts_give_the_same_runs_for_any_thread_count_and_on_dask():
     from dask import distributed
     net, model, post = _one_group()
     evidence = _readers(["u5", "u17"])
-    before = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        one = rs.estimate_reach(net, model, post, runs=150, rng=9, evidence=evidence,
-                                method="splitting")
-        numba.set_num_threads(max(2, before))
-        many = rs.estimate_reach(net, model, post, runs=150, rng=9, evidence=evidence,
-                                 method="splitting", chunk_size=32)
-    finally:
-        numba.set_num_threads(before)
+    one, many = on_one_and_many_threads(
+        partial(rs.estimate_reach, net, model, post, runs=150, rng=9, evidence=evidence,
+                method="splitting"), chunk_size=32)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
