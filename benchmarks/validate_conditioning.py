@@ -28,8 +28,9 @@ Sections (all by default; ``--sections`` picks some):
     the law the cases' parameters were drawn from), then the runs are conditioned twice: at the
     posterior median (section ``calibrated``: a plug-in, every run uses that one model, so
     parameter uncertainty is left out of the intervals), and with each run drawing its own
-    particle from the posterior (``estimate_reach(..., posterior=fit)``; section "calibrated,
-    each run its own particle"), as the report does.
+    particle (section "calibrated, each run its own particle"), as the report does: from the
+    fit's prior sample (``estimate_reach(..., posterior=fit.prior_sample(runs))``), which the
+    evidence then updates once; the posterior has seen the evidence already.
 ``agreement``
     On a few cases whose evidence is common enough for rejection, splitting against rejection:
     independent replicates of each; means and 5/50/95% quantiles compared in combined standard
@@ -72,7 +73,7 @@ PRIORS = {"read_prob": Prior.uniform(0.15, 0.45), "repost_prob": Prior.log_unifo
 REJECTION_CALL = 200
 EVIDENCE_FIT_RARE = 0.01
 _SEEDS = ("net", "params", "start", "seen", "given", "known", "fit", "calibrated", "pit",
-          "agreement")
+          "agreement", "prior sample")
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,7 +200,9 @@ def calibrated(cases: list[Case], runs: int, particles: int, rounds: int) -> pd.
         extra["abc_simulations"] = int(fit.diagnostics["simulations"].sum())
         est = condition(case, fit.model("median"), runs, "calibrated")
         rows += score(case, est, "calibrated", extra)
-        drawn = condition(case, fit.model("median"), runs, "calibrated", posterior=fit)
+        # the prior near the posterior, so the evidence updates the parameters once
+        drawn = condition(case, fit.model("median"), runs, "calibrated",
+                          posterior=fit.prior_sample(runs, rng=case.rng("prior sample")))
         rows += score(case, drawn, "calibrated, each run its own particle", extra)
     return pd.DataFrame(rows)
 

@@ -216,7 +216,9 @@ def test_report_states_when_parameters_were_not_calibrated(case):
     assert summary.settings["calibration"] is None
 
 
-def test_calibration_is_stated_and_drives_the_model(case):
+@pytest.fixture(scope="module")
+def calibrated(case):
+    """A quick fit to the demo case's evidence, and the summary made with it."""
     evidence = rs.calibrate.Evidence.from_case(case)
     fit = rs.calibrate.fit_abc(
         case.network, case.model(), case.posts, evidence, particles=20, rounds=1, rng=3,
@@ -226,6 +228,11 @@ def test_calibration_is_stated_and_drives_the_model(case):
     summary = rs.summarise_impact(
         case, runs=100, sensitivity_runs=20, rng=SEED, progress=False, calibration=fit
     )
+    return fit, summary
+
+
+def test_calibration_is_stated_and_drives_the_model(calibrated):
+    fit, summary = calibrated
     assert summary.calibration == fit.describe()
     assert "were calibrated to" in summary.calibration
     assert summary.settings["calibration"] == fit.to_dict()
@@ -302,21 +309,25 @@ def test_a_scenario_no_run_can_reconcile_with_the_evidence_gives_no_figures(case
     assert sens["at_low"].isna().all()
 
 
-def test_calibrated_parameters_are_stated_as_fitted_with_their_interval(case):
-    evidence = rs.calibrate.Evidence.from_case(case)
-    fit = rs.calibrate.fit_abc(
-        case.network, case.model(), case.posts, evidence, particles=20, rounds=1, rng=3,
-        progress=False,
-    )  # fmt: skip
-    summary = rs.summarise_impact(case, runs=100, sensitivity_runs=20, rng=SEED,
-                                  progress=False, calibration=fit)
+def test_calibrated_runs_draw_from_the_prior_so_the_evidence_counts_once(calibrated, case):
+    # The posterior has seen the evidence; runs held to it again would count it twice
+    # (parameters ~ prior x likelihood squared). The central runs are those of
+    # estimate_reach drawing from the fit's prior sample, held to the evidence once.
+    fit, summary = calibrated
+    once = rs.estimate_reach(case.network, fit.base_model, case.posts, runs=100, rng=SEED,
+                             evidence=case.observations, posterior=fit.prior_sample(100, rng=SEED),
+                             progress=False)
+    same = ["views", "unique_viewers", "reposts", "groups_reached"]
+    pd.testing.assert_frame_equal(summary.totals[same].reset_index(drop=True),
+                                  once.runs[same].reset_index(drop=True), check_dtype=False)
+    # and the table states the values those runs drew, each with what it was fitted to
     table = summary.parameters.set_index("parameter")
-    fitted = fit.parameter_table().set_index("parameter")
     for name in fit.names:
+        drawn = once.parameters[name]
         assert table.loc[name, "source"].startswith("fitted by ABC-SMC to")
-        assert "5-95% posterior" in table.loc[name, "range"]
-        assert f"{fitted.loc[name, 'low']:.3g} to {fitted.loc[name, 'high']:.3g}" in (
-            table.loc[name, "range"])
+        assert table.loc[name, "value"] == pytest.approx(drawn.median())
+        low, high = drawn.quantile([0.05, 0.95])
+        assert table.loc[name, "range"].startswith(f"{low:.3g} to {high:.3g} (5-95% of the runs")
     assert table.loc["horizon", "source"].endswith("cover the last observation of the spread")
     # the runs given the evidence draw their particles: never below what was observed
     assert (summary.totals["reposts"] >= 7).all()

@@ -38,7 +38,7 @@ ONLY_LOWER_BOUNDS = (
 """Said in a calibration's description when no observation bounds the spread from above."""
 #: Relative tolerance a forecast holds exact counts to (``about``), by default.
 FORECAST_TOLERANCE = 0.1
-#: Fewest parameter values a forecast's runs draw from.
+#: Fewest parameter values the runs of a forecast (or a report) given the evidence draw from.
 FORECAST_PARTICLES = 1000
 #: Share of a forecast's runs that must descend from distinct first runs (estimate_reach's
 #: ``min_roots``).
@@ -153,6 +153,50 @@ class CalibrationResult:
         return ParameterSample(pd.DataFrame(self.population.theta, columns=list(self.names)),
                                self.population.weights)
 
+    def prior_sample(self, runs: int = 1, rng: Any = None) -> ParameterSample:
+        """A weighted sample of the *prior*, concentrated where the fit found the posterior.
+
+        Hand it to :func:`rumourscope.estimate_reach` as ``posterior=`` with ``evidence=`` the
+        evidence the fit used: the evidence then updates the parameters once, as it updates
+        the runs, and the runs have the law of parameters and spread given the evidence
+        (Bayes' rule). :meth:`parameter_sample` (the posterior) has seen the evidence already,
+        so holding its runs to the same evidence would count it twice.
+
+        The sample is draws of the fit's proposal (its final particles, each moved by the fit's
+        perturbation kernel), each weighted by prior over proposal density: as many as the
+        ``runs`` that will draw from it, and at least :data:`FORECAST_PARTICLES` (1,000).
+        ``rng`` seeds it as it seeds an estimate (one seed, one sample).
+
+        Examples
+        --------
+        >>> import pandas as pd, rumourscope as rs
+        >>> net = rs.synthetic_network(n_users=300, rng=1)
+        >>> g = net.groups["size"].idxmax()
+        >>> ev = pd.DataFrame({"hours": [2.0], "kind": ["views"], "count": [12],
+        ...                    "bound": ["at_least"]})
+        >>> post = rs.Post(net.members_of(g)[0], g)
+        >>> fit = rs.calibrate.fit_abc(net, rs.SpreadModel(horizon=6.0), [post], ev,
+        ...                            particles=20, rounds=1, rng=0)
+        >>> sample = fit.prior_sample(50, rng=1)
+        >>> len(sample), sample.names == fit.names
+        (1000, True)
+        >>> est = rs.estimate_reach(net, fit.base_model, post, runs=50, rng=1, evidence=ev,
+        ...                         posterior=sample)
+        >>> bool((est.runs["views"] >= 12).all())   # at least 12 by 2 h, so at the end
+        True
+        """
+        check_param("runs", runs, Interval(int, 1, None))
+        return self._prior_particles(runs, run_seeds(rng, 0)[0])
+
+    def _prior_particles(self, runs: int, root: np.random.SeedSequence) -> ParameterSample:
+        """:meth:`prior_sample` from the stream of the estimate seeded by ``root``."""
+        if self._prior_sample is None:
+            raise ParameterError("this result was not made by fit_abc; it has no proposal to "
+                                 "sample the prior from")
+        theta, weights = self._prior_sample(
+            max(runs, FORECAST_PARTICLES), np.random.default_rng(stream(root, Stream.PRIOR_SAMPLE)))
+        return ParameterSample(pd.DataFrame(theta, columns=list(self.names)), weights)
+
     def model(self, point: str = "median") -> SpreadModel:
         """The base model with each fitted parameter at its posterior ``median`` or ``mean``."""
         check_param("point", point, Options(("median", "mean")))
@@ -187,9 +231,7 @@ class CalibrationResult:
         check_param("runs", runs, Interval(int, 1, None))
         check_param("tolerance", tolerance, Interval(float, 0, 1, closed="right"))
         root, _ = run_seeds(rng, 0)
-        theta, weights = self._prior_sample(
-            max(runs, FORECAST_PARTICLES), np.random.default_rng(stream(root, Stream.FORECAST)))
-        sample = ParameterSample(pd.DataFrame(theta, columns=list(self.names)), weights)
+        sample = self._prior_particles(runs, root)
         tol = float(tolerance)
         while True:
             try:

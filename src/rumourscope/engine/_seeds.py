@@ -40,7 +40,7 @@ class Stream(IntEnum):
     REJECTION_PARTICLES = 5  # rejection: the particle of each run of each batch
     FIT = 6  # calibrate.fit_abc: every draw of the fit
     THINNING = 7  # splitting: which runs are kept of a splitting from more first runs
-    FORECAST = 8  # calibrate.CalibrationResult.forecast: the parameter values its runs draw
+    PRIOR_SAMPLE = 8  # calibrate.CalibrationResult.prior_sample: the values conditioned runs draw
 
 
 def stream(root: np.random.SeedSequence, tag: Stream, index: int = 0) -> np.random.SeedSequence:

@@ -135,12 +135,15 @@ def summarise_impact(
     calibration : CalibrationResult, optional
         A fit of the parameters to the case's evidence (:func:`rumourscope.calibrate.fit_abc`).
         When given, each run of the central estimate (and so of the deletion alternatives,
-        which replay it) draws its own values of the fitted parameters from the posterior, so
-        the intervals carry the parameters' uncertainty too; the default model, around which
-        the scenarios and the sensitivity ranges move, is the posterior-median model. The
-        parameter table gives each fitted parameter's 5-95% posterior interval and the
-        observations it was fitted to, and the full record goes to the manifest. Without it
-        the report states that the parameters were not calibrated.
+        which replay it) draws its own values of the fitted parameters, so the intervals
+        carry the parameters' uncertainty too. Runs held to the evidence draw them from
+        :meth:`~rumourscope.calibrate.CalibrationResult.prior_sample`, so the evidence updates
+        them once, with the runs (the posterior has seen it already); runs not held to it draw
+        from the posterior. The default model, around which the scenarios and the sensitivity
+        ranges move, is the posterior-median model. The parameter table gives each fitted
+        parameter's median and 5-95% range among the central runs and the observations it
+        was fitted to, and the full record goes to the manifest. Without it the report states
+        that the parameters were not calibrated.
     given_evidence : bool, default=True
         Hold every run to the case's observations of the spread (its counts, groups seen,
         named readers, groups the post was in), so that every modelled figure is the reach
@@ -229,8 +232,12 @@ def summarise_impact(
         return frame
 
     try:
-        # with a calibration each run of the central estimate draws its own fitted parameters
-        est = ensemble(model, runs, "central estimate", posterior=calibration)
+        # with a calibration each run of the central estimate draws its own parameter values:
+        # held to the evidence, from the prior near the posterior (the evidence then updates
+        # them once, not twice); not held, from the posterior
+        est = ensemble(model, runs, "central estimate", posterior=(
+            calibration if calibration is None or evidence is None
+            else calibration.prior_sample(runs, rng=seed)))
         before = est if evidence is None else ensemble(model, runs, "before the evidence",
                                                        given=False, posterior=calibration)
         deletion, deletion_curves = _deletion(est, alternative_deletions, bar)
@@ -265,7 +272,7 @@ def summarise_impact(
         case=_case_facts(case),
         evidence=_inventory(case),
         observed=observed_facts(case),
-        parameters=_parameter_table(model, ranges, case, calibration),
+        parameters=_parameter_table(model, ranges, case, calibration, est.parameters),
         estimates=_estimates(est, minimum),
         audience=_audience(est, reachable_people(case), _label_basis(case),
                            _named_by_place(case)),
@@ -600,8 +607,12 @@ def _hours(when: float | None) -> str:
 
 def _parameter_table(
     model: SpreadModel, ranges: Sequence[ParameterRange], case: Case,
-    calibration: CalibrationResult | None = None,
+    calibration: CalibrationResult | None = None, drawn: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
+    """The parameters as section 5 states them. With a calibration, each fitted parameter's
+    value and range are those its central runs drew (``drawn``: their ``parameters``), so the
+    table states the values behind the figures: given the evidence when the runs were held to
+    it."""
     table = model.parameters()
     by_name = {r.parameter: r for r in ranges}
     horizon = "analysis choice"
@@ -618,14 +629,15 @@ def _parameter_table(
         by_name[p].source if p in by_name else fixed_sources.get(p, "assumption")
         for p in table["parameter"]
     ]
-    if calibration is not None:  # fitted: the posterior's interval, and what it was fitted to
+    if calibration is not None and drawn is not None:  # fitted: the runs' values, and to what
         fitted = calibration.parameter_table().set_index("parameter")
-        rows = table["parameter"].isin(fitted.index)
-        names = table.loc[rows, "parameter"]
-        table.loc[rows, "range"] = [
-            f"{fitted.loc[p, 'low']:.3g} to {fitted.loc[p, 'high']:.3g} (5-95% posterior; "
-            f"each run draws its own value)" for p in names]
-        table.loc[rows, "source"] = [fitted.loc[p, "source"] for p in names]
+        q = drawn[list(calibration.names)].quantile([0.05, 0.5, 0.95])
+        for p in calibration.names:
+            row = table.index[table["parameter"] == p]
+            table.loc[row, "value"] = float(q.loc[0.5, p])
+            table.loc[row, "range"] = (f"{q.loc[0.05, p]:.3g} to {q.loc[0.95, p]:.3g} (5-95% "
+                                       "of the runs; each run draws its own value)")
+            table.loc[row, "source"] = fitted.loc[p, "source"]
     # a per-activity or per-group mapping that is not set is not a parameter of this analysis
     empty = table["value"].map(lambda v: isinstance(v, dict) and not v)
     table = table.loc[~empty].reset_index(drop=True)
