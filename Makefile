@@ -24,8 +24,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/rumourscope demo --out rumourscope-demo-report --force
 
+# one worker per core; a module's tests stay on one worker, so its shared fixtures are made once
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
