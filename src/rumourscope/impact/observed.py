@@ -103,7 +103,7 @@ def evidence_minimum(case: Case) -> dict[str, float]:
     # The persons named by reader facts are distinct readers too; they may well be the very
     # people the named_readers counts count (an affidavit naming six contacts is usually both),
     # so the larger of the two is taken, never their sum.
-    persons = obs.loc[obs["kind"] == "reader", "user"].nunique()
+    persons = _distinct_named(obs)
     readers = max(best.get("unique_viewers", 0), best.get("named_readers", 0), by_place, persons)
     bounds = {
         "views": max(best.get("views", 0), readers),
@@ -231,13 +231,21 @@ def _observed_finding(t: Threshold, observations: pd.DataFrame,
     return float(n), f"Observed {shown}: below {format_count(t.count)}."
 
 
+def _distinct_named(observations: pd.DataFrame) -> int:
+    """How many distinct persons the reader facts name."""
+    if "user" not in observations.columns:
+        return 0
+    return int(observations.loc[observations["kind"] == "reader", "user"].nunique())
+
+
 def _named_persons(observations: pd.DataFrame) -> pd.DataFrame | None:
     """The distinct persons reader facts name, as one ``at_least`` count of named readers;
     ``None`` when there are none."""
-    facts = observations[observations["kind"] == "reader"]
-    if "user" not in observations.columns or facts.empty:
+    named = _distinct_named(observations)
+    if not named:
         return None
-    return pd.DataFrame({"kind": ["named_readers"], "count": [int(facts["user"].nunique())],
+    facts = observations[observations["kind"] == "reader"]
+    return pd.DataFrame({"kind": ["named_readers"], "count": [named],
                          "bound": ["at_least"],
                          "source": ["; ".join(dict.fromkeys(facts["source"].fillna("not given")))]})
 
