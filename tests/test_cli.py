@@ -345,6 +345,8 @@ def test_report_can_calibrate_first(monkeypatch, capsys, case_copy, tmp_path):
     assert [r["parameter"] for r in fit["posterior"]] == fit["parameters"]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "were calibrated to" in html
+    # the runs before the evidence are the fitted model's, and the report says so
+    assert "each run drawing its parameters from the fit's posterior" in " ".join(html.split())
     # the demo's evidence only says "at least", and the report says what that means
     assert fit["only_lower_bounds"] is True
     assert "cannot rule out larger ones" in html

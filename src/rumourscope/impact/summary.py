@@ -135,7 +135,9 @@ class ImpactSummary:
         independent runs the mean is worth.
     before_evidence : DataFrame
         The same for the runs before the evidence (not held to it): what the assumptions alone
-        give. Equal to ``estimates`` when the summary was built without the evidence.
+        give (with a calibration, what the fitted model gives, each run drawing its parameters
+        from the posterior). Equal to ``estimates`` when the summary was built without the
+        evidence.
     audience : DataFrame
         ``breakdown, label, reachable, p5, p50, p95, named, named_basis, basis``: unique
         viewers per jurisdiction and per community, with the number of such people the post
