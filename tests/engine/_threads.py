@@ -1,6 +1,8 @@
-"""Running one estimate on one thread and on several, to show the thread count changes nothing."""
+"""Running one estimate on one thread, on several and on a Dask cluster, to show that where it
+runs changes nothing."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numba
@@ -18,3 +20,16 @@ def on_one_and_many_threads(estimate: Callable[..., Any], chunk_size: int) -> tu
     finally:
         numba.set_num_threads(before)
     return one, many
+
+
+@contextmanager
+def dask_client() -> Iterator[Any]:
+    """A client of a local Dask cluster of two single-threaded worker processes. Its dashboard
+    takes a free port (":0"): with the default, a second cluster at the same time (another
+    pytest worker) finds 8787 taken and warns, which the suite treats as an error."""
+    from dask import distributed
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as client:
+        yield client

@@ -18,7 +18,7 @@ import pytest
 from scipy import stats
 
 import rumourscope as rs
-from tests.engine._threads import on_one_and_many_threads
+from tests.engine._threads import dask_client, on_one_and_many_threads
 from tests.engine.test_splitting import EVIDENCE, MODEL, NET, POST
 
 TOL_SE = 4.0
@@ -186,11 +186,8 @@ def test_posterior_runs_do_not_depend_on_the_number_of_threads():
 
 
 def test_dask_gives_the_same_posterior_runs():
-    from dask import distributed
     local = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, posterior=SPREAD)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with dask_client() as client:
         remote = rs.estimate_reach(NET, MODEL, POST, runs=300, rng=9, posterior=SPREAD,
                                    client=client, chunk_size=70)
     pd.testing.assert_frame_equal(local.runs, remote.runs)

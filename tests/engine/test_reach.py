@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 import rumourscope as rs
+from tests.engine._threads import dask_client
 from tests.engine.test_cascade import FIRST, LIVELY, NET
 
 TOL_SE = 4.0
@@ -262,11 +263,8 @@ def test_progress_bar_can_be_forced(capsys):
 
 @pytest.mark.slow
 def test_dask_gives_the_same_numbers():
-    from dask import distributed
     local = rs.estimate_reach(NET, LIVELY, [FIRST], runs=300, rng=9)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with dask_client() as client:
         remote = rs.estimate_reach(NET, LIVELY, [FIRST], runs=300, rng=9, client=client,
                                    chunk_size=70)
     pd.testing.assert_frame_equal(local.runs, remote.runs)

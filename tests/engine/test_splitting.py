@@ -15,7 +15,7 @@ from rumourscope.engine._ensemble import run_many
 from rumourscope.engine._inputs import prepare
 from rumourscope.engine.reach import AUTO_SHARE
 from rumourscope.evidence.checks import Checks
-from tests.engine._threads import on_one_and_many_threads
+from tests.engine._threads import dask_client, on_one_and_many_threads
 
 NET = rs.synthetic_network(n_users=1500, n_groups=80, rng=3)
 G0 = NET.groups["size"].idxmax()
@@ -445,15 +445,12 @@ def test_a_recorded_cascade_given_reader_facts_shows_each_named_persons_read():
 def test_reader_facts_give_the_same_runs_for_any_thread_count_and_on_dask():
     # the first-read times come back from every thread's share, and from every Dask chunk, in
     # the rows of their runs: a row mixed up would keep other runs or refuse the evidence
-    from dask import distributed
     net, model, post = _one_group()
     evidence = _readers(["u5", "u17"])
     one, many = on_one_and_many_threads(
         partial(rs.estimate_reach, net, model, post, runs=150, rng=9, evidence=evidence,
                 method="splitting"), chunk_size=32)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with dask_client() as client:
         remote = rs.estimate_reach(net, model, post, runs=150, rng=9, evidence=evidence,
                                    method="splitting", client=client, chunk_size=40)
     for other in (many, remote):
