@@ -607,7 +607,7 @@ def _hours(when: float | None) -> str:
 
 def _parameter_table(
     model: SpreadModel, ranges: Sequence[ParameterRange], case: Case,
-    calibration: CalibrationResult | None = None, drawn: pd.DataFrame | None = None,
+    calibration: CalibrationResult | None, drawn: pd.DataFrame,
 ) -> pd.DataFrame:
     """The parameters as section 5 states them. With a calibration, each fitted parameter's
     value and range are those its central runs drew (``drawn``: their ``parameters``), so the
@@ -629,7 +629,7 @@ def _parameter_table(
         by_name[p].source if p in by_name else fixed_sources.get(p, "assumption")
         for p in table["parameter"]
     ]
-    if calibration is not None and drawn is not None:  # fitted: the runs' values, and to what
+    if calibration is not None:  # fitted: the values the runs drew, and what they were fitted to
         fitted = calibration.parameter_table().set_index("parameter")
         q = drawn[list(calibration.names)].quantile([0.05, 0.5, 0.95])
         for p in calibration.names:
