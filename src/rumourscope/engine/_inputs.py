@@ -13,6 +13,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..model import Channel, DelayKind, Post, SpreadModel
 from ..network import GroupNetwork
+from ..network.lazy import LazySample
 from . import _codes as k
 from ._networks import W_GROUPS, W_USERS, kernel_network, widest
 
@@ -41,6 +42,9 @@ class KernelInputs:
     times: np.ndarray
     n_jur: int
     n_comm: int
+    # On a lazily drawn world (``_lazy``): each template person's unseen groups, and the laws
+    # the rest is drawn from; None on drawn or given networks.
+    lazy: tuple | None = None
 
     def args(self) -> tuple[Any, ...]:
         return (self.net, self.worlds, self.n_users, self.n_groups, self.group_read,
@@ -127,8 +131,19 @@ def prepare(
         times=times,
         n_jur=len(net.jurisdictions),
         n_comm=len(net.communities),
+        lazy=lazy_arrays(net) if isinstance(net, LazySample) else None,
     )
     return inputs, posts
+
+
+def lazy_arrays(net: LazySample) -> tuple:
+    """What a run on a lazily drawn world needs beyond the templates' arrays: each template
+    person's number of unseen groups, stacked as the templates are, and the world's laws."""
+    laws = net.laws
+    return (np.concatenate(net.extras).astype(np.int64),
+            (laws.count_values, laws.count_cdf, laws.count_cdf_seat, laws.size_values,
+             laws.size_cdf_seat, float(laws.ties_per_membership), float(laws.other_friends),
+             laws.jurisdiction_cdf, laws.community_share))
 
 
 class ModelArrays(NamedTuple):
@@ -155,6 +170,11 @@ def model_arrays(net: GroupNetwork, model: SpreadModel) -> ModelArrays:
         platform.max_chats_per_forward)
     for base, delay in ((k.P_READ_KIND, model.read_delay), (k.P_FWD_KIND, model.forward_delay)):
         par[base : base + 3] = (_DELAY_CODES[delay.kind], delay.mean, delay.sigma)
-    # On a sample of networks, the per-group table covers the draw with the most groups.
-    return ModelArrays(model.group_read_probs(widest(net)),
+    # On a sample of networks, the per-group table covers the draw with the most groups; on a
+    # lazily drawn world, the known groups and, last, a drawn group (of normal activity).
+    read = model.group_read_probs(widest(net))
+    if isinstance(net, LazySample):
+        read = np.append(read, (model.read_prob_by_activity or {}).get("normal",
+                                                                      model.read_prob))
+    return ModelArrays(read,
                        np.asarray(model.repost_prob, np.float64), par)

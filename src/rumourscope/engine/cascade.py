@@ -10,11 +10,13 @@ import numpy as np
 import pandas as pd
 
 from ..model import Post, SpreadModel
+from ..network.draw import DRAWN_GROUP_PREFIX, DRAWN_PERSON_PREFIX
 from ..network.graph import GroupNetwork
 from ..network.sample import NetworkSample
 from . import _codes as k
 from . import _kernel
 from ._inputs import CHANNELS, prepare
+from ._lazy import simulate_recorded_lazy
 from ._networks import network_of
 from ._seeds import run_seeds, seed_record
 
@@ -193,14 +195,25 @@ def simulate(
         seed = given.seed
         keys = np.atleast_1d(given.run_keys[0])
         bounds = np.empty(0) if given.epochs is None else given.epochs[0]
-    totals, _grid, by_jur, by_comm, cf, ci, ef, ei = _kernel.simulate_recorded(
-        np.ascontiguousarray(keys, np.uint64), np.ascontiguousarray(bounds, np.float64),
-        *inputs.args())
+    keys = np.ascontiguousarray(keys, np.uint64)
+    bounds = np.ascontiguousarray(bounds, np.float64)
+    if inputs.lazy is None:
+        totals, _grid, by_jur, by_comm, cf, ci, ef, ei = _kernel.simulate_recorded(
+            keys, bounds, *inputs.args())
+    else:
+        args = inputs.args()
+        out, uid, gid = simulate_recorded_lazy(keys, bounds, *args[:2], *inputs.lazy,
+                                               *args[4:])
+        totals, _grid, by_jur, by_comm, cf, ci, ef, ei = out
 
     if isinstance(net, NetworkSample):  # the draw the run used names its people and groups
         net = net.network(int(network_of(np.uint64(keys[0]), net.n_networks)))
     users = net.users.index
     gids = net.groups.index
+    if inputs.lazy is not None:  # people and groups drawn in the run: named by identity
+        users = users.append(pd.Index([f"{DRAWN_PERSON_PREFIX}{i:x}"
+                                       for i in uid[len(users):]]))
+        gids = gids.append(pd.Index([f"{DRAWN_GROUP_PREFIX}{i:x}" for i in gid[len(gids):]]))
     chan = pd.Categorical.from_codes(ci[:, 0], categories=[str(c) for c in CHANNELS])
     group = pd.Series(pd.array([gids[g] if g >= 0 else pd.NA for g in ci[:, 1]], dtype="string"))
     parent = pd.array(np.where(ci[:, 4] >= 0, ci[:, 4], 0), dtype="Int64")

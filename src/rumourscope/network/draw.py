@@ -40,7 +40,8 @@ from .known import KnownNetwork
 from .synth import MAX_GROUPS_PER_USER, MIN_GROUP_SIZE, _nudge_to_total, power_law_pmf
 from .world import WorldModel, needed_population
 
-__all__ = ["DRAWN_GROUP_PREFIX", "DRAWN_PERSON_PREFIX", "NetworkDraw", "draw_network"]
+__all__ = ["DRAWN_GROUP_PREFIX", "DRAWN_PERSON_PREFIX", "NetworkDraw", "draw_known_part",
+           "draw_network"]
 
 DRAWN_GROUP_PREFIX = "drawn_g"
 DRAWN_PERSON_PREFIX = "drawn_"
@@ -61,6 +62,9 @@ class NetworkDraw:
         How many of its groups and people are known (they come first in the network).
     networks : int
         How many networks were drawn alike (a :class:`~.sample.NetworkSample`; 1 for one).
+    lazy : bool
+        Whether only the known groups were drawn, and the rest is drawn in each run where it
+        reaches (a :class:`~.lazy.LazySample`).
     """
 
     seed: int | None
@@ -68,10 +72,14 @@ class NetworkDraw:
     known_groups: int
     known_people: int
     networks: int = 1
+    lazy: bool = False
 
     def describe(self) -> str:
         seed = f"seed {self.seed}" if self.seed is not None else "from a given generator"
         what = "drawn" if self.networks == 1 else f"{self.networks} networks drawn"
+        if self.lazy:
+            what = (f"{self.networks} draws of the known groups, the rest drawn in each run "
+                    "where it reaches,")
         return (f"{what} by the world model around {self.known_groups} known groups and "
                 f"{self.known_people} known people, {seed}")
 
@@ -115,25 +123,7 @@ def draw_network(known: KnownNetwork, world: WorldModel, *,
     >>> net.drawn.describe()
     'drawn by the world model around 2 known groups and 1 known people, seed 1'
     """
-    if not isinstance(known, KnownNetwork):
-        raise ParameterError(f"known must be a KnownNetwork, got {type(known).__name__}")
-    if not isinstance(world, WorldModel):
-        raise ParameterError(f"world must be a WorldModel, got {type(world).__name__}")
-    if known.complete:
-        raise ParameterError("this network is known in full: there is nothing to draw")
-    if known.platform.group_cap != world.platform.group_cap:
-        raise ParameterError(f"the world model's platform caps groups at "
-                             f"{world.platform.group_cap}, the known network's at "
-                             f"{known.platform.group_cap}; use one platform for both")
-    clash = [g for g in known.groups.index if g.startswith(DRAWN_GROUP_PREFIX)]
-    if clash:
-        raise ParameterError(f"group ID {clash[0]!r}: IDs starting {DRAWN_GROUP_PREFIX!r} are "
-                             "kept for drawn groups")
-    # a known person named like a drawn one would be two people under one ID
-    clash = [p for p in known.people.index if str(p).startswith(DRAWN_PERSON_PREFIX)]
-    if clash:
-        raise ParameterError(f"person ID {clash[0]!r}: IDs starting {DRAWN_PERSON_PREFIX!r} are "
-                             "kept for drawn people")
+    _check(known, world)
     needed, seats = needed_population(known, world)
     if world.population < needed:
         raise ParameterError(
@@ -237,7 +227,95 @@ def draw_network(known: KnownNetwork, world: WorldModel, *,
     )
 
 
+def draw_known_part(known: KnownNetwork, world: WorldModel, rng: np.random.Generator
+                    ) -> tuple[GroupNetwork, np.ndarray]:
+    """The known groups filled as :func:`draw_network` fills them, and nothing beyond: what a
+    lazily drawn world (:class:`~.lazy.LazySample`) starts each run from.
+
+    Steps 1 to 3 of :func:`draw_network` in the limit of an unbounded world (a person's
+    number of groups follows the law on 1 to 100 whatever the population): the known groups get
+    their sizes and unseen members, and every person gets the number of unseen groups they are
+    in beyond the known ones (returned, one per person), which a run draws only if it reaches
+    them. Friend ties inside the known groups are drawn as :func:`draw_network` draws ties
+    inside groups (in proportion to size, ``friends_per_user * group_friend_share /
+    groups_per_user`` per member on average), with the known ties; labels as
+    :func:`draw_network` gives them. Unseen members are named ``drawn_1, ...``.
+    """
+    _check(known, world)
+    size_rng, pool_rng, count_rng, friend_rng, label_rng = rng.spawn(5)
+    n_known = known.n_people
+    person_pos = pd.Index(known.people.index)
+    group_pos = pd.Index(known.groups.index)
+    fixed_p = person_pos.get_indexer(known.memberships["person"]).astype(np.int64)
+    fixed_g = group_pos.get_indexer(known.memberships["group"]).astype(np.int64)
+    sizes = _known_sizes(known, world, size_rng)
+    free = sizes - np.bincount(fixed_g, minlength=known.n_groups)
+    pool_g, pool_u, m = _seat_known_groups(free, world.known_group_overlap, pool_rng)
+    n_people = n_known + len(m)
+    values, probs = power_law_pmf(world.groups_per_user, 1, MAX_GROUPS_PER_USER)
+    biased = values * probs / (values @ probs)  # a random seat's occupant
+    fixed_count = np.bincount(fixed_p, minlength=n_known)
+    known_total = np.where(fixed_count > 0, _draw(values, biased, n_known, count_rng),
+                           _draw(values, probs, n_known, count_rng))
+    extra = np.concatenate([np.clip(known_total - fixed_count, 0, MAX_GROUPS_PER_USER),
+                            np.clip(_draw(values, biased, len(m), count_rng) - m, 0,
+                                    MAX_GROUPS_PER_USER)])
+    member_g = np.concatenate([fixed_g, pool_g])
+    member_u = np.concatenate([fixed_p, pool_u + n_known])
+    keys = member_g * n_people + member_u
+    keys.sort()
+    member_g, member_u = np.divmod(keys, n_people)
+    n_ties = round(float(sizes.sum()) * ties_per_membership(world) / 2)
+    pairable = np.repeat(sizes >= 2, sizes)
+    ties = friend_ties(member_u[pairable], sizes[sizes >= 2], n_ties, 1.0, n_people, friend_rng)
+    a = person_pos.get_indexer(known.friends["person"]).astype(np.int64)
+    b = person_pos.get_indexer(known.friends["friend"]).astype(np.int64)
+    if len(a):
+        ties = np.unique(np.concatenate([ties, np.minimum(a, b) * n_people + np.maximum(a, b)]))
+    juris_codes, juris_labels = _jurisdictions(known, world, member_g, member_u, n_people,
+                                               label_rng)
+    mask, communities = _communities(known, world, n_people, label_rng)
+    groups = known.groups[["name", "jurisdiction", "activity"]].copy()
+    users = pd.Index([*known.people.index,
+                      *(f"{DRAWN_PERSON_PREFIX}{i}" for i in range(1, len(m) + 1))], name="user")
+    net = GroupNetwork.from_arrays(
+        user_index=users, member_user=member_u, member_group=member_g, groups=groups,
+        user_jurisdiction=pd.Categorical.from_codes(juris_codes, categories=juris_labels),
+        user_community_mask=mask, communities=communities, friend_pairs=split_keys(ties, n_people),
+        platform=known.platform, drawn=NetworkDraw(None, world, known.n_groups, known.n_people))
+    return net, extra.astype(np.int64)
+
+
+def ties_per_membership(world: WorldModel) -> float:
+    """Friend ties a membership brings on average (ties inside groups, which
+    :func:`draw_network` gives groups in proportion to their size)."""
+    return world.friends_per_user * world.group_friend_share / world.groups_per_user
+
+
 # ---------------------------------------------------------------------- steps
+def _check(known: KnownNetwork, world: WorldModel) -> None:
+    """What any drawer needs of ``known`` and ``world``."""
+    if not isinstance(known, KnownNetwork):
+        raise ParameterError(f"known must be a KnownNetwork, got {type(known).__name__}")
+    if not isinstance(world, WorldModel):
+        raise ParameterError(f"world must be a WorldModel, got {type(world).__name__}")
+    if known.complete:
+        raise ParameterError("this network is known in full: there is nothing to draw")
+    if known.platform.group_cap != world.platform.group_cap:
+        raise ParameterError(f"the world model's platform caps groups at "
+                             f"{world.platform.group_cap}, the known network's at "
+                             f"{known.platform.group_cap}; use one platform for both")
+    clash = [g for g in known.groups.index if g.startswith(DRAWN_GROUP_PREFIX)]
+    if clash:
+        raise ParameterError(f"group ID {clash[0]!r}: IDs starting {DRAWN_GROUP_PREFIX!r} are "
+                             "kept for drawn groups")
+    # a known person named like a drawn one would be two people under one ID
+    clash = [p for p in known.people.index if str(p).startswith(DRAWN_PERSON_PREFIX)]
+    if clash:
+        raise ParameterError(f"person ID {clash[0]!r}: IDs starting {DRAWN_PERSON_PREFIX!r} are "
+                             "kept for drawn people")
+
+
 def _draw(values: np.ndarray, probs: np.ndarray, n: int, rng: np.random.Generator
           ) -> np.ndarray:
     cdf = np.cumsum(probs)

@@ -37,6 +37,7 @@ from .synth import (
 if TYPE_CHECKING:
     from .graph import GroupNetwork
     from .known import KnownNetwork
+    from .lazy import LazySample
     from .sample import NetworkSample
 
 __all__ = ["WorldModel", "minimum_population", "needed_population", "seat_bound"]
@@ -301,6 +302,16 @@ class WorldModel:
 
         return draw_networks(known, self, DEFAULT_NETWORKS if networks is None else networks,
                              seed=seed)
+
+    def lazy(self, known: KnownNetwork, *, templates: int | None = None, seed: int = 0
+             ) -> LazySample:
+        """A world each run draws for itself where the post reaches it, around everything known
+        (see :func:`rumourscope.network.lazy.draw_lazy`; default
+        :data:`~rumourscope.network.lazy.DEFAULT_TEMPLATES` draws of the known groups)."""
+        from .lazy import DEFAULT_TEMPLATES, draw_lazy
+
+        return draw_lazy(known, self, DEFAULT_TEMPLATES if templates is None else templates,
+                         seed=seed)
 
 
 def needed_population(known: KnownNetwork, world: WorldModel) -> tuple[int, int]:

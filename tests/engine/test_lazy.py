@@ -1,0 +1,152 @@
+"""Runs on lazily drawn worlds (a LazySample): each run draws the world beyond the known groups
+where its forwards reach.
+
+Exact checks: a run is reproducible and independent of threads; what a run draws depends only on
+its key and on who is drawn, so a replay with the same deletion is the same run and a replay with
+an earlier deletion is the same run until then; one recorded run is the estimate's run. The
+draws follow the world model's laws (checked against their exact means), and the runs agree with
+runs on whole worlds drawn eagerly where a post touches a small share of the world (a two-sample
+test at 4 standard errors).
+"""
+
+import numba
+import numpy as np
+import pandas as pd
+import pytest
+
+import rumourscope as rs
+from rumourscope.engine import _lazy
+from rumourscope.engine._inputs import prepare
+from rumourscope.network.lazy import LazySample
+from rumourscope.network.synth import power_law_pmf
+
+RUNS = 400
+
+
+def known_network() -> rs.KnownNetwork:
+    groups = pd.DataFrame({"group": ["g1", "g2", "g3"], "size_low": [200, 120, None],
+                           "size_high": [200, 120, None], "size_bound": ["exact", "exact", None]})
+    memberships = pd.DataFrame({"person": ["poster", "poster"], "group": ["g1", "g3"]})
+    return rs.KnownNetwork.from_frames(groups=groups, memberships=memberships)
+
+
+POSTS = rs.Post(user="poster", group="g1", time=0.0)
+
+
+@pytest.fixture(scope="module")
+def world() -> LazySample:
+    return rs.WorldModel(population=10_000_000).lazy(known_network(), templates=6, seed=5)
+
+
+@pytest.fixture(scope="module")
+def model() -> rs.SpreadModel:
+    # a post that goes a few groups beyond the known ones, not much further
+    return rs.SpreadModel(read_prob=0.4, repost_prob=0.01, group_forward_prob=0.3, horizon=48)
+
+
+@pytest.fixture(scope="module")
+def est(world, model) -> rs.ReachEstimate:
+    return rs.estimate_reach(world, model, POSTS, runs=RUNS, rng=3, progress=False)
+
+
+def test_a_lazy_world_holds_only_the_known_groups_until_runs_reach_further(world, est):
+    assert world.n_groups == 3 and world.n_users < 1_000  # of ten million notional people
+    assert {int(n.groups.loc["g1", "size"]) for n in world.networks} == {200}
+    assert "the rest drawn in each run where it reaches" in world.drawn.describe()
+    # runs reach people no template holds
+    assert est.runs["unique_viewers"].max() > world.n_users
+    assert set(est.run_network) == set(range(6))
+
+
+def test_runs_are_reproducible_and_do_not_depend_on_threads(world, model, est):
+    again = rs.estimate_reach(world, model, POSTS, runs=RUNS, rng=3, progress=False)
+    pd.testing.assert_frame_equal(again.runs, est.runs)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        single = rs.estimate_reach(world, model, POSTS, runs=RUNS, rng=3, progress=False)
+    finally:
+        numba.set_num_threads(before)
+    pd.testing.assert_frame_equal(single.runs, est.runs)
+
+
+def test_a_replay_finds_the_same_world(world, model, est):
+    same = est.counterfactual(None)
+    assert (same.differences == 0).all().all()
+    earlier = est.counterfactual(6.0)
+    # until the deletion, every run is the same run
+    before = est.times <= 6.0
+    np.testing.assert_array_equal(earlier.alternative.grid[:, before],
+                                  est.grid[:, before])
+    assert (earlier.differences["views"] <= 0).mean() > 0.99
+
+
+def test_splitting_continues_runs_in_their_worlds(world, model):
+    seen = pd.DataFrame({"hours": [48.0], "kind": ["views"], "count": [400],
+                         "bound": ["at_least"]})
+    given = rs.estimate_reach(world, model, POSTS, runs=100, rng=4, evidence=seen,
+                              method="splitting", progress=False)
+    assert (given.runs["views"] >= 400).all()
+
+
+def test_one_recorded_run_is_the_estimates_run(world, model):
+    cascade = rs.simulate(world, model, POSTS, rng=8)
+    est = rs.estimate_reach(world, model, POSTS, runs=1, rng=8, progress=False)
+    assert cascade.totals["views"] == est.runs["views"].iloc[0]
+    assert cascade.totals["reposts"] == est.runs["reposts"].iloc[0]
+    drawn = ~cascade.events["user"].isin(world.network(int(est.run_network[0])).users.index)
+    assert cascade.events["user"][drawn].str.startswith("drawn_").all()
+
+
+def test_drawn_people_follow_the_world_models_laws(world):
+    inputs, _ = prepare(world, rs.SpreadModel(), POSTS)
+    extras, laws = inputs.lazy
+    people, groups, members, ties, n = _lazy.start(inputs.net, inputs.worlds, extras, 0)
+    # draw the template's people in full, then 3,000 of the people that brings
+    first = int(n[_lazy.N_PEOPLE])
+    for v in range(first):
+        people, groups, members, ties = _lazy.draw_person(v, np.uint64(11), people, groups,
+                                                          members, ties, n, laws)
+    found = np.arange(first, int(n[_lazy.N_PEOPLE]))
+    found = found[people[3][found] == _lazy.MEMBER][:3_000]
+    groups_before, ties_before = int(n[_lazy.N_GROUPS]), int(n[_lazy.N_TIES])
+    for v in found:
+        people, groups, members, ties = _lazy.draw_person(v, np.uint64(11), people, groups,
+                                                          members, ties, n, laws)
+    w = rs.WorldModel()
+    counts, probs = power_law_pmf(w.groups_per_user, 1, 100)
+    seat = counts * probs / (counts @ probs)
+    sizes, size_probs = power_law_pmf(w.group_size, 3, 500)
+    seat_size = sizes * size_probs / (sizes @ size_probs)
+    new_groups = int(n[_lazy.N_GROUPS]) - groups_before
+    # a person found in a group is in as many groups as a random seat's occupant
+    expected = (seat @ counts - 1) * len(found)
+    sd = np.sqrt(len(found) * (seat @ counts**2 - (seat @ counts) ** 2))
+    assert abs(new_groups - expected) < 4 * sd
+    # and a group found through a member is as large as a random seat's group
+    m_g = members[1][: int(n[_lazy.N_MEMBERS])]
+    drawn_sizes = np.bincount(m_g)[groups_before:]
+    mean, var = seat_size @ sizes, seat_size @ sizes**2 - (seat_size @ sizes) ** 2
+    assert abs(drawn_sizes.mean() - mean) < 4 * np.sqrt(var / len(drawn_sizes))
+    # friend ties: per membership drawn, and beyond groups per person drawn
+    new_ties = int(n[_lazy.N_TIES]) - ties_before
+    expected_ties = (laws[5] * drawn_sizes.sum() / 2 + laws[6] * len(found))
+    assert abs(new_ties - expected_ties) < 4 * np.sqrt(expected_ties)
+
+
+@pytest.mark.parametrize("quantity", ["views", "unique_viewers", "reposts"])
+def test_agrees_with_whole_worlds_where_a_post_touches_little(quantity, eager_and_lazy):
+    eager, lazy = eager_and_lazy
+    a, b = eager.runs[quantity].to_numpy(), lazy.runs[quantity].to_numpy()
+    se = np.sqrt(a.var() / eager.effective_runs(a) + b.var() / lazy.effective_runs(b))
+    assert abs(a.mean() - b.mean()) < 4 * se, (a.mean(), b.mean(), se)
+
+
+@pytest.fixture(scope="module")
+def eager_and_lazy(model):
+    world = rs.WorldModel(population=200_000)
+    eager = rs.estimate_reach(world.sample(known_network(), networks=20, seed=1), model, POSTS,
+                              runs=2_000, rng=1, progress=False)
+    lazy = rs.estimate_reach(world.lazy(known_network(), templates=20, seed=2), model, POSTS,
+                             runs=2_000, rng=2, progress=False)
+    return eager, lazy
