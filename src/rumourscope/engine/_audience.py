@@ -1,5 +1,10 @@
 """One copy's readers: who reads a copy and when (geometric skipping over its audience), which
-reads are queued and which counted at once, and the identities and targets of forwarded copies."""
+reads are queued and which counted at once, and the identities and targets of forwarded copies.
+
+People and groups are walked by their index in the network's arrays, but every random number
+is keyed by their identity (``uid[m]``, ``gid[g]``; the index itself in an ordinary network),
+so that a person's decisions do not depend on where a drawn network put them. Positions in a
+list (the skips of ``_pick``) stay positions."""
 
 from __future__ import annotations
 
@@ -75,10 +80,10 @@ def _prefetch_list(items, lo, hi):
 
 
 @njit(cache=True, inline="always")
-def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t, later_c,
+def _read(run_key, c, ckey, m, mid, t, record, rp_range, heap, fifo, person, later_t, later_c,
           touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm):
-    """``m`` reads copy ``c`` at ``t``. The read is queued if it may lead to a repost (or the
-    events are recorded), else counted at once."""
+    """``m`` (identity ``mid``) reads copy ``c`` at ``t``. The read is queued if it may lead to
+    a repost (or the events are recorded), else counted at once."""
     if person[m].t == np.inf:
         touched[cnt[C_TOUCHED]] = m
         cnt[C_TOUCHED] += 1
@@ -92,7 +97,7 @@ def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
     s = person[m].s
     if s & FORWARDED_FLAG == 0 and (first or s & SURE_FLAG == 0):
         rp_min, rp_max = rp_range
-        u = uniform(run_key, ckey, m, _REPOST) if rp_min < 1.0 else 0.0
+        u = uniform(run_key, ckey, mid, _REPOST) if rp_min < 1.0 else 0.0
         if first:
             person[m].s = s | SURE_FLAG if u < rp_min else s & ~SURE_FLAG
         if u < rp_max:
@@ -106,40 +111,30 @@ def _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
 
 
 @njit(cache=True, inline="always")
-def _broadcast(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx,
-               fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen,
-               cnt, ujur, ucomm, totals, hist, by_jur, by_comm):
-    """Draw who reads copy ``c`` and when, from the key in force at the copy's time.
+def _read_chat(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, uid, par, times, person,
+               later_t, later_c, touched, cnt, ujur, ucomm, totals, hist, by_jur, by_comm):
+    """Draw whether and when chat copy ``c``'s one reader reads it, from ``run_key`` (the key
+    in force at the copy's time, when no split of the run comes after it).
 
-    A chat copy (one reader, and most copies of a cascade) is drawn here, inlined where the copy
-    is made. A group or Moments copy's audience is drawn by ``_audience``, a function of its own:
-    its loop is long enough that the call costs nothing measurable, and numba then compiles it
-    once rather than once inside each caller (inlining it into ``_start`` and ``_drain`` made
-    most of the engine's compile time). A copy made before a split of the run is drawn epoch
-    by epoch (``_broadcast_epochs``)."""
-    n_bounds = bounds.shape[0]
-    if n_bounds > 0 and ct[c] <= bounds[n_bounds - 1]:
-        _broadcast_epochs(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo, ct, ci,
-                          gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person,
-                          later_t, later_c, touched, chosen, cnt, ujur, ucomm, totals, hist,
-                          by_jur, by_comm)
-        return
-    run_key = keys[n_bounds]
-    if ci[c, 0] != CHAT:
-        _audience(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr,
-                  fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
-                  ujur, ucomm, totals, hist, by_jur, by_comm)
-        return
+    Most copies of a cascade are chats, so this is inlined where the copy is made (``_drain``),
+    which also chooses how other copies are drawn: a group or Moments copy's audience by
+    ``_audience``, a function of its own (its loop is long enough that the call costs nothing
+    measurable, and numba then compiles it once rather than once inside each caller: inlining
+    it into ``_start`` and ``_drain`` made most of the engine's compile time), and a copy made
+    before a split of the run epoch by epoch (``_broadcast_epochs``). A function inlined by
+    numba takes at most 30 arguments (CPython passes more as ``*args``, which numba's inliner
+    refuses), so the three are not behind one inlined function."""
     t0 = ct[c]
     end = min(_deleted_at(ci, c, par), par[P_HORIZON])
     kind, mean, sigma = par[P_READ_KIND], par[P_READ_MEAN], par[P_READ_SIGMA]
     totals[T_EXAMINED] += 1
     m = ci[c, 3]
+    mid = uid[m]
     p = par[P_CHAT_READ]
-    if person[m].s & ORIGIN_FLAG == 0 and chance(run_key, ckey, m, _READ, p):
-        t = t0 + delay(kind, mean, sigma, run_key, ckey, m, _READ_DELAY)
+    if person[m].s & ORIGIN_FLAG == 0 and chance(run_key, ckey, mid, _READ, p):
+        t = t0 + delay(kind, mean, sigma, run_key, ckey, mid, _READ_DELAY)
         if t < end:
-            _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
+            _read(run_key, c, ckey, m, mid, t, record, rp_range, heap, fifo, person, later_t,
                   later_c, touched, cnt, par[P_DELETION], times, ujur, ucomm, totals, hist,
                   by_jur, by_comm)
 
@@ -159,8 +154,8 @@ def _audience_of(c, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par):
 
 @njit(cache=True, _nrt=False)
 def _broadcast_epochs(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr,
-                      gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t, later_c,
-                      touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm):
+                      gm_idx, fr_ptr, fr_idx, uid, group_read, par, times, person, later_t,
+                      later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm):
     """Copy ``c``'s readers when the run's key changes after the copy was made.
 
     Each epoch of the run (the time up to a split, then up to the next) draws from its own key
@@ -195,7 +190,7 @@ def _broadcast_epochs(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo,
         if p_e > 0.0:
             if ci[c, 0] == CHAT:
                 chosen[0] = ci[c, 3]
-                n = 1 if chance(key, ckey, chosen[0], _READ, p_e) else 0
+                n = 1 if chance(key, ckey, uid[chosen[0]], _READ, p_e) else 0
             else:
                 n = _pick(key, ckey, _READ, p_e, log_miss(p_e) if p_e < 1.0 else 0.0, audience,
                           lo, hi, chosen, person)
@@ -203,7 +198,8 @@ def _broadcast_epochs(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo,
                 m = chosen[q]
                 if m == poster or person[m].s & ORIGIN_FLAG or mark[m] == stamp:
                     continue
-                u = uniform(key, ckey, m, _READ_DELAY)
+                mid = uid[m]
+                u = uniform(key, ckey, mid, _READ_DELAY)
                 # strictly after the epoch's start, whatever the rounding: key_at(t) is key
                 t = max(t0 + delay_after(kind, mean, sigma, after - t0, done, u),
                         np.nextafter(after, np.inf))
@@ -211,7 +207,7 @@ def _broadcast_epochs(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo,
                     continue
                 mark[m] = stamp
                 if t < end:
-                    _read(key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t,
+                    _read(key, c, ckey, m, mid, t, record, rp_range, heap, fifo, person, later_t,
                           later_c, touched, cnt, par[P_DELETION], times, ujur, ucomm, totals,
                           hist, by_jur, by_comm)
         after = upto
@@ -220,7 +216,7 @@ def _broadcast_epochs(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo,
 
 @njit(cache=True, _nrt=False)
 def _audience(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr,
-              fr_idx, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
+              fr_idx, uid, group_read, par, times, person, later_t, later_c, touched, chosen, cnt,
               ujur, ucomm, totals, hist, by_jur, by_comm):
     """Draw who reads group or Moments copy ``c`` and when: each member of its audience list
     reads independently. Compiled without reference counting, like its callers."""
@@ -242,10 +238,12 @@ def _audience(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm
         m = chosen[q]
         if m == poster or person[m].s & ORIGIN_FLAG:
             continue
-        t = t0 + delay_unless_late(kind, mean, sigma, run_key, ckey, m, _READ_DELAY, u_late)
+        mid = uid[m]
+        t = t0 + delay_unless_late(kind, mean, sigma, run_key, ckey, mid, _READ_DELAY, u_late)
         if t < end:
-            _read(run_key, c, ckey, m, t, record, rp_range, heap, fifo, person, later_t, later_c,
-                  touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur, by_comm)
+            _read(run_key, c, ckey, m, mid, t, record, rp_range, heap, fifo, person, later_t,
+                  later_c, touched, cnt, deletion, times, ujur, ucomm, totals, hist, by_jur,
+                  by_comm)
         elif u_late > 1.0:
             u_late = late_uniform(kind, mean, sigma, t0, end)
 
@@ -266,9 +264,10 @@ def _deleted_at(ci, c, par):
 
 
 @njit(cache=True, inline="always")
-def _copy_key(ci, c):
+def _copy_key(ci, c, uid, gid):
     """Copy ``c``'s 64-bit identity for hashing, from what it is (not when it was made): the
-    original post by its index, a forward by (forwarder, channel, target). Where a copy is
+    original post by its index, a forward by (forwarder, channel, target), each person and
+    group by their identity (``uid``, ``gid``; ``ci`` holds indices). Where a copy is
     made its channel is known, so ``_drain`` and ``_start`` hash the same there without the
     branches (the tests hold queued and recorded runs to the same numbers, which they would
     not be if the two differed)."""
@@ -276,28 +275,29 @@ def _copy_key(ci, c):
     if ci[c, 4] < 0:
         return hash_key(c, 0, _ORIGINAL)
     if chan == GROUP:
-        return hash_key(poster, group, _GROUP_FWD)
+        return hash_key(uid[poster], gid[group], _GROUP_FWD)
     if chan == MOMENTS:
-        return hash_key(poster, 0, _MOMENTS_FWD)
-    return hash_key(poster, target, _CHAT_FWD)
+        return hash_key(uid[poster], 0, _MOMENTS_FWD)
+    return hash_key(uid[poster], uid[target], _CHAT_FWD)
 
 
 @njit(cache=True, inline="always")
-def _chat_picks(run_key, v, fr_ptr, fr_idx, p, log_q, cand_f, person):
-    """The friends ``v`` would chat to (each with ``p``), into ``cand_f``; returns how many."""
-    return _pick(run_key, v, _CHAT_FWD, p, log_q, fr_idx, fr_ptr[v], fr_ptr[v + 1], cand_f,
+def _chat_picks(run_key, v, vid, fr_ptr, fr_idx, p, log_q, cand_f, person):
+    """The friends ``v`` (identity ``vid``) would chat to (each with ``p``), into ``cand_f``;
+    returns how many."""
+    return _pick(run_key, vid, _CHAT_FWD, p, log_q, fr_idx, fr_ptr[v], fr_ptr[v + 1], cand_f,
                  person)
 
 
 @njit(cache=True, inline="always")
-def _chat_targets(run_key, v, n_cand, max_chats, cand_u, cand_f):
-    """Of the ``n_cand`` friends ``v`` picked (``cand_f``), those it chats to: all, or a
-    random subset of the cap if more."""
+def _chat_targets(run_key, vid, n_cand, max_chats, cand_u, cand_f, uid):
+    """Of the ``n_cand`` friends the person of identity ``vid`` picked (``cand_f``), those it
+    chats to: all, or a random subset of the cap if more."""
     if max_chats < 0 or n_cand <= max_chats:
         return n_cand
     # Keep the chats with the smallest uniforms: a uniformly random subset of the cap.
     for q in range(n_cand):
-        cand_u[q] = uniform(run_key, v, cand_f[q], _CHAT_PICK)
+        cand_u[q] = uniform(run_key, vid, uid[cand_f[q]], _CHAT_PICK)
     for a in range(max_chats):
         best = a
         for q in range(a + 1, n_cand):

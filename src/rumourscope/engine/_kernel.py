@@ -11,17 +11,19 @@ run ends. The numbers are the same as if every read were queued (which is what h
 events are recorded).
 
 Every random decision is a pure function of ``(run key, who, what)`` (``_keyed_random``),
-never a draw from a sequential stream. So a decision does not depend on the order in which events
-happen to be processed, on the thread that runs it, or on which other decisions a scenario
-skips: re-running a run with another deletion time replays the same random world (common
-random numbers), and a run gives the same numbers whatever the number of threads, chunks or
-processes.
+never a draw from a sequential stream. "Who" is a person's or group's identity (``uid``,
+``gid``; its index in an ordinary network), not the place the network's arrays give it, so a
+person decides the same wherever a drawn network puts them. So a decision does not depend on
+the order in which events happen to be processed, on the thread that runs it, or on which other
+decisions a scenario skips: re-running a run with another deletion time replays the same random
+world (common random numbers), and a run gives the same numbers whatever the number of threads,
+chunks or processes.
 
 Copies are identified for hashing by what they are, not by when they were created: the original
-post by its index, a forwarded copy by ``(forwarder, channel, target)`` (a person forwards at most
-once, so that is unique). Who reads a group or Moments copy, and which friends a forward goes to
-by chat, are chosen by geometric skipping over the audience (one uniform per chosen person,
-not one per person looked at).
+post by its index, a forwarded copy by the identities of ``(forwarder, channel, target)`` (a
+person forwards at most once, so that is unique). Who reads a group or Moments copy, and which
+friends a forward goes to by chat, are chosen by geometric skipping over the audience (one
+uniform per chosen person, not one per person looked at).
 
 Numba is used because the hot loop walks CSR arrays with data-dependent control flow (a heap,
 early exits, per-user state) that vectorised numpy cannot express, and because compiled code
@@ -40,13 +42,13 @@ from numba import njit
 from ._audience import (
     _add_copy,
     _audience,
-    _broadcast,
     _broadcast_epochs,
     _chat_picks,
     _chat_targets,
     _copy_key,
     _deleted_at,
     _prefetch_list,
+    _read_chat,
 )
 from ._codes import (
     _CHAT_FWD,
@@ -113,9 +115,9 @@ from ._scratch import new_scratch
 # ---------------------------------------------------------------------- one run
 @njit(cache=True, _nrt=False)
 def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx,
-           ujur, ucomm, group_read, repost, par, times, person, later_t, later_c, touched, ghit,
-           gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci, ef, ei, totals, by_jur,
-           by_comm):
+           ujur, ucomm, uid, gid, group_read, repost, par, times, person, later_t, later_c,
+           touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo, ct, ci, ef, ei,
+           totals, by_jur, by_comm):
     """Take queued reads in time order and carry out their forwards, until the queue is empty
     (returns False) or the buffers may be too short for the next read (returns True, with the
     sizes needed in ``cnt``). No array is created or replaced here: that is ``run_runs``'s job,
@@ -123,7 +125,7 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
 
     The run's key changes at each of its ``bounds`` (``key_at``), and what happens at a time
     is drawn from the key in force then: a read's own decisions (to forward, when, where) at
-    its time, and a copy's reads epoch by epoch (``_audience._broadcast``)."""
+    its time, and a copy's reads epoch by epoch (``_audience._broadcast_epochs``)."""
     nc, ne, ngt, b = cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN]
     horizon, deletion = par[P_HORIZON], par[P_DELETION]
     max_chats = np.int64(par[P_MAX_CHATS])
@@ -136,6 +138,7 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
                   or rp_range[0] < 1.0)
     # Without groups (a friendship graph only) nobody's group list is looked up.
     has_groups = ug_idx.shape[0] > 0
+    n_bounds = bounds.shape[0]
     # The next reader's chat picks are drawn a read ahead (they depend only on who picks), so
     # that the records of those picked are fetched while this read is handled: ``ahead``'s
     # picks are in row ``ahead_row`` of cand_f.
@@ -189,7 +192,7 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
                 prefetch(fr_ptr, w)
             if p_chat > 0.0 and person[u].s & FORWARDED_FLAG == 0:
                 ahead, ahead_row, ahead_key = u, 1 - max(v_row, 0), key_at(keys, bounds, tu)
-                ahead_n = _chat_picks(ahead_key, u, fr_ptr, fr_idx, p_chat, log_q_chat,
+                ahead_n = _chat_picks(ahead_key, u, uid[u], fr_ptr, fr_idx, p_chat, log_q_chat,
                                       cand_f[ahead_row], person)
         c = packed >> 32
         s = person[v].s + ONE_READ
@@ -211,10 +214,12 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
         # otherwise the earliest reads tell (the test suite holds the two to the same numbers).
         k = s >> FLAG_BITS if record else 1 + reads_before(person, later_t, later_c, v, t, c)
         p_repost = repost[min(k, n_rep) - 1]
-        if p_repost < 1.0 and not chance(run_key, _copy_key(ci, c), v, _REPOST, p_repost):
+        vid = uid[v]  # who v is, for hashing
+        if p_repost < 1.0 and not chance(run_key, _copy_key(ci, c, uid, gid), vid, _REPOST,
+                                         p_repost):
             continue
         person[v].s = s | FORWARDED_FLAG
-        tf = t + delay(par[P_FWD_KIND], par[P_FWD_MEAN], par[P_FWD_SIGMA], run_key, v, 0,
+        tf = t + delay(par[P_FWD_KIND], par[P_FWD_MEAN], par[P_FWD_SIGMA], run_key, vid, 0,
                        _FWD_DELAY)
         # A deleted copy can no longer be forwarded.
         if tf >= horizon or tf >= _deleted_at(ci, c, par):
@@ -227,25 +232,28 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
         n_targets = g_hi - g_lo + 1
         if v_row < 0:
             v_row = 1 - ahead_row
-            v_picks = _chat_picks(run_key, v, fr_ptr, fr_idx, p_chat, log_q_chat,
+            v_picks = _chat_picks(run_key, v, vid, fr_ptr, fr_idx, p_chat, log_q_chat,
                                   cand_f[v_row], person)
         chats = cand_f[v_row]
-        n_chat = _chat_targets(run_key, v, v_picks, max_chats, cand_u, chats)
+        n_chat = _chat_targets(run_key, vid, v_picks, max_chats, cand_u, chats, uid)
         totals[T_EXAMINED] += fr_ptr[v + 1] - fr_ptr[v]
         for q in range(n_targets + n_chat):
             if q < n_targets - 1:
                 g = ug_idx[g_lo + q]
-                if g == read_group or not chance(run_key, v, g, _GROUP_FWD, par[P_GROUP_FWD]):
+                if g == read_group:
                     continue
-                chan, target, ckey = GROUP, -1, hash_key(v, g, _GROUP_FWD)
+                gk = gid[g]
+                if not chance(run_key, vid, gk, _GROUP_FWD, par[P_GROUP_FWD]):
+                    continue
+                chan, target, ckey = GROUP, -1, hash_key(vid, gk, _GROUP_FWD)
             elif q == n_targets - 1:
-                if not chance(run_key, v, 0, _MOMENTS_FWD, par[P_MOMENTS_FWD]):
+                if not chance(run_key, vid, 0, _MOMENTS_FWD, par[P_MOMENTS_FWD]):
                     continue
-                chan, g, target, ckey = MOMENTS, -1, -1, hash_key(v, 0, _MOMENTS_FWD)
+                chan, g, target, ckey = MOMENTS, -1, -1, hash_key(vid, 0, _MOMENTS_FWD)
             else:
                 target = chats[q - n_targets]
                 chan, g = CHAT, -1
-                ckey = hash_key(v, target, _CHAT_FWD) if chat_keyed else np.uint64(0)
+                ckey = hash_key(vid, uid[target], _CHAT_FWD) if chat_keyed else np.uint64(0)
             _add_copy(nc, ct, ci, chan, g, v, target, c, tf)
             nc += 1
             totals[T_REPOSTS] += 1
@@ -260,17 +268,30 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
                 ef[ne] = tf
                 ei[ne, 0], ei[ne, 1], ei[ne, 2], ei[ne, 3] = 1, v, nc - 1, 0
                 ne += 1
-            _broadcast(keys, bounds, mark, nc - 1, ckey, record, rp_range, heap, fifo, ct, ci,
-                       gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person, later_t,
-                       later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur, by_comm)
+            # The copy's readers, from the key in force at its time (see ``_read_chat``).
+            if n_bounds > 0 and tf <= bounds[n_bounds - 1]:
+                _broadcast_epochs(keys, bounds, mark, nc - 1, ckey, record, rp_range, heap, fifo,
+                                  ct, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, uid, group_read, par,
+                                  times, person, later_t, later_c, touched, chosen, cnt, ujur,
+                                  ucomm, totals, hist, by_jur, by_comm)
+            elif chan == CHAT:
+                _read_chat(keys[n_bounds], nc - 1, ckey, record, rp_range, heap, fifo, ct, ci,
+                           uid, par, times, person, later_t, later_c, touched, cnt, ujur, ucomm,
+                           totals, hist, by_jur, by_comm)
+            else:
+                _audience(keys[n_bounds], nc - 1, ckey, record, rp_range, heap, fifo, ct, ci,
+                          gm_ptr, gm_idx, fr_ptr, fr_idx, uid, group_read, par, times, person,
+                          later_t, later_c, touched, chosen, cnt, ujur, ucomm, totals, hist,
+                          by_jur, by_comm)
     cnt[C_COPIES], cnt[C_EVENTS], cnt[C_GROUPS], cnt[C_BIN] = nc, ne, ngt, b
     return short
 
 
 @njit(cache=True, _nrt=False)
 def _start(keys, bounds, mark, record, rp_range, posts_user, posts_group, posts_time, gm_ptr,
-           gm_idx, fr_ptr, fr_idx, ujur, ucomm, group_read, par, times, person, later_t, later_c,
-           touched, ghit, gtouched, hist, chosen, cnt, heap, fifo, ct, ci, totals, by_jur, by_comm):
+           gm_idx, fr_ptr, fr_idx, ujur, ucomm, uid, group_read, par, times, person, later_t,
+           later_c, touched, ghit, gtouched, hist, chosen, cnt, heap, fifo, ct, ci, totals, by_jur,
+           by_comm):
     """Mark the posters and queue the readers of the posts."""
     hist[:] = 0
     cnt[C_POSTS] = posts_user.shape[0]
@@ -289,16 +310,16 @@ def _start(keys, bounds, mark, record, rp_range, posts_user, posts_group, posts_
             gtouched[cnt[C_GROUPS]] = g
             cnt[C_GROUPS] += 1
         # A post is a group or Moments copy, never a chat: only its audience is drawn (and
-        # the chat reader's code, which ``_broadcast`` inlines, is not compiled in here).
+        # the chat reader's code, which ``_read_chat`` inlines, is not compiled in here).
         n_bounds = bounds.shape[0]
         if n_bounds > 0 and posts_time[i] <= bounds[n_bounds - 1]:
             _broadcast_epochs(keys, bounds, mark, i, hash_key(i, 0, _ORIGINAL), record, rp_range,
-                              heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par,
-                              times, person, later_t, later_c, touched, chosen, cnt, ujur, ucomm,
-                              totals, hist, by_jur, by_comm)
+                              heap, fifo, ct, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, uid, group_read,
+                              par, times, person, later_t, later_c, touched, chosen, cnt, ujur,
+                              ucomm, totals, hist, by_jur, by_comm)
         else:
             _audience(keys[n_bounds], i, hash_key(i, 0, _ORIGINAL), record, rp_range, heap, fifo,
-                      ct, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, group_read, par, times, person,
+                      ct, ci, gm_ptr, gm_idx, fr_ptr, fr_idx, uid, group_read, par, times, person,
                       later_t, later_c, touched, chosen, cnt, ujur, ucomm, totals, hist, by_jur,
                       by_comm)
     cnt[C_COPIES] = posts_user.shape[0]
@@ -306,10 +327,10 @@ def _start(keys, bounds, mark, record, rp_range, posts_user, posts_group, posts_
 
 @njit(cache=True, _nrt=False)
 def _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr,
-               fr_idx, ujur, ucomm, group_read, repost, par, posts_user, posts_group, posts_time,
-               times, person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f,
-               chosen, mark, cnt, heap, fifo, ct, ci, ef, ei, run_tot, run_jur, run_comm, totals,
-               grid, by_jur, by_comm, watch_people, first_read):
+               fr_idx, ujur, ucomm, uid, gid, group_read, repost, par, posts_user, posts_group,
+               posts_time, times, person, later_t, later_c, touched, ghit, gtouched, hist, cand_u,
+               cand_f, chosen, mark, cnt, heap, fifo, ct, ci, ef, ei, run_tot, run_jur, run_comm,
+               totals, grid, by_jur, by_comm, watch_people, first_read):
     """Runs ``cnt[C_RUN] .. last - 1`` into rows of the outputs. Returns True when the buffers
     may be too short (the sizes needed are in ``cnt``; called again, the run goes on where it
     stopped), False when all are done.
@@ -335,14 +356,14 @@ def _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr,
                 return True
             cnt[C_SERIAL] += 1
             _start(run_keys[r], epochs[r], mark, record, rp_range, posts_user, posts_group,
-                   posts_time, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm, group_read, par, times,
-                   person, later_t, later_c, touched, ghit, gtouched, hist, chosen, cnt, heap, fifo,
-                   ct, ci, run_tot, run_jur, run_comm)
+                   posts_time, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm, uid, group_read, par,
+                   times, person, later_t, later_c, touched, ghit, gtouched, hist, chosen, cnt,
+                   heap, fifo, ct, ci, run_tot, run_jur, run_comm)
             cnt[C_STARTED] = 1
         if _drain(run_keys[r], epochs[r], mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
-                  fr_ptr, fr_idx, ujur, ucomm, group_read, repost, par, times, person, later_t,
-                  later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt, heap, fifo,
-                  ct, ci, ef, ei, run_tot, run_jur, run_comm):
+                  fr_ptr, fr_idx, ujur, ucomm, uid, gid, group_read, repost, par, times, person,
+                  later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, cnt,
+                  heap, fifo, ct, ci, ef, ei, run_tot, run_jur, run_comm):
             return True
         for w in range(watch_people.shape[0]):
             first_read[r, w] = person[watch_people[w]].t
@@ -375,7 +396,7 @@ def run_runs(
     function or taken from a tuple); this function only makes the arrays a run counts into
     and grows the buffers between its calls.
     """
-    ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
+    ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm, uid, gid = net
     person, later_t, later_c, touched, ghit, gtouched, hist, cand_u, cand_f, chosen, mark, cnt = (
         scratch)
     heap, fifo, ct, ci, ef, ei = bufs
@@ -384,10 +405,10 @@ def run_runs(
         np.empty_like(by_comm[0])
     cnt[C_RUN], cnt[C_STARTED] = first, 0
     while _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
-                     fr_ptr, fr_idx, ujur, ucomm, group_read, repost, par, posts_user, posts_group,
-                     posts_time, times, person, later_t, later_c, touched, ghit, gtouched, hist,
-                     cand_u, cand_f, chosen, mark, cnt, heap, fifo, ct, ci, ef, ei, run_tot,
-                     run_jur, run_comm, totals, grid, by_jur, by_comm, watch_people,
+                     fr_ptr, fr_idx, ujur, ucomm, uid, gid, group_read, repost, par, posts_user,
+                     posts_group, posts_time, times, person, later_t, later_c, touched, ghit,
+                     gtouched, hist, cand_u, cand_f, chosen, mark, cnt, heap, fifo, ct, ci, ef, ei,
+                     run_tot, run_jur, run_comm, totals, grid, by_jur, by_comm, watch_people,
                      first_read):
         heap, fifo = make_room(heap, fifo, cnt, cnt[NEED_QUEUE])
         ct, ci = grow(ct, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES])

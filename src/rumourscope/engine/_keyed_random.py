@@ -2,7 +2,9 @@
 
 A decision's uniform is a splitmix64 hash of ``(run key, who, what, purpose)``, never a draw from
 a sequential stream, so it does not depend on the order in which events are processed, on the
-thread that runs them, or on which other decisions a scenario skips.
+thread that runs them, or on which other decisions a scenario skips. "Who" (and a "what" that is
+a person or group) is an identity, any 64-bit integer, not a position in the network's arrays:
+in an ordinary network the two are the same, but a drawn network may place a person anywhere.
 
 Bernoulli choices over a long list (who in a group reads a copy, which friends get a chat) are
 made by skipping: the gaps between chosen positions are geometric, drawn from the keyed stream

@@ -2,8 +2,12 @@
 :class:`~rumourscope.network.sample.NetworkSample` stacked end to end, and which draw each run
 uses.
 
-The kernel walks one network per run as eight arrays (user -> groups, group -> members and
-user -> friends as CSR pairs, then each user's jurisdiction code and community mask). Several
+The kernel walks one network per run as ten arrays (user -> groups, group -> members and
+user -> friends as CSR pairs, each user's jurisdiction code and community mask, then each
+user's and each group's identity). A person or group is found by its index in these arrays,
+but its random decisions are keyed by its identity (``_keyed_random``), which stays the same
+however the network it is in was drawn; in an ordinary network the identity is the index.
+Several
 networks are kept as one set of such arrays, each draw's rows after the last's with their
 pointers shifted, and a table of where each draw starts (:data:`WORLD_COLUMNS`): a run's
 network is then a set of views into the stacked arrays (``world_net``), so every ensemble, on
@@ -25,11 +29,12 @@ from ..network.sample import NetworkSample
 from ._codes import _NETWORK
 from ._keyed_random import hash_key
 
-# Columns of the table of draws: where a draw's people start (jurisdiction and community
-# arrays), where its user pointers start (user -> groups and user -> friends), where its group
-# pointers start, and its numbers of people and groups.
-W_USER, W_USER_PTR, W_GROUP_PTR, W_USERS, W_GROUPS = range(5)
-WORLD_COLUMNS = 5
+# Columns of the table of draws: where a draw's people start (jurisdiction, community and
+# identity arrays), where its user pointers start (user -> groups and user -> friends), where
+# its group pointers start, its numbers of people and groups, and where its groups start (group
+# identities).
+W_USER, W_USER_PTR, W_GROUP_PTR, W_USERS, W_GROUPS, W_GROUP = range(6)
+WORLD_COLUMNS = 6
 
 
 def _arrays(net: GroupNetwork) -> tuple[np.ndarray, ...]:
@@ -42,6 +47,8 @@ def _arrays(net: GroupNetwork) -> tuple[np.ndarray, ...]:
         np.ascontiguousarray(net.friends.indptr, np.int64), idx(net.friends.indices),
         np.ascontiguousarray(net.user_jurisdiction, np.int16),
         np.ascontiguousarray(net.user_community_mask, np.uint64),
+        # Identities for hashing: a drawn network's people and groups are its indices.
+        np.arange(net.n_users, dtype=np.int64), np.arange(net.n_groups, dtype=np.int64),
     )
 
 
@@ -52,6 +59,7 @@ def _table(nets: tuple[GroupNetwork, ...]) -> np.ndarray:
     table[1:, W_USER] = np.cumsum(users)[:-1]
     table[1:, W_USER_PTR] = np.cumsum(users + 1)[:-1]
     table[1:, W_GROUP_PTR] = np.cumsum(groups + 1)[:-1]
+    table[1:, W_GROUP] = np.cumsum(groups)[:-1]
     table[:, W_USERS], table[:, W_GROUPS] = users, groups
     return table
 
@@ -59,7 +67,7 @@ def _table(nets: tuple[GroupNetwork, ...]) -> np.ndarray:
 def _stack(nets: tuple[GroupNetwork, ...]) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
     parts = [_arrays(n) for n in nets]
     out = []
-    for j in range(8):
+    for j in range(len(parts[0])):
         if j in (0, 2, 4):  # pointers: shifted past the earlier draws' neighbours
             shift = np.cumsum([0] + [len(p[j + 1]) for p in parts[:-1]])
             out.append(np.concatenate([p[j] + s for p, s in zip(parts, shift, strict=True)]))
@@ -112,8 +120,9 @@ def networks_of(keys, n_networks):  # pragma: no cover - compiled
 @njit(cache=True, inline="always")
 def world_net(net, worlds, w):
     """Draw ``w``'s arrays, as views into the stacked ones."""
-    ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = net
+    ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm, uid, gid = net
     u0, p0, g0 = worlds[w, W_USER], worlds[w, W_USER_PTR], worlds[w, W_GROUP_PTR]
-    nu, ng = worlds[w, W_USERS], worlds[w, W_GROUPS]
+    nu, ng, gs = worlds[w, W_USERS], worlds[w, W_GROUPS], worlds[w, W_GROUP]
     return (ug_ptr[p0:p0 + nu + 1], ug_idx, gm_ptr[g0:g0 + ng + 1], gm_idx,
-            fr_ptr[p0:p0 + nu + 1], fr_idx, ujur[u0:u0 + nu], ucomm[u0:u0 + nu])
+            fr_ptr[p0:p0 + nu + 1], fr_idx, ujur[u0:u0 + nu], ucomm[u0:u0 + nu],
+            uid[u0:u0 + nu], gid[gs:gs + ng])

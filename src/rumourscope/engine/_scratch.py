@@ -16,7 +16,7 @@ from ._queue import RECORD_DTYPE
 def new_scratch(net, n_users, n_groups, n_times, n_rep):
     """One thread's scratch space and buffers, for repost profiles of ``n_rep`` entries, on
     networks of at most ``n_users`` people and ``n_groups`` groups (``net``: their arrays,
-    stacked as ``_networks`` stacks them)."""
+    stacked as ``_networks`` stacks them; only the group and friend pointers are read)."""
     gm_ptr, fr_ptr = net[2], net[4]
     max_friends = max_group = 0
     for u in range(fr_ptr.shape[0] - 1):
