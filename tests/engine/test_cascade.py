@@ -247,7 +247,8 @@ def test_reads_counted_when_drawn_give_the_numbers_of_a_fully_queued_run(model):
     totals, grid, by_jur, by_comm, *_ = run_chunk(inputs, keys)
     assert totals[:, _codes.T_REPOSTS].sum() > 100  # the runs do spread
     for r in range(len(keys)):
-        queued = _kernel.simulate_recorded(keys[r:r + 1], np.empty(0), *inputs.args())
+        queued = _kernel.simulate_recorded(keys[r:r + 1], np.empty(0), *inputs.args(),
+                                           np.zeros(0, np.int64))
         for ensemble, recorded in zip((totals, grid, by_jur, by_comm), queued[:4], strict=True):
             np.testing.assert_array_equal(ensemble[r], recorded)
 

@@ -41,7 +41,7 @@ def world() -> LazySample:
 @pytest.fixture(scope="module")
 def model() -> rs.SpreadModel:
     # a post that goes a few groups beyond the known ones, not much further
-    return rs.SpreadModel(read_prob=0.4, repost_prob=0.01, group_forward_prob=0.3, horizon=48)
+    return rs.SpreadModel(read_prob=0.4, repost_prob=0.002, group_forward_prob=0.3, horizon=48)
 
 
 @pytest.fixture(scope="module")
@@ -102,13 +102,13 @@ def test_drawn_people_follow_the_world_models_laws(world):
     inputs, _ = prepare(world, rs.SpreadModel(), POSTS)
     extras, laws = inputs.lazy
     people, groups, members, ties, n = _lazy.start(inputs.net, inputs.worlds, extras, 0)
-    # draw the template's people in full, then 3,000 of the people that brings
+    # draw 20 of the template's people in full, then 150 of the people found in their groups
     first = int(n[_lazy.N_PEOPLE])
-    for v in range(first):
+    for v in range(20):
         people, groups, members, ties = _lazy.draw_person(v, np.uint64(11), people, groups,
                                                           members, ties, n, laws)
     found = np.arange(first, int(n[_lazy.N_PEOPLE]))
-    found = found[people[3][found] == _lazy.MEMBER][:3_000]
+    found = found[people[3][found] == _lazy.MEMBER][:150]
     groups_before, ties_before = int(n[_lazy.N_GROUPS]), int(n[_lazy.N_TIES])
     for v in found:
         people, groups, members, ties = _lazy.draw_person(v, np.uint64(11), people, groups,
@@ -134,19 +134,27 @@ def test_drawn_people_follow_the_world_models_laws(world):
     assert abs(new_ties - expected_ties) < 4 * np.sqrt(expected_ties)
 
 
-@pytest.mark.parametrize("quantity", ["views", "unique_viewers", "reposts"])
+# Where a post touches a small share of the world: whether anyone forwards, and the views and
+# viewers of runs up to 1,000 people (0.2% of the eager world; the larger runs of an unbounded
+# world grow larger than in a world of 500,000, where they begin to meet the same people again).
+@pytest.mark.parametrize("quantity", ["forwarded", "views", "unique_viewers"])
 def test_agrees_with_whole_worlds_where_a_post_touches_little(quantity, eager_and_lazy):
+    def values(est):
+        if quantity == "forwarded":
+            return (est.runs["reposts"] > 0).to_numpy(float)
+        return np.minimum(est.runs[quantity].to_numpy(), 1_000).astype(float)
+
     eager, lazy = eager_and_lazy
-    a, b = eager.runs[quantity].to_numpy(), lazy.runs[quantity].to_numpy()
+    a, b = values(eager), values(lazy)
     se = np.sqrt(a.var() / eager.effective_runs(a) + b.var() / lazy.effective_runs(b))
     assert abs(a.mean() - b.mean()) < 4 * se, (a.mean(), b.mean(), se)
 
 
 @pytest.fixture(scope="module")
 def eager_and_lazy(model):
-    world = rs.WorldModel(population=200_000)
-    eager = rs.estimate_reach(world.sample(known_network(), networks=20, seed=1), model, POSTS,
+    world = rs.WorldModel(population=500_000)
+    eager = rs.estimate_reach(world.sample(known_network(), networks=10, seed=1), model, POSTS,
                               runs=2_000, rng=1, progress=False)
-    lazy = rs.estimate_reach(world.lazy(known_network(), templates=20, seed=2), model, POSTS,
+    lazy = rs.estimate_reach(world.lazy(known_network(), templates=10, seed=2), model, POSTS,
                              runs=2_000, rng=2, progress=False)
     return eager, lazy

@@ -27,7 +27,7 @@ from .._constraints import Interval, check_param
 from ..errors import ParameterError
 from . import _codes
 from ._inputs import KernelInputs, ModelArrays
-from ._lazy import run_each_lazy
+from ._lazy import run_each_lazy, sweeps_as_parameter_error
 from ._per_run import run_each
 from ._scratch import new_scratch
 
@@ -178,10 +178,12 @@ def run_chunk(inputs: KernelInputs, keys: np.ndarray, per_run: PerRun | None = N
     def run_rows(state: tuple, first: int, last: int) -> tuple:
         scratch, bufs, first_copy = state
         if inputs.lazy is not None:
-            return run_each_lazy(keys, epochs, first, last, net, inputs.worlds, *inputs.lazy,
-                                 per_run.group_read, per_run.repost, per_run.par, per_run.row,
-                                 *posts, scratch, bufs, first_copy, watch_, totals, grid, seen,
-                                 watched, by_jur, by_comm, people, first_read)
+            with sweeps_as_parameter_error():
+                return run_each_lazy(keys, epochs, first, last, net, inputs.worlds,
+                                     *inputs.lazy, per_run.group_read, per_run.repost,
+                                     per_run.par, per_run.row, *posts, scratch, bufs, first_copy,
+                                     watch_, totals, grid, seen, watched, by_jur, by_comm, people,
+                                     first_read)
         bufs = run_each(keys, epochs, first, last, net, inputs.worlds, per_run.group_read,
                         per_run.repost, per_run.par, per_run.row, *posts, scratch, bufs,
                         first_copy, watch_, totals, grid, seen, watched, by_jur, by_comm, people,

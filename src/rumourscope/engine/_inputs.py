@@ -143,7 +143,7 @@ def lazy_arrays(net: LazySample) -> tuple:
     return (np.concatenate(net.extras).astype(np.int64),
             (laws.count_values, laws.count_cdf, laws.count_cdf_seat, laws.size_values,
              laws.size_cdf_seat, float(laws.ties_per_membership), float(laws.other_friends),
-             laws.jurisdiction_cdf, laws.community_share))
+             laws.jurisdiction_cdf, laws.community_share, int(laws.most_people)))
 
 
 class ModelArrays(NamedTuple):

@@ -330,7 +330,7 @@ def _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr,
                fr_idx, ujur, ucomm, uid, gid, group_read, repost, par, posts_user, posts_group,
                posts_time, times, person, later_t, later_c, touched, ghit, gtouched, hist, cand_u,
                cand_f, chosen, mark, cnt, heap, fifo, ct, ci, ef, ei, run_tot, run_jur, run_comm,
-               totals, grid, by_jur, by_comm, watch_people, first_read):
+               totals, grid, by_jur, by_comm, watch_people, first_read, forwarders):
     """Runs ``cnt[C_RUN] .. last - 1`` into rows of the outputs. Returns True when the buffers
     may be too short (the sizes needed are in ``cnt``; called again, the run goes on where it
     stopped), False when all are done.
@@ -340,7 +340,9 @@ def _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr,
     threads counting into them at once would pass those lines back and forth at every count.
 
     ``first_read[r, w]`` is when person ``watch_people[w]`` first read the post in run ``r``
-    (``inf``: never), read from their record before ``_finish`` clears it for the next run."""
+    (``inf``: never), read from their record before ``_finish`` clears it for the next run.
+    Unless ``forwarders`` is empty, the last run's forwarders go there too: how many, then
+    who (a person who forwards to nobody makes no copy, so the copies do not tell)."""
     n_posts = posts_user.shape[0]
     while cnt[C_RUN] < last:
         r = cnt[C_RUN]
@@ -367,6 +369,13 @@ def _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr,
             return True
         for w in range(watch_people.shape[0]):
             first_read[r, w] = person[watch_people[w]].t
+        if forwarders.shape[0] > 0:
+            k = 0
+            for i in range(cnt[C_TOUCHED]):
+                if person[touched[i]].s & FORWARDED_FLAG:
+                    k += 1
+                    forwarders[k] = touched[i]
+            forwarders[0] = k
         _finish(par[P_DELETION], times, ujur, ucomm, person, later_t, later_c, touched, ghit,
                 gtouched, hist, cnt, run_tot, grid[r], run_jur, run_comm)
         _store(run_tot, run_jur, run_comm, totals[r], by_jur[r], by_comm[r])
@@ -379,7 +388,7 @@ def _run_block(run_keys, epochs, last, record, rp_range, ug_ptr, ug_idx, gm_ptr,
 def run_runs(
     run_keys, epochs, first, last, net, group_read, repost, par, posts_user, posts_group,
     posts_time, times, scratch, bufs, record, totals, grid, by_jur, by_comm, watch_people,
-    first_read,
+    first_read, forwarders,
 ):
     """Runs ``first .. last - 1`` into rows of the output arrays (``totals``; ``grid``: views,
     unique viewers, reposts; ``by_jur``, ``by_comm``: views, unique viewers), releasing the GIL
@@ -387,7 +396,8 @@ def run_runs(
     nothing else random: ``run_keys[r, 0]`` until ``epochs[r, 0]`` hours, then
     ``run_keys[r, 1]`` until ``epochs[r, 1]``, and so on (``key_at``; a run with no epochs
     has one key). ``first_read[r, w]`` is when person ``watch_people[w]`` first read the post
-    in run ``r`` (``inf``: never). Returns the (maybe grown) buffers for the thread's next
+    in run ``r`` (``inf``: never); ``forwarders``, unless empty, gets the last run's
+    forwarders (``_run_block``). Returns the (maybe grown) buffers for the thread's next
     share; the last run's copies and events are their first ``cnt[C_COPIES]`` and
     ``cnt[C_EVENTS]`` rows.
 
@@ -409,7 +419,7 @@ def run_runs(
                      posts_group, posts_time, times, person, later_t, later_c, touched, ghit,
                      gtouched, hist, cand_u, cand_f, chosen, mark, cnt, heap, fifo, ct, ci, ef, ei,
                      run_tot, run_jur, run_comm, totals, grid, by_jur, by_comm, watch_people,
-                     first_read):
+                     first_read, forwarders):
         heap, fifo = make_room(heap, fifo, cnt, cnt[NEED_QUEUE])
         ct, ci = grow(ct, cnt[NEED_COPIES]), grow_rows(ci, cnt[NEED_COPIES])
         ef, ei = grow(ef, cnt[NEED_EVENTS]), grow_rows(ei, cnt[NEED_EVENTS])
@@ -419,10 +429,11 @@ def run_runs(
 @njit(cache=True)
 def simulate_recorded(
     keys, bounds, net, worlds, n_users, n_groups, group_read, repost, par, posts_user,
-    posts_group, posts_time, times, n_jur, n_comm,
+    posts_group, posts_time, times, n_jur, n_comm, forwarders,
 ):
     """One run with its full event list and copy table, on the draw of ``net`` its first key
-    chooses (see ``_networks``)."""
+    chooses (see ``_networks``); its forwarders into ``forwarders`` unless that is empty (see
+    ``_run_block``)."""
     net = world_net(net, worlds, network_of(keys[0], worlds.shape[0]))
     scratch, bufs = new_scratch(net, n_users, n_groups, times.shape[0], repost.shape[0])
     totals = np.zeros((1, N_TOTALS), np.int64)
@@ -431,7 +442,7 @@ def simulate_recorded(
     by_comm = np.zeros((1, n_comm, 2), np.int64)
     bufs = run_runs(keys.reshape(1, -1), bounds.reshape(1, -1), 0, 1, net, group_read, repost, par,
                     posts_user, posts_group, posts_time, times, scratch, bufs, True, totals, grid,
-                    by_jur, by_comm, np.zeros(0, np.int64), np.full((1, 0), np.inf))
+                    by_jur, by_comm, np.zeros(0, np.int64), np.full((1, 0), np.inf), forwarders)
     ct, ci, ef, ei = bufs[2], bufs[3], bufs[4], bufs[5]
     nc, ne = scratch[-1][C_COPIES], scratch[-1][C_EVENTS]
     copy_times = np.empty((nc, 2))  # when each copy was made, and when it is deleted

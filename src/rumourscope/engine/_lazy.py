@@ -16,21 +16,34 @@ kernel keys its decisions by identity, so it does not matter in which round or o
 were drawn: a continued or replayed run finds the same world.
 
 The world is kept as tables that grow (people, groups, memberships, ties); each round builds
-the kernel's arrays from them, each list sorted by identity (so its order does not depend on
-the order of drawing either).
+the kernel's arrays from them, each list in the order its entries were drawn, which does not
+depend on the order in which people were drawn either (a group's members and ties are drawn
+with the group, a person's own groups and friends beyond groups with the person).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from numba import njit
 
+from ..errors import ParameterError
+from ..network.lazy import MOST_DRAWN
 from ._codes import C_COPIES
 from ._kernel import run_runs, simulate_recorded
 from ._keyed_random import hash_key, uniform
-from ._networks import W_GROUP_PTR, W_GROUPS, W_USER, W_USER_PTR, W_USERS, network_of
+from ._networks import (
+    W_GROUP_PTR,
+    W_GROUPS,
+    W_USER,
+    W_USER_PTR,
+    W_USERS,
+    WORLD_COLUMNS,
+    network_of,
+)
 from ._per_run import _groups_seen
 from ._scratch import new_scratch
 
@@ -40,6 +53,8 @@ _LAZY, _GROUP, _MEMBER, _FRIEND, _COUNT, _SIZE, _TIES, _TIE, _OTHERS, _JUR, _COM
 TEMPLATE, MEMBER, FRIEND = 0, 1, 2
 # Table columns of the counts.
 N_PEOPLE, N_GROUPS, N_MEMBERS, N_TIES = range(4)
+# What a run that draws too many people raises (``_ensemble`` turns it into a ParameterError).
+SWEEPS = "a run drew more people than a lazily drawn world allows"
 # Poisson draws are split into parts of at most this mean (inverted one uniform each).
 _POISSON_PART = 30.0
 
@@ -108,7 +123,7 @@ def draw_person(v, key, people, groups, members, ties, n, laws):
     m_u, m_g = members
     t_a, t_b = ties
     (count_values, count_cdf, count_cdf_seat, size_values, size_cdf_seat, per_membership,
-     other_friends, jur_cdf, comm_share) = laws
+     other_friends, jur_cdf, comm_share, most) = laws
     me = p_id[v]
     kind = p_kind[v]
     if kind == TEMPLATE:
@@ -126,6 +141,8 @@ def draw_person(v, key, people, groups, members, ties, n, laws):
     n_others = _poisson(key, me, _OTHERS, other_friends)
     new_people = int(sizes.sum()) - extra + n_others
     np_, ng, nm, nt = n[N_PEOPLE], n[N_GROUPS], n[N_MEMBERS], n[N_TIES]
+    if np_ + new_people > most:
+        raise ValueError(SWEEPS)
     p_id, p_jur = _grow(p_id, np_ + new_people), _grow(p_jur, np_ + new_people)
     p_comm, p_kind = _grow(p_comm, np_ + new_people), _grow(p_kind, np_ + new_people)
     p_extra, p_done = _grow(p_extra, np_ + new_people), _grow(p_done, np_ + new_people)
@@ -169,9 +186,13 @@ def draw_person(v, key, people, groups, members, ties, n, laws):
 
 
 @njit(cache=True)
-def _rows(src, dst, n_rows, n_pairs, ident, both):
-    """CSR of ``src -> dst`` pairs (and ``dst -> src`` when ``both``), each row sorted by the
-    identity of its entries, repeats dropped."""
+def _rows(src, dst, n_rows, n_pairs, both, seen):
+    """CSR of ``src -> dst`` pairs (and ``dst -> src`` when ``both``), each row in the order of
+    the pairs, repeats dropped (``seen``: one int64 per column, -1, left as it was found).
+
+    The order of the pairs is that of drawing, which is the same whatever the order in which
+    people were drawn: a group's members and ties are drawn with the group, a person's own
+    groups and friends beyond groups with the person."""
     count = np.zeros(n_rows + 1, np.int64)
     for i in range(n_pairs):
         count[src[i] + 1] += 1
@@ -191,18 +212,16 @@ def _rows(src, dst, n_rows, n_pairs, ident, both):
     k = 0
     for r in range(n_rows):
         lo, hi = ptr[r], ptr[r + 1]
-        row = idx[lo:hi]
-        order = np.argsort(ident[row], kind="mergesort")
-        last = -1
-        for j in range(hi - lo):
-            x = row[order[j]]
-            if x != last:
+        for j in range(lo, hi):
+            x = idx[j]
+            if seen[x] != r:
+                seen[x] = r
                 idx[k] = x
                 k += 1
-                last = x
         out[r + 1] = k
-    # rows only shrink (repeats dropped) and are rewritten in order, so in place is safe
-    return out, idx[:k].copy()
+    for j in range(k):  # leave seen as found
+        seen[idx[j]] = -1
+    return out, idx[:k]
 
 
 @njit(cache=True)
@@ -212,9 +231,10 @@ def build(people, groups, members, ties, n):
     np_, ng = n[N_PEOPLE], n[N_GROUPS]
     uid, gid = p_id[:np_].copy(), groups[:ng].copy()
     m_u, m_g = members
-    ug_ptr, ug_idx = _rows(m_u, m_g, np_, n[N_MEMBERS], gid, False)
-    gm_ptr, gm_idx = _rows(m_g, m_u, ng, n[N_MEMBERS], uid, False)
-    fr_ptr, fr_idx = _rows(ties[0], ties[1], np_, n[N_TIES], uid, True)
+    seen = np.full(max(np_, ng), -1, np.int64)
+    ug_ptr, ug_idx = _rows(m_u, m_g, np_, n[N_MEMBERS], False, seen)
+    gm_ptr, gm_idx = _rows(m_g, m_u, ng, n[N_MEMBERS], False, seen)
+    fr_ptr, fr_idx = _rows(ties[0], ties[1], np_, n[N_TIES], True, seen)
     return (ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, p_jur[:np_].copy(),
             p_comm[:np_].copy(), uid, gid)
 
@@ -280,6 +300,7 @@ def run_each_lazy(run_keys, epochs, first, last, tnet, worlds, extras, laws, gro
     n_worlds = worlds.shape[0]
     n_posts = posts_user.shape[0]
     n_times, n_rep = times.shape[0], repost.shape[1]
+    forwarders = np.zeros(1, np.int64)
     for r in range(first, last):
         s = row[r]
         key = hash_key(run_keys[r, 0], 0, _LAZY)
@@ -297,17 +318,16 @@ def run_each_lazy(run_keys, epochs, first, last, tnet, worlds, extras, laws, gro
             read[:n_known] = group_read[s, :n_known]
             if not _fits(scratch, net, n_times, n_rep):
                 scratch, bufs = new_scratch(net, 2 * n[N_PEOPLE], 2 * n_groups, n_times, n_rep)
+            forwarders = _grow(forwarders, n[N_PEOPLE] + 1)
             bufs = run_runs(run_keys[r:r + 1], epochs[r:r + 1], 0, 1, net, read, repost[s],
                             par[s], posts_user, posts_group, posts_time, times, scratch, bufs,
                             False, totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1],
-                            by_comm[r:r + 1], watch_people, first_read[r:r + 1])
-            ci = bufs[3]
+                            by_comm[r:r + 1], watch_people, first_read[r:r + 1], forwarders)
             drew = False
-            for c in range(n_posts, scratch[-1][C_COPIES]):
-                v = ci[c, 2]
-                if people[5][v] == 0:
-                    people, groups, members, ties = draw_person(v, key, people, groups,
-                                                                members, ties, n, laws)
+            for i in range(1, forwarders[0] + 1):
+                if people[5][forwarders[i]] == 0:
+                    people, groups, members, ties = draw_person(forwarders[i], key, people,
+                                                                groups, members, ties, n, laws)
                     drew = True
             if not drew:
                 break
@@ -336,14 +356,14 @@ def simulate_recorded_lazy(keys, bounds, tnet, worlds, extras, laws, group_read,
         net = build(people, groups, members, ties, n)
         read = np.full(n[N_GROUPS], group_read[n_known])
         read[:n_known] = group_read[:n_known]
-        out = simulate_recorded(keys, bounds, net, np.zeros((1, 5), np.int64) + _one_world(net),
-                                n[N_PEOPLE], n[N_GROUPS], read, repost, par, posts_user,
-                                posts_group, posts_time, times, n_jur, n_comm)
-        ci = out[5]
+        forwarders = np.zeros(n[N_PEOPLE] + 1, np.int64)
+        out = simulate_recorded(keys, bounds, net, _one_world(net).reshape(1, -1), n[N_PEOPLE],
+                                n[N_GROUPS], read, repost, par, posts_user, posts_group,
+                                posts_time, times, n_jur, n_comm, forwarders)
         drew = False
-        for c in range(posts_user.shape[0], ci.shape[0]):
-            if people[5][ci[c, 2]] == 0:
-                people, groups, members, ties = draw_person(ci[c, 2], key, people, groups,
+        for i in range(1, forwarders[0] + 1):
+            if people[5][forwarders[i]] == 0:
+                people, groups, members, ties = draw_person(forwarders[i], key, people, groups,
                                                             members, ties, n, laws)
                 drew = True
         if not drew:
@@ -353,6 +373,21 @@ def simulate_recorded_lazy(keys, bounds, tnet, worlds, extras, laws, group_read,
 @njit(cache=True)
 def _one_world(net):
     """The table of draws for one network (``_networks._table`` of one)."""
-    row = np.zeros(5, np.int64)
+    row = np.zeros(WORLD_COLUMNS, np.int64)
     row[W_USERS], row[W_GROUPS] = net[6].shape[0], net[2].shape[0] - 1
     return row
+
+
+@contextmanager
+def sweeps_as_parameter_error() -> Iterator[None]:
+    """A run that drew too many people, as an error that says what to do instead."""
+    try:
+        yield
+    except ValueError as err:
+        if str(err) != SWEEPS:
+            raise
+        raise ParameterError(
+            f"{SWEEPS} ({MOST_DRAWN:.0%} of its population): the post sweeps this world, and "
+            "a lazily drawn world holds only where a post touches a small share of it. Draw "
+            "whole worlds instead (WorldModel.sample, a case's [network] drawer = \"whole\"), "
+            "or give a larger population if it is notional") from None

@@ -33,13 +33,14 @@ def run_each(run_keys, epochs, first, last, net, worlds, group_read, repost, par
     first read the post (read in ``run_runs`` before it clears the run's records). Returns the
     (maybe grown) buffers, as ``run_runs`` does."""
     n_worlds = worlds.shape[0]
+    no_one = np.zeros(0, np.int64)  # whose forwards are not asked for
     for r in range(first, last):
         s = row[r]
         run_net = world_net(net, worlds, network_of(run_keys[r, 0], n_worlds))
         bufs = run_runs(run_keys[r:r + 1], epochs[r:r + 1], 0, 1, run_net, group_read[s],
                         repost[s], par[s], posts_user, posts_group, posts_time, times, scratch,
                         bufs, False, totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1],
-                        by_comm[r:r + 1], watch_people, first_read[r:r + 1])
+                        by_comm[r:r + 1], watch_people, first_read[r:r + 1], no_one)
         _groups_seen(bufs[2], bufs[3], scratch[-1][C_COPIES], times, first_copy, watch,
                      groups_seen[r], watched[r])
     return bufs

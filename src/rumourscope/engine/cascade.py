@@ -16,7 +16,7 @@ from ..network.sample import NetworkSample
 from . import _codes as k
 from . import _kernel
 from ._inputs import CHANNELS, prepare
-from ._lazy import simulate_recorded_lazy
+from ._lazy import simulate_recorded_lazy, sweeps_as_parameter_error
 from ._networks import network_of
 from ._seeds import run_seeds, seed_record
 
@@ -199,11 +199,12 @@ def simulate(
     bounds = np.ascontiguousarray(bounds, np.float64)
     if inputs.lazy is None:
         totals, _grid, by_jur, by_comm, cf, ci, ef, ei = _kernel.simulate_recorded(
-            keys, bounds, *inputs.args())
+            keys, bounds, *inputs.args(), np.zeros(0, np.int64))
     else:
         args = inputs.args()
-        out, uid, gid = simulate_recorded_lazy(keys, bounds, *args[:2], *inputs.lazy,
-                                               *args[4:])
+        with sweeps_as_parameter_error():
+            out, uid, gid = simulate_recorded_lazy(keys, bounds, *args[:2], *inputs.lazy,
+                                                   *args[4:])
         totals, _grid, by_jur, by_comm, cf, ci, ef, ei = out
 
     if isinstance(net, NetworkSample):  # the draw the run used names its people and groups

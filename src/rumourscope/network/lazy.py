@@ -38,7 +38,12 @@ from .sample import _DRAWS_TAG, _GRAPH_FIELDS, NetworkSample
 from .synth import MAX_GROUPS_PER_USER, MIN_GROUP_SIZE, power_law_pmf
 from .world import WorldModel
 
-__all__ = ["DEFAULT_TEMPLATES", "LazySample", "draw_lazy"]
+__all__ = ["DEFAULT_TEMPLATES", "MOST_DRAWN", "LazySample", "WorldLaws", "draw_lazy"]
+
+#: The largest share of the (notional) population one run may draw. A lazily drawn world is the
+#: limit of an unbounded population, close to the eager drawer's while a run touches a small
+#: share of it; a run that draws more is stopped with an error that says to draw whole worlds.
+MOST_DRAWN = 0.1
 
 #: Draws of the known groups (templates) a lazy world's runs share unless told otherwise; the
 #: world beyond them is drawn run by run.
@@ -96,7 +101,8 @@ class WorldLaws:
     members (in proportion to its size); ``ties_per_membership`` and ``other_friends`` the mean
     friend ties a membership brings and the mean ties beyond groups; ``jurisdiction_cdf`` over
     the network's jurisdiction labels and ``community_share`` per community label, for the
-    people drawn."""
+    people drawn; ``most_people`` is the most people one run may draw (:data:`MOST_DRAWN` of
+    the population)."""
 
     count_values: np.ndarray
     count_cdf: np.ndarray
@@ -107,6 +113,7 @@ class WorldLaws:
     other_friends: float
     jurisdiction_cdf: np.ndarray
     community_share: np.ndarray
+    most_people: int
 
     @classmethod
     def of(cls, world: WorldModel, net: GroupNetwork) -> WorldLaws:
@@ -124,6 +131,7 @@ class WorldLaws:
             jurisdiction_cdf=_cdf(jur) if jur.sum() > 0 else np.zeros(0),
             community_share=np.array([comm.get(label, 0.0) for label in net.communities],
                                      np.float64),
+            most_people=max(net.n_users, int(MOST_DRAWN * world.population)),
         )
 
 
