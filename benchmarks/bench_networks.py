@@ -4,12 +4,16 @@ A partial case's estimate draws ``draws`` networks around the known part (the kn
 screenshot-level case: one of 480 members, one of 300, one known only to exist; a world of
 100,000 people) and each run uses one of them. The table gives, per model and number of draws,
 the CPU seconds of drawing the networks and of the 2,000-run estimate, their sum against the
-same estimate on one fixed network (the first draw), and the memory the networks take. Variants
-alternate over ``--rounds`` rounds and the table reports per-round medians; the compile is paid
-before timing.
+same estimate on one fixed network (the first draw), and the memory the networks take. The
+``lazy`` columns give the same estimate on a world drawn where each run reaches
+(``WorldModel.lazy``, ``draws`` templates of the known groups): its CPU seconds (templates and
+runs) and their ratio to the fixed network; empty where runs sweep an unbounded world (the
+lazily drawn world refuses them). Variants alternate over ``--rounds`` rounds and the table
+reports per-round medians; the compile is paid before timing.
 
-``--notional`` also measures one draw of a world of 10 million notional people in a separate
-process: its CPU seconds, the networks' bytes and the process's peak memory after 200 runs.
+``--notional`` also measures, each in a separate process, one whole draw of a world of 10
+million notional people (its CPU seconds, the networks' bytes and the process's peak memory
+after 200 runs) and the lazily drawn world of 10 million (2,000 runs).
 
 Run: ``.venv/bin/python benchmarks/bench_networks.py`` (about ten minutes on two cores; add
 ``--notional`` for two more).
@@ -37,6 +41,8 @@ MODELS = {
     "default (reaches most of the world)": rs.SpreadModel(horizon=72.0),
     # fewer forwards: most runs stay within a few groups
     "few forwards (stays local)": rs.SpreadModel(repost_prob=0.004, horizon=72.0),
+    # fewer still: a post dies out even in an unbounded world (a lazily drawn world's regime)
+    "subcritical (dies out)": rs.SpreadModel(repost_prob=0.002, horizon=72.0),
 }
 
 
@@ -54,8 +60,17 @@ def one(model: rs.SpreadModel, draws: int, runs: int, seed: int) -> dict:
     fixed = sample.network(0)
     plain, fixed_cpu = cpu_seconds(lambda: rs.estimate_reach(fixed, model, POST, runs=runs,
                                                              rng=seed, progress=False))
+    try:
+        lazy, lazy_cpu = cpu_seconds(lambda: rs.estimate_reach(
+            world.lazy(KNOWN, templates=draws, seed=seed), model, POST, runs=runs, rng=seed,
+            progress=False))
+        lazy_viewers = lazy.runs["unique_viewers"].median()
+    except rs.ParameterError:  # a run swept the unbounded world
+        lazy_cpu = lazy_viewers = float("nan")
     return {"draw_cpu_s": draw_cpu, "runs_cpu_s": run_cpu, "fixed_cpu_s": fixed_cpu,
-            "ratio": (draw_cpu + run_cpu) / fixed_cpu, "networks_mb": sample.nbytes / 1e6,
+            "ratio": (draw_cpu + run_cpu) / fixed_cpu, "lazy_cpu_s": lazy_cpu,
+            "lazy_ratio": lazy_cpu / fixed_cpu, "lazy_median_viewers": lazy_viewers,
+            "networks_mb": sample.nbytes / 1e6,
             "fixed_mb": fixed.nbytes / 1e6,
             "median_viewers": est.runs["unique_viewers"].median(),
             "fixed_median_viewers": plain.runs["unique_viewers"].median(),
@@ -75,27 +90,48 @@ print(draw, sample.nbytes / 1e6, peak, est.runs["unique_viewers"].max())
 """
 
 
+_NOTIONAL_LAZY = """
+import resource, time, rumourscope as rs
+from benchmarks.bench_networks import KNOWN, POST, MODELS
+start = time.process_time()
+world = rs.WorldModel(population=10_000_000).lazy(KNOWN, seed=1)
+est = rs.estimate_reach(world, MODELS["subcritical (dies out)"], POST, runs=2000, rng=1,
+                        progress=False)
+cpu = time.process_time() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+print(cpu, world.nbytes / 1e6, peak, est.runs["unique_viewers"].max())
+"""
+
+
 def notional() -> pd.DataFrame:
-    out = subprocess.run([sys.executable, "-c", _NOTIONAL], capture_output=True, text=True,
-                         check=True).stdout.split()
-    draw, mb, peak, most = map(float, out)
-    return pd.DataFrame([{"population": 10_000_000, "draw_cpu_s": draw, "networks_mb": mb,
-                          "peak_rss_mb": peak, "most_viewers_in_200_runs": most}])
+    rows = []
+    for name, script, runs in (("whole (one draw)", _NOTIONAL, 200),
+                               ("lazy (20 templates)", _NOTIONAL_LAZY, 2000)):
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             check=True).stdout.split()
+        cpu, mb, peak, most = map(float, out)
+        rows.append({"population": 10_000_000, "drawn": name, "runs": runs, "cpu_s": cpu,
+                     "networks_mb": mb, "peak_rss_mb": peak, "most_viewers_in_a_run": most})
+    return pd.DataFrame(rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--draws", type=int, nargs="+", default=[20, 100])
+    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--notional", action="store_true",
                         help="also draw a world of 10 million notional people")
     args = parser.parse_args()
     small = rs.WorldModel(population=20_000).sample(KNOWN, networks=2, seed=0)
     rs.estimate_reach(small, rs.SpreadModel(), POST, runs=50, rng=0)  # compiles the engine
+    lazy = rs.WorldModel().lazy(KNOWN, templates=2, seed=0)
+    rs.estimate_reach(lazy, MODELS["subcritical (dies out)"], POST, runs=50, rng=0)
     rows = []
     for r in range(args.rounds):
-        for name, model in MODELS.items():
+        for name in args.models:
+            model = MODELS[name]
             for draws in args.draws:
                 rows.append({"model": name, "draws": draws, "round": r,
                              **one(model, draws, args.runs, seed=r)})
