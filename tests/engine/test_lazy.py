@@ -101,37 +101,42 @@ def test_one_recorded_run_is_the_estimates_run(world, model):
 def test_drawn_people_follow_the_world_models_laws(world):
     inputs, _ = prepare(world, rs.SpreadModel(), POSTS)
     extras, laws = inputs.lazy
-    people, groups, members, ties, n = _lazy.start(inputs.net, inputs.worlds, extras, 0)
-    # draw 20 of the template's people in full, then 150 of the people found in their groups
-    first = int(n[_lazy.N_PEOPLE])
-    for v in range(20):
-        people, groups, members, ties = _lazy.draw_person(v, np.uint64(11), people, groups,
-                                                          members, ties, n, laws)
-    found = np.arange(first, int(n[_lazy.N_PEOPLE]))
-    found = found[people[3][found] == _lazy.MEMBER][:150]
+    P, G, M, F, n, index, t0 = _lazy.start(inputs.net, inputs.worlds, extras, 0)
+    key, friends = np.uint64(11), (inputs.net[4], inputs.net[5], t0)
+
+    def draw_in_full(people):
+        nonlocal P, G, M, F
+        for v in people:
+            P, G, M, F = _lazy.draw_person(v, key, P, G, M, F, n, index, laws, *friends)
+
+    # 20 of the template's people in full, then everyone in their groups, then 150 of those
+    draw_in_full(range(20))
+    for g in range(world.n_groups, int(n[_lazy.N_GROUPS])):
+        P, M = _lazy.draw_roster(g, key, P, G, M, n, index, laws)
+    found = np.flatnonzero(P[3][: int(n[_lazy.N_PEOPLE])] == _lazy.MEMBER)[:150]
     groups_before, ties_before = int(n[_lazy.N_GROUPS]), int(n[_lazy.N_TIES])
-    for v in found:
-        people, groups, members, ties = _lazy.draw_person(v, np.uint64(11), people, groups,
-                                                          members, ties, n, laws)
+    draw_in_full(found)
     w = rs.WorldModel()
     counts, probs = power_law_pmf(w.groups_per_user, 1, 100)
     seat = counts * probs / (counts @ probs)
     sizes, size_probs = power_law_pmf(w.group_size, 3, 500)
     seat_size = sizes * size_probs / (sizes @ size_probs)
-    new_groups = int(n[_lazy.N_GROUPS]) - groups_before
     # a person found in a group is in as many groups as a random seat's occupant
+    new_groups = int(n[_lazy.N_GROUPS]) - groups_before
     expected = (seat @ counts - 1) * len(found)
     sd = np.sqrt(len(found) * (seat @ counts**2 - (seat @ counts) ** 2))
     assert abs(new_groups - expected) < 4 * sd
     # and a group found through a member is as large as a random seat's group
-    m_g = members[1][: int(n[_lazy.N_MEMBERS])]
-    drawn_sizes = np.bincount(m_g)[groups_before:]
+    drawn_sizes = G[1][groups_before: int(n[_lazy.N_GROUPS])]
     mean, var = seat_size @ sizes, seat_size @ sizes**2 - (seat_size @ sizes) ** 2
     assert abs(drawn_sizes.mean() - mean) < 4 * np.sqrt(var / len(drawn_sizes))
-    # friend ties: per membership drawn, and beyond groups per person drawn
+    # friends: each group brings ties_per_membership on average (the group found in and the
+    # own ones), and there are other_friends beyond groups
     new_ties = int(n[_lazy.N_TIES]) - ties_before
-    expected_ties = (laws[5] * drawn_sizes.sum() / 2 + laws[6] * len(found))
+    expected_ties = laws[5] * (len(found) + new_groups) + laws[6] * len(found)
     assert abs(new_ties - expected_ties) < 4 * np.sqrt(expected_ties)
+    # nobody was drawn whose seat or friendship is not drawn: people only as far as needed
+    assert int(n[_lazy.N_PEOPLE]) < world.n_users + 20 * 200 * 100
 
 
 # Where a post touches a small share of the world: whether anyone forwards, and the views and

@@ -28,11 +28,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.typed import Dict
 
 from ..errors import ParameterError
 from ..network.lazy import MOST_DRAWN
-from ._codes import C_COPIES
+from ._codes import C_COPIES, GROUP
 from ._kernel import run_runs, simulate_recorded
 from ._keyed_random import hash_key, uniform
 from ._networks import (
@@ -115,166 +116,211 @@ def _labels(key, ident, jur_cdf, comm_share):
 
 
 @njit(cache=True)
-def draw_person(v, key, people, groups, members, ties, n, laws):
-    """Draw person ``v`` in full: their unseen groups (each with new members and its ties) and
-    their friends beyond groups. Returns the (maybe grown) tables."""
-    p_id, p_jur, p_comm, p_kind, p_extra, p_done = people
-    g_id = groups
-    m_u, m_g = members
-    t_a, t_b = ties
-    (count_values, count_cdf, count_cdf_seat, size_values, size_cdf_seat, per_membership,
-     other_friends, jur_cdf, comm_share, most) = laws
-    me = p_id[v]
-    kind = p_kind[v]
+def _add_person(P, n, ident, kind, group, slot, parent, key, laws):
+    """A new person (not yet drawn in full); returns the tables and their index."""
+    i = n[N_PEOPLE]
+    P = (_grow(P[0], i + 1), _grow(P[1], i + 1), _grow(P[2], i + 1), _grow(P[3], i + 1),
+         _grow(P[4], i + 1), _grow(P[5], i + 1), _grow(P[6], i + 1), _grow(P[7], i + 1),
+         _grow(P[8], i + 1))
+    P[0][i] = ident
+    P[1][i], P[2][i] = _labels(key, ident, laws[7], laws[8])
+    P[3][i], P[4][i], P[5][i] = kind, -1, 0
+    P[6][i], P[7][i], P[8][i] = group, slot, parent
+    n[N_PEOPLE] = i + 1
+    if i + 1 > laws[9]:
+        raise ValueError(SWEEPS)
+    return P, i
+
+
+@njit(cache=True)
+def _add_member(M, n, u, g, slot):
+    k = n[N_MEMBERS]
+    M = (_grow(M[0], k + 1), _grow(M[1], k + 1), _grow(M[2], k + 1))
+    M[0][k], M[1][k], M[2][k] = u, g, slot
+    n[N_MEMBERS] = k + 1
+    return M
+
+
+@njit(cache=True)
+def _add_friend(F, n, v, u):
+    k = n[N_TIES]
+    F = (_grow(F[0], k + 1), _grow(F[1], k + 1))
+    F[0][k], F[1][k] = v, u
+    n[N_TIES] = k + 1
+    return F
+
+
+@njit(cache=True)
+def _seat(P, G, M, n, index, g, slot, key, laws):
+    """The person in seat ``slot`` of drawn group ``g`` (drawn now if need be)."""
+    if slot == 0:
+        return P, M, G[3][g]
+    ident = _ident(G[0][g], slot, _MEMBER)
+    if ident in index:
+        return P, M, index[ident]
+    P, u = _add_person(P, n, ident, MEMBER, g, slot, -1, key, laws)
+    index[ident] = u
+    M = _add_member(M, n, u, g, slot)
+    return P, M, u
+
+
+@njit(cache=True)
+def draw_roster(g, key, P, G, M, n, index, laws):
+    """Every seat of drawn group ``g`` (a copy has reached it)."""
+    for slot in range(1, G[1][g]):
+        P, M, _ = _seat(P, G, M, n, index, g, slot, key, laws)
+    G[2][g] = 1
+    return P, M
+
+
+@njit(cache=True)
+def _ties_in(g, slot, v, key, P, G, M, F, n, index, laws):
+    """``v``'s friend ties inside drawn group ``g``, where ``v`` has seat ``slot``: the group's
+    ties are drawn whole (so everyone in it sees the same ones) and those at ``v``'s seat kept."""
+    size, gid = G[1][g], G[0][g]
+    for t in range(_poisson(key, gid, _TIES, laws[5] * size / 2.0)):
+        # two different seats, as the eager drawer joins two members of a group
+        a = int(uniform(key, gid, 2 * t, _TIE) * size)
+        b = (a + 1 + int(uniform(key, gid, 2 * t + 1, _TIE) * (size - 1))) % size
+        if a == slot or b == slot:
+            P, M, u = _seat(P, G, M, n, index, g, b if a == slot else a, key, laws)
+            F = _add_friend(F, n, v, u)
+    return P, M, F
+
+
+@njit(cache=True)
+def draw_person(v, key, P, G, M, F, n, index, laws, tfr_ptr, tfr_idx, t0):
+    """Draw person ``v`` in full (they forward): their unseen groups (sizes only: a group's
+    members are drawn when a copy reaches it) and their friends, in a fixed order: the known
+    ties (template ``tfr_*`` rows, offset ``t0``), their ties in each drawn group they are in,
+    then their friends beyond groups. Returns the (maybe grown) tables."""
+    count_values, count_cdf, count_cdf_seat, size_values, size_cdf_seat = laws[:5]
+    me = P[0][v]
+    kind = P[3][v]
     if kind == TEMPLATE:
-        extra = p_extra[v]
+        extra = P[4][v]
     elif kind == MEMBER:  # found in a group: as a random seat's occupant, one group known
         extra = _pick(count_cdf_seat, count_values, uniform(key, me, 0, _COUNT)) - 1
     else:  # a friend beyond groups: any person
         extra = _pick(count_cdf, count_values, uniform(key, me, 0, _COUNT))
-    sizes = np.empty(extra, np.int64)
-    n_ties = np.empty(extra, np.int64)
+    first_own = n[N_GROUPS]
     for j in range(extra):
         gid = _ident(me, j, _GROUP)
-        sizes[j] = _pick(size_cdf_seat, size_values, uniform(key, gid, 0, _SIZE))
-        n_ties[j] = _poisson(key, gid, _TIES, per_membership * sizes[j] / 2.0)
-    n_others = _poisson(key, me, _OTHERS, other_friends)
-    new_people = int(sizes.sum()) - extra + n_others
-    np_, ng, nm, nt = n[N_PEOPLE], n[N_GROUPS], n[N_MEMBERS], n[N_TIES]
-    if np_ + new_people > most:
-        raise ValueError(SWEEPS)
-    p_id, p_jur = _grow(p_id, np_ + new_people), _grow(p_jur, np_ + new_people)
-    p_comm, p_kind = _grow(p_comm, np_ + new_people), _grow(p_kind, np_ + new_people)
-    p_extra, p_done = _grow(p_extra, np_ + new_people), _grow(p_done, np_ + new_people)
-    g_id = _grow(g_id, ng + extra)
-    m_u, m_g = _grow(m_u, nm + int(sizes.sum())), _grow(m_g, nm + int(sizes.sum()))
-    t_a = _grow(t_a, nt + int(n_ties.sum()) + n_others)
-    t_b = _grow(t_b, nt + int(n_ties.sum()) + n_others)
-    seat = np.empty(size_values[-1], np.int64)
-    for j in range(extra):
-        gid = _ident(me, j, _GROUP)
-        g = ng
-        ng += 1
-        g_id[g] = gid
-        seat[0] = v
-        for s in range(1, sizes[j]):
-            u = np_
-            np_ += 1
-            p_id[u] = _ident(gid, s, _MEMBER)
-            p_jur[u], p_comm[u] = _labels(key, p_id[u], jur_cdf, comm_share)
-            p_kind[u], p_extra[u], p_done[u] = MEMBER, -1, 0
-            seat[s] = u
-        for s in range(sizes[j]):
-            m_u[nm], m_g[nm] = seat[s], g
-            nm += 1
-        for t in range(n_ties[j]):  # two different members, as the eager drawer joins them
-            a = int(uniform(key, gid, 2 * t, _TIE) * sizes[j])
-            b = (a + 1 + int(uniform(key, gid, 2 * t + 1, _TIE) * (sizes[j] - 1))) % sizes[j]
-            t_a[nt], t_b[nt] = seat[a], seat[b]
-            nt += 1
-    for j in range(n_others):
-        u = np_
-        np_ += 1
-        p_id[u] = _ident(me, j, _FRIEND)
-        p_jur[u], p_comm[u] = _labels(key, p_id[u], jur_cdf, comm_share)
-        p_kind[u], p_extra[u], p_done[u] = FRIEND, -1, 0
-        t_a[nt], t_b[nt] = v, u
-        nt += 1
-    p_done[v] = 1
-    n[N_PEOPLE], n[N_GROUPS], n[N_MEMBERS], n[N_TIES] = np_, ng, nm, nt
-    return (p_id, p_jur, p_comm, p_kind, p_extra, p_done), g_id, (m_u, m_g), (t_a, t_b)
+        g = n[N_GROUPS]
+        G = (_grow(G[0], g + 1), _grow(G[1], g + 1), _grow(G[2], g + 1), _grow(G[3], g + 1))
+        G[0][g] = gid
+        G[1][g] = _pick(size_cdf_seat, size_values, uniform(key, gid, 0, _SIZE))
+        G[2][g], G[3][g] = 0, v
+        n[N_GROUPS] = g + 1
+        M = _add_member(M, n, v, g, 0)
+    if kind == TEMPLATE:
+        for j in range(tfr_ptr[t0 + v], tfr_ptr[t0 + v + 1]):
+            F = _add_friend(F, n, v, tfr_idx[j])
+    # ties inside drawn groups: the group it was found in, then its own
+    if P[6][v] >= 0:
+        P, M, F = _ties_in(P[6][v], P[7][v], v, key, P, G, M, F, n, index, laws)
+    for g in range(first_own, n[N_GROUPS]):
+        P, M, F = _ties_in(g, 0, v, key, P, G, M, F, n, index, laws)
+    if kind == FRIEND:
+        F = _add_friend(F, n, v, P[8][v])
+    for j in range(_poisson(key, me, _OTHERS, laws[6])):
+        P, u = _add_person(P, n, _ident(me, j, _FRIEND), FRIEND, -1, 0, v, key, laws)
+        F = _add_friend(F, n, v, u)
+    P[5][v] = 1
+    return P, G, M, F
 
 
 @njit(cache=True)
-def _rows(src, dst, n_rows, n_pairs, both, seen):
-    """CSR of ``src -> dst`` pairs (and ``dst -> src`` when ``both``), each row in the order of
-    the pairs, repeats dropped (``seen``: one int64 per column, -1, left as it was found).
-
-    The order of the pairs is that of drawing, which is the same whatever the order in which
-    people were drawn: a group's members and ties are drawn with the group, a person's own
-    groups and friends beyond groups with the person."""
-    count = np.zeros(n_rows + 1, np.int64)
-    for i in range(n_pairs):
-        count[src[i] + 1] += 1
-        if both:
-            count[dst[i] + 1] += 1
-    ptr = np.cumsum(count)
-    idx = np.empty(ptr[-1], np.int32)
-    fill = ptr[:-1].copy()
-    for i in range(n_pairs):
-        idx[fill[src[i]]] = dst[i]
-        fill[src[i]] += 1
-        if both:
-            idx[fill[dst[i]]] = src[i]
-            fill[dst[i]] += 1
-    out = np.empty(n_rows + 1, np.int64)
-    out[0] = 0
+def build(P, G, M, F, n):
+    """The kernel's arrays for what has been drawn: a person's groups in the order drawn; a
+    group's members by seat; the friends of a person drawn in full in the order drawn (nobody
+    else's friends are ever looked at: only someone who forwards has their friends read),
+    repeats dropped."""
+    np_, ng, nm, nf = n[N_PEOPLE], n[N_GROUPS], n[N_MEMBERS], n[N_TIES]
+    m_u, m_g, m_slot = M
+    ug_ptr = np.zeros(np_ + 1, np.int64)
+    gm_ptr = np.zeros(ng + 1, np.int64)
+    for i in range(nm):
+        ug_ptr[m_u[i] + 1] += 1
+        gm_ptr[m_g[i] + 1] += 1
+    ug_ptr, gm_ptr = np.cumsum(ug_ptr), np.cumsum(gm_ptr)
+    ug_idx = np.empty(nm, np.int32)
+    gm_idx = np.empty(nm, np.int32)
+    gm_slot = np.empty(nm, np.int64)
+    fill_u, fill_g = ug_ptr[:-1].copy(), gm_ptr[:-1].copy()
+    for i in range(nm):
+        u, g = m_u[i], m_g[i]
+        ug_idx[fill_u[u]] = g
+        fill_u[u] += 1
+        gm_idx[fill_g[g]], gm_slot[fill_g[g]] = u, m_slot[i]
+        fill_g[g] += 1
+    for g in range(ng):  # by seat (insertion sort: rows come nearly in order)
+        for j in range(gm_ptr[g] + 1, gm_ptr[g + 1]):
+            x, sx = gm_idx[j], gm_slot[j]
+            k = j - 1
+            while k >= gm_ptr[g] and gm_slot[k] > sx:
+                gm_idx[k + 1], gm_slot[k + 1] = gm_idx[k], gm_slot[k]
+                k -= 1
+            gm_idx[k + 1], gm_slot[k + 1] = x, sx
+    fr_ptr = np.zeros(np_ + 1, np.int64)
+    f_v, f_u = F
+    for i in range(nf):
+        fr_ptr[f_v[i] + 1] += 1
+    fr_ptr = np.cumsum(fr_ptr)
+    fr_idx = np.empty(nf, np.int32)
+    fill = fr_ptr[:-1].copy()
+    for i in range(nf):
+        fr_idx[fill[f_v[i]]] = f_u[i]
+        fill[f_v[i]] += 1
+    seen = np.full(np_, -1, np.int64)
     k = 0
-    for r in range(n_rows):
-        lo, hi = ptr[r], ptr[r + 1]
-        for j in range(lo, hi):
-            x = idx[j]
+    out = np.zeros(np_ + 1, np.int64)
+    for r in range(np_):
+        for j in range(fr_ptr[r], fr_ptr[r + 1]):
+            x = fr_idx[j]
             if seen[x] != r:
                 seen[x] = r
-                idx[k] = x
+                fr_idx[k] = x
                 k += 1
         out[r + 1] = k
-    for j in range(k):  # leave seen as found
-        seen[idx[j]] = -1
-    return out, idx[:k]
-
-
-@njit(cache=True)
-def build(people, groups, members, ties, n):
-    """The kernel's arrays for what has been drawn."""
-    p_id, p_jur, p_comm = people[0], people[1], people[2]
-    np_, ng = n[N_PEOPLE], n[N_GROUPS]
-    uid, gid = p_id[:np_].copy(), groups[:ng].copy()
-    m_u, m_g = members
-    seen = np.full(max(np_, ng), -1, np.int64)
-    ug_ptr, ug_idx = _rows(m_u, m_g, np_, n[N_MEMBERS], False, seen)
-    gm_ptr, gm_idx = _rows(m_g, m_u, ng, n[N_MEMBERS], False, seen)
-    fr_ptr, fr_idx = _rows(ties[0], ties[1], np_, n[N_TIES], True, seen)
-    return (ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, p_jur[:np_].copy(),
-            p_comm[:np_].copy(), uid, gid)
+    return (ug_ptr, ug_idx, gm_ptr, gm_idx, out, fr_idx[:k], P[1][:np_].copy(),
+            P[2][:np_].copy(), P[0][:np_].copy(), G[0][:ng].copy())
 
 
 @njit(cache=True)
 def start(tnet, worlds, extras, w):
     """Template ``w``'s tables (of the stacked templates ``tnet``; ``extras``: each person's
-    unseen groups)."""
+    unseen groups), and the template's offset into its friend rows."""
     ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = tnet[:8]
     u0, p0, g0 = worlds[w, W_USER], worlds[w, W_USER_PTR], worlds[w, W_GROUP_PTR]
     nu, ng = worlds[w, W_USERS], worlds[w, W_GROUPS]
     cap = 2 * nu + 64
-    people = (np.zeros(cap, np.int64), np.zeros(cap, np.int16), np.zeros(cap, np.uint64),
-              np.zeros(cap, np.int8), np.zeros(cap, np.int64), np.zeros(cap, np.uint8))
+    P = (np.zeros(cap, np.int64), np.zeros(cap, np.int16), np.zeros(cap, np.uint64),
+         np.zeros(cap, np.int8), np.zeros(cap, np.int64), np.zeros(cap, np.uint8),
+         np.full(cap, -1, np.int64), np.zeros(cap, np.int64), np.full(cap, -1, np.int64))
     for u in range(nu):
-        people[0][u] = u
-        people[1][u], people[2][u] = ujur[u0 + u], ucomm[u0 + u]
-        people[3][u], people[4][u] = TEMPLATE, extras[u0 + u]
-    groups = np.arange(2 * ng + 64).astype(np.int64)
+        P[0][u] = u
+        P[1][u], P[2][u] = ujur[u0 + u], ucomm[u0 + u]
+        P[3][u], P[4][u] = TEMPLATE, extras[u0 + u]
+    G = (np.arange(2 * ng + 64).astype(np.int64), np.zeros(2 * ng + 64, np.int64),
+         np.ones(2 * ng + 64, np.uint8), np.full(2 * ng + 64, -1, np.int64))
     n_mem = gm_ptr[g0 + ng] - gm_ptr[g0]
-    m_u, m_g = np.zeros(2 * n_mem + 64, np.int64), np.zeros(2 * n_mem + 64, np.int64)
+    M = (np.zeros(2 * n_mem + 64, np.int64), np.zeros(2 * n_mem + 64, np.int64),
+         np.zeros(2 * n_mem + 64, np.int64))
     k = 0
     for g in range(ng):
+        G[1][g] = gm_ptr[g0 + g + 1] - gm_ptr[g0 + g]
         for j in range(gm_ptr[g0 + g], gm_ptr[g0 + g + 1]):
-            m_u[k], m_g[k] = gm_idx[j], g
+            M[0][k], M[1][k], M[2][k] = gm_idx[j], g, j - gm_ptr[g0 + g]
             k += 1
-    n_fr = fr_ptr[p0 + nu] - fr_ptr[p0]
-    t_a, t_b = np.zeros(n_fr + 64, np.int64), np.zeros(n_fr + 64, np.int64)
-    t = 0
-    for u in range(nu):
-        for j in range(fr_ptr[p0 + u], fr_ptr[p0 + u + 1]):
-            if fr_idx[j] > u:  # each tie once
-                t_a[t], t_b[t] = u, fr_idx[j]
-                t += 1
-    n = np.array([nu, ng, k, t], np.int64)
-    return people, groups, (m_u, m_g), (t_a, t_b), n
+    F = (np.zeros(1024, np.int64), np.zeros(1024, np.int64))
+    n = np.array([nu, ng, k, 0], np.int64)
+    index = Dict.empty(key_type=types.int64, value_type=types.int64)
+    return P, G, M, F, n, index, p0
 
 
 @njit(cache=True)
-def _fits(scratch, net, n_times, n_rep):
+def _fits(scratch, net):
     """Whether ``scratch`` (made for some network) is large enough for ``net``."""
     n_users, n_groups = net[6].shape[0], net[2].shape[0] - 1
     fr_ptr, gm_ptr = net[4], net[2]
@@ -288,6 +334,38 @@ def _fits(scratch, net, n_times, n_rep):
             and scratch[9].shape[0] >= max(most_friends, most_members))
 
 
+@njit(cache=True)
+def _draw_reached(forwarders, ci, n_copies, key, P, G, M, F, n, index, laws, tfr_ptr, tfr_idx,
+                  t0):
+    """After a round: draw in full whoever forwarded without having been drawn, and every
+    group a copy reached whose members were not drawn. Returns the tables and whether any
+    were."""
+    drew = False
+    for i in range(1, forwarders[0] + 1):
+        v = forwarders[i]
+        if P[5][v] == 0:
+            P, G, M, F = draw_person(v, key, P, G, M, F, n, index, laws, tfr_ptr, tfr_idx, t0)
+            drew = True
+    for c in range(n_copies):
+        g = ci[c, 1]
+        if ci[c, 0] == GROUP and G[2][g] == 0:
+            P, M = draw_roster(g, key, P, G, M, n, index, laws)
+            drew = True
+    return P, G, M, F, drew
+
+
+@njit(cache=True)
+def _first_round(run_key, tnet, worlds, extras, laws, posts_user):
+    """The tables run ``run_key`` starts from: its template, posters drawn in full."""
+    key = hash_key(run_key, 0, _LAZY)
+    P, G, M, F, n, index, t0 = start(tnet, worlds, extras, network_of(run_key, worlds.shape[0]))
+    for i in range(posts_user.shape[0]):  # a poster forwards at once
+        if P[5][posts_user[i]] == 0:
+            P, G, M, F = draw_person(posts_user[i], key, P, G, M, F, n, index, laws, tnet[4],
+                                     tnet[5], t0)
+    return key, P, G, M, F, n, index, t0
+
+
 @njit(cache=True, nogil=True)
 def run_each_lazy(run_keys, epochs, first, last, tnet, worlds, extras, laws, group_read, repost,
                   par, row, posts_user, posts_group, posts_time, times, scratch, bufs, first_copy,
@@ -297,38 +375,27 @@ def run_each_lazy(run_keys, epochs, first, last, tnet, worlds, extras, laws, gro
     draws (see the module). ``group_read[s]`` holds the known groups' read probabilities and,
     last, that of a drawn group. Returns the (maybe replaced) scratch, buffers and
     ``first_copy``."""
-    n_worlds = worlds.shape[0]
-    n_posts = posts_user.shape[0]
     n_times, n_rep = times.shape[0], repost.shape[1]
+    n_known = group_read.shape[1] - 1
     forwarders = np.zeros(1, np.int64)
     for r in range(first, last):
         s = row[r]
-        key = hash_key(run_keys[r, 0], 0, _LAZY)
-        people, groups, members, ties, n = start(tnet, worlds, extras,
-                                                 network_of(run_keys[r, 0], n_worlds))
-        for i in range(n_posts):  # a poster forwards at once
-            if people[5][posts_user[i]] == 0:
-                people, groups, members, ties = draw_person(posts_user[i], key, people, groups,
-                                                            members, ties, n, laws)
-        n_known = group_read.shape[1] - 1
+        key, P, G, M, F, n, index, t0 = _first_round(run_keys[r, 0], tnet, worlds, extras, laws,
+                                                     posts_user)
         while True:
-            net = build(people, groups, members, ties, n)
-            n_groups = n[N_GROUPS]
-            read = np.full(n_groups, group_read[s, n_known])
+            net = build(P, G, M, F, n)
+            read = np.full(n[N_GROUPS], group_read[s, n_known])
             read[:n_known] = group_read[s, :n_known]
-            if not _fits(scratch, net, n_times, n_rep):
-                scratch, bufs = new_scratch(net, 2 * n[N_PEOPLE], 2 * n_groups, n_times, n_rep)
+            if not _fits(scratch, net):
+                scratch, bufs = new_scratch(net, 2 * n[N_PEOPLE], 2 * n[N_GROUPS], n_times,
+                                            n_rep)
             forwarders = _grow(forwarders, n[N_PEOPLE] + 1)
             bufs = run_runs(run_keys[r:r + 1], epochs[r:r + 1], 0, 1, net, read, repost[s],
                             par[s], posts_user, posts_group, posts_time, times, scratch, bufs,
                             False, totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1],
                             by_comm[r:r + 1], watch_people, first_read[r:r + 1], forwarders)
-            drew = False
-            for i in range(1, forwarders[0] + 1):
-                if people[5][forwarders[i]] == 0:
-                    people, groups, members, ties = draw_person(forwarders[i], key, people,
-                                                                groups, members, ties, n, laws)
-                    drew = True
+            P, G, M, F, drew = _draw_reached(forwarders, bufs[3], scratch[-1][C_COPIES], key, P,
+                                             G, M, F, n, index, laws, tnet[4], tnet[5], t0)
             if not drew:
                 break
         if first_copy.shape[0] < n[N_GROUPS]:
@@ -344,28 +411,19 @@ def simulate_recorded_lazy(keys, bounds, tnet, worlds, extras, laws, group_read,
     """``_kernel.simulate_recorded`` on a lazily drawn world: one recorded run, its world drawn
     as in ``run_each_lazy``; also returns the identities of its people and groups (the first
     ones are the template's, by position)."""
-    key = hash_key(keys[0], 0, _LAZY)
-    people, groups, members, ties, n = start(tnet, worlds, extras,
-                                             network_of(keys[0], worlds.shape[0]))
-    for i in range(posts_user.shape[0]):
-        if people[5][posts_user[i]] == 0:
-            people, groups, members, ties = draw_person(posts_user[i], key, people, groups,
-                                                        members, ties, n, laws)
+    key, P, G, M, F, n, index, t0 = _first_round(keys[0], tnet, worlds, extras, laws,
+                                                 posts_user)
     n_known = group_read.shape[0] - 1
     while True:
-        net = build(people, groups, members, ties, n)
+        net = build(P, G, M, F, n)
         read = np.full(n[N_GROUPS], group_read[n_known])
         read[:n_known] = group_read[:n_known]
         forwarders = np.zeros(n[N_PEOPLE] + 1, np.int64)
         out = simulate_recorded(keys, bounds, net, _one_world(net).reshape(1, -1), n[N_PEOPLE],
                                 n[N_GROUPS], read, repost, par, posts_user, posts_group,
                                 posts_time, times, n_jur, n_comm, forwarders)
-        drew = False
-        for i in range(1, forwarders[0] + 1):
-            if people[5][forwarders[i]] == 0:
-                people, groups, members, ties = draw_person(forwarders[i], key, people, groups,
-                                                            members, ties, n, laws)
-                drew = True
+        P, G, M, F, drew = _draw_reached(forwarders, out[5], out[5].shape[0], key, P, G, M, F,
+                                         n, index, laws, tnet[4], tnet[5], t0)
         if not drew:
             return out, net[8], net[9]
 
