@@ -33,9 +33,9 @@ from numba.typed import Dict
 
 from ..errors import ParameterError
 from ..network.lazy import MOST_DRAWN
-from ._codes import C_COPIES, GROUP
+from ._codes import _GROUP_FWD, C_COPIES, GROUP, P_GROUP_FWD
 from ._kernel import run_runs, simulate_recorded
-from ._keyed_random import hash_key, uniform
+from ._keyed_random import chance, hash_key, uniform
 from ._networks import (
     W_GROUP_PTR,
     W_GROUPS,
@@ -336,15 +336,26 @@ def _fits(scratch, net):
 
 @njit(cache=True)
 def _draw_reached(forwarders, ci, n_copies, key, P, G, M, F, n, index, laws, tfr_ptr, tfr_idx,
-                  t0):
+                  t0, run_keys, p_group):
     """After a round: draw in full whoever forwarded without having been drawn, and every
     group a copy reached whose members were not drawn. Returns the tables and whether any
-    were."""
+    were.
+
+    The members of a new forwarder's group are drawn at once if the forwarder will forward
+    there under any of the run's keys (``run_keys``, ``p_group``: the kernel's own decision),
+    which saves the round that would find the copy there: when they are drawn does not change
+    what is drawn."""
     drew = False
     for i in range(1, forwarders[0] + 1):
         v = forwarders[i]
         if P[5][v] == 0:
+            first_own = n[N_GROUPS]
             P, G, M, F = draw_person(v, key, P, G, M, F, n, index, laws, tfr_ptr, tfr_idx, t0)
+            for g in range(first_own, n[N_GROUPS]):
+                for k in range(run_keys.shape[0]):
+                    if G[2][g] == 0 and chance(run_keys[k], P[0][v], G[0][g], _GROUP_FWD,
+                                               p_group):
+                        P, M = draw_roster(g, key, P, G, M, n, index, laws)
             drew = True
     for c in range(n_copies):
         g = ci[c, 1]
@@ -395,7 +406,8 @@ def run_each_lazy(run_keys, epochs, first, last, tnet, worlds, extras, laws, gro
                             False, totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1],
                             by_comm[r:r + 1], watch_people, first_read[r:r + 1], forwarders)
             P, G, M, F, drew = _draw_reached(forwarders, bufs[3], scratch[-1][C_COPIES], key, P,
-                                             G, M, F, n, index, laws, tnet[4], tnet[5], t0)
+                                             G, M, F, n, index, laws, tnet[4], tnet[5], t0,
+                                             run_keys[r], par[s, P_GROUP_FWD])
             if not drew:
                 break
         if first_copy.shape[0] < n[N_GROUPS]:
@@ -423,7 +435,8 @@ def simulate_recorded_lazy(keys, bounds, tnet, worlds, extras, laws, group_read,
                                 n[N_GROUPS], read, repost, par, posts_user, posts_group,
                                 posts_time, times, n_jur, n_comm, forwarders)
         P, G, M, F, drew = _draw_reached(forwarders, out[5], out[5].shape[0], key, P, G, M, F,
-                                         n, index, laws, tnet[4], tnet[5], t0)
+                                         n, index, laws, tnet[4], tnet[5], t0, keys,
+                                         par[P_GROUP_FWD])
         if not drew:
             return out, net[8], net[9]
 
