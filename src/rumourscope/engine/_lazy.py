@@ -28,8 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
-from numba import njit, types
-from numba.typed import Dict
+from numba import njit
 
 from ..errors import ParameterError
 from ..network.lazy import MOST_DRAWN
@@ -44,6 +43,7 @@ from ._networks import (
     W_USERS,
     WORLD_COLUMNS,
     network_of,
+    world_net,
 )
 from ._per_run import _groups_seen
 from ._scratch import new_scratch
@@ -53,7 +53,7 @@ _LAZY, _GROUP, _MEMBER, _FRIEND, _COUNT, _SIZE, _TIES, _TIE, _OTHERS, _JUR, _COM
 # How each person came to be drawn, which says how many groups they are in.
 TEMPLATE, MEMBER, FRIEND = 0, 1, 2
 # Table columns of the counts.
-N_PEOPLE, N_GROUPS, N_MEMBERS, N_TIES = range(4)
+N_PEOPLE, N_GROUPS, N_MEMBERS, N_TIES, N_SEATS = range(5)
 # What a run that draws too many people raises (``_ensemble`` turns it into a ParameterError).
 SWEEPS = "a run drew more people than a lazily drawn world allows"
 # Poisson draws are split into parts of at most this mean (inverted one uniform each).
@@ -119,9 +119,10 @@ def _labels(key, ident, jur_cdf, comm_share):
 def _add_person(P, n, ident, kind, group, slot, parent, key, laws):
     """A new person (not yet drawn in full); returns the tables and their index."""
     i = n[N_PEOPLE]
-    P = (_grow(P[0], i + 1), _grow(P[1], i + 1), _grow(P[2], i + 1), _grow(P[3], i + 1),
-         _grow(P[4], i + 1), _grow(P[5], i + 1), _grow(P[6], i + 1), _grow(P[7], i + 1),
-         _grow(P[8], i + 1))
+    if i >= P[0].shape[0]:
+        P = (_grow(P[0], i + 1), _grow(P[1], i + 1), _grow(P[2], i + 1), _grow(P[3], i + 1),
+             _grow(P[4], i + 1), _grow(P[5], i + 1), _grow(P[6], i + 1), _grow(P[7], i + 1),
+             _grow(P[8], i + 1))
     P[0][i] = ident
     P[1][i], P[2][i] = _labels(key, ident, laws[7], laws[8])
     P[3][i], P[4][i], P[5][i] = kind, -1, 0
@@ -135,7 +136,8 @@ def _add_person(P, n, ident, kind, group, slot, parent, key, laws):
 @njit(cache=True)
 def _add_member(M, n, u, g, slot):
     k = n[N_MEMBERS]
-    M = (_grow(M[0], k + 1), _grow(M[1], k + 1), _grow(M[2], k + 1))
+    if k >= M[0].shape[0]:
+        M = (_grow(M[0], k + 1), _grow(M[1], k + 1), _grow(M[2], k + 1))
     M[0][k], M[1][k], M[2][k] = u, g, slot
     n[N_MEMBERS] = k + 1
     return M
@@ -144,37 +146,38 @@ def _add_member(M, n, u, g, slot):
 @njit(cache=True)
 def _add_friend(F, n, v, u):
     k = n[N_TIES]
-    F = (_grow(F[0], k + 1), _grow(F[1], k + 1))
+    if k >= F[0].shape[0]:
+        F = (_grow(F[0], k + 1), _grow(F[1], k + 1))
     F[0][k], F[1][k] = v, u
     n[N_TIES] = k + 1
     return F
 
 
 @njit(cache=True)
-def _seat(P, G, M, n, index, g, slot, key, laws):
+def _seat(P, G, M, n, g, slot, key, laws):
     """The person in seat ``slot`` of drawn group ``g`` (drawn now if need be)."""
     if slot == 0:
         return P, M, G[3][g]
-    ident = _ident(G[0][g], slot, _MEMBER)
-    if ident in index:
-        return P, M, index[ident]
-    P, u = _add_person(P, n, ident, MEMBER, g, slot, -1, key, laws)
-    index[ident] = u
+    at = G[4][g] + slot
+    if G[5][at] >= 0:
+        return P, M, G[5][at]
+    P, u = _add_person(P, n, _ident(G[0][g], slot, _MEMBER), MEMBER, g, slot, -1, key, laws)
+    G[5][at] = u
     M = _add_member(M, n, u, g, slot)
     return P, M, u
 
 
 @njit(cache=True)
-def draw_roster(g, key, P, G, M, n, index, laws):
+def draw_roster(g, key, P, G, M, n, laws):
     """Every seat of drawn group ``g`` (a copy has reached it)."""
     for slot in range(1, G[1][g]):
-        P, M, _ = _seat(P, G, M, n, index, g, slot, key, laws)
+        P, M, _ = _seat(P, G, M, n, g, slot, key, laws)
     G[2][g] = 1
     return P, M
 
 
 @njit(cache=True)
-def _ties_in(g, slot, v, key, P, G, M, F, n, index, laws):
+def _ties_in(g, slot, v, key, P, G, M, F, n, laws):
     """``v``'s friend ties inside drawn group ``g``, where ``v`` has seat ``slot``: the group's
     ties are drawn whole (so everyone in it sees the same ones) and those at ``v``'s seat kept."""
     size, gid = G[1][g], G[0][g]
@@ -183,13 +186,13 @@ def _ties_in(g, slot, v, key, P, G, M, F, n, index, laws):
         a = int(uniform(key, gid, 2 * t, _TIE) * size)
         b = (a + 1 + int(uniform(key, gid, 2 * t + 1, _TIE) * (size - 1))) % size
         if a == slot or b == slot:
-            P, M, u = _seat(P, G, M, n, index, g, b if a == slot else a, key, laws)
+            P, M, u = _seat(P, G, M, n, g, b if a == slot else a, key, laws)
             F = _add_friend(F, n, v, u)
     return P, M, F
 
 
 @njit(cache=True)
-def draw_person(v, key, P, G, M, F, n, index, laws, tfr_ptr, tfr_idx, t0):
+def draw_person(v, key, P, G, M, F, n, laws, tfr_ptr, tfr_idx, t0):
     """Draw person ``v`` in full (they forward): their unseen groups (sizes only: a group's
     members are drawn when a copy reaches it) and their friends, in a fixed order: the known
     ties (template ``tfr_*`` rows, offset ``t0``), their ties in each drawn group they are in,
@@ -207,20 +210,23 @@ def draw_person(v, key, P, G, M, F, n, index, laws, tfr_ptr, tfr_idx, t0):
     for j in range(extra):
         gid = _ident(me, j, _GROUP)
         g = n[N_GROUPS]
-        G = (_grow(G[0], g + 1), _grow(G[1], g + 1), _grow(G[2], g + 1), _grow(G[3], g + 1))
-        G[0][g] = gid
-        G[1][g] = _pick(size_cdf_seat, size_values, uniform(key, gid, 0, _SIZE))
-        G[2][g], G[3][g] = 0, v
-        n[N_GROUPS] = g + 1
+        size = _pick(size_cdf_seat, size_values, uniform(key, gid, 0, _SIZE))
+        at = n[N_SEATS]
+        if g >= G[0].shape[0] or at + size > G[5].shape[0]:
+            G = (_grow(G[0], g + 1), _grow(G[1], g + 1), _grow(G[2], g + 1), _grow(G[3], g + 1),
+                 _grow(G[4], g + 1), _grow(G[5], at + size))
+        G[0][g], G[1][g], G[2][g], G[3][g], G[4][g] = gid, size, 0, v, at
+        G[5][at:at + size] = -1
+        n[N_GROUPS], n[N_SEATS] = g + 1, at + size
         M = _add_member(M, n, v, g, 0)
     if kind == TEMPLATE:
         for j in range(tfr_ptr[t0 + v], tfr_ptr[t0 + v + 1]):
             F = _add_friend(F, n, v, tfr_idx[j])
     # ties inside drawn groups: the group it was found in, then its own
     if P[6][v] >= 0:
-        P, M, F = _ties_in(P[6][v], P[7][v], v, key, P, G, M, F, n, index, laws)
+        P, M, F = _ties_in(P[6][v], P[7][v], v, key, P, G, M, F, n, laws)
     for g in range(first_own, n[N_GROUPS]):
-        P, M, F = _ties_in(g, 0, v, key, P, G, M, F, n, index, laws)
+        P, M, F = _ties_in(g, 0, v, key, P, G, M, F, n, laws)
     if kind == FRIEND:
         F = _add_friend(F, n, v, P[8][v])
     for j in range(_poisson(key, me, _OTHERS, laws[6])):
@@ -302,8 +308,10 @@ def start(tnet, worlds, extras, w):
         P[0][u] = u
         P[1][u], P[2][u] = ujur[u0 + u], ucomm[u0 + u]
         P[3][u], P[4][u] = TEMPLATE, extras[u0 + u]
+    # identity, size, members drawn, who drew it, where its seats start, the seats
     G = (np.arange(2 * ng + 64).astype(np.int64), np.zeros(2 * ng + 64, np.int64),
-         np.ones(2 * ng + 64, np.uint8), np.full(2 * ng + 64, -1, np.int64))
+         np.ones(2 * ng + 64, np.uint8), np.full(2 * ng + 64, -1, np.int64),
+         np.full(2 * ng + 64, -1, np.int64), np.full(4096, -1, np.int64))
     n_mem = gm_ptr[g0 + ng] - gm_ptr[g0]
     M = (np.zeros(2 * n_mem + 64, np.int64), np.zeros(2 * n_mem + 64, np.int64),
          np.zeros(2 * n_mem + 64, np.int64))
@@ -314,9 +322,8 @@ def start(tnet, worlds, extras, w):
             M[0][k], M[1][k], M[2][k] = gm_idx[j], g, j - gm_ptr[g0 + g]
             k += 1
     F = (np.zeros(1024, np.int64), np.zeros(1024, np.int64))
-    n = np.array([nu, ng, k, 0], np.int64)
-    index = Dict.empty(key_type=types.int64, value_type=types.int64)
-    return P, G, M, F, n, index, p0
+    n = np.array([nu, ng, k, 0, 0], np.int64)
+    return P, G, M, F, n, p0
 
 
 @njit(cache=True)
@@ -335,8 +342,8 @@ def _fits(scratch, net):
 
 
 @njit(cache=True)
-def _draw_reached(forwarders, ci, n_copies, key, P, G, M, F, n, index, laws, tfr_ptr, tfr_idx,
-                  t0, run_keys, p_group):
+def _draw_reached(forwarders, ci, n_copies, key, P, G, M, F, n, laws, tfr_ptr, tfr_idx, t0,
+                  run_keys, p_group):
     """After a round: draw in full whoever forwarded without having been drawn, and every
     group a copy reached whose members were not drawn. Returns the tables and whether any
     were.
@@ -350,31 +357,56 @@ def _draw_reached(forwarders, ci, n_copies, key, P, G, M, F, n, index, laws, tfr
         v = forwarders[i]
         if P[5][v] == 0:
             first_own = n[N_GROUPS]
-            P, G, M, F = draw_person(v, key, P, G, M, F, n, index, laws, tfr_ptr, tfr_idx, t0)
+            P, G, M, F = draw_person(v, key, P, G, M, F, n, laws, tfr_ptr, tfr_idx, t0)
             for g in range(first_own, n[N_GROUPS]):
                 for k in range(run_keys.shape[0]):
                     if G[2][g] == 0 and chance(run_keys[k], P[0][v], G[0][g], _GROUP_FWD,
                                                p_group):
-                        P, M = draw_roster(g, key, P, G, M, n, index, laws)
+                        P, M = draw_roster(g, key, P, G, M, n, laws)
             drew = True
     for c in range(n_copies):
         g = ci[c, 1]
         if ci[c, 0] == GROUP and G[2][g] == 0:
-            P, M = draw_roster(g, key, P, G, M, n, index, laws)
+            P, M = draw_roster(g, key, P, G, M, n, laws)
             drew = True
     return P, G, M, F, drew
 
 
 @njit(cache=True)
-def _first_round(run_key, tnet, worlds, extras, laws, posts_user):
-    """The tables run ``run_key`` starts from: its template, posters drawn in full."""
+def _tables(run_key, tnet, worlds, extras, laws, posts_user, posts_group):
+    """The tables run ``run_key`` starts from: its template; a poster is drawn in full if they
+    post to Moments (whose readers are their friends), and otherwise never needs to be (a
+    poster does not forward)."""
     key = hash_key(run_key, 0, _LAZY)
-    P, G, M, F, n, index, t0 = start(tnet, worlds, extras, network_of(run_key, worlds.shape[0]))
-    for i in range(posts_user.shape[0]):  # a poster forwards at once
-        if P[5][posts_user[i]] == 0:
-            P, G, M, F = draw_person(posts_user[i], key, P, G, M, F, n, index, laws, tnet[4],
-                                     tnet[5], t0)
-    return key, P, G, M, F, n, index, t0
+    P, G, M, F, n, t0 = start(tnet, worlds, extras, network_of(run_key, worlds.shape[0]))
+    for i in range(posts_user.shape[0]):
+        if posts_group[i] < 0 and P[5][posts_user[i]] == 0:
+            P, G, M, F = draw_person(posts_user[i], key, P, G, M, F, n, laws, tnet[4], tnet[5],
+                                     t0)
+    for i in range(posts_user.shape[0]):
+        P[5][posts_user[i]] = 1
+    return key, P, G, M, F, n, t0
+
+
+@njit(cache=True)
+def _beyond(forwarders, posts_user):
+    """Whether anyone but the posters forwarded (on a template, nobody else has been drawn)."""
+    for i in range(1, forwarders[0] + 1):
+        poster = False
+        for p in posts_user:
+            poster = poster or forwarders[i] == p
+        if not poster:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _read_probs(group_read, n_groups):
+    """Read probability of each group: the known groups' own, then a drawn group's (last)."""
+    n_known = group_read.shape[0] - 1
+    read = np.full(n_groups, group_read[n_known])
+    read[:n_known] = group_read[:n_known]
+    return read
 
 
 @njit(cache=True, nogil=True)
@@ -385,33 +417,51 @@ def run_each_lazy(run_keys, epochs, first, last, tnet, worlds, extras, laws, gro
     """``_per_run.run_each`` on a lazily drawn world: run ``r`` on the world its first key
     draws (see the module). ``group_read[s]`` holds the known groups' read probabilities and,
     last, that of a drawn group. Returns the (maybe replaced) scratch, buffers and
-    ``first_copy``."""
+    ``first_copy``.
+
+    A run is first simulated on its template alone (unless a post goes to Moments): if nobody
+    but the posters forwards, that is the run, drawn as far as it reaches, and nothing is
+    drawn (most runs of a post that dies out)."""
     n_times, n_rep = times.shape[0], repost.shape[1]
     n_known = group_read.shape[1] - 1
-    forwarders = np.zeros(1, np.int64)
+    forwarders = np.zeros(worlds[:, W_USERS].max() + 1, np.int64)
+    moments = False
+    for g in posts_group:
+        moments = moments or g < 0
     for r in range(first, last):
         s = row[r]
-        key, P, G, M, F, n, index, t0 = _first_round(run_keys[r, 0], tnet, worlds, extras, laws,
-                                                     posts_user)
-        while True:
+        w = network_of(run_keys[r, 0], worlds.shape[0])
+        done = False
+        if not moments:
+            template = world_net(tnet, worlds, w)
+            n_groups = worlds[w, W_GROUPS]
+            bufs = run_runs(run_keys[r:r + 1], epochs[r:r + 1], 0, 1, template,
+                            group_read[s, :n_known],
+                            repost[s], par[s], posts_user, posts_group, posts_time, times, scratch,
+                            bufs, False, totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1],
+                            by_comm[r:r + 1], watch_people, first_read[r:r + 1], forwarders)
+            done = not _beyond(forwarders, posts_user)
+        if not done:
+            key, P, G, M, F, n, t0 = _tables(run_keys[r, 0], tnet, worlds, extras, laws,
+                                             posts_user, posts_group)
+        while not done:
             net = build(P, G, M, F, n)
-            read = np.full(n[N_GROUPS], group_read[s, n_known])
-            read[:n_known] = group_read[s, :n_known]
             if not _fits(scratch, net):
                 scratch, bufs = new_scratch(net, 2 * n[N_PEOPLE], 2 * n[N_GROUPS], n_times,
                                             n_rep)
             forwarders = _grow(forwarders, n[N_PEOPLE] + 1)
-            bufs = run_runs(run_keys[r:r + 1], epochs[r:r + 1], 0, 1, net, read, repost[s],
-                            par[s], posts_user, posts_group, posts_time, times, scratch, bufs,
-                            False, totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1],
-                            by_comm[r:r + 1], watch_people, first_read[r:r + 1], forwarders)
+            bufs = run_runs(run_keys[r:r + 1], epochs[r:r + 1], 0, 1, net,
+                            _read_probs(group_read[s], n[N_GROUPS]), repost[s], par[s],
+                            posts_user, posts_group, posts_time, times, scratch, bufs, False,
+                            totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1], by_comm[r:r + 1],
+                            watch_people, first_read[r:r + 1], forwarders)
             P, G, M, F, drew = _draw_reached(forwarders, bufs[3], scratch[-1][C_COPIES], key, P,
-                                             G, M, F, n, index, laws, tnet[4], tnet[5], t0,
-                                             run_keys[r], par[s, P_GROUP_FWD])
-            if not drew:
-                break
-        if first_copy.shape[0] < n[N_GROUPS]:
-            first_copy = np.full(2 * n[N_GROUPS], np.inf)
+                                             G, M, F, n, laws, tnet[4], tnet[5], t0, run_keys[r],
+                                             par[s, P_GROUP_FWD])
+            done = not drew
+            n_groups = n[N_GROUPS]
+        if first_copy.shape[0] < n_groups:
+            first_copy = np.full(2 * n_groups, np.inf)
         _groups_seen(bufs[2], bufs[3], scratch[-1][C_COPIES], times, first_copy, watch,
                      groups_seen[r], watched[r])
     return scratch, bufs, first_copy
@@ -423,20 +473,17 @@ def simulate_recorded_lazy(keys, bounds, tnet, worlds, extras, laws, group_read,
     """``_kernel.simulate_recorded`` on a lazily drawn world: one recorded run, its world drawn
     as in ``run_each_lazy``; also returns the identities of its people and groups (the first
     ones are the template's, by position)."""
-    key, P, G, M, F, n, index, t0 = _first_round(keys[0], tnet, worlds, extras, laws,
-                                                 posts_user)
-    n_known = group_read.shape[0] - 1
+    key, P, G, M, F, n, t0 = _tables(keys[0], tnet, worlds, extras, laws, posts_user,
+                                     posts_group)
     while True:
         net = build(P, G, M, F, n)
-        read = np.full(n[N_GROUPS], group_read[n_known])
-        read[:n_known] = group_read[:n_known]
         forwarders = np.zeros(n[N_PEOPLE] + 1, np.int64)
         out = simulate_recorded(keys, bounds, net, _one_world(net).reshape(1, -1), n[N_PEOPLE],
-                                n[N_GROUPS], read, repost, par, posts_user, posts_group,
-                                posts_time, times, n_jur, n_comm, forwarders)
+                                n[N_GROUPS], _read_probs(group_read, n[N_GROUPS]), repost, par,
+                                posts_user, posts_group, posts_time, times, n_jur, n_comm,
+                                forwarders)
         P, G, M, F, drew = _draw_reached(forwarders, out[5], out[5].shape[0], key, P, G, M, F,
-                                         n, index, laws, tnet[4], tnet[5], t0, keys,
-                                         par[P_GROUP_FWD])
+                                         n, laws, tnet[4], tnet[5], t0, keys, par[P_GROUP_FWD])
         if not drew:
             return out, net[8], net[9]
 
