@@ -118,3 +118,64 @@ def test_one_run_names_the_people_of_its_network(sample, model):
     net = sample.network(int(est.run_network[0]))
     assert cascade.totals["views"] == est.runs["views"].iloc[0]
     assert set(cascade.events["user"]) <= set(net.users.index)
+
+
+def _relabelled(inputs, perm, gperm):
+    """``inputs`` with person ``perm[j]`` at index ``j`` and group ``gperm[h]`` at ``h``, each
+    list in its own order, and identities saying who is who: the same world, other indices."""
+    import dataclasses
+
+    ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm, uid, gid = inputs.net
+    inv, ginv = np.argsort(perm), np.argsort(gperm)
+
+    def csr(ptr, idx, order, to):
+        rows = [to[idx[ptr[i]:ptr[i + 1]]] for i in order]
+        new_ptr = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(ptr.dtype)
+        return new_ptr, np.concatenate(rows).astype(idx.dtype)
+
+    net = (*csr(ug_ptr, ug_idx, perm, ginv), *csr(gm_ptr, gm_idx, gperm, inv),
+           *csr(fr_ptr, fr_idx, perm, inv), ujur[perm], ucomm[perm], uid[perm], gid[gperm])
+    groups = inputs.posts_group
+    return dataclasses.replace(
+        inputs, net=net, group_read=inputs.group_read[gperm],
+        posts_user=inv[inputs.posts_user].astype(inputs.posts_user.dtype),
+        posts_group=np.where(groups >= 0, ginv[np.maximum(groups, 0)], -1).astype(groups.dtype))
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-key", "split"])
+def test_decisions_are_keyed_by_who_people_are_not_where_they_sit(sample, split):
+    # A drawn network may put a person at any index: the kernel hashes identities (uid, gid),
+    # so the same people in the same lists, at other indices, live the same run.
+    from rumourscope.engine import _codes, _kernel
+    from rumourscope.engine._inputs import prepare
+
+    net = sample.network(0)
+    model = rs.SpreadModel(read_prob=0.4, repost_prob=(0.05, 0.2), group_forward_prob=0.3,
+                           moments_prob=0.5, moments_read_prob=0.3, chat_prob=0.6,
+                           chat_read_prob=0.8, horizon=24.0,
+                           platform=rs.WECHAT.with_rules(max_chats_per_forward=2))
+    inputs, _ = prepare(net, model, POSTS, times=np.linspace(0.0, 24.0, 13))
+    rng = np.random.default_rng(4)
+    perm, gperm = rng.permutation(net.n_users), rng.permutation(net.n_groups)
+    moved = _relabelled(inputs, perm, gperm)
+    bounds = np.array([5.0]) if split else np.empty(0)
+    keys = np.random.SeedSequence(11).generate_state(40 * len(bounds) + 40, np.uint64)
+    keys = keys.reshape(40, len(bounds) + 1)
+    chats = 0
+    for r in range(len(keys)):
+        a = _kernel.simulate_recorded(keys[r], bounds, *inputs.args())
+        b = _kernel.simulate_recorded(keys[r], bounds, *moved.args())
+        for x, y in zip(a[:5], b[:5], strict=True):  # totals, grid, by area, copy times
+            np.testing.assert_array_equal(x, y)
+        # Copies (channel, group, poster, target, parent) and events (kind, who, copy, ...)
+        # are the same once the indices are read back as identities.
+        ci, ei = b[5].copy(), b[7].copy()
+        ci[:, 1] = np.where(ci[:, 1] >= 0, gperm[np.maximum(ci[:, 1], 0)], -1)
+        for col in (2, 3):
+            ci[:, col] = np.where(ci[:, col] >= 0, perm[np.maximum(ci[:, col], 0)], -1)
+        ei[:, 1] = perm[ei[:, 1]]
+        np.testing.assert_array_equal(a[5], ci)
+        np.testing.assert_array_equal(a[6], b[6])
+        np.testing.assert_array_equal(a[7], ei)
+        chats += int((a[5][:, 0] == _codes.CHAT).sum())
+    assert chats > 50  # forwards by chat (capped at two) were made and read

@@ -39,6 +39,7 @@ from ._codes import (
 )
 from ._counting import _bin, _count
 from ._keyed_random import (
+    FIXED,
     chance,
     delay,
     delay_after,
@@ -56,10 +57,11 @@ from ._queue import prefetch, push
 
 # ---------------------------------------------------------------------- one copy's readers
 @njit(cache=True, inline="always")
-def _pick(run_key, list_key, purpose, p, log_q, items, lo, hi, out, person):
+def _pick(run_key, list_key, purpose, p, log_q, items, lo, hi, out, person, uid):
     """Each of ``items[lo:hi]`` independently with ``p``, by skipping along the list (keyed by
-    ``list_key``), into ``out``; returns how many. The records of those picked are asked for at
-    once, so that the memory fetches overlap with the work that comes before their use."""
+    ``list_key``), into ``out``; returns how many. The records and identities of those picked
+    are asked for at once, so that the memory fetches overlap with the work that comes before
+    their use."""
     n, j, i = 0, lo - 1, 0
     while True:
         j += skip(run_key, list_key, i, purpose, p, log_q)
@@ -68,6 +70,7 @@ def _pick(run_key, list_key, purpose, p, log_q, items, lo, hi, out, person):
             return n
         out[n] = items[j]
         prefetch(person, out[n])
+        prefetch(uid, out[n])
         n += 1
 
 
@@ -111,10 +114,12 @@ def _read(run_key, c, ckey, m, mid, t, record, rp_range, heap, fifo, person, lat
 
 
 @njit(cache=True, inline="always")
-def _read_chat(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, uid, par, times, person,
+def _read_chat(run_key, c, ckey, mid, record, rp_range, heap, fifo, ct, ci, par, times, person,
                later_t, later_c, touched, cnt, ujur, ucomm, totals, hist, by_jur, by_comm):
-    """Draw whether and when chat copy ``c``'s one reader reads it, from ``run_key`` (the key
-    in force at the copy's time, when no split of the run comes after it).
+    """Draw whether and when chat copy ``c``'s one reader (identity ``mid``, which the copy's
+    key already took) reads it, from ``run_key`` (the key in force at the copy's time, when no
+    split of the run comes after it). ``mid`` and ``ckey`` are needed only when a uniform is
+    drawn for the reader (``_drain``'s ``chat_keyed``).
 
     Most copies of a cascade are chats, so this is inlined where the copy is made (``_drain``),
     which also chooses how other copies are drawn: a group or Moments copy's audience by
@@ -129,7 +134,6 @@ def _read_chat(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, uid, par,
     kind, mean, sigma = par[P_READ_KIND], par[P_READ_MEAN], par[P_READ_SIGMA]
     totals[T_EXAMINED] += 1
     m = ci[c, 3]
-    mid = uid[m]
     p = par[P_CHAT_READ]
     if person[m].s & ORIGIN_FLAG == 0 and chance(run_key, ckey, mid, _READ, p):
         t = t0 + delay(kind, mean, sigma, run_key, ckey, mid, _READ_DELAY)
@@ -193,7 +197,7 @@ def _broadcast_epochs(keys, bounds, mark, c, ckey, record, rp_range, heap, fifo,
                 n = 1 if chance(key, ckey, uid[chosen[0]], _READ, p_e) else 0
             else:
                 n = _pick(key, ckey, _READ, p_e, log_miss(p_e) if p_e < 1.0 else 0.0, audience,
-                          lo, hi, chosen, person)
+                          lo, hi, chosen, person, uid)
             for q in range(n):
                 m = chosen[q]
                 if m == poster or person[m].s & ORIGIN_FLAG or mark[m] == stamp:
@@ -231,14 +235,17 @@ def _audience(run_key, c, ckey, record, rp_range, heap, fifo, ct, ci, gm_ptr, gm
     totals[T_EXAMINED] += hi - lo
     log_q = log_miss(p) if p < 1.0 else 0.0
     # The readers in the audience list: each member reads independently with p.
-    n = _pick(run_key, ckey, _READ, p, log_q, audience, lo, hi, chosen, person)
+    n = _pick(run_key, ckey, _READ, p, log_q, audience, lo, hi, chosen, person, uid)
     # Once one read comes after the copy's end, the uniforms of surely late ones are known.
     u_late = 2.0
+    # A reader's identity is needed only when a uniform is drawn for them: not in an
+    # independent cascade (fixed delays, sure reposts), where the load would be wasted.
+    keyed = kind != FIXED or rp_range[0] < 1.0
     for q in range(n):
         m = chosen[q]
         if m == poster or person[m].s & ORIGIN_FLAG:
             continue
-        mid = uid[m]
+        mid = uid[m] if keyed else np.int64(0)
         t = t0 + delay_unless_late(kind, mean, sigma, run_key, ckey, mid, _READ_DELAY, u_late)
         if t < end:
             _read(run_key, c, ckey, m, mid, t, record, rp_range, heap, fifo, person, later_t,
@@ -282,11 +289,11 @@ def _copy_key(ci, c, uid, gid):
 
 
 @njit(cache=True, inline="always")
-def _chat_picks(run_key, v, vid, fr_ptr, fr_idx, p, log_q, cand_f, person):
+def _chat_picks(run_key, v, vid, fr_ptr, fr_idx, p, log_q, cand_f, person, uid):
     """The friends ``v`` (identity ``vid``) would chat to (each with ``p``), into ``cand_f``;
     returns how many."""
     return _pick(run_key, vid, _CHAT_FWD, p, log_q, fr_idx, fr_ptr[v], fr_ptr[v + 1], cand_f,
-                 person)
+                 person, uid)
 
 
 @njit(cache=True, inline="always")

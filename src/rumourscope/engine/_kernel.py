@@ -132,8 +132,9 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
     p_chat = par[P_CHAT_FWD]
     log_q_chat = log_miss(p_chat) if 0.0 < p_chat < 1.0 else 0.0
     n_rep, n_times = repost.shape[0], times.shape[0]
-    # A chat copy's key is needed only when a uniform is drawn for its reader (in an
-    # independent cascade none is: reads and reposts are certain, delays fixed).
+    # A chat copy's key (and its reader's identity) is needed only when a uniform is drawn for
+    # its reader (in an independent cascade none is: reads and reposts are certain, delays
+    # fixed).
     chat_keyed = (0.0 < par[P_CHAT_READ] < 1.0 or par[P_READ_KIND] != FIXED
                   or rp_range[0] < 1.0)
     # Without groups (a friendship graph only) nobody's group list is looked up.
@@ -174,6 +175,7 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
             tu, k = first(heap, fifo, cnt)
             u, cu = k & _READER_MASK, k >> 32
             prefetch(person, u)
+            prefetch(uid, u)
             if has_groups:
                 prefetch(ug_ptr, u)
             _prefetch_list(fr_idx, fr_ptr[u], fr_ptr[u + 1])
@@ -183,17 +185,19 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
             for j in range(cnt[Q_HEAD] + 1, min(cnt[Q_HEAD] + 4, cnt[Q_TAIL])):
                 w = fifo[j].k & _READER_MASK
                 prefetch(person, w)
+                prefetch(uid, w)
                 prefetch(fr_ptr, w)
                 if j == cnt[Q_HEAD] + 1:
                     _prefetch_list(fr_idx, fr_ptr[w], fr_ptr[w + 1])
             for j in range(1, min(5, cnt[Q_HEAP])):
                 w = heap[j].k & _READER_MASK
                 prefetch(person, w)
+                prefetch(uid, w)
                 prefetch(fr_ptr, w)
             if p_chat > 0.0 and person[u].s & FORWARDED_FLAG == 0:
                 ahead, ahead_row, ahead_key = u, 1 - max(v_row, 0), key_at(keys, bounds, tu)
                 ahead_n = _chat_picks(ahead_key, u, uid[u], fr_ptr, fr_idx, p_chat, log_q_chat,
-                                      cand_f[ahead_row], person)
+                                      cand_f[ahead_row], person, uid)
         c = packed >> 32
         s = person[v].s + ONE_READ
         person[v].s = s
@@ -233,7 +237,7 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
         if v_row < 0:
             v_row = 1 - ahead_row
             v_picks = _chat_picks(run_key, v, vid, fr_ptr, fr_idx, p_chat, log_q_chat,
-                                  cand_f[v_row], person)
+                                  cand_f[v_row], person, uid)
         chats = cand_f[v_row]
         n_chat = _chat_targets(run_key, vid, v_picks, max_chats, cand_u, chats, uid)
         totals[T_EXAMINED] += fr_ptr[v + 1] - fr_ptr[v]
@@ -253,7 +257,11 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
             else:
                 target = chats[q - n_targets]
                 chan, g = CHAT, -1
-                ckey = hash_key(vid, uid[target], _CHAT_FWD) if chat_keyed else np.uint64(0)
+                if chat_keyed:
+                    tid = uid[target]
+                    ckey = hash_key(vid, tid, _CHAT_FWD)
+                else:
+                    tid, ckey = np.int64(0), np.uint64(0)
             _add_copy(nc, ct, ci, chan, g, v, target, c, tf)
             nc += 1
             totals[T_REPOSTS] += 1
@@ -275,8 +283,8 @@ def _drain(keys, bounds, mark, record, rp_range, ug_ptr, ug_idx, gm_ptr, gm_idx,
                                   times, person, later_t, later_c, touched, chosen, cnt, ujur,
                                   ucomm, totals, hist, by_jur, by_comm)
             elif chan == CHAT:
-                _read_chat(keys[n_bounds], nc - 1, ckey, record, rp_range, heap, fifo, ct, ci,
-                           uid, par, times, person, later_t, later_c, touched, cnt, ujur, ucomm,
+                _read_chat(keys[n_bounds], nc - 1, ckey, tid, record, rp_range, heap, fifo, ct,
+                           ci, par, times, person, later_t, later_c, touched, cnt, ujur, ucomm,
                            totals, hist, by_jur, by_comm)
             else:
                 _audience(keys[n_bounds], nc - 1, ckey, record, rp_range, heap, fifo, ct, ci,
