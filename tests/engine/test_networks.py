@@ -163,8 +163,9 @@ def test_decisions_are_keyed_by_who_people_are_not_where_they_sit(sample, split)
     keys = keys.reshape(40, len(bounds) + 1)
     chats = 0
     for r in range(len(keys)):
-        a = _kernel.simulate_recorded(keys[r], bounds, *inputs.args())
-        b = _kernel.simulate_recorded(keys[r], bounds, *moved.args())
+        nobody = np.zeros(0, np.int64)  # whose forwards are not asked for
+        a = _kernel.simulate_recorded(keys[r], bounds, *inputs.args(), nobody)
+        b = _kernel.simulate_recorded(keys[r], bounds, *moved.args(), nobody)
         for x, y in zip(a[:5], b[:5], strict=True):  # totals, grid, by area, copy times
             np.testing.assert_array_equal(x, y)
         # Copies (channel, group, poster, target, parent) and events (kind, who, copy, ...)
