@@ -50,7 +50,8 @@ def est(world, model) -> rs.ReachEstimate:
 
 
 def test_a_lazy_world_holds_only_the_known_groups_until_runs_reach_further(world, est):
-    assert world.n_groups == 3 and world.n_users < 1_000  # of ten million notional people
+    assert world.n_groups == 3
+    assert world.n_users < 1_000  # of ten million notional people
     assert {int(n.groups.loc["g1", "size"]) for n in world.networks} == {200}
     assert "the rest drawn in each run where it reaches" in world.drawn.describe()
     # runs reach people no template holds

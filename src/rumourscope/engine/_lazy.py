@@ -297,7 +297,7 @@ def build(P, G, M, F, n):
 def start(tnet, worlds, extras, w):
     """Template ``w``'s tables (of the stacked templates ``tnet``; ``extras``: each person's
     unseen groups), and the template's offset into its friend rows."""
-    ug_ptr, ug_idx, gm_ptr, gm_idx, fr_ptr, fr_idx, ujur, ucomm = tnet[:8]
+    gm_ptr, gm_idx, ujur, ucomm = tnet[2], tnet[3], tnet[6], tnet[7]
     u0, p0, g0 = worlds[w, W_USER], worlds[w, W_USER_PTR], worlds[w, W_GROUP_PTR]
     nu, ng = worlds[w, W_USERS], worlds[w, W_GROUPS]
     cap = 2 * nu + 64

@@ -140,14 +140,8 @@ def draw_network(known: KnownNetwork, world: WorldModel, *,
     size_rng, pool_rng, count_rng, seat_rng, friend_rng, label_rng = rng.spawn(6)
 
     n_people, n_known = world.population, known.n_people
-    person_pos = pd.Index(known.people.index)
-    group_pos = pd.Index(known.groups.index)
-    fixed_p = person_pos.get_indexer(known.memberships["person"]).astype(np.int64)
-    fixed_g = group_pos.get_indexer(known.memberships["group"]).astype(np.int64)
-
-    sizes_k = _known_sizes(known, world, size_rng)
-    free = sizes_k - np.bincount(fixed_g, minlength=known.n_groups)
-    pool_g, pool_u, m = _seat_known_groups(free, world.known_group_overlap, pool_rng)
+    person_pos, fixed_p, fixed_g, sizes_k, pool_g, pool_u, m = _known_groups(
+        known, world, size_rng, pool_rng)
     n_pool = len(m)
     n_rest = n_people - n_known - n_pool
     if n_rest < 1:
@@ -244,13 +238,8 @@ def draw_known_part(known: KnownNetwork, world: WorldModel, rng: np.random.Gener
     _check(known, world)
     size_rng, pool_rng, count_rng, friend_rng, label_rng = rng.spawn(5)
     n_known = known.n_people
-    person_pos = pd.Index(known.people.index)
-    group_pos = pd.Index(known.groups.index)
-    fixed_p = person_pos.get_indexer(known.memberships["person"]).astype(np.int64)
-    fixed_g = group_pos.get_indexer(known.memberships["group"]).astype(np.int64)
-    sizes = _known_sizes(known, world, size_rng)
-    free = sizes - np.bincount(fixed_g, minlength=known.n_groups)
-    pool_g, pool_u, m = _seat_known_groups(free, world.known_group_overlap, pool_rng)
+    person_pos, fixed_p, fixed_g, sizes, pool_g, pool_u, m = _known_groups(
+        known, world, size_rng, pool_rng)
     n_people = n_known + len(m)
     values, probs = power_law_pmf(world.groups_per_user, 1, MAX_GROUPS_PER_USER)
     biased = values * probs / (values @ probs)  # a random seat's occupant
@@ -321,6 +310,21 @@ def _draw(values: np.ndarray, probs: np.ndarray, n: int, rng: np.random.Generato
     cdf = np.cumsum(probs)
     cdf /= cdf[-1]
     return values[np.searchsorted(cdf[:-1], rng.random(n), side="right")].astype(np.int64)
+
+
+def _known_groups(known: KnownNetwork, world: WorldModel, size_rng: np.random.Generator,
+                  pool_rng: np.random.Generator) -> tuple:
+    """Steps 1 and 2: the known people's positions, their fixed memberships (person, group
+    positions), the known groups' sizes, and the unseen members of their free seats
+    (``_seat_known_groups``)."""
+    person_pos = pd.Index(known.people.index)
+    group_pos = pd.Index(known.groups.index)
+    fixed_p = person_pos.get_indexer(known.memberships["person"]).astype(np.int64)
+    fixed_g = group_pos.get_indexer(known.memberships["group"]).astype(np.int64)
+    sizes = _known_sizes(known, world, size_rng)
+    free = sizes - np.bincount(fixed_g, minlength=known.n_groups)
+    return (person_pos, fixed_p, fixed_g, sizes,
+            *_seat_known_groups(free, world.known_group_overlap, pool_rng))
 
 
 def _known_sizes(known: KnownNetwork, world: WorldModel, rng: np.random.Generator
