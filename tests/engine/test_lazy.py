@@ -166,3 +166,10 @@ def eager_and_lazy(model):
     lazy = rs.estimate_reach(unbounded.lazy(known_network(), templates=10, seed=2), model,
                              POSTS, runs=2_000, rng=2, progress=False)
     return eager, lazy
+
+
+def test_a_post_that_sweeps_the_world_is_refused_with_what_to_do():
+    small = rs.WorldModel(population=20_000).lazy(known_network(), templates=2, seed=1)
+    spreads = rs.SpreadModel(read_prob=0.6, repost_prob=0.2, horizon=48)
+    with pytest.raises(rs.ParameterError, match="Draw whole worlds instead"):
+        rs.estimate_reach(small, spreads, POSTS, runs=50, rng=1, progress=False)

@@ -507,5 +507,5 @@ def sweeps_as_parameter_error() -> Iterator[None]:
         raise ParameterError(
             f"{SWEEPS} ({MOST_DRAWN:.0%} of its population): the post sweeps this world, and "
             "a lazily drawn world holds only where a post touches a small share of it. Draw "
-            "whole worlds instead (WorldModel.sample, a case's [network] drawer = \"whole\"), "
-            "or give a larger population if it is notional") from None
+            "whole worlds instead (WorldModel.sample), or give a larger population if it is "
+            "notional") from None
