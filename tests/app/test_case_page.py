@@ -115,6 +115,7 @@ def test_a_screenshot_kind_case_is_built_through_the_forms(tmp_path):
     assert "population must be at least" in said, page.create_status.value
     assert not (tmp_path / "chen-v-sun").exists()
     f["population"].input.value = "7000"
+    page.drawer.value = "lazy"
     page.create.click()
     assert "Opened" in page.open_status.value, page.create_status.value
     case = rs.load_case(tmp_path / "chen-v-sun", key_file=tmp_path / "k.key")
@@ -122,6 +123,7 @@ def test_a_screenshot_kind_case_is_built_through_the_forms(tmp_path):
     assert case.known.identities.shape[0] == 3
     assert case.world.known_group_overlap == 0.05
     assert case.world.population == 7000
+    assert case.network.drawn.lazy
 
 
 def test_the_whole_bundled_screenshot_case_can_be_typed_into_the_page(tmp_path):

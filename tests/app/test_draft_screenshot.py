@@ -182,3 +182,10 @@ def test_how_the_post_was_removed_is_written_and_checked_by_the_loader(tmp_path)
     draft.deletion_mechanism = "recall"  # 12.5 hours after the post: no recall is that late
     found = [plain(p) for p in draft.problems()]
     assert any(f.startswith("how the post was removed: ") for f in found), found
+
+
+def test_a_world_drawn_where_runs_reach_is_written_and_loaded(tmp_path):
+    draft = screenshot_draft()
+    draft.network_drawer = "lazy"
+    case = rs.load_case(draft.write(tmp_path / "case"), key_file=tmp_path / "k.key")
+    assert isinstance(case.network, rs.network.LazySample)

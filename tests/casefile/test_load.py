@@ -362,6 +362,9 @@ BAD_INPUTS = {
     "a place on a count of forwards": (
         dict(observations=edited(PLACED, "place", 1, "Ontario")),
         "observations.csv", 3, "place", "a place is given only for named_readers"),
+    "a way of drawing a network known in full": (
+        dict(toml=TOML.replace("[interest]", '[network]\ndrawer = "lazy"\n\n[interest]')),
+        "case.toml", None, "network.drawer", "a network known in full draws nothing"),
     "missing title": (
         dict(toml=TOML.replace('title = "Test v. Test"\n', "")),
         "case.toml", None, "title", "required setting is missing"),

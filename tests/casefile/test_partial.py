@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import rumourscope as rs
-from rumourscope.impact.scenarios import default_world_ranges
+from rumourscope.impact.scenarios import ParameterRange, default_world_ranges
+from rumourscope.report._html import render_html
 from tests.casefile.test_load import (
     appended,
     edited,
@@ -359,6 +360,9 @@ BAD_INPUTS = {
     "no networks to draw": (
         dict(toml=_toml("draws = 5", "draws = 0")),
         "case.toml", None, "network.draws", "whole number >= 1"),
+    "unknown way of drawing the network": (
+        dict(toml=_toml("draws = 5", 'draws = 5\ndrawer = "eager"')),
+        "case.toml", None, "network.drawer", "must be one of: whole, lazy"),
 }
 
 
@@ -417,6 +421,55 @@ def test_draws_is_a_setting(make_partial, key, setting, draws):
     assert f"{draws} networks drawn by the world model" in case.describe()
     if not setting:
         assert draws == rs.network.sample.DEFAULT_NETWORKS
+
+
+def lazy_toml(population: int) -> str:
+    """The partial case's case.toml with its world drawn where runs reach."""
+    return _toml("draws = 5", 'draws = 5\ndrawer = "lazy"').replace(
+        "population = 30000", f"population = {population}")
+
+
+def test_an_exhibit_on_a_world_drawn_where_runs_reach(make_partial, key):
+    case = rs.load_case(make_partial(toml=lazy_toml(10_000_000)), key_file=key)
+    assert isinstance(case.network, rs.network.LazySample)
+    assert case.network.n_networks == 5
+    assert case.network.n_users < 2_000  # the known groups only, not ten million people
+    assert "each run starts from one and draws the rest" in case.describe()
+    # a post that dies out (a sweeping one is refused: see the next test), and ranges that
+    # keep every setting of the report so
+    model = case.model(repost_prob=0.002)
+    summary = rs.summarise_impact(
+        case, model=model, runs=200, sensitivity_runs=40, rng=1, progress=False,
+        given_evidence=False, ranges=[ParameterRange("repost_prob", 0.001, 0.004)])
+    assert summary.network_drawn
+    assert summary.network_lazy
+    assert any("drawn by each run for itself" in w for w in summary.warnings)
+    unseen = summary.assumptions.set_index("topic").loc["the unseen network", "assumption"]
+    assert unseen.startswith("drawn by each run where its spread reached")
+    # anyone of the notional population could be reached, by the world model's shares
+    places = summary.audience[summary.audience["breakdown"] == "jurisdiction"]
+    reachable = dict(zip(places["label"], places["reachable"], strict=True))
+    assert reachable["Ontario"] > 0.6 * 10_000_000
+    assert reachable["China"] > 0.2 * 10_000_000
+    # the world model's values are varied by drawing each run's world again under them
+    world_rows = summary.sensitivity[summary.sensitivity["parameter"].str.startswith("world.")]
+    assert set(world_rows["parameter"]) >= {"world.group_size", "world.population"}
+    assert world_rows[["at_low", "at_high"]].notna().all().all()
+    page = render_html(summary, {}, version="test")
+    assert "by each run for itself" in page
+    assert "runs draw their networks" in page
+
+
+def test_a_lazily_drawn_case_whose_post_sweeps_its_world_says_what_to_do(
+        make_partial, key, tmp_path, monkeypatch, capsys):
+    folder = make_partial(toml=lazy_toml(30_000))
+    out = tmp_path / "out"
+    code, _, err = run_cli(monkeypatch, capsys, "report", str(folder), "--out", str(out),
+                           "--runs", "20", "--no-pdf", "--key-file", str(key))
+    assert code == 2
+    assert "Traceback" not in err
+    assert 'leave drawer = "lazy" out of [network]' in err
+    assert not out.exists()
 
 
 def test_an_exhibit_on_a_drawn_network_says_so(case):

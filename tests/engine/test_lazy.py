@@ -173,3 +173,16 @@ def test_a_post_that_sweeps_the_world_is_refused_with_what_to_do():
     spreads = rs.SpreadModel(read_prob=0.6, repost_prob=0.2, horizon=48)
     with pytest.raises(rs.ParameterError, match="Draw whole worlds instead"):
         rs.estimate_reach(small, spreads, POSTS, runs=50, rng=1, progress=False)
+
+
+def test_a_sample_redrawn_under_another_world_keeps_its_kind_seed_and_known_part(world):
+    wider = world.drawn.world.with_values(group_size=60.0)
+    again = world.redrawn(wider, 3)
+    assert isinstance(again, LazySample)
+    assert (again.n_networks, again.drawn.seed, again.known) == (3, world.drawn.seed, world.known)
+    assert again.drawn.world == wider
+    whole = rs.WorldModel(population=20_000).sample(known_network(), networks=2, seed=4)
+    same = whole.redrawn(whole.drawn.world)
+    assert type(same) is rs.NetworkSample
+    assert same.n_networks == 2
+    assert same.network(1).users.equals(whole.network(1).users)  # the same seed, the same draw

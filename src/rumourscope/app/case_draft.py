@@ -164,6 +164,7 @@ class CaseDraft:
     population_source: str = ""
     network_seed: str = ""
     network_draws: str = ""
+    network_drawer: str = ""
     groups: list[dict[str, str]] = field(default_factory=list)
     observations: list[dict[str, str]] = field(default_factory=list)
     readers: list[dict[str, str]] = field(default_factory=list)
@@ -221,6 +222,8 @@ class CaseDraft:
         network = [f"{key} = {int(value.replace(',', ''))}"
                    for key, value in (("seed", self.network_seed), ("draws", self.network_draws))
                    if value.strip()]
+        if self.network_drawer:
+            network.append(f"drawer = {_q(self.network_drawer)}")
         if network:
             lines += ["", "[network]", *network]
         world = dict(self.world)

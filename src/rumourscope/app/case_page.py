@@ -108,6 +108,9 @@ class CasePage(CaseRows):
             "network_draws": Field("Networks to draw", lambda t: check_whole(t, 1, "number"),
                                    placeholder="20"),
         }
+        self.drawer = dropdown("How it is drawn", [
+            ("whole networks, before the runs", ""),
+            ("by each run, where the post reaches (a post that dies out)", "lazy")])
         self.mechanism = dropdown("How it was removed", [
             ("not stated", ""), ("recalled by the sender (within 2 minutes)", "recall"),
             ("deleted on the poster's own phone only", "delete-own-device"),
@@ -158,7 +161,7 @@ class CasePage(CaseRows):
                    "evidence shows are drawn from a stated world model; leave empty for its "
                    "defaults, each shown in the exhibit as an assumption.</small>"),
             f["population"].widget, f["population_source"].widget, world.widget,
-            f["network_seed"].widget, f["network_draws"].widget,
+            f["network_seed"].widget, f["network_draws"].widget, self.drawer,
             w.HTML("<h4>How each table was compiled</h4>"), provenance,
             w.HTML("<h4>The expert</h4>"), expert,
             w.HTML("<h4>Create</h4>"), self.target.widget,
@@ -248,6 +251,7 @@ class CasePage(CaseRows):
         for name, f in self.case_fields.items():
             setattr(d, name, f.value.strip())
         d.deletion_mechanism, d.deletion_scope = self.mechanism.value, self.scope.value
+        d.network_drawer = self.drawer.value
         d.groups, d.observations = list(self.groups.rows), list(self.observations.rows)
         d.rosters, d.identities = list(self.rosters.rows), list(self.identities.rows)
         d.readers = list(self.readers.rows)

@@ -73,7 +73,9 @@ class Case:
         (default 20) drawn by :attr:`world` around :attr:`known` with the seed
         ``[network] seed`` of ``case.toml`` (default 0); ``network.drawn`` then says so. Each
         run of an estimate uses one of them, so estimates carry the uncertainty about the
-        unseen part; as one network (lookups, summaries) it is the first draw.
+        unseen part; as one network (lookups, summaries) it is the first draw. With
+        ``[network] drawer = "lazy"``, a :class:`~rumourscope.network.LazySample`: the draws hold
+        only the known groups, and each run draws the rest where it reaches.
     known : KnownNetwork
         What the case knows of its network, with the source of each fact: the groups and their
         stated sizes, known people, fixed memberships, rosters, asserted identities, and the
@@ -271,7 +273,8 @@ class Case:
                       f"people, {len(known.memberships):,} fixed memberships, "
                       f"{len(known.identities):,} identities asserted"]
             lines += [f"  group {g}: {size}" for g, size in known.describe_sizes().items()]
-            lines.append(f"Networks: {net.drawn.describe()}; each run uses one, so estimates "
+            uses = ("starts from one and draws the rest" if net.drawn.lazy else "uses one")
+            lines.append(f"Networks: {net.drawn.describe()}; each run {uses}, so estimates "
                          "carry the uncertainty about the unseen part (the figures below are "
                          "the first network's)")
         lines += [

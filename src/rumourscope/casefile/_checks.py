@@ -56,7 +56,7 @@ def is_complete(spec: CaseSpec | None, found: dict[str, str | None],
             problems.append(Problem(CASE_FILE, "a network known in full draws nothing; remove "
                                     "[world] or set complete = false under [network]",
                                     column="world"))
-        for key in ("seed", "draws"):
+        for key in ("seed", "draws", "drawer"):
             value = getattr(spec.network, key)
             if value is not None:
                 problems.append(Problem(CASE_FILE, f"a network known in full draws nothing; "

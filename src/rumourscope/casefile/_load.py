@@ -253,7 +253,10 @@ def _load(folder: Path, *, key_file: Path | None, key: bytes | None, show_names:
             show_names, provenance)
         world = _world(spec, known)
         seed = spec.network.seed if spec.network.seed is not None else DEFAULT_NETWORK_SEED
-        network = world.sample(known, networks=spec.network.draws, seed=seed)
+        if spec.network.drawer == "lazy":
+            network = world.lazy(known, templates=spec.network.draws, seed=seed)
+        else:
+            network = world.sample(known, networks=spec.network.draws, seed=seed)
     evidence, manifest = _manifest(folder, files, spec.evidence)
     origin = min(p.time for p in spec.posts)
     hours = pd.Timedelta(hours=1)

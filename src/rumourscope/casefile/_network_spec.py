@@ -11,11 +11,15 @@ from ..errors import ParameterError, Problem
 from ..network.world import CONSTRAINTS, DEFAULT_SOURCES
 from ._paths import normalise_path
 
-__all__ = ["DEFAULT_NETWORK_SEED", "PROVENANCE_TABLES", "NetworkSpec", "parse_network_spec"]
+__all__ = ["DEFAULT_NETWORK_SEED", "DRAWERS", "PROVENANCE_TABLES", "NetworkSpec",
+           "parse_network_spec"]
 
 CASE_FILE = "case.toml"
 DEFAULT_NETWORK_SEED = 0
 """The seed of the network drawn for a partial case unless ``[network] seed`` says otherwise."""
+DRAWERS = ("whole", "lazy")
+"""How a partial case's network is drawn: whole networks before any run (``NetworkSample``), or
+only the known groups, the rest in each run where it reaches (``LazySample``)."""
 PROVENANCE_TABLES = ("users", "groups", "members", "friends", "rosters", "identities",
                      "observations")
 _PROVENANCE_KEYS = {"compiled_by", "sources", "method"}
@@ -27,6 +31,7 @@ class NetworkSpec:
     """The network settings of ``case.toml``.
 
     ``complete`` is ``None`` when not stated (the loader decides from the tables present);
+    ``drawer`` is one of :data:`DRAWERS` or ``None`` when not stated (whole networks);
     ``world`` holds the stated world-model values and ``world_sources`` their sources;
     ``provenance`` maps a table name to its ``compiled_by``, ``sources`` and ``method``.
     """
@@ -34,6 +39,7 @@ class NetworkSpec:
     complete: bool | None = None
     seed: int | None = None
     draws: int | None = None
+    drawer: str | None = None
     world: dict[str, Any] = field(default_factory=dict)
     world_sources: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -45,12 +51,12 @@ def parse_network_spec(doc: dict, evidence_files: set[str],
     complete = None
     network = doc.get("network", {})
     if not isinstance(network, dict):
-        problems.append(Problem(CASE_FILE, "must be a table with complete, seed and draws",
-                                column="network"))
+        problems.append(Problem(CASE_FILE, "must be a table with complete, seed, draws and "
+                                "drawer", column="network"))
         network = {}
-    for key in sorted(set(network) - {"complete", "seed", "draws"}):
-        problems.append(Problem(CASE_FILE, "unknown setting; allowed: complete, seed, draws",
-                                column=f"network.{key}"))
+    for key in sorted(set(network) - {"complete", "seed", "draws", "drawer"}):
+        problems.append(Problem(CASE_FILE, "unknown setting; allowed: complete, seed, draws, "
+                                "drawer", column=f"network.{key}"))
     if "complete" in network:
         complete = network["complete"]
         if not isinstance(complete, bool):
@@ -59,9 +65,14 @@ def parse_network_spec(doc: dict, evidence_files: set[str],
             complete = None
     seed = _whole(network, "seed", 0, problems)
     draws = _whole(network, "draws", 1, problems)
+    drawer = network.get("drawer")
+    if drawer is not None and drawer not in DRAWERS:
+        problems.append(Problem(CASE_FILE, f"must be one of: {', '.join(DRAWERS)}",
+                                column="network.drawer", value=drawer))
+        drawer = None
     world, sources = _world(doc.get("world", {}), problems)
     provenance = _provenance(doc.get("provenance", {}), evidence_files, problems)
-    return NetworkSpec(complete=complete, seed=seed, draws=draws, world=world,
+    return NetworkSpec(complete=complete, seed=seed, draws=draws, drawer=drawer, world=world,
                        world_sources=sources, provenance=provenance)
 
 

@@ -507,5 +507,6 @@ def sweeps_as_parameter_error() -> Iterator[None]:
         raise ParameterError(
             f"{SWEEPS} ({MOST_DRAWN:.0%} of its population): the post sweeps this world, and "
             "a lazily drawn world holds only where a post touches a small share of it. Draw "
-            "whole worlds instead (WorldModel.sample), or give a larger population if it is "
+            "whole worlds instead (WorldModel.sample; in a case folder, leave drawer = "
+            "\"lazy\" out of [network] in case.toml), or give a larger population if it is "
             "notional") from None

@@ -257,8 +257,7 @@ def summarise_impact(
                 return setting(m, sensitivity_runs, "sensitivity")
             # the case's networks drawn again, with the same seed, under the varied world (no
             # more of them than there are runs to use them)
-            drawn = world.sample(case.known, networks=min(net.n_networks, sensitivity_runs),
-                                 seed=net.drawn.seed)
+            drawn = net.redrawn(world, min(net.n_networks, sensitivity_runs))
             return setting(m, sensitivity_runs, "sensitivity (world model)", on=drawn)
 
         sens = sensitivity(model, (*ranges, *world_ranges), sens_estimate, central=central_sens,
@@ -560,7 +559,8 @@ def _network_sources(case: Case, ranges: Sequence[WorldRange]) -> dict[str, Any]
     # give a column of floats that "" cannot fill)
     world.insert(3, "range", [by_name.get(p, "") for p in world["parameter"]])
     return {"known_groups": table, "world": world,
-            "network_draws": case.network.drawn.networks}
+            "network_draws": case.network.drawn.networks,
+            "network_lazy": case.network.drawn.lazy}
 
 
 def _assumptions(case: Case, model: SpreadModel,
@@ -576,7 +576,9 @@ def _assumptions(case: Case, model: SpreadModel,
                  "each reader's place and whether they know the plaintiff, as labelled",
                  _label_basis(case)))
     if case.network_drawn:
-        rows.append(("the unseen network", "drawn once from the world model (section 5)",
+        how = ("drawn by each run where its spread reached" if case.network.drawn.lazy
+               else f"drawn {case.network.drawn.networks} times")
+        rows.append(("the unseen network", f"{how} from the world model (section 5)",
                      "stated values or assumptions"))
     if case.deletion_utc is not None:
         rows.append(("how the post was removed",

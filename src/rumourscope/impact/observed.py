@@ -18,6 +18,7 @@ from .summary import QUANTITY_LABELS
 
 if TYPE_CHECKING:
     from ..casefile import Case
+    from ..network import GroupNetwork
 
 # Observation kinds (see Case.observations) as plain words, and the modelled quantity each one
 # is an actual count of.
@@ -149,9 +150,13 @@ def reachable_people(case: Case) -> pd.DataFrame:
     """``breakdown, label, reachable``: people connected to a posting channel at all.
 
     The post can only travel along memberships and friend ties, so people outside the
-    connected part of the network that holds the original post(s) can never read it.
+    connected part of the network that holds the original post(s) can never read it. In a
+    world drawn where runs reach (``[network] drawer = "lazy"``) anyone could be: its notional
+    population, split by the world model's shares.
     """
     net = case.network
+    if net.drawn is not None and net.drawn.lazy:
+        return _notional_people(net)
     n_u, n_g = net.n_users, net.n_groups
     members = np.repeat(np.arange(n_g), np.diff(net.group_members.indptr))
     rows = np.concatenate([members + n_u, np.repeat(np.arange(n_u), net.friends.degrees())])
@@ -167,6 +172,22 @@ def reachable_people(case: Case) -> pd.DataFrame:
     out.append(("jurisdiction", "unknown", int((reachable & (codes < 0)).sum())))
     for name in net.communities:
         out.append(("community", name, int((reachable & net.community_members(name)).sum())))
+    return pd.DataFrame(out, columns=["breakdown", "label", "reachable"])
+
+
+def _notional_people(net: GroupNetwork) -> pd.DataFrame:
+    """``reachable_people`` of a lazily drawn world: the people of its (first) template by
+    their labels, and the rest of the notional population by the world model's shares."""
+    world = net.drawn.world
+    rest = world.population - net.n_users
+    places, communities = dict(world.jurisdictions or {}), dict(world.communities or {})
+    codes = net.user_jurisdiction
+    out = [("all", "all", world.population)]
+    out += [("jurisdiction", name, int((codes == k).sum()) + round(rest * places.get(name, 0.0)))
+            for k, name in enumerate(net.jurisdictions)]
+    out.append(("jurisdiction", "unknown", world.population - sum(n for *_, n in out[1:])))
+    out += [("community", name, int(net.community_members(name).sum())
+             + round(rest * communities.get(name, 0.0))) for name in net.communities]
     return pd.DataFrame(out, columns=["breakdown", "label", "reachable"])
 
 

@@ -195,6 +195,10 @@ class ImpactSummary:
     network_draws : int
         For a partial case, how many networks were drawn (each run used one of them); 1
         otherwise.
+    network_lazy : bool
+        Whether the unseen network was drawn in each run only where the run reached
+        (``[network] drawer = "lazy"``; ``network_draws`` is then the draws of the known groups
+        runs start from), rather than drawn whole before the runs.
     known_groups : DataFrame
         For a partial case, what the network is built from: ``group, name, size`` (how its
         size is known, with the evidence), ``fixed_members`` (known by roster or identity) and
@@ -254,6 +258,7 @@ class ImpactSummary:
     evidence_fit: float | None = None
     network_drawn: bool = False
     network_draws: int = 1
+    network_lazy: bool = False
     known_groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=list(TABLE_COLUMNS["known_groups"])))
     world: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
@@ -283,14 +288,20 @@ class ImpactSummary:
         """What a reader must know before relying on the modelled figures, in plain words."""
         out = []
         if self.network_drawn:
+            drawn, limit = (
+                ("was drawn by each run for itself, only where its spread reached, from the "
+                 "case's world model, whose values are assumptions: each run had its own "
+                 "network", "the world's population is notional (a run may draw at most "
+                 "a tenth of it)") if self.network_lazy else
+                (f"was drawn {self.network_draws} times from the case's world model, whose "
+                 "values are assumptions: each run used one of those networks",
+                 "reach is limited by the world's stated population"))
             out.append(
                 "The case lists only part of the network. The rest (people, groups and friend "
-                f"ties the evidence does not show) was drawn {self.network_draws} times from the "
-                "case's world model, whose values are assumptions: each run used one of those "
-                "networks, so the intervals carry the uncertainty about the unseen network as "
-                "the world model describes it, but not the uncertainty about the world model's "
-                "own values (the sensitivity analysis varies them), and reach is limited by the "
-                "world's stated population."
+                f"ties the evidence does not show) {drawn}, so the intervals carry the "
+                "uncertainty about the unseen network as the world model describes it, but not "
+                "the uncertainty about the world model's own values (the sensitivity analysis "
+                f"varies them), and {limit}."
             )
         if self.given_evidence and self.evidence_fit < LOW_FIT:
             out.append(

@@ -81,6 +81,9 @@ class LazySample(NetworkSample):
         """Per template, each person's number of unseen groups beyond the known ones."""
         return (self.first_extra, *(extra for _, extra in self._more_parts))
 
+    def redrawn(self, world: WorldModel, networks: int | None = None) -> LazySample:
+        return draw_lazy(self.known, world, networks or self.n_networks, seed=self.drawn.seed)
+
     @cached_property
     def laws(self) -> WorldLaws:
         """The world model's laws as the engine draws from them."""

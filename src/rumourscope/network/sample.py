@@ -78,6 +78,13 @@ class NetworkSample(GroupNetwork):
             return GroupNetwork(**{f: getattr(self, f) for f in _GRAPH_FIELDS})
         return self.more[i - 1]
 
+    def redrawn(self, world: WorldModel, networks: int | None = None) -> NetworkSample:
+        """The same kind of sample around the same known part with the same seed, drawn from
+        ``world`` instead (``networks`` draws; default as many as this one has): what a
+        sensitivity analysis of the world model compares."""
+        return draw_networks(self.known, world, networks or self.n_networks,
+                             seed=self.drawn.seed)
+
     @property
     def nbytes(self) -> int:
         return sum(GroupNetwork.nbytes.fget(n) for n in self.networks)  # type: ignore[attr-defined]
