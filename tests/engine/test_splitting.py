@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 import rumourscope as rs
+from rumourscope.engine import _splitting as splitting
 from rumourscope.engine._ensemble import run_many
 from rumourscope.engine._inputs import prepare
 from rumourscope.engine.reach import AUTO_SHARE
@@ -468,3 +469,21 @@ def test_a_reader_fact_no_run_can_match_is_refused(user, match):
     net, model, post = _one_group()
     with pytest.raises(rs.errors.EvidenceConflictError, match=match):
         rs.estimate_reach(net, model, post, runs=10, rng=1, evidence=_readers([user]))
+
+
+@pytest.mark.parametrize("stage_pass", [-1.0, 1.0])
+def test_where_rejection_stops_changes_its_cost_never_its_runs(monkeypatch, stage_pass):
+    # -1: later batches go straight to the horizon (plain rejection); 1: they stop at every
+    # observation time; the default stops where the first batch ruled out many
+    ev = pd.concat([EVIDENCE, frame(hours=[20.0], kind=["views"], count=[400],
+                                    bound=["at_least"])], ignore_index=True)
+
+    def estimate():
+        return rs.estimate_reach(NET, MODEL, POST, runs=150, rng=4, evidence=ev,
+                                 method="rejection")
+
+    default = estimate()
+    assert len(default.conditioning.levels) == 1
+    assert default.conditioning.levels["runs"].iloc[0] > 150 + 100  # more than one batch
+    monkeypatch.setattr(splitting, "_STAGE_PASS", stage_pass)
+    pd.testing.assert_frame_equal(estimate().runs, default.runs)

@@ -60,6 +60,12 @@ _FIRST_BATCH = 100
 # screenshot case kept 2 of a first 100 (its share is 5.5%), so the next batch was sized for
 # 2.7% and kept three times the runs asked for, each a run through its whole drawn world.
 _GROWTH = 4
+# Rejection's later batches skip a stage where more than this share of the first batch's runs
+# agreed. A stage follows its runs from the start (only the keys are kept), so it is worth it
+# only where it rules out many: the screenshot case's first observation (2.7 h) rules out nine
+# runs in ten, the next (12 h) none, yet following a run to 12 h costs most of following it to
+# the horizon (its world of 30,000 is mostly swept by then).
+_STAGE_PASS = 0.5
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -278,7 +284,10 @@ def reject(
     A batch is simulated in stages, to each observation time in turn, and a run is followed
     further only while it agrees with the evidence so far: a run simulated to a later time is
     the same run (the same keys), so this keeps exactly the runs plain rejection keeps, without
-    following to the horizon the runs an early observation already rules out. The first batch
+    following to the horizon the runs an early observation already rules out. A stage
+    follows its runs again from the start, so it pays only where it rules out many: later
+    batches stop only at the times where the first batch's stage ruled out at least half of
+    its runs, and the last stage runs to the horizon. The first batch
     is the unconditioned ensemble's first ``n`` runs (at least 100); later batches are sized by
     the share kept so far, each at most four times the runs tried before it.
 
@@ -288,8 +297,8 @@ def reject(
     against."""
     run = _runner(inputs, checks, watch, watch_people, client=client, chunk_size=chunk_size)
     hours = checks.used["hours"].to_numpy(dtype=float)
-    horizon = inputs.par[_codes.P_HORIZON]
     parts, tried, batch, kept = [], 0, 0, 0
+    stage_times = _stages(checks, skip=set())  # the first batch stops everywhere it may
 
     def follow(keys: np.ndarray, particle: np.ndarray, until: float | None) -> RunArrays:
         per_run = None if particles is None else particles.runs(particle)
@@ -303,16 +312,17 @@ def reject(
         particle = (np.zeros(size, np.int64) if particles is None else particles.draw(
             stream(root, Stream.PARTICLES) if first else
             stream(root, Stream.REJECTION_PARTICLES, batch), size))
-        alive, out = np.arange(size), None
-        for tau in checks.times:
-            out = follow(keys[alive], particle[alive], np.nextafter(tau, np.inf))
+        alive, stages, shares, done = np.arange(size), list(stage_times), {}, -np.inf
+        while stages and len(alive):
+            tau = stages.pop(0)
+            # the last stage (infinity) runs to the horizon; each checks what came since the last
+            out = follow(keys[alive], particle[alive],
+                         np.nextafter(tau, np.inf) if stages else None)
             agree = checks.passed(inputs.times, _counts(out), out.first_copy, out.first_read)[
-                :, hours <= tau].all(axis=1)
-            alive, out = alive[agree], _rows(out, agree)
-            if not len(alive):
-                break
-        if out is None or (len(alive) and checks.times[-1] < horizon):
-            out = follow(keys[alive], particle[alive], None)  # to the horizon
+                :, (hours > done) & (hours <= tau)].all(axis=1)
+            alive, out, shares[tau], done = alive[agree], _rows(out, agree), agree.mean(), tau
+        if first:  # later batches stop only where the first found it worth it (or never came)
+            stage_times = _stages(checks, skip={t for t, x in shares.items() if x > _STAGE_PASS})
         parts.append((out, keys[alive], particle[alive]))
         tried, kept, batch = tried + size, kept + len(alive), batch + 1
         if min_share is not None and batch == 1 and kept < min_share * tried:
@@ -337,6 +347,16 @@ def reject(
     levels["share"] = levels["kept"] / levels["runs"]
     return out, keys, np.empty((len(keys), 0)), particle, Conditioning(
         checks, levels, kept / tried, np.arange(len(keys)), "rejection")
+
+
+def _stages(checks: Checks, skip: set[float]) -> list[float]:
+    """The times rejection follows a batch to, in order: each observation time not in
+    ``skip``, except the last (the horizon checks it as well), and each time of a count of
+    readers by place (counted to a run's end, so a run must stop there); then the horizon
+    (infinity)."""
+    times = checks.times
+    placed = set(checks.used["hours"][checks.used["place"].map(lambda p: isinstance(p, str))])
+    return [*(t for t in times if t in placed or (t < times[-1] and t not in skip)), np.inf]
 
 
 def _batch_size(n: int, kept: int, tried: int, max_runs: int) -> int:
