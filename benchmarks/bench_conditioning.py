@@ -14,6 +14,12 @@ shows at least 1% of runs agreeing and splits otherwise.
 
 Run: ``.venv/bin/python benchmarks/bench_conditioning.py`` (about fifteen minutes on two cores;
 the very rare case's rejection simulates some 140,000 runs a round).
+
+``--stages``: where rejection stops, on the bundled screenshot case (its runs sweep a drawn
+world of 30,000). Each stage follows its runs again from the start, so the rules compared are
+stopping at every observation time, stopping only where the first batch found it worth it
+(the package's rule: where it ruled out at least half of its runs), and going straight to the
+horizon (plain rejection); all three keep the same runs, which the benchmark checks.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 import rumourscope as rs
+from rumourscope.engine import _splitting
 
 NET = rs.synthetic_network(n_users=20_000, n_groups=1_000, rng=1)
 G0 = NET.groups["size"].idxmax()
@@ -61,13 +68,54 @@ def one(evidence: pd.DataFrame, method: str, runs: int, seed: int) -> dict:
             "evidence_fit": how.evidence_fit, "ms_per_kept_run": 1000 * replay / est.n_runs}
 
 
+#: Rejection's stopping rules compared by ``--stages``: the share of a first batch's stage
+#: that, when more of its runs agree, makes later batches skip that stage.
+STOPPING = {"every observation time": 2.0, "where the first batch ruled out half (default)":
+            _splitting._STAGE_PASS, "straight to the horizon": -1.0}
+
+
+def stages(runs: int, rounds: int) -> None:
+    case = rs.demo_case("screenshot")
+    model = case.model()
+
+    def given():
+        return rs.estimate_reach(case.network, model, case.posts, runs=runs, rng=1,
+                                 evidence=case.observations, method="rejection", progress=False)
+
+    given()  # compiles the engine and draws the case's networks
+    rows, kept = [], {}
+    for r in range(rounds):
+        for name, share in STOPPING.items():
+            _splitting._STAGE_PASS = share
+            est, cpu = cpu_seconds(given)
+            kept[name] = est.runs
+            rows.append({"rule": name, "round": r, "cpu_s": cpu,
+                         "simulated": est.conditioning.simulated})
+    _splitting._STAGE_PASS = STOPPING["where the first batch ruled out half (default)"]
+    first = next(iter(kept.values()))
+    same = all(frame.equals(first) for frame in kept.values())
+    table = pd.DataFrame(rows).groupby("rule", sort=False).median().drop(columns="round")
+    pd.set_option("display.width", 160)
+    print(f"screenshot case, {runs} runs kept by rejection, {rounds} alternating rounds "
+          f"(per-round medians); the same runs under every rule: {same}")
+    print(table.round(1).to_string())
+    print(f"\nnumpy {np.__version__}, rumourscope {rs.__version__}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2000, help="runs splitting keeps")
     parser.add_argument("--reject-runs", type=int, default=200,
                         help="runs rejection keeps (it simulates about runs / share)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--stages", action="store_true",
+                        help="compare where rejection stops, on the screenshot case")
+    parser.add_argument("--stage-runs", type=int, default=100,
+                        help="runs kept in each --stages estimate")
     args = parser.parse_args()
+    if args.stages:
+        stages(args.stage_runs, args.rounds)
+        return
     rs.estimate_reach(NET, MODEL, POST, runs=100, rng=0)  # compiles the engine
     for ev in EVIDENCE.values():  # compiles the per-run path
         rs.estimate_reach(NET, MODEL, POST, runs=300, rng=0, evidence=ev)
