@@ -119,57 +119,70 @@ def _labels(key, ident, jur_cdf, comm_share):
     return jur, mask
 
 
-# The helpers that add one person, membership or tie write into room made before (``_grow``)
-# and return no table: passing tables back and forth per item was most of the drawing's time.
+# What is drawn is added a batch at a time (a group's seats, a person's friends beyond groups),
+# each batch a loop inside one function: a call per person, membership or tie costs the
+# reference counting of every array it is passed (the tables, the laws), which was most of the
+# drawing's time.
 @njit(cache=True)
-def _add_person(P, n, ident, kind, group, slot, parent, key, laws):
-    """A new person (not yet drawn in full); returns their index."""
-    i = n[N_PEOPLE]
-    P[0, i] = ident
-    P[1, i], P[2, i] = _labels(key, ident, laws[7], laws[8])
-    P[3, i], P[4, i], P[5, i] = kind, -1, 0
-    P[6, i], P[7, i], P[8, i] = group, slot, parent
-    n[N_PEOPLE] = i + 1
-    if i + 1 > laws[9]:
+def _add_people(P, n, a, numbers, purpose, kind, group, parent, key, laws):
+    """New people (not yet drawn in full): the ``j``-th is ``_ident(a, numbers[j], purpose)``,
+    number ``numbers[j]`` (their seat in ``group``, or among the friends beyond groups of
+    ``parent``). Returns the (maybe grown) people and the index of the first."""
+    first = n[N_PEOPLE]
+    P = _grow(P, first + numbers.shape[0])
+    for j in range(numbers.shape[0]):
+        i = first + j
+        ident = _ident(a, numbers[j], purpose)
+        P[0, i] = ident
+        P[1, i], P[2, i] = _labels(key, ident, laws[7], laws[8])
+        P[3, i], P[4, i], P[5, i] = kind, -1, 0
+        P[6, i], P[7, i], P[8, i] = group, numbers[j], parent
+    n[N_PEOPLE] = first + numbers.shape[0]
+    if n[N_PEOPLE] > laws[9]:
         raise ValueError(SWEEPS)
-    return i
+    return P, first
 
 
 @njit(cache=True)
-def _add_member(M, n, u, g, slot):
-    k = n[N_MEMBERS]
-    M[0, k], M[1, k], M[2, k] = u, g, slot
-    n[N_MEMBERS] = k + 1
-
-
-@njit(cache=True)
-def _add_friend(F, n, v, u):
+def _add_friends(F, n, v, people):
+    """Ties from ``v`` to ``people``; returns the (maybe grown) ties."""
     k = n[N_TIES]
-    F[0, k], F[1, k] = v, u
-    n[N_TIES] = k + 1
+    F = _grow(F, k + people.shape[0])
+    for j in range(people.shape[0]):
+        F[0, k + j], F[1, k + j] = v, people[j]
+    n[N_TIES] = k + people.shape[0]
+    return F
 
 
 @njit(cache=True)
-def _seat(P, G, S, M, n, g, slot, key, laws):
-    """The person in seat ``slot`` of drawn group ``g``, drawn now if need be (with room made
-    for one more person and membership)."""
-    if slot == 0:
-        return G[3, g]
-    at = G[4, g] + slot
-    if S[at] < 0:
-        u = _add_person(P, n, _ident(G[0, g], slot, _MEMBER), MEMBER, g, slot, -1, key, laws)
-        S[at] = u
-        _add_member(M, n, u, g, slot)
-    return S[at]
+def _fill_seats(P, G, S, M, n, g, slots, key, laws):
+    """The people in seats ``slots`` of drawn group ``g``, written over ``slots``; those not
+    yet drawn are drawn now, in the order of their first seat in ``slots``. Returns the (maybe
+    grown) people and memberships."""
+    first, gid = G[4, g], G[0, g]
+    new = np.empty(slots.shape[0], np.int64)
+    k = 0
+    for j in range(slots.shape[0]):
+        if slots[j] > 0 and S[first + slots[j]] == -1:
+            S[first + slots[j]] = -2  # taken now (a seat may be in ``slots`` twice)
+            new[k] = slots[j]
+            k += 1
+    P, u = _add_people(P, n, gid, new[:k], _MEMBER, MEMBER, g, -1, key, laws)
+    m = n[N_MEMBERS]
+    M = _grow(M, m + k)
+    for j in range(k):
+        S[first + new[j]] = u + j
+        M[0, m + j], M[1, m + j], M[2, m + j] = u + j, g, new[j]
+    n[N_MEMBERS] = m + k
+    for j in range(slots.shape[0]):
+        slots[j] = G[3, g] if slots[j] == 0 else S[first + slots[j]]
+    return P, M
 
 
 @njit(cache=True)
 def draw_roster(g, key, P, G, S, M, n, laws):
     """Every seat of drawn group ``g`` (a copy has reached it)."""
-    size = G[1, g]
-    P, M = _grow(P, n[N_PEOPLE] + size), _grow(M, n[N_MEMBERS] + size)
-    for slot in range(1, size):
-        _seat(P, G, S, M, n, g, slot, key, laws)
+    P, M = _fill_seats(P, G, S, M, n, g, np.arange(1, G[1, g]), key, laws)
     G[2, g] = 1
     return P, M
 
@@ -179,15 +192,18 @@ def _ties_in(g, slot, v, key, P, G, S, M, F, n, laws):
     """``v``'s friend ties inside drawn group ``g``, where ``v`` has seat ``slot``: the group's
     ties are drawn whole (so everyone in it sees the same ones) and those at ``v``'s seat kept."""
     size, gid = G[1, g], G[0, g]
-    for t in range(_poisson(key, gid, _TIES, laws[5] * size / 2.0)):
+    n_ties = _poisson(key, gid, _TIES, laws[5] * size / 2.0)
+    tied = np.empty(n_ties, np.int64)
+    k = 0
+    for t in range(n_ties):
         # two different seats, as the eager drawer joins two members of a group
         a = int(uniform(key, gid, 2 * t, _TIE) * size)
         b = (a + 1 + int(uniform(key, gid, 2 * t + 1, _TIE) * (size - 1))) % size
         if a == slot or b == slot:
-            P, M = _grow(P, n[N_PEOPLE] + 1), _grow(M, n[N_MEMBERS] + 1)
-            F = _grow(F, n[N_TIES] + 1)
-            _add_friend(F, n, v, _seat(P, G, S, M, n, g, b if a == slot else a, key, laws))
-    return P, M, F
+            tied[k] = b if a == slot else a
+            k += 1
+    P, M = _fill_seats(P, G, S, M, n, g, tied[:k], key, laws)
+    return P, M, _add_friends(F, n, v, tied[:k])
 
 
 @njit(cache=True)
@@ -209,31 +225,25 @@ def draw_person(v, key, P, G, S, M, F, n, laws, tfr_ptr, tfr_idx, t0):
     G, M = _grow(G, first_own + extra), _grow(M, n[N_MEMBERS] + extra)
     for j in range(extra):
         gid = _ident(me, j, _GROUP)
-        g = n[N_GROUPS]
+        g, m, at = n[N_GROUPS], n[N_MEMBERS], n[N_SEATS]
         size = _pick(size_cdf_seat, size_values, uniform(key, gid, 0, _SIZE))
-        at = n[N_SEATS]
         S = _grow(S, at + size)
         G[0, g], G[1, g], G[2, g], G[3, g], G[4, g] = gid, size, 0, v, at
         S[at:at + size] = -1
-        n[N_GROUPS], n[N_SEATS] = g + 1, at + size
-        _add_member(M, n, v, g, 0)
+        M[0, m], M[1, m], M[2, m] = v, g, 0
+        n[N_GROUPS], n[N_MEMBERS], n[N_SEATS] = g + 1, m + 1, at + size
     if kind == TEMPLATE:
-        F = _grow(F, n[N_TIES] + tfr_ptr[t0 + v + 1] - tfr_ptr[t0 + v])
-        for j in range(tfr_ptr[t0 + v], tfr_ptr[t0 + v + 1]):
-            _add_friend(F, n, v, tfr_idx[j])
+        F = _add_friends(F, n, v, tfr_idx[tfr_ptr[t0 + v]:tfr_ptr[t0 + v + 1]])
     # ties inside drawn groups: the group it was found in, then its own
     if P[6, v] >= 0:
         P, M, F = _ties_in(P[6, v], P[7, v], v, key, P, G, S, M, F, n, laws)
     for g in range(first_own, n[N_GROUPS]):
         P, M, F = _ties_in(g, 0, v, key, P, G, S, M, F, n, laws)
-    others = _poisson(key, me, _OTHERS, laws[6])
-    F = _grow(F, n[N_TIES] + others + 1)
     if kind == FRIEND:
-        _add_friend(F, n, v, P[8, v])
-    P = _grow(P, n[N_PEOPLE] + others)
-    for j in range(others):
-        _add_friend(F, n, v, _add_person(P, n, _ident(me, j, _FRIEND), FRIEND, -1, 0, v, key,
-                                         laws))
+        F = _add_friends(F, n, v, P[8, v:v + 1])
+    others = np.arange(_poisson(key, me, _OTHERS, laws[6]))
+    P, u = _add_people(P, n, me, others, _FRIEND, FRIEND, -1, v, key, laws)
+    F = _add_friends(F, n, v, u + others)
     P[5, v] = 1
     return P, G, S, M, F
 
@@ -305,7 +315,8 @@ def start(tnet, worlds, extras, w):
     u0, p0, g0 = worlds[w, W_USER], worlds[w, W_USER_PTR], worlds[w, W_GROUP_PTR]
     nu, ng = worlds[w, W_USERS], worlds[w, W_GROUPS]
     # identity, jurisdiction, communities (the mask's bits), how drawn, unseen groups, drawn
-    # in full, the group and seat they were found at, who drew them as a friend
+    # in full, the group they were found in, their number (their seat there, or among the
+    # friends beyond groups of who drew them), who drew them as a friend
     P = np.zeros((9, 2 * nu + 64), np.int64)
     for u in range(nu):
         P[0, u], P[1, u], P[2, u] = u, ujur[u0 + u], ucomm[u0 + u]
