@@ -106,19 +106,6 @@ def _grow(a, need):
     return out
 
 
-@njit(cache=True)
-def _labels(key, ident, jur_cdf, comm_share):
-    jur = np.int16(-1)
-    if jur_cdf.shape[0] > 0:
-        jur = np.int16(min(np.searchsorted(jur_cdf, uniform(key, ident, 0, _JUR), side="right"),
-                           jur_cdf.shape[0] - 1))
-    mask = np.uint64(0)
-    for bit in range(comm_share.shape[0]):
-        if comm_share[bit] > 0.0 and uniform(key, ident, bit, _COMM) < comm_share[bit]:
-            mask |= np.uint64(1) << np.uint64(bit)
-    return jur, mask
-
-
 # What is drawn is added a batch at a time (a group's seats, a person's friends beyond groups),
 # each batch a loop inside one function: a call per person, membership or tie costs the
 # reference counting of every array it is passed (the tables, the laws), which was most of the
@@ -130,11 +117,20 @@ def _add_people(P, n, a, numbers, purpose, kind, group, parent, key, laws):
     ``parent``). Returns the (maybe grown) people and the index of the first."""
     first = n[N_PEOPLE]
     P = _grow(P, first + numbers.shape[0])
+    jur_cdf, comm_share = laws[7], laws[8]
     for j in range(numbers.shape[0]):
         i = first + j
         ident = _ident(a, numbers[j], purpose)
-        P[0, i] = ident
-        P[1, i], P[2, i] = _labels(key, ident, laws[7], laws[8])
+        # their jurisdiction (by the law's shares, if any) and communities (each by its share)
+        jur = -1
+        if jur_cdf.shape[0] > 0:
+            jur = min(np.searchsorted(jur_cdf, uniform(key, ident, 0, _JUR), side="right"),
+                      jur_cdf.shape[0] - 1)
+        mask = np.uint64(0)
+        for bit in range(comm_share.shape[0]):
+            if comm_share[bit] > 0.0 and uniform(key, ident, bit, _COMM) < comm_share[bit]:
+                mask |= np.uint64(1) << np.uint64(bit)
+        P[0, i], P[1, i], P[2, i] = ident, jur, mask
         P[3, i], P[4, i], P[5, i] = kind, -1, 0
         P[6, i], P[7, i], P[8, i] = group, numbers[j], parent
     n[N_PEOPLE] = first + numbers.shape[0]
