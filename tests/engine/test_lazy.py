@@ -102,18 +102,18 @@ def test_one_recorded_run_is_the_estimates_run(world, model):
 def test_drawn_people_follow_the_world_models_laws(world):
     inputs, _ = prepare(world, rs.SpreadModel(), POSTS)
     extras, laws = inputs.lazy
-    P, G, M, F, n, t0 = _lazy.start(inputs.net, inputs.worlds, extras, 0)
+    P, G, S, M, F, n, t0 = _lazy.start(inputs.net, inputs.worlds, extras, 0)
     key, friends = np.uint64(11), (inputs.net[4], inputs.net[5], t0)
 
     def draw_in_full(people):
-        nonlocal P, G, M, F
+        nonlocal P, G, S, M, F
         for v in people:
-            P, G, M, F = _lazy.draw_person(v, key, P, G, M, F, n, laws, *friends)
+            P, G, S, M, F = _lazy.draw_person(v, key, P, G, S, M, F, n, laws, *friends)
 
     # 20 of the template's people in full, then everyone in their groups, then 150 of those
     draw_in_full(range(20))
     for g in range(world.n_groups, int(n[_lazy.N_GROUPS])):
-        P, M = _lazy.draw_roster(g, key, P, G, M, n, laws)
+        P, M = _lazy.draw_roster(g, key, P, G, S, M, n, laws)
     found = np.flatnonzero(P[3][: int(n[_lazy.N_PEOPLE])] == _lazy.MEMBER)[:150]
     groups_before, ties_before = int(n[_lazy.N_GROUPS]), int(n[_lazy.N_TIES])
     draw_in_full(found)

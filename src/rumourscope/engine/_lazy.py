@@ -15,10 +15,12 @@ group and their seat, a friend beyond groups from the person and their number), 
 kernel keys its decisions by identity, so it does not matter in which round or order people
 were drawn: a continued or replayed run finds the same world.
 
-The world is kept as tables that grow (people, groups, memberships, ties); each round builds
-the kernel's arrays from them, each list in the order its entries were drawn, which does not
-depend on the order in which people were drawn either (a group's members and ties are drawn
-with the group, a person's own groups and friends beyond groups with the person).
+The world is kept as tables that grow (people, groups and their seats, memberships, ties:
+int64 arrays, a row per column, whose room is doubled before what is drawn is written into
+them); each round builds the kernel's arrays from them, each list in the order its entries
+were drawn, which does not depend on the order in which people were drawn either (a group's
+members and ties are drawn with the group, a person's own groups and friends beyond groups
+with the person).
 """
 
 from __future__ import annotations
@@ -95,145 +97,151 @@ def _poisson(key, a, purpose, mean):
 
 @njit(cache=True)
 def _grow(a, need):
-    if need <= a.shape[0]:
+    """``a``, or a copy with room for ``need`` along its last axis (at least twice its room,
+    so that making room item by item costs amortised constant time)."""
+    if need <= a.shape[-1]:
         return a
-    out = np.zeros(max(need, 2 * a.shape[0]), a.dtype)
-    out[:a.shape[0]] = a
+    out = np.zeros((*a.shape[:-1], max(need, 2 * a.shape[-1])), a.dtype)
+    out[..., :a.shape[-1]] = a
     return out
 
 
+# What is drawn is added a batch at a time (a group's seats, a person's friends beyond groups),
+# each batch a loop inside one function: a call per person, membership or tie costs the
+# reference counting of every array it is passed (the tables, the laws), which was most of the
+# drawing's time.
 @njit(cache=True)
-def _labels(key, ident, jur_cdf, comm_share):
-    jur = np.int16(-1)
-    if jur_cdf.shape[0] > 0:
-        jur = np.int16(min(np.searchsorted(jur_cdf, uniform(key, ident, 0, _JUR), side="right"),
-                           jur_cdf.shape[0] - 1))
-    mask = np.uint64(0)
-    for bit in range(comm_share.shape[0]):
-        if comm_share[bit] > 0.0 and uniform(key, ident, bit, _COMM) < comm_share[bit]:
-            mask |= np.uint64(1) << np.uint64(bit)
-    return jur, mask
-
-
-@njit(cache=True)
-def _add_person(P, n, ident, kind, group, slot, parent, key, laws):
-    """A new person (not yet drawn in full); returns the tables and their index."""
-    i = n[N_PEOPLE]
-    if i >= P[0].shape[0]:
-        P = (_grow(P[0], i + 1), _grow(P[1], i + 1), _grow(P[2], i + 1), _grow(P[3], i + 1),
-             _grow(P[4], i + 1), _grow(P[5], i + 1), _grow(P[6], i + 1), _grow(P[7], i + 1),
-             _grow(P[8], i + 1))
-    P[0][i] = ident
-    P[1][i], P[2][i] = _labels(key, ident, laws[7], laws[8])
-    P[3][i], P[4][i], P[5][i] = kind, -1, 0
-    P[6][i], P[7][i], P[8][i] = group, slot, parent
-    n[N_PEOPLE] = i + 1
-    if i + 1 > laws[9]:
+def _add_people(P, n, a, numbers, purpose, kind, group, parent, key, laws):
+    """New people (not yet drawn in full): the ``j``-th is ``_ident(a, numbers[j], purpose)``,
+    number ``numbers[j]`` (their seat in ``group``, or among the friends beyond groups of
+    ``parent``). Returns the (maybe grown) people and the index of the first."""
+    first = n[N_PEOPLE]
+    P = _grow(P, first + numbers.shape[0])
+    jur_cdf, comm_share = laws[7], laws[8]
+    for j in range(numbers.shape[0]):
+        i = first + j
+        ident = _ident(a, numbers[j], purpose)
+        # their jurisdiction (by the law's shares, if any) and communities (each by its share)
+        jur = -1
+        if jur_cdf.shape[0] > 0:
+            jur = min(np.searchsorted(jur_cdf, uniform(key, ident, 0, _JUR), side="right"),
+                      jur_cdf.shape[0] - 1)
+        mask = np.uint64(0)
+        for bit in range(comm_share.shape[0]):
+            if comm_share[bit] > 0.0 and uniform(key, ident, bit, _COMM) < comm_share[bit]:
+                mask |= np.uint64(1) << np.uint64(bit)
+        P[0, i], P[1, i], P[2, i] = ident, jur, mask
+        P[3, i], P[4, i], P[5, i] = kind, -1, 0
+        P[6, i], P[7, i], P[8, i] = group, numbers[j], parent
+    n[N_PEOPLE] = first + numbers.shape[0]
+    if n[N_PEOPLE] > laws[9]:
         raise ValueError(SWEEPS)
-    return P, i
+    return P, first
 
 
 @njit(cache=True)
-def _add_member(M, n, u, g, slot):
-    k = n[N_MEMBERS]
-    if k >= M[0].shape[0]:
-        M = (_grow(M[0], k + 1), _grow(M[1], k + 1), _grow(M[2], k + 1))
-    M[0][k], M[1][k], M[2][k] = u, g, slot
-    n[N_MEMBERS] = k + 1
-    return M
-
-
-@njit(cache=True)
-def _add_friend(F, n, v, u):
+def _add_friends(F, n, v, people):
+    """Ties from ``v`` to ``people``; returns the (maybe grown) ties."""
     k = n[N_TIES]
-    if k >= F[0].shape[0]:
-        F = (_grow(F[0], k + 1), _grow(F[1], k + 1))
-    F[0][k], F[1][k] = v, u
-    n[N_TIES] = k + 1
+    F = _grow(F, k + people.shape[0])
+    for j in range(people.shape[0]):
+        F[0, k + j], F[1, k + j] = v, people[j]
+    n[N_TIES] = k + people.shape[0]
     return F
 
 
 @njit(cache=True)
-def _seat(P, G, M, n, g, slot, key, laws):
-    """The person in seat ``slot`` of drawn group ``g`` (drawn now if need be)."""
-    if slot == 0:
-        return P, M, G[3][g]
-    at = G[4][g] + slot
-    if G[5][at] >= 0:
-        return P, M, G[5][at]
-    P, u = _add_person(P, n, _ident(G[0][g], slot, _MEMBER), MEMBER, g, slot, -1, key, laws)
-    G[5][at] = u
-    M = _add_member(M, n, u, g, slot)
-    return P, M, u
-
-
-@njit(cache=True)
-def draw_roster(g, key, P, G, M, n, laws):
-    """Every seat of drawn group ``g`` (a copy has reached it)."""
-    for slot in range(1, G[1][g]):
-        P, M, _ = _seat(P, G, M, n, g, slot, key, laws)
-    G[2][g] = 1
+def _fill_seats(P, G, S, M, n, g, slots, key, laws):
+    """The people in seats ``slots`` of drawn group ``g``, written over ``slots``; those not
+    yet drawn are drawn now, in the order of their first seat in ``slots``. Returns the (maybe
+    grown) people and memberships."""
+    first, gid = G[4, g], G[0, g]
+    new = np.empty(slots.shape[0], np.int64)
+    k = 0
+    for j in range(slots.shape[0]):
+        if slots[j] > 0 and S[first + slots[j]] == -1:
+            S[first + slots[j]] = -2  # taken now (a seat may be in ``slots`` twice)
+            new[k] = slots[j]
+            k += 1
+    P, u = _add_people(P, n, gid, new[:k], _MEMBER, MEMBER, g, -1, key, laws)
+    m = n[N_MEMBERS]
+    M = _grow(M, m + k)
+    for j in range(k):
+        S[first + new[j]] = u + j
+        M[0, m + j], M[1, m + j], M[2, m + j] = u + j, g, new[j]
+    n[N_MEMBERS] = m + k
+    for j in range(slots.shape[0]):
+        slots[j] = G[3, g] if slots[j] == 0 else S[first + slots[j]]
     return P, M
 
 
 @njit(cache=True)
-def _ties_in(g, slot, v, key, P, G, M, F, n, laws):
+def draw_roster(g, key, P, G, S, M, n, laws):
+    """Every seat of drawn group ``g`` (a copy has reached it)."""
+    P, M = _fill_seats(P, G, S, M, n, g, np.arange(1, G[1, g]), key, laws)
+    G[2, g] = 1
+    return P, M
+
+
+@njit(cache=True)
+def _ties_in(g, slot, v, key, P, G, S, M, F, n, laws):
     """``v``'s friend ties inside drawn group ``g``, where ``v`` has seat ``slot``: the group's
     ties are drawn whole (so everyone in it sees the same ones) and those at ``v``'s seat kept."""
-    size, gid = G[1][g], G[0][g]
-    for t in range(_poisson(key, gid, _TIES, laws[5] * size / 2.0)):
+    size, gid = G[1, g], G[0, g]
+    n_ties = _poisson(key, gid, _TIES, laws[5] * size / 2.0)
+    tied = np.empty(n_ties, np.int64)
+    k = 0
+    for t in range(n_ties):
         # two different seats, as the eager drawer joins two members of a group
         a = int(uniform(key, gid, 2 * t, _TIE) * size)
         b = (a + 1 + int(uniform(key, gid, 2 * t + 1, _TIE) * (size - 1))) % size
         if a == slot or b == slot:
-            P, M, u = _seat(P, G, M, n, g, b if a == slot else a, key, laws)
-            F = _add_friend(F, n, v, u)
-    return P, M, F
+            tied[k] = b if a == slot else a
+            k += 1
+    P, M = _fill_seats(P, G, S, M, n, g, tied[:k], key, laws)
+    return P, M, _add_friends(F, n, v, tied[:k])
 
 
 @njit(cache=True)
-def draw_person(v, key, P, G, M, F, n, laws, tfr_ptr, tfr_idx, t0):
+def draw_person(v, key, P, G, S, M, F, n, laws, tfr_ptr, tfr_idx, t0):
     """Draw person ``v`` in full (they forward): their unseen groups (sizes only: a group's
     members are drawn when a copy reaches it) and their friends, in a fixed order: the known
     ties (template ``tfr_*`` rows, offset ``t0``), their ties in each drawn group they are in,
     then their friends beyond groups. Returns the (maybe grown) tables."""
     count_values, count_cdf, count_cdf_seat, size_values, size_cdf_seat = laws[:5]
-    me = P[0][v]
-    kind = P[3][v]
+    me = P[0, v]
+    kind = P[3, v]
     if kind == TEMPLATE:
-        extra = P[4][v]
+        extra = P[4, v]
     elif kind == MEMBER:  # found in a group: as a random seat's occupant, one group known
         extra = _pick(count_cdf_seat, count_values, uniform(key, me, 0, _COUNT)) - 1
     else:  # a friend beyond groups: any person
         extra = _pick(count_cdf, count_values, uniform(key, me, 0, _COUNT))
     first_own = n[N_GROUPS]
+    G, M = _grow(G, first_own + extra), _grow(M, n[N_MEMBERS] + extra)
     for j in range(extra):
         gid = _ident(me, j, _GROUP)
-        g = n[N_GROUPS]
+        g, m, at = n[N_GROUPS], n[N_MEMBERS], n[N_SEATS]
         size = _pick(size_cdf_seat, size_values, uniform(key, gid, 0, _SIZE))
-        at = n[N_SEATS]
-        if g >= G[0].shape[0] or at + size > G[5].shape[0]:
-            G = (_grow(G[0], g + 1), _grow(G[1], g + 1), _grow(G[2], g + 1), _grow(G[3], g + 1),
-                 _grow(G[4], g + 1), _grow(G[5], at + size))
-        G[0][g], G[1][g], G[2][g], G[3][g], G[4][g] = gid, size, 0, v, at
-        G[5][at:at + size] = -1
-        n[N_GROUPS], n[N_SEATS] = g + 1, at + size
-        M = _add_member(M, n, v, g, 0)
+        S = _grow(S, at + size)
+        G[0, g], G[1, g], G[2, g], G[3, g], G[4, g] = gid, size, 0, v, at
+        S[at:at + size] = -1
+        M[0, m], M[1, m], M[2, m] = v, g, 0
+        n[N_GROUPS], n[N_MEMBERS], n[N_SEATS] = g + 1, m + 1, at + size
     if kind == TEMPLATE:
-        for j in range(tfr_ptr[t0 + v], tfr_ptr[t0 + v + 1]):
-            F = _add_friend(F, n, v, tfr_idx[j])
+        F = _add_friends(F, n, v, tfr_idx[tfr_ptr[t0 + v]:tfr_ptr[t0 + v + 1]])
     # ties inside drawn groups: the group it was found in, then its own
-    if P[6][v] >= 0:
-        P, M, F = _ties_in(P[6][v], P[7][v], v, key, P, G, M, F, n, laws)
+    if P[6, v] >= 0:
+        P, M, F = _ties_in(P[6, v], P[7, v], v, key, P, G, S, M, F, n, laws)
     for g in range(first_own, n[N_GROUPS]):
-        P, M, F = _ties_in(g, 0, v, key, P, G, M, F, n, laws)
+        P, M, F = _ties_in(g, 0, v, key, P, G, S, M, F, n, laws)
     if kind == FRIEND:
-        F = _add_friend(F, n, v, P[8][v])
-    for j in range(_poisson(key, me, _OTHERS, laws[6])):
-        P, u = _add_person(P, n, _ident(me, j, _FRIEND), FRIEND, -1, 0, v, key, laws)
-        F = _add_friend(F, n, v, u)
-    P[5][v] = 1
-    return P, G, M, F
+        F = _add_friends(F, n, v, P[8, v:v + 1])
+    others = np.arange(_poisson(key, me, _OTHERS, laws[6]))
+    P, u = _add_people(P, n, me, others, _FRIEND, FRIEND, -1, v, key, laws)
+    F = _add_friends(F, n, v, u + others)
+    P[5, v] = 1
+    return P, G, S, M, F
 
 
 @njit(cache=True)
@@ -243,7 +251,7 @@ def build(P, G, M, F, n):
     else's friends are ever looked at: only someone who forwards has their friends read),
     repeats dropped."""
     np_, ng, nm, nf = n[N_PEOPLE], n[N_GROUPS], n[N_MEMBERS], n[N_TIES]
-    m_u, m_g, m_slot = M
+    m_u, m_g, m_slot = M[0], M[1], M[2]
     ug_ptr = np.zeros(np_ + 1, np.int64)
     gm_ptr = np.zeros(ng + 1, np.int64)
     for i in range(nm):
@@ -269,7 +277,7 @@ def build(P, G, M, F, n):
                 k -= 1
             gm_idx[k + 1], gm_slot[k + 1] = x, sx
     fr_ptr = np.zeros(np_ + 1, np.int64)
-    f_v, f_u = F
+    f_v, f_u = F[0], F[1]
     for i in range(nf):
         fr_ptr[f_v[i] + 1] += 1
     fr_ptr = np.cumsum(fr_ptr)
@@ -289,41 +297,42 @@ def build(P, G, M, F, n):
                 fr_idx[k] = x
                 k += 1
         out[r + 1] = k
-    return (ug_ptr, ug_idx, gm_ptr, gm_idx, out, fr_idx[:k], P[1][:np_].copy(),
-            P[2][:np_].copy(), P[0][:np_].copy(), G[0][:ng].copy())
+    return (ug_ptr, ug_idx, gm_ptr, gm_idx, out, fr_idx[:k], P[1, :np_].astype(np.int16),
+            P[2, :np_].copy().view(np.uint64), P[0, :np_].copy(), G[0, :ng].copy())
 
 
 @njit(cache=True)
 def start(tnet, worlds, extras, w):
     """Template ``w``'s tables (of the stacked templates ``tnet``; ``extras``: each person's
-    unseen groups), and the template's offset into its friend rows."""
+    unseen groups): people ``P``, groups ``G`` and their seats ``S``, memberships ``M``, ties
+    ``F`` (a row per column), the counts ``n``; and the template's offset into its friend
+    rows."""
     gm_ptr, gm_idx, ujur, ucomm = tnet[2], tnet[3], tnet[6], tnet[7]
     u0, p0, g0 = worlds[w, W_USER], worlds[w, W_USER_PTR], worlds[w, W_GROUP_PTR]
     nu, ng = worlds[w, W_USERS], worlds[w, W_GROUPS]
-    cap = 2 * nu + 64
-    P = (np.zeros(cap, np.int64), np.zeros(cap, np.int16), np.zeros(cap, np.uint64),
-         np.zeros(cap, np.int8), np.zeros(cap, np.int64), np.zeros(cap, np.uint8),
-         np.full(cap, -1, np.int64), np.zeros(cap, np.int64), np.full(cap, -1, np.int64))
+    # identity, jurisdiction, communities (the mask's bits), how drawn, unseen groups, drawn
+    # in full, the group they were found in, their number (their seat there, or among the
+    # friends beyond groups of who drew them), who drew them as a friend
+    P = np.zeros((9, 2 * nu + 64), np.int64)
     for u in range(nu):
-        P[0][u] = u
-        P[1][u], P[2][u] = ujur[u0 + u], ucomm[u0 + u]
-        P[3][u], P[4][u] = TEMPLATE, extras[u0 + u]
-    # identity, size, members drawn, who drew it, where its seats start, the seats
-    G = (np.arange(2 * ng + 64).astype(np.int64), np.zeros(2 * ng + 64, np.int64),
-         np.ones(2 * ng + 64, np.uint8), np.full(2 * ng + 64, -1, np.int64),
-         np.full(2 * ng + 64, -1, np.int64), np.full(4096, -1, np.int64))
+        P[0, u], P[1, u], P[2, u] = u, ujur[u0 + u], ucomm[u0 + u]
+        P[3, u], P[4, u], P[6, u], P[8, u] = TEMPLATE, extras[u0 + u], -1, -1
+    # identity, size, members drawn, who drew it, where its seats start (``S``: the seats)
+    G = np.zeros((5, 2 * ng + 64), np.int64)
     n_mem = gm_ptr[g0 + ng] - gm_ptr[g0]
-    M = (np.zeros(2 * n_mem + 64, np.int64), np.zeros(2 * n_mem + 64, np.int64),
-         np.zeros(2 * n_mem + 64, np.int64))
+    # person, group, seat
+    M = np.zeros((3, 2 * n_mem + 64), np.int64)
     k = 0
     for g in range(ng):
-        G[1][g] = gm_ptr[g0 + g + 1] - gm_ptr[g0 + g]
+        G[0, g], G[1, g] = g, gm_ptr[g0 + g + 1] - gm_ptr[g0 + g]
+        G[2, g], G[3, g], G[4, g] = 1, -1, -1
         for j in range(gm_ptr[g0 + g], gm_ptr[g0 + g + 1]):
-            M[0][k], M[1][k], M[2][k] = gm_idx[j], g, j - gm_ptr[g0 + g]
+            M[0, k], M[1, k], M[2, k] = gm_idx[j], g, j - gm_ptr[g0 + g]
             k += 1
-    F = (np.zeros(1024, np.int64), np.zeros(1024, np.int64))
+    # who has the friend, the friend
+    F = np.zeros((2, 1024), np.int64)
     n = np.array([nu, ng, k, 0, 0], np.int64)
-    return P, G, M, F, n, p0
+    return P, G, np.full(4096, -1, np.int64), M, F, n, p0
 
 
 @njit(cache=True)
@@ -342,7 +351,7 @@ def _fits(scratch, net):
 
 
 @njit(cache=True)
-def _draw_reached(forwarders, ci, n_copies, key, P, G, M, F, n, laws, tfr_ptr, tfr_idx, t0,
+def _draw_reached(forwarders, ci, n_copies, key, P, G, S, M, F, n, laws, tfr_ptr, tfr_idx, t0,
                   run_keys, p_group):
     """After a round: draw in full whoever forwarded without having been drawn, and every
     group a copy reached whose members were not drawn. Returns the tables and whether any
@@ -355,21 +364,21 @@ def _draw_reached(forwarders, ci, n_copies, key, P, G, M, F, n, laws, tfr_ptr, t
     drew = False
     for i in range(1, forwarders[0] + 1):
         v = forwarders[i]
-        if P[5][v] == 0:
+        if P[5, v] == 0:
             first_own = n[N_GROUPS]
-            P, G, M, F = draw_person(v, key, P, G, M, F, n, laws, tfr_ptr, tfr_idx, t0)
+            P, G, S, M, F = draw_person(v, key, P, G, S, M, F, n, laws, tfr_ptr, tfr_idx, t0)
             for g in range(first_own, n[N_GROUPS]):
                 for k in range(run_keys.shape[0]):
-                    if G[2][g] == 0 and chance(run_keys[k], P[0][v], G[0][g], _GROUP_FWD,
+                    if G[2, g] == 0 and chance(run_keys[k], P[0, v], G[0, g], _GROUP_FWD,
                                                p_group):
-                        P, M = draw_roster(g, key, P, G, M, n, laws)
+                        P, M = draw_roster(g, key, P, G, S, M, n, laws)
             drew = True
     for c in range(n_copies):
         g = ci[c, 1]
-        if ci[c, 0] == GROUP and G[2][g] == 0:
-            P, M = draw_roster(g, key, P, G, M, n, laws)
+        if ci[c, 0] == GROUP and G[2, g] == 0:
+            P, M = draw_roster(g, key, P, G, S, M, n, laws)
             drew = True
-    return P, G, M, F, drew
+    return P, G, S, M, F, drew
 
 
 @njit(cache=True)
@@ -378,14 +387,14 @@ def _tables(run_key, tnet, worlds, extras, laws, posts_user, posts_group):
     post to Moments (whose readers are their friends), and otherwise never needs to be (a
     poster does not forward)."""
     key = hash_key(run_key, 0, _LAZY)
-    P, G, M, F, n, t0 = start(tnet, worlds, extras, network_of(run_key, worlds.shape[0]))
+    P, G, S, M, F, n, t0 = start(tnet, worlds, extras, network_of(run_key, worlds.shape[0]))
     for i in range(posts_user.shape[0]):
-        if posts_group[i] < 0 and P[5][posts_user[i]] == 0:
-            P, G, M, F = draw_person(posts_user[i], key, P, G, M, F, n, laws, tnet[4], tnet[5],
-                                     t0)
+        if posts_group[i] < 0 and P[5, posts_user[i]] == 0:
+            P, G, S, M, F = draw_person(posts_user[i], key, P, G, S, M, F, n, laws, tnet[4],
+                                        tnet[5], t0)
     for i in range(posts_user.shape[0]):
-        P[5][posts_user[i]] = 1
-    return key, P, G, M, F, n, t0
+        P[5, posts_user[i]] = 1
+    return key, P, G, S, M, F, n, t0
 
 
 @njit(cache=True)
@@ -442,8 +451,8 @@ def run_each_lazy(run_keys, epochs, first, last, tnet, worlds, extras, laws, gro
                             by_comm[r:r + 1], watch_people, first_read[r:r + 1], forwarders)
             done = not _beyond(forwarders, posts_user)
         if not done:
-            key, P, G, M, F, n, t0 = _tables(run_keys[r, 0], tnet, worlds, extras, laws,
-                                             posts_user, posts_group)
+            key, P, G, S, M, F, n, t0 = _tables(run_keys[r, 0], tnet, worlds, extras, laws,
+                                                posts_user, posts_group)
         while not done:
             net = build(P, G, M, F, n)
             if not _fits(scratch, net):
@@ -455,9 +464,9 @@ def run_each_lazy(run_keys, epochs, first, last, tnet, worlds, extras, laws, gro
                             posts_user, posts_group, posts_time, times, scratch, bufs, False,
                             totals[r:r + 1], grid[r:r + 1], by_jur[r:r + 1], by_comm[r:r + 1],
                             watch_people, first_read[r:r + 1], forwarders)
-            P, G, M, F, drew = _draw_reached(forwarders, bufs[3], scratch[-1][C_COPIES], key, P,
-                                             G, M, F, n, laws, tnet[4], tnet[5], t0, run_keys[r],
-                                             par[s, P_GROUP_FWD])
+            P, G, S, M, F, drew = _draw_reached(forwarders, bufs[3], scratch[-1][C_COPIES], key,
+                                                P, G, S, M, F, n, laws, tnet[4], tnet[5], t0,
+                                                run_keys[r], par[s, P_GROUP_FWD])
             done = not drew
             n_groups = n[N_GROUPS]
         if first_copy.shape[0] < n_groups:
@@ -473,8 +482,8 @@ def simulate_recorded_lazy(keys, bounds, tnet, worlds, extras, laws, group_read,
     """``_kernel.simulate_recorded`` on a lazily drawn world: one recorded run, its world drawn
     as in ``run_each_lazy``; also returns the identities of its people and groups (the first
     ones are the template's, by position)."""
-    key, P, G, M, F, n, t0 = _tables(keys[0], tnet, worlds, extras, laws, posts_user,
-                                     posts_group)
+    key, P, G, S, M, F, n, t0 = _tables(keys[0], tnet, worlds, extras, laws, posts_user,
+                                        posts_group)
     while True:
         net = build(P, G, M, F, n)
         forwarders = np.zeros(n[N_PEOPLE] + 1, np.int64)
@@ -482,8 +491,9 @@ def simulate_recorded_lazy(keys, bounds, tnet, worlds, extras, laws, group_read,
                                 n[N_GROUPS], _read_probs(group_read, n[N_GROUPS]), repost, par,
                                 posts_user, posts_group, posts_time, times, n_jur, n_comm,
                                 forwarders)
-        P, G, M, F, drew = _draw_reached(forwarders, out[5], out[5].shape[0], key, P, G, M, F,
-                                         n, laws, tnet[4], tnet[5], t0, keys, par[P_GROUP_FWD])
+        P, G, S, M, F, drew = _draw_reached(forwarders, out[5], out[5].shape[0], key, P, G, S,
+                                            M, F, n, laws, tnet[4], tnet[5], t0, keys,
+                                            par[P_GROUP_FWD])
         if not drew:
             return out, net[8], net[9]
 
