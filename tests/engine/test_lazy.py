@@ -186,3 +186,18 @@ def test_a_sample_redrawn_under_another_world_keeps_its_kind_seed_and_known_part
     assert type(same) is rs.NetworkSample
     assert same.n_networks == 2
     assert same.network(1).users.equals(whole.network(1).users)  # the same seed, the same draw
+
+
+def test_calibration_and_its_forecast_run_on_a_lazily_drawn_world(world, model):
+    # priors that keep the post dying out (a sweeping one is refused, as for any estimate)
+    evidence = pd.DataFrame({"hours": [24.0], "kind": ["views"], "count": [150],
+                             "bound": ["at_least"]})
+    fit = rs.calibrate.fit_abc(world, model, POSTS, evidence, particles=60, rounds=2, rng=1,
+                               priors={"repost_prob": rs.calibrate.Prior.uniform(0.0005, 0.0025)},
+                               progress=False)
+    drawn = fit.posterior["repost_prob"]
+    assert drawn.between(0.0005, 0.0025).all()
+    forecast = fit.forecast(runs=200, rng=2)
+    # every run of the forecast is held to the evidence: at least 150 views by 24 h, so by 48 h
+    assert (forecast.samples["views"] >= 150).all()
+    assert len(forecast.samples) == 200
