@@ -57,8 +57,9 @@ class LazySample(NetworkSample):
 
     Attributes
     ----------
-    known : KnownNetwork
-        What every run's world keeps.
+    plan : DrawPlan
+        What every template shares; its known part (``known``) is what every run's world
+        keeps.
     first_extra : numpy.ndarray
         For each person of the first template, how many unseen groups they are in (drawn by a
         run that reaches them).
@@ -175,10 +176,11 @@ def draw_lazy(known: KnownNetwork, world: WorldModel, templates: int = DEFAULT_T
     """
     check_param("templates", templates, Interval(int, 1, None))
     check_param("seed", seed, Interval(int, 0, None))
-    first, extra = _template(plan_draws(known, world), int(seed), 0)
+    plan = plan_draws(known, world)
+    first, extra = _template(plan, int(seed), 0)
     drawn = replace(first.drawn, seed=int(seed), networks=int(templates), lazy=True)
     return LazySample(**{f: getattr(first, f) for f in _GRAPH_FIELDS if f != "drawn"},
-                      drawn=drawn, known=known, first_extra=extra)
+                      drawn=drawn, plan=plan, first_extra=extra)
 
 
 def _template(plan: DrawPlan, seed: int, i: int) -> tuple[GroupNetwork, np.ndarray]:

@@ -50,16 +50,17 @@ class NetworkSample(GroupNetwork):
 
     Attributes
     ----------
-    known : KnownNetwork
-        What every draw keeps.
+    plan : DrawPlan
+        What every draw around the known part from the world model shares (worked out once,
+        for the first draw).
     """
 
-    known: KnownNetwork | None = field(default=None, repr=False)
+    plan: DrawPlan | None = field(default=None, repr=False)
 
-    @cached_property
-    def plan(self) -> DrawPlan:
-        """What every draw around the known part from the world model shares."""
-        return plan_draws(self.known, self.drawn.world)
+    @property
+    def known(self) -> KnownNetwork:
+        """What every draw keeps."""
+        return self.plan.known
 
     @cached_property
     def more(self) -> tuple[GroupNetwork, ...]:
@@ -141,10 +142,11 @@ def draw_networks(known: KnownNetwork, world: WorldModel, n: int = DEFAULT_NETWO
     """
     check_param("n", n, Interval(int, 1, None))
     check_param("seed", seed, Interval(int, 0, None))
-    first = _draw(plan_draws(known, world), int(seed), 0)
+    plan = plan_draws(known, world)
+    first = _draw(plan, int(seed), 0)
     drawn = replace(first.drawn, networks=int(n))
     return NetworkSample(**{f: getattr(first, f) for f in _GRAPH_FIELDS if f != "drawn"},
-                         drawn=drawn, known=known)
+                         drawn=drawn, plan=plan)
 
 
 def _draw(plan: DrawPlan, seed: int, i: int) -> GroupNetwork:
