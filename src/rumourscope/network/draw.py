@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -40,8 +41,8 @@ from .known import KnownNetwork
 from .synth import MAX_GROUPS_PER_USER, MIN_GROUP_SIZE, _nudge_to_total, power_law_pmf
 from .world import WorldModel, needed_population
 
-__all__ = ["DRAWN_GROUP_PREFIX", "DRAWN_PERSON_PREFIX", "NetworkDraw", "draw_known_part",
-           "draw_network"]
+__all__ = ["DRAWN_GROUP_PREFIX", "DRAWN_PERSON_PREFIX", "DrawPlan", "NetworkDraw",
+           "draw_known_part", "draw_network", "draw_planned", "plan_draws"]
 
 DRAWN_GROUP_PREFIX = "drawn_g"
 DRAWN_PERSON_PREFIX = "drawn_"
@@ -84,6 +85,149 @@ class NetworkDraw:
                 f"{self.known_people} known people, {seed}")
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class DrawPlan:
+    """What every draw around one known part from one world model shares, worked out once
+    (:func:`plan_draws`) and passed to each draw: the known part's positions, fixed
+    memberships and size ranges, the world's laws, and the labels. Several draws around the
+    same known part (a :class:`~.sample.NetworkSample`'s, a :class:`~.lazy.LazySample`'s
+    templates) draw from one plan; a plan changes no draw.
+
+    Attributes
+    ----------
+    known, world
+        What it plans draws of.
+    fixed_p, fixed_g : numpy.ndarray
+        The fixed memberships: person and group positions.
+    fixed_count : numpy.ndarray
+        Fixed memberships per known person.
+    free_base : numpy.ndarray
+        Fixed members per known group (a group's free seats are its size less these).
+    size_low, size_high : numpy.ndarray
+        The sizes a known group may have (:meth:`~.known.KnownNetwork.size_range`).
+    size_values, size_probs : numpy.ndarray
+        The world's group-size law.
+    count_values, count_probs, count_biased : numpy.ndarray
+        The law of a person's number of groups (1 to ``MAX_GROUPS_PER_USER``): of a person
+        anywhere, and of a random seat's occupant (in proportion to the number).
+    known_ties : numpy.ndarray
+        The known friend ties as pairs of person positions (lower, higher).
+    juris_labels, juris_cdf, group_juris, stated_juris
+        Jurisdiction labels (the world's, the known groups', the stated ones), the cumulative
+        shares of the world's (empty without them), each known group's and each known
+        person's stated label as a position among them (-1 for none).
+    comm_labels, comm_shares, stated_comm
+        Community labels (at most ``MAX_COMMUNITIES``), the world's share of each, and the
+        known people who state theirs: positions and their labels as bit masks.
+    """
+
+    known: KnownNetwork
+    world: WorldModel
+    fixed_p: np.ndarray
+    fixed_g: np.ndarray
+    fixed_count: np.ndarray
+    free_base: np.ndarray
+    size_low: np.ndarray
+    size_high: np.ndarray
+    size_values: np.ndarray
+    size_probs: np.ndarray
+    count_values: np.ndarray
+    count_probs: np.ndarray
+    count_biased: np.ndarray
+    known_ties: tuple[np.ndarray, np.ndarray]
+    juris_labels: list[str]
+    juris_cdf: np.ndarray
+    group_juris: np.ndarray
+    stated_juris: np.ndarray
+    comm_labels: tuple[str, ...]
+    comm_shares: tuple[float, ...]
+    stated_comm: tuple[np.ndarray, np.ndarray]
+
+    def count_law(self, high: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``count_values``, ``count_probs`` and ``count_biased`` on 1 to ``high``."""
+        if high == MAX_GROUPS_PER_USER:
+            return self.count_values, self.count_probs, self.count_biased
+        return _count_law(self.world, high)
+
+    @cached_property
+    def needed(self) -> tuple[int, int]:
+        """:func:`~.world.needed_population` (a whole world's draw needs it)."""
+        return needed_population(self.known, self.world)
+
+    @cached_property
+    def whole_users(self) -> pd.Index:
+        """The people of a whole world's draw: the known ones, then ``drawn_1, ...``."""
+        return _user_index(self.known, self.world.population - self.known.n_people)
+
+    def tie_keys(self, n_people: int) -> np.ndarray:
+        """The known friend ties as keys ``lower * n_people + higher``."""
+        a, b = self.known_ties
+        return a * n_people + b
+
+
+def plan_draws(known: KnownNetwork, world: WorldModel) -> DrawPlan:
+    """The :class:`DrawPlan` of draws around ``known`` from ``world`` (checked as any drawer
+    checks them; raises :class:`~rumourscope.errors.ParameterError` as they do)."""
+    _check(known, world)
+    person_pos = pd.Index(known.people.index)
+    fixed_p = person_pos.get_indexer(known.memberships["person"]).astype(np.int64)
+    group_pos = pd.Index(known.groups.index)
+    fixed_g = group_pos.get_indexer(known.memberships["group"]).astype(np.int64)
+    ranges = known.size_range()
+    size_values, size_probs = power_law_pmf(world.group_size, MIN_GROUP_SIZE, world.size_cap)
+    a = person_pos.get_indexer(known.friends["person"]).astype(np.int64)
+    b = person_pos.get_indexer(known.friends["friend"]).astype(np.int64)
+    # jurisdictions: the world's labels, then the known groups', then the stated ones
+    shares = dict(world.jurisdictions or {})
+    group_labels = known.groups["jurisdiction"]
+    stated = known.people["jurisdiction"].where(known.people["labels_stated"])
+    juris_labels = list(dict.fromkeys([*shares, *group_labels.dropna(), *stated.dropna()]))
+    cum = np.cumsum([shares.get(label, 0.0) for label in juris_labels]) if shares else None
+    # communities: the world's labels, then the stated ones
+    comm = dict(world.communities or {})
+    tags = known.people["communities"].where(known.people["labels_stated"], None)
+    comm_labels = list(dict.fromkeys([*comm, *(c for t in tags.dropna() for c in t)]))
+    if len(comm_labels) > MAX_COMMUNITIES:
+        raise ParameterError(f"at most {MAX_COMMUNITIES} community labels are supported, got "
+                             f"{len(comm_labels)}")
+    return DrawPlan(
+        known=known, world=world, fixed_p=fixed_p, fixed_g=fixed_g,
+        fixed_count=np.bincount(fixed_p, minlength=known.n_people),
+        free_base=np.bincount(fixed_g, minlength=known.n_groups),
+        size_low=ranges["low"].to_numpy(dtype=np.int64),
+        size_high=ranges["high"].to_numpy(dtype=np.int64),
+        size_values=size_values, size_probs=size_probs,
+        **dict(zip(("count_values", "count_probs", "count_biased"),
+                   _count_law(world, MAX_GROUPS_PER_USER), strict=True)),
+        known_ties=(np.minimum(a, b), np.maximum(a, b)),
+        juris_labels=juris_labels,
+        juris_cdf=np.zeros(0) if cum is None else cum / cum[-1],
+        group_juris=_codes(group_labels, juris_labels),
+        stated_juris=_codes(stated, juris_labels),
+        comm_labels=tuple(comm_labels),
+        comm_shares=tuple(comm.get(label, 0.0) for label in comm_labels),
+        stated_comm=(np.flatnonzero(tags.notna().to_numpy()).astype(np.int64),
+                     np.array([sum(1 << comm_labels.index(c) for c in t) for t in tags.dropna()],
+                              dtype=np.uint64)),
+    )
+
+
+def _count_law(world: WorldModel, high: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    values, probs = power_law_pmf(world.groups_per_user, 1, high)
+    return values, probs, values * probs / (values @ probs)  # biased: a random seat's occupant
+
+
+def _codes(labels: pd.Series, names: list[str]) -> np.ndarray:
+    """Each label's position among ``names`` (-1 for none)."""
+    return np.array([names.index(j) if isinstance(j, str) else -1 for j in labels],
+                    dtype=np.int16)
+
+
+def _user_index(known: KnownNetwork, n_drawn: int) -> pd.Index:
+    return pd.Index([*known.people.index,
+                     *(f"{DRAWN_PERSON_PREFIX}{i}" for i in range(1, n_drawn + 1))], name="user")
+
+
 def draw_network(known: KnownNetwork, world: WorldModel, *,
                  rng: int | np.random.Generator | None = None) -> GroupNetwork:
     """Draw one complete network consistent with ``known`` from ``world``.
@@ -123,8 +267,15 @@ def draw_network(known: KnownNetwork, world: WorldModel, *,
     >>> net.drawn.describe()
     'drawn by the world model around 2 known groups and 1 known people, seed 1'
     """
-    _check(known, world)
-    needed, seats = needed_population(known, world)
+    return draw_planned(plan_draws(known, world), rng=rng)
+
+
+def draw_planned(plan: DrawPlan, *, rng: int | np.random.Generator | None = None
+                 ) -> GroupNetwork:
+    """:func:`draw_network` of ``plan``'s known part and world (the same network for the same
+    ``rng``), sharing with other draws what depends only on them."""
+    known, world = plan.known, plan.world
+    needed, seats = plan.needed
     if world.population < needed:
         raise ParameterError(
             f"population {world.population:,} is too small for what is known: {known.n_people:,} "
@@ -140,8 +291,7 @@ def draw_network(known: KnownNetwork, world: WorldModel, *,
     size_rng, pool_rng, count_rng, seat_rng, friend_rng, label_rng = rng.spawn(6)
 
     n_people, n_known = world.population, known.n_people
-    person_pos, fixed_p, fixed_g, sizes_k, pool_g, pool_u, m = _known_groups(
-        known, world, size_rng, pool_rng)
+    sizes_k, pool_g, pool_u, m = _known_groups(plan, size_rng, pool_rng)
     n_pool = len(m)
     n_rest = n_people - n_known - n_pool
     if n_rest < 1:
@@ -158,12 +308,11 @@ def draw_network(known: KnownNetwork, world: WorldModel, *,
         raise ParameterError(
             f"population {n_people:,} is too small for {known_seats:,} seats in the known groups "
             f"and {world.groups_per_user:g} groups per person; give a larger population")
-    size_values, size_probs = power_law_pmf(world.group_size, MIN_GROUP_SIZE, world.size_cap)
+    size_values, size_probs = plan.size_values, plan.size_probs
     sizes_u = _draw(size_values, size_probs, n_unseen, size_rng)
 
-    values, probs = power_law_pmf(world.groups_per_user, 1, max_per)
-    biased = values * probs / (values @ probs)  # a random seat's occupant
-    fixed_count = np.bincount(fixed_p, minlength=n_known)
+    values, probs, biased = plan.count_law(max_per)
+    fixed_count = plan.fixed_count
     known_total = np.where(fixed_count > 0, _draw(values, biased, n_known, count_rng),
                            _draw(values, probs, n_known, count_rng))
     extra_known = np.clip(known_total - fixed_count, 0, max_per)
@@ -186,17 +335,16 @@ def draw_network(known: KnownNetwork, world: WorldModel, *,
     counts = np.concatenate([extra_known, extra_pool, rest])
     seat_g, seat_u = seat_users(sizes_u, counts, max_per, seat_rng)
 
-    member_g = np.concatenate([fixed_g, pool_g, seat_g.astype(np.int64) + known.n_groups])
-    member_u = np.concatenate([fixed_p, pool_u + n_known, seat_u.astype(np.int64)])
+    member_g = np.concatenate([plan.fixed_g, pool_g, seat_g.astype(np.int64) + known.n_groups])
+    member_u = np.concatenate([plan.fixed_p, pool_u + n_known, seat_u.astype(np.int64)])
     keys = member_g * n_people + member_u
     keys.sort()
     member_g, member_u = np.divmod(keys, n_people)
     sizes = np.concatenate([sizes_k, sizes_u])
 
-    ties = _friend_ties(known, person_pos, member_u, sizes, world, n_people, friend_rng)
-    juris_codes, juris_labels = _jurisdictions(known, world, member_g, member_u, n_people,
-                                               label_rng)
-    mask, communities = _communities(known, world, n_people, label_rng)
+    ties = _friend_ties(plan, member_u, sizes, n_people, friend_rng)
+    juris_codes = _jurisdictions(plan, member_g, member_u, n_people, label_rng)
+    mask = _communities(plan, n_people, label_rng)
 
     n_drawn_groups = len(sizes_u)
     groups = pd.DataFrame({
@@ -209,22 +357,20 @@ def draw_network(known: KnownNetwork, world: WorldModel, *,
     }, index=pd.Index([*known.groups.index,
                        *(f"{DRAWN_GROUP_PREFIX}{j}" for j in range(1, n_drawn_groups + 1))],
                       name="group"))
-    users = pd.Index([*known.people.index,
-                      *(f"{DRAWN_PERSON_PREFIX}{i}" for i in range(1, n_people - n_known + 1))],
-                     name="user")
     return GroupNetwork.from_arrays(
-        user_index=users, member_user=member_u, member_group=member_g, groups=groups,
-        user_jurisdiction=pd.Categorical.from_codes(juris_codes, categories=juris_labels),
-        user_community_mask=mask, communities=communities, friend_pairs=ties,
+        user_index=plan.whole_users, member_user=member_u, member_group=member_g, groups=groups,
+        user_jurisdiction=pd.Categorical.from_codes(juris_codes, categories=plan.juris_labels),
+        user_community_mask=mask, communities=plan.comm_labels, friend_pairs=ties,
         platform=known.platform,
         drawn=NetworkDraw(seed, world, known.n_groups, known.n_people),
     )
 
 
-def draw_known_part(known: KnownNetwork, world: WorldModel, rng: np.random.Generator
+def draw_known_part(plan: DrawPlan, rng: np.random.Generator
                     ) -> tuple[GroupNetwork, np.ndarray]:
-    """The known groups filled as :func:`draw_network` fills them, and nothing beyond: what a
-    lazily drawn world (:class:`~.lazy.LazySample`) starts each run from.
+    """The known groups of ``plan``'s known part filled as :func:`draw_network` fills them,
+    and nothing beyond: what a lazily drawn world (:class:`~.lazy.LazySample`) starts each run
+    from.
 
     Steps 1 to 3 of :func:`draw_network` in the limit of an unbounded world (a person's
     number of groups follows the law on 1 to 100 whatever the population): the known groups get
@@ -235,42 +381,37 @@ def draw_known_part(known: KnownNetwork, world: WorldModel, rng: np.random.Gener
     groups_per_user`` per member on average), with the known ties; labels as
     :func:`draw_network` gives them. Unseen members are named ``drawn_1, ...``.
     """
-    _check(known, world)
+    known, world = plan.known, plan.world
     size_rng, pool_rng, count_rng, friend_rng, label_rng = rng.spawn(5)
     n_known = known.n_people
-    person_pos, fixed_p, fixed_g, sizes, pool_g, pool_u, m = _known_groups(
-        known, world, size_rng, pool_rng)
+    sizes, pool_g, pool_u, m = _known_groups(plan, size_rng, pool_rng)
     n_people = n_known + len(m)
-    values, probs = power_law_pmf(world.groups_per_user, 1, MAX_GROUPS_PER_USER)
-    biased = values * probs / (values @ probs)  # a random seat's occupant
-    fixed_count = np.bincount(fixed_p, minlength=n_known)
+    values, probs, biased = plan.count_law(MAX_GROUPS_PER_USER)
+    fixed_count = plan.fixed_count
     known_total = np.where(fixed_count > 0, _draw(values, biased, n_known, count_rng),
                            _draw(values, probs, n_known, count_rng))
     extra = np.concatenate([np.clip(known_total - fixed_count, 0, MAX_GROUPS_PER_USER),
                             np.clip(_draw(values, biased, len(m), count_rng) - m, 0,
                                     MAX_GROUPS_PER_USER)])
-    member_g = np.concatenate([fixed_g, pool_g])
-    member_u = np.concatenate([fixed_p, pool_u + n_known])
+    member_g = np.concatenate([plan.fixed_g, pool_g])
+    member_u = np.concatenate([plan.fixed_p, pool_u + n_known])
     keys = member_g * n_people + member_u
     keys.sort()
     member_g, member_u = np.divmod(keys, n_people)
     n_ties = round(float(sizes.sum()) * ties_per_membership(world) / 2)
     pairable = np.repeat(sizes >= 2, sizes)
-    ties = friend_ties(member_u[pairable], sizes[sizes >= 2], n_ties, 1.0, n_people, friend_rng)
-    a = person_pos.get_indexer(known.friends["person"]).astype(np.int64)
-    b = person_pos.get_indexer(known.friends["friend"]).astype(np.int64)
-    if len(a):
-        ties = np.unique(np.concatenate([ties, np.minimum(a, b) * n_people + np.maximum(a, b)]))
-    juris_codes, juris_labels = _jurisdictions(known, world, member_g, member_u, n_people,
-                                               label_rng)
-    mask, communities = _communities(known, world, n_people, label_rng)
-    groups = known.groups[["name", "jurisdiction", "activity"]].copy()
-    users = pd.Index([*known.people.index,
-                      *(f"{DRAWN_PERSON_PREFIX}{i}" for i in range(1, len(m) + 1))], name="user")
+    ties = _with_known_ties(plan, friend_ties(member_u[pairable], sizes[sizes >= 2], n_ties, 1.0,
+                                              n_people, friend_rng), n_people)
+    juris_codes = _jurisdictions(plan, member_g, member_u, n_people, label_rng)
+    mask = _communities(plan, n_people, label_rng)
+    # from_arrays copies the groups it is given
+    groups = known.groups[["name", "jurisdiction", "activity"]]
     net = GroupNetwork.from_arrays(
-        user_index=users, member_user=member_u, member_group=member_g, groups=groups,
-        user_jurisdiction=pd.Categorical.from_codes(juris_codes, categories=juris_labels),
-        user_community_mask=mask, communities=communities, friend_pairs=split_keys(ties, n_people),
+        user_index=_user_index(known, len(m)), member_user=member_u, member_group=member_g,
+        groups=groups,
+        user_jurisdiction=pd.Categorical.from_codes(juris_codes, categories=plan.juris_labels),
+        user_community_mask=mask, communities=plan.comm_labels,
+        friend_pairs=split_keys(ties, n_people),
         platform=known.platform, drawn=NetworkDraw(None, world, known.n_groups, known.n_people))
     return net, extra.astype(np.int64)
 
@@ -312,28 +453,19 @@ def _draw(values: np.ndarray, probs: np.ndarray, n: int, rng: np.random.Generato
     return values[np.searchsorted(cdf[:-1], rng.random(n), side="right")].astype(np.int64)
 
 
-def _known_groups(known: KnownNetwork, world: WorldModel, size_rng: np.random.Generator,
+def _known_groups(plan: DrawPlan, size_rng: np.random.Generator,
                   pool_rng: np.random.Generator) -> tuple:
-    """Steps 1 and 2: the known people's positions, their fixed memberships (person, group
-    positions), the known groups' sizes, and the unseen members of their free seats
+    """Steps 1 and 2: the known groups' sizes, and the unseen members of their free seats
     (``_seat_known_groups``)."""
-    person_pos = pd.Index(known.people.index)
-    group_pos = pd.Index(known.groups.index)
-    fixed_p = person_pos.get_indexer(known.memberships["person"]).astype(np.int64)
-    fixed_g = group_pos.get_indexer(known.memberships["group"]).astype(np.int64)
-    sizes = _known_sizes(known, world, size_rng)
-    free = sizes - np.bincount(fixed_g, minlength=known.n_groups)
-    return (person_pos, fixed_p, fixed_g, sizes,
-            *_seat_known_groups(free, world.known_group_overlap, pool_rng))
+    sizes = _known_sizes(plan, size_rng)
+    return sizes, *_seat_known_groups(sizes - plan.free_base, plan.world.known_group_overlap,
+                                      pool_rng)
 
 
-def _known_sizes(known: KnownNetwork, world: WorldModel, rng: np.random.Generator
-                 ) -> np.ndarray:
+def _known_sizes(plan: DrawPlan, rng: np.random.Generator) -> np.ndarray:
     """Exact sizes as stated; others from the world's size law restricted to their range."""
-    ranges = known.size_range()
-    low = ranges["low"].to_numpy(dtype=np.int64)
-    high = ranges["high"].to_numpy(dtype=np.int64)
-    values, probs = power_law_pmf(world.group_size, MIN_GROUP_SIZE, world.size_cap)
+    world, low, high = plan.world, plan.size_low, plan.size_high
+    values, probs = plan.size_values, plan.size_probs
     cdf = np.concatenate([[0.0], np.cumsum(probs)])  # cdf[i] = P(size < values[i])
     # The law covers MIN_GROUP_SIZE..size_cap; ranges outside it are clipped into it, and a
     # range entirely above it (a lower bound over a small world's cap) gives its lower end.
@@ -367,38 +499,35 @@ def _seat_known_groups(free: np.ndarray, overlap: float, rng: np.random.Generato
     return open_groups[group].astype(np.int64), person.astype(np.int64), m
 
 
-def _friend_ties(known: KnownNetwork, person_pos: pd.Index, member_u: np.ndarray,
-                 sizes: np.ndarray, world: WorldModel, n_people: int,
+def _friend_ties(plan: DrawPlan, member_u: np.ndarray, sizes: np.ndarray, n_people: int,
                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    world = plan.world
     n_ties = round(n_people * world.friends_per_user / 2)
     # Groups of one cannot hold a tie between two of their members.
     pairable = np.repeat(sizes >= 2, sizes)
     keys = friend_ties(member_u[pairable], sizes[sizes >= 2], n_ties, world.group_friend_share,
                        n_people, rng)
-    a = person_pos.get_indexer(known.friends["person"]).astype(np.int64)
-    b = person_pos.get_indexer(known.friends["friend"]).astype(np.int64)
-    if len(a):
-        fixed = np.minimum(a, b) * n_people + np.maximum(a, b)
-        keys = np.unique(np.concatenate([keys, fixed]))
-    return split_keys(keys, n_people)
+    return split_keys(_with_known_ties(plan, keys, n_people), n_people)
 
 
-def _jurisdictions(known: KnownNetwork, world: WorldModel, member_g: np.ndarray,
-                   member_u: np.ndarray, n_people: int, rng: np.random.Generator
-                   ) -> tuple[np.ndarray, list[str]]:
-    shares = dict(world.jurisdictions or {})
-    group_labels = known.groups["jurisdiction"]
-    stated = known.people["jurisdiction"].where(known.people["labels_stated"])
-    labels = list(dict.fromkeys([*shares, *group_labels.dropna(), *stated.dropna()]))
+def _with_known_ties(plan: DrawPlan, keys: np.ndarray, n_people: int) -> np.ndarray:
+    """Drawn tie keys with the known ties added (sorted and distinct when there are any)."""
+    if not len(plan.known_ties[0]):
+        return keys
+    return np.unique(np.concatenate([keys, plan.tie_keys(n_people)]))
+
+
+def _jurisdictions(plan: DrawPlan, member_g: np.ndarray, member_u: np.ndarray, n_people: int,
+                   rng: np.random.Generator) -> np.ndarray:
+    """Each person's jurisdiction, as a position among ``plan.juris_labels`` (-1 for none)."""
+    world, labels = plan.world, plan.juris_labels
     codes = np.full(n_people, -1, dtype=np.int16)
-    if shares:
-        cum = np.cumsum([shares.get(label, 0.0) for label in labels])
-        codes[:] = np.minimum(np.searchsorted(cum / cum[-1], rng.random(n_people),
+    if len(plan.juris_cdf):
+        codes[:] = np.minimum(np.searchsorted(plan.juris_cdf, rng.random(n_people),
                                               side="right"), len(labels) - 1)
     # A member of a labelled known group takes the label of one of them (picked at random)
     # with chance group_jurisdiction_share.
-    group_code = np.array([labels.index(j) if isinstance(j, str) else -1 for j in group_labels],
-                          dtype=np.int16)
+    group_code = plan.group_juris
     in_labelled = np.flatnonzero(member_g < len(group_code))
     in_labelled = in_labelled[group_code[member_g[in_labelled]] >= 0]
     if len(in_labelled):
@@ -406,29 +535,18 @@ def _jurisdictions(known: KnownNetwork, world: WorldModel, member_g: np.ndarray,
         users, first = np.unique(member_u[in_labelled[order]], return_index=True)
         local = rng.random(len(users)) < world.group_jurisdiction_share
         codes[users[local]] = group_code[member_g[in_labelled[order][first[local]]]]
-    n_known = known.n_people
-    stated_codes = np.array([labels.index(j) if isinstance(j, str) else -1 for j in stated],
-                            dtype=np.int16)
+    stated_codes = plan.stated_juris
     keep = stated_codes >= 0
-    codes[:n_known][keep] = stated_codes[keep]
-    return codes, labels
+    codes[:plan.known.n_people][keep] = stated_codes[keep]
+    return codes
 
 
-def _communities(known: KnownNetwork, world: WorldModel, n_people: int,
-                 rng: np.random.Generator) -> tuple[np.ndarray, tuple[str, ...]]:
-    shares = dict(world.communities or {})
-    people = known.people
-    stated = people["communities"].where(people["labels_stated"], None)
-    labels = list(dict.fromkeys([*shares, *(c for tags in stated.dropna() for c in tags)]))
-    if len(labels) > MAX_COMMUNITIES:
-        raise ParameterError(f"at most {MAX_COMMUNITIES} community labels are supported, got "
-                             f"{len(labels)}")
+def _communities(plan: DrawPlan, n_people: int, rng: np.random.Generator) -> np.ndarray:
+    """Each person's community labels, as a bit mask over ``plan.comm_labels``."""
     mask = np.zeros(n_people, dtype=np.uint64)
-    for bit, label in enumerate(labels):
-        share = shares.get(label, 0.0)
+    for bit, share in enumerate(plan.comm_shares):
         if share > 0:
             mask |= (rng.random(n_people) < share).astype(np.uint64) << np.uint64(bit)
-    for i, tags in enumerate(stated):
-        if tags is not None:
-            mask[i] = np.uint64(sum(1 << labels.index(t) for t in tags))
-    return mask, tuple(labels)
+    stated, stated_mask = plan.stated_comm
+    mask[stated] = stated_mask
+    return mask

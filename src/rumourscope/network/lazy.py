@@ -31,11 +31,10 @@ from functools import cached_property
 import numpy as np
 
 from .._constraints import Interval, check_param
-from .draw import draw_known_part, ties_per_membership
+from .draw import DrawPlan, draw_known_part, plan_draws, ties_per_membership
 from .graph import GroupNetwork
 from .known import KnownNetwork
 from .sample import _DRAWS_TAG, _GRAPH_FIELDS, NetworkSample
-from .synth import MAX_GROUPS_PER_USER, MIN_GROUP_SIZE, power_law_pmf
 from .world import WorldModel
 
 __all__ = ["DEFAULT_TEMPLATES", "MOST_DRAWN", "LazySample", "WorldLaws", "draw_lazy"]
@@ -58,8 +57,9 @@ class LazySample(NetworkSample):
 
     Attributes
     ----------
-    known : KnownNetwork
-        What every run's world keeps.
+    plan : DrawPlan
+        What every template shares; its known part (``known``) is what every run's world
+        keeps.
     first_extra : numpy.ndarray
         For each person of the first template, how many unseen groups they are in (drawn by a
         run that reaches them).
@@ -69,7 +69,7 @@ class LazySample(NetworkSample):
 
     @cached_property
     def _more_parts(self) -> tuple[tuple[GroupNetwork, np.ndarray], ...]:
-        return tuple(_template(self.known, self.drawn.world, self.drawn.seed, i)
+        return tuple(_template(self.plan, self.drawn.seed, i)
                      for i in range(1, self.drawn.networks))
 
     @property
@@ -87,7 +87,7 @@ class LazySample(NetworkSample):
     @cached_property
     def laws(self) -> WorldLaws:
         """The world model's laws as the engine draws from them."""
-        return WorldLaws.of(self.drawn.world, self)
+        return WorldLaws.of(self.plan, self)
 
     def __repr__(self) -> str:
         return (f"<LazySample: {self.drawn.describe()}; templates of {self.n_users:,} people "
@@ -119,9 +119,11 @@ class WorldLaws:
     most_people: int
 
     @classmethod
-    def of(cls, world: WorldModel, net: GroupNetwork) -> WorldLaws:
-        counts, probs = power_law_pmf(world.groups_per_user, 1, MAX_GROUPS_PER_USER)
-        sizes, size_probs = power_law_pmf(world.group_size, MIN_GROUP_SIZE, world.size_cap)
+    def of(cls, plan: DrawPlan, net: GroupNetwork) -> WorldLaws:
+        """The laws of ``plan``'s world, for ``net``'s labels."""
+        world = plan.world
+        counts, probs = plan.count_values, plan.count_probs
+        sizes, size_probs = plan.size_values, plan.size_probs
         shares = dict(world.jurisdictions or {})
         jur = np.array([shares.get(label, 0.0) for label in net.jurisdictions], np.float64)
         comm = dict(world.communities or {})
@@ -174,13 +176,13 @@ def draw_lazy(known: KnownNetwork, world: WorldModel, templates: int = DEFAULT_T
     """
     check_param("templates", templates, Interval(int, 1, None))
     check_param("seed", seed, Interval(int, 0, None))
-    first, extra = _template(known, world, int(seed), 0)
+    plan = plan_draws(known, world)
+    first, extra = _template(plan, int(seed), 0)
     drawn = replace(first.drawn, seed=int(seed), networks=int(templates), lazy=True)
     return LazySample(**{f: getattr(first, f) for f in _GRAPH_FIELDS if f != "drawn"},
-                      drawn=drawn, known=known, first_extra=extra)
+                      drawn=drawn, plan=plan, first_extra=extra)
 
 
-def _template(known: KnownNetwork, world: WorldModel, seed: int, i: int
-              ) -> tuple[GroupNetwork, np.ndarray]:
+def _template(plan: DrawPlan, seed: int, i: int) -> tuple[GroupNetwork, np.ndarray]:
     seq = np.random.SeedSequence(seed, spawn_key=(_DRAWS_TAG, i))
-    return draw_known_part(known, world, np.random.default_rng(seq))
+    return draw_known_part(plan, np.random.default_rng(seq))

@@ -22,7 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from .._constraints import Interval, check_param
-from .draw import draw_network
+from .draw import DrawPlan, draw_planned, plan_draws
 from .graph import GroupNetwork
 from .known import KnownNetwork
 from .world import WorldModel
@@ -50,17 +50,22 @@ class NetworkSample(GroupNetwork):
 
     Attributes
     ----------
-    known : KnownNetwork
-        What every draw keeps.
+    plan : DrawPlan
+        What every draw around the known part from the world model shares (worked out once,
+        for the first draw).
     """
 
-    known: KnownNetwork | None = field(default=None, repr=False)
+    plan: DrawPlan | None = field(default=None, repr=False)
+
+    @property
+    def known(self) -> KnownNetwork:
+        """What every draw keeps."""
+        return self.plan.known
 
     @cached_property
     def more(self) -> tuple[GroupNetwork, ...]:
         """The draws after the first."""
-        return tuple(_draw(self.known, self.drawn.world, self.drawn.seed, i)
-                     for i in range(1, self.drawn.networks))
+        return tuple(_draw(self.plan, self.drawn.seed, i) for i in range(1, self.drawn.networks))
 
     @property
     def networks(self) -> tuple[GroupNetwork, ...]:
@@ -137,16 +142,17 @@ def draw_networks(known: KnownNetwork, world: WorldModel, n: int = DEFAULT_NETWO
     """
     check_param("n", n, Interval(int, 1, None))
     check_param("seed", seed, Interval(int, 0, None))
-    first = _draw(known, world, int(seed), 0)
+    plan = plan_draws(known, world)
+    first = _draw(plan, int(seed), 0)
     drawn = replace(first.drawn, networks=int(n))
     return NetworkSample(**{f: getattr(first, f) for f in _GRAPH_FIELDS if f != "drawn"},
-                         drawn=drawn, known=known)
+                         drawn=drawn, plan=plan)
 
 
-def _draw(known: KnownNetwork, world: WorldModel, seed: int, i: int) -> GroupNetwork:
+def _draw(plan: DrawPlan, seed: int, i: int) -> GroupNetwork:
     """Draw ``i`` of a sample with ``seed``: draw 0 with the seed itself, the others each with
     its own child of it."""
     if i == 0:
-        return draw_network(known, world, rng=seed)
+        return draw_planned(plan, rng=seed)
     seq = np.random.SeedSequence(seed, spawn_key=(_DRAWS_TAG, i))
-    return draw_network(known, world, rng=np.random.default_rng(seq))
+    return draw_planned(plan, rng=np.random.default_rng(seq))
