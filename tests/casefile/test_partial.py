@@ -457,6 +457,7 @@ def test_an_exhibit_on_a_world_drawn_where_runs_reach(make_partial, key):
     assert world_rows[["at_low", "at_high"]].notna().all().all()
     page = render_html(summary, {}, version="test")
     assert "by each run for itself" in page
+    assert "a tenth of it). Values\nmarked" in page  # one sentence runs into the next, once
     assert "runs draw their networks" in page
 
 
