@@ -185,7 +185,8 @@ def _notional_people(net: GroupNetwork) -> pd.DataFrame:
     out = [("all", "all", world.population)]
     out += [("jurisdiction", name, int((codes == k).sum()) + round(rest * places.get(name, 0.0)))
             for k, name in enumerate(net.jurisdictions)]
-    out.append(("jurisdiction", "unknown", world.population - sum(n for *_, n in out[1:])))
+    # (at least none: the places' shares are rounded one by one)
+    out.append(("jurisdiction", "unknown", max(0, world.population - sum(n for *_, n in out[1:]))))
     out += [("community", name, int(net.community_members(name).sum())
              + round(rest * communities.get(name, 0.0))) for name in net.communities]
     return pd.DataFrame(out, columns=["breakdown", "label", "reachable"])
